@@ -1,0 +1,44 @@
+#include "context.hpp"
+
+#include <iostream>
+
+namespace mpscli {
+
+Context::Context(std::ostream& out_stream, std::ostream& err_stream, std::istream& in_stream, mps::Environment env,
+                 Terminal terminal, std::function<std::chrono::system_clock::time_point()> clock)
+    : out(out_stream), err(err_stream), in(in_stream), env_(std::move(env)), terminal_(terminal),
+      clock_(std::move(clock)) {}
+
+bool Context::color() const {
+    return terminal_.stdout_tty && !terminal_.dumb && !globals.no_color && !globals.json && !env_.get("NO_COLOR");
+}
+
+bool Context::can_prompt() const {
+    if (globals.no_input || globals.json) return false;
+    if (auto flag = env_.get("MPSUPPORT_NO_INPUT"); flag && *flag != "0") return false;
+    return terminal_.stdin_tty && terminal_.stdout_tty;
+}
+
+bool Context::confirm(const std::string& question) {
+    if (!can_prompt()) return false;
+    err << question << " [y/N] " << std::flush;
+    std::string answer;
+    if (!std::getline(in, answer)) return false;
+    return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+const mps::Paths& Context::paths() {
+    if (!paths_) {
+        std::optional<std::filesystem::path> flag;
+        if (globals.config_path) flag = *globals.config_path;
+        paths_ = mps::resolve_paths(env_, flag);
+    }
+    return *paths_;
+}
+
+const mps::Config& Context::config() {
+    if (!config_) config_ = mps::load_config(paths().config_file, paths().config_explicit);
+    return *config_;
+}
+
+}  // namespace mpscli

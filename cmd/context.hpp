@@ -1,0 +1,66 @@
+#pragma once
+// What every command gets: parsed global flags, the IO streams and terminal state, the
+// environment, the clock, and the configuration (loaded on first use).
+#include <chrono>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "config/config.hpp"
+#include "util/environment.hpp"
+#include "util/paths.hpp"
+
+namespace mpscli {
+
+struct GlobalOptions {
+    std::optional<std::string> config_path;  // --config
+    bool json = false;                        // --json
+    bool no_color = false;                    // --no-color
+    bool quiet = false;                       // -q
+    int verbosity = 0;                        // -v, -vv
+    std::string log_file;                     // --log-file
+    bool no_input = false;                    // --no-input
+};
+
+struct Terminal {
+    bool stdin_tty = false;
+    bool stdout_tty = false;
+    bool stderr_tty = false;
+    bool dumb = false;  // TERM=dumb
+};
+
+class Context {
+public:
+    Context(std::ostream& out, std::ostream& err, std::istream& in, mps::Environment env, Terminal terminal,
+            std::function<std::chrono::system_clock::time_point()> clock);
+
+    GlobalOptions globals;
+    std::ostream& out;  // data: reports, JSON
+    std::ostream& err;  // diagnostics, prompts, progress
+    std::istream& in;
+
+    const mps::Environment& env() const { return env_; }
+    const Terminal& terminal() const { return terminal_; }
+    std::chrono::system_clock::time_point now() const { return clock_(); }
+
+    // color: ANSI colours on stdout (a terminal, TERM not dumb, no --no-color or NO_COLOR).
+    bool color() const;
+    // can_prompt: questions may be asked (stdin and stdout are terminals, no --no-input,
+    // no MPSUPPORT_NO_INPUT=1).
+    bool can_prompt() const;
+    // confirm: ask a yes/no question on stderr when prompting is allowed; false otherwise.
+    bool confirm(const std::string& question);
+
+    const mps::Paths& paths();
+    const mps::Config& config();
+
+private:
+    mps::Environment env_;
+    Terminal terminal_;
+    std::function<std::chrono::system_clock::time_point()> clock_;
+    std::optional<mps::Paths> paths_;
+    std::optional<mps::Config> config_;
+};
+
+}  // namespace mpscli

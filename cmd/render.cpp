@@ -1,0 +1,141 @@
+#include "render.hpp"
+
+#include <cmath>
+#include <ostream>
+
+#include "util/text.hpp"
+
+namespace mpscli {
+namespace {
+
+const char* mark(mps::Status status) {
+    switch (status) {
+        case mps::Status::pass: return "✓";
+        case mps::Status::info: return "i";
+        case mps::Status::warn: return "!";
+        case mps::Status::fail: return "✗";
+        case mps::Status::skip: return "-";
+    }
+    return "?";
+}
+
+const char* status_color(mps::Status status) {
+    switch (status) {
+        case mps::Status::pass: return "green";
+        case mps::Status::warn: return "yellow";
+        case mps::Status::fail: return "red";
+        default: return "dim";
+    }
+}
+
+std::string pad(std::string text, std::size_t width) {
+    if (text.size() < width) text.append(width - text.size(), ' ');
+    return text;
+}
+
+// print_file_verdicts: the per-file lines of an integrity report ("files" in the body).
+void print_file_verdicts(Context& ctx, const nlohmann::json& files) {
+    if (!files.is_array() || files.empty()) return;
+    ctx.out << "\n";
+    for (const auto& file : files) {
+        bool voids = file.value("voids", false);
+        if (ctx.globals.quiet && !voids) continue;
+        std::string cls = file.value("class", "");
+        std::string line = "  " + paint(ctx, pad(cls, 16), voids ? "red" : (cls == "added" ? "yellow" : "dim")) +
+                           file.value("path", "");
+        if (file.contains("changed_ratio"))
+            line += "  (" + mps::percent(file["changed_ratio"].get<double>()) + " of lines changed)";
+        if (file.contains("note")) line += "  [" + file["note"].get<std::string>() + "]";
+        ctx.out << line << "\n";
+        if (file.contains("rule")) ctx.out << "  " << pad("", 16) << paint(ctx, file["rule"].get<std::string>(), "dim") << "\n";
+        if (file.contains("diff")) ctx.out << file["diff"].get<std::string>();
+    }
+}
+
+}  // namespace
+
+int exit_code_for(mps::ErrorKind kind) {
+    switch (kind) {
+        case mps::ErrorKind::internal: return 1;
+        case mps::ErrorKind::usage: return 2;
+        case mps::ErrorKind::finding: return 3;
+        case mps::ErrorKind::unreachable: return 4;
+        case mps::ErrorKind::auth: return 5;
+        case mps::ErrorKind::not_found: return 6;
+    }
+    return 1;
+}
+
+int report_exit_code(const mps::Report& report) {
+    auto outcome = mps::deciding_outcome(report.checks);
+    return outcome ? exit_code_for(*outcome) : 0;
+}
+
+std::string paint(const Context& ctx, const std::string& text, const char* color) {
+    if (!ctx.color()) return text;
+    std::string code = "0";
+    std::string name = color;
+    if (name == "green") code = "32";
+    else if (name == "yellow") code = "33";
+    else if (name == "red") code = "31";
+    else if (name == "dim") code = "2";
+    else if (name == "bold") code = "1";
+    return "\033[" + code + "m" + text + "\033[0m";
+}
+
+int emit_json(Context& ctx, nlohmann::json document, int exit_code) {
+    document["exit_code"] = exit_code;
+    ctx.out << document.dump(2) << "\n";
+    return exit_code;
+}
+
+int emit_report(Context& ctx, const mps::Report& report) {
+    int code = report_exit_code(report);
+    if (ctx.globals.json) {
+        nlohmann::json doc = {{"schema", report.schema}};
+        for (auto& [key, value] : report.body.items()) doc[key] = value;
+        nlohmann::json checks = nlohmann::json::array();
+        for (const auto& check : report.checks)
+            checks.push_back({{"id", check.id},
+                              {"status", mps::status_name(check.status)},
+                              {"message", check.message},
+                              {"hint", check.hint},
+                              {"data", check.data}});
+        doc["checks"] = checks;
+        doc["verdict"] = report.verdict;
+        return emit_json(ctx, doc, code);
+    }
+    if (!ctx.globals.quiet) ctx.out << paint(ctx, report.title, "bold") << "\n";
+    std::size_t width = 0;
+    for (const auto& check : report.checks) width = std::max(width, check.id.size());
+    for (const auto& check : report.checks) {
+        bool notable = check.status == mps::Status::fail || check.status == mps::Status::warn;
+        if (ctx.globals.quiet && !notable) continue;
+        ctx.out << "  " << paint(ctx, mark(check.status), status_color(check.status)) << " " << pad(check.id, width + 2)
+                << check.message << "\n";
+        if (!check.hint.empty()) ctx.out << "    " << pad("", width + 2) << "→ " << check.hint << "\n";
+    }
+    if (report.body.contains("files")) print_file_verdicts(ctx, report.body["files"]);
+    const char* verdict_color = code == 0 ? "green" : "red";
+    ctx.out << "\n" << paint(ctx, "Verdict: " + report.verdict, verdict_color) << "\n";
+    return code;
+}
+
+int emit_error(Context& ctx, const mps::Error& error) {
+    int code = exit_code_for(error.kind());
+    if (ctx.globals.json) {
+        nlohmann::json doc = {{"schema", "mpsupport.error/1"},
+                              {"error",
+                               {{"code", code},
+                                {"kind", mps::kind_name(error.kind())},
+                                {"message", error.what()},
+                                {"hint", error.hint()}}}};
+        ctx.out << doc.dump(2) << "\n";
+        return code;
+    }
+    ctx.err << "mpsupport: error: " << error.what() << "\n";
+    if (!error.hint().empty()) ctx.err << "  hint: " << error.hint() << "\n";
+    return code;
+}
+
+}  // namespace mpscli

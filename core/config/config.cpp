@@ -1,0 +1,295 @@
+#include "config/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <functional>
+#include <set>
+#include <sstream>
+
+#include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/log.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mps {
+namespace {
+
+// Reader walks one table, checking types and remembering which keys it consumed, so that
+// every error names file, line and dotted key.
+class Reader {
+public:
+    Reader(const fs::path& file, const toml::table& table, std::string prefix)
+        : file_(file), table_(table), prefix_(std::move(prefix)) {}
+
+    void string(const char* key, std::string& out) {
+        if (auto* node = take(key)) {
+            if (!node->is_string()) fail(*node, key, "must be a string");
+            out = node->as_string()->get();
+        }
+    }
+    void integer(const char* key, int& out, int min, int max) {
+        if (auto* node = take(key)) {
+            if (!node->is_integer()) fail(*node, key, "must be a whole number");
+            auto value = node->as_integer()->get();
+            if (value < min || value > max)
+                fail(*node, key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+            out = static_cast<int>(value);
+        }
+    }
+    void ratio(const char* key, double& out) {
+        if (auto* node = take(key)) {
+            double value = 0;
+            if (node->is_floating_point()) value = node->as_floating_point()->get();
+            else if (node->is_integer()) value = static_cast<double>(node->as_integer()->get());
+            else fail(*node, key, "must be a number between 0 and 1");
+            if (!(value >= 0.0 && value <= 1.0)) fail(*node, key, "must be a number between 0 and 1");
+            out = value;
+        }
+    }
+    void strings(const char* key, std::vector<std::string>& out) {
+        if (auto* node = take(key)) {
+            auto* array = node->as_array();
+            if (!array) fail(*node, key, "must be an array of strings");
+            std::vector<std::string> values;
+            for (auto& item : *array) {
+                if (!item.is_string()) fail(item, key, "must be an array of strings");
+                values.push_back(item.as_string()->get());
+            }
+            out = std::move(values);
+        }
+    }
+    void integers(const char* key, std::vector<int>& out, int min, int max) {
+        if (auto* node = take(key)) {
+            auto* array = node->as_array();
+            if (!array) fail(*node, key, "must be an array of whole numbers");
+            std::vector<int> values;
+            for (auto& item : *array) {
+                if (!item.is_integer() || item.as_integer()->get() < min || item.as_integer()->get() > max)
+                    fail(item, key, "must hold whole numbers between " + std::to_string(min) + " and " +
+                                        std::to_string(max));
+                values.push_back(static_cast<int>(item.as_integer()->get()));
+            }
+            out = std::move(values);
+        }
+    }
+    // table: a sub-table, or nullptr when absent.
+    const toml::table* table(const char* key) {
+        if (auto* node = take(key)) {
+            if (!node->is_table()) fail(*node, key, "must be a table");
+            return node->as_table();
+        }
+        return nullptr;
+    }
+    // warn_unknown: log keys nobody consumed.
+    void warn_unknown() const {
+        for (auto&& [key, node] : table_) {
+            if (!used_.count(std::string(key.str())))
+                log::warn("{}:{}: unknown key '{}{}' ignored", file_.string(), node.source().begin.line,
+                          prefix_, key.str());
+        }
+    }
+    [[noreturn]] void fail(const toml::node& node, std::string_view key, const std::string& why) const {
+        throw Error(ErrorKind::usage,
+                    file_.string() + ":" + std::to_string(node.source().begin.line) + ": " + prefix_ +
+                        std::string(key) + " " + why,
+                    "fix the value in " + file_.string() + " (see mpsupport(1), CONFIGURATION)");
+    }
+    const fs::path& file() const { return file_; }
+    const std::string& prefix() const { return prefix_; }
+
+private:
+    const toml::node* take(const char* key) {
+        used_.insert(key);
+        return table_.get(key);
+    }
+    const fs::path& file_;
+    const toml::table& table_;
+    std::string prefix_;
+    std::set<std::string> used_;
+};
+
+void read_vendor(Reader& r, VendorConfig& v) {
+    r.string("name", v.name);
+    r.string("support_email", v.support_email);
+    r.string("contact_url", v.contact_url);
+    r.string("smtp_url", v.smtp_url);
+    r.string("smtp_user", v.smtp_user);
+    r.string("from", v.from);
+    r.string("manifest_url", v.manifest_url);
+    r.integer("reply_business_days", v.reply_business_days, 0, 30);
+    r.strings("holidays", v.holidays);
+    r.warn_unknown();
+}
+
+void read_policy(Reader& r, PolicyConfig& p) {
+    r.integer("free_support_months", p.free_support_months, 0, 120);
+    r.integer("max_support_months", p.max_support_months, 0, 120);
+    if (const auto* extended = r.table("extended_products")) {
+        p.extended_products.clear();
+        for (auto&& [reference, node] : *extended) {
+            if (!node.is_integer() || node.as_integer()->get() < 1 || node.as_integer()->get() > 120)
+                r.fail(node, "extended_products." + std::string(reference.str()),
+                       "must be a number of months between 1 and 120");
+            p.extended_products[std::string(reference.str())] = static_cast<int>(node.as_integer()->get());
+        }
+    }
+    r.strings("allowed_change", p.allowed_change);
+    r.ratio("major_rewrite_ratio", p.major_rewrite_ratio);
+    r.strings("code_files", p.code_files);
+    r.strings("shop_managed", p.shop_managed);
+    r.warn_unknown();
+}
+
+void read_store(Reader& r, StoreConfig& s) {
+    r.string("url", s.url);
+    r.string("admin_url", s.admin_url);
+    r.string("sftp", s.sftp);
+    r.strings("modules", s.modules);
+    r.string("order", s.order);
+    r.warn_unknown();
+}
+
+std::string quote(const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+template <typename T, typename F>
+std::string list(const std::vector<T>& items, F render) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + render(items[i]);
+    return out + "]";
+}
+
+}  // namespace
+
+Config load_config(const fs::path& path, bool must_exist) {
+    Config config;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+        if (must_exist)
+            throw Error(ErrorKind::usage, "config file " + path.string() + " does not exist",
+                        "create it with 'mpsupport config init' or fix --config / MPSUPPORT_CONFIG");
+        return config;
+    }
+    std::string text = read_file(path);
+    toml::table root;
+    try {
+        root = toml::parse(text, path.string());
+    } catch (const toml::parse_error& e) {
+        throw Error(ErrorKind::usage,
+                    path.string() + ":" + std::to_string(e.source().begin.line) + ": invalid TOML: " +
+                        std::string(e.description()),
+                    "fix the syntax at that line (see https://toml.io)");
+    }
+    config.source = path;
+    Reader top(path, root, "");
+    if (const auto* vendor = top.table("vendor")) {
+        Reader r(path, *vendor, "vendor.");
+        read_vendor(r, config.vendor);
+    }
+    if (const auto* policy = top.table("policy")) {
+        Reader r(path, *policy, "policy.");
+        read_policy(r, config.policy);
+    }
+    if (const auto* stores = top.table("stores")) {
+        for (auto&& [name, node] : *stores) {
+            std::string key = "stores." + std::string(name.str());
+            if (!node.is_table()) top.fail(node, key, "must be a table ([" + key + "])");
+            Reader r(path, *node.as_table(), key + ".");
+            read_store(r, config.stores[std::string(name.str())]);
+        }
+    }
+    if (const auto* orders = top.table("orders")) {
+        Reader r(path, *orders, "orders.");
+        r.string("source", config.orders.source);
+        r.string("webservice_url", config.orders.webservice_url);
+        if (config.orders.source != "ledger" && config.orders.source != "webservice")
+            r.fail(*orders->get("source"), "source", "must be \"ledger\" or \"webservice\"");
+        r.warn_unknown();
+    }
+    if (const auto* remind = top.table("remind")) {
+        Reader r(path, *remind, "remind.");
+        r.integers("thresholds", config.remind.thresholds, 0, 366);
+        r.string("subject_template", config.remind.subject_template);
+        r.string("body_template", config.remind.body_template);
+        r.warn_unknown();
+    }
+    top.warn_unknown();
+    return config;
+}
+
+std::vector<std::pair<std::string, std::string>> config_entries(const Config& c) {
+    auto str = [](const std::string& s) { return quote(s); };
+    auto num = [](int n) { return std::to_string(n); };
+    std::ostringstream ratio;
+    ratio << c.policy.major_rewrite_ratio;
+    std::vector<std::pair<std::string, std::string>> out = {
+        {"vendor.name", quote(c.vendor.name)},
+        {"vendor.support_email", quote(c.vendor.support_email)},
+        {"vendor.contact_url", quote(c.vendor.contact_url)},
+        {"vendor.smtp_url", quote(c.vendor.smtp_url)},
+        {"vendor.smtp_user", quote(c.vendor.smtp_user)},
+        {"vendor.from", quote(c.vendor.from)},
+        {"vendor.manifest_url", quote(c.vendor.manifest_url)},
+        {"vendor.reply_business_days", num(c.vendor.reply_business_days)},
+        {"vendor.holidays", list(c.vendor.holidays, str)},
+        {"policy.free_support_months", num(c.policy.free_support_months)},
+        {"policy.max_support_months", num(c.policy.max_support_months)},
+        {"policy.allowed_change", list(c.policy.allowed_change, str)},
+        {"policy.major_rewrite_ratio", ratio.str()},
+        {"policy.code_files", list(c.policy.code_files, str)},
+        {"policy.shop_managed", list(c.policy.shop_managed, str)},
+    };
+    for (const auto& [reference, months] : c.policy.extended_products)
+        out.emplace_back("policy.extended_products." + reference, num(months));
+    for (const auto& [name, store] : c.stores) {
+        std::string prefix = "stores." + name + ".";
+        out.emplace_back(prefix + "url", quote(store.url));
+        out.emplace_back(prefix + "admin_url", quote(store.admin_url));
+        out.emplace_back(prefix + "sftp", quote(store.sftp));
+        out.emplace_back(prefix + "modules", list(store.modules, str));
+        out.emplace_back(prefix + "order", quote(store.order));
+    }
+    out.emplace_back("orders.source", quote(c.orders.source));
+    out.emplace_back("orders.webservice_url", quote(c.orders.webservice_url));
+    out.emplace_back("remind.thresholds", list(c.remind.thresholds, num));
+    out.emplace_back("remind.subject_template", quote(c.remind.subject_template));
+    out.emplace_back("remind.body_template", quote(c.remind.body_template));
+    return out;
+}
+
+std::string config_template() {
+    return R"(# mpsupport configuration (see mpsupport(1)).
+# Secrets never go here: use MPSUPPORT_SFTP_PASSWORD, MPSUPPORT_ADMIN_PASSWORD,
+# MPSUPPORT_SMTP_PASSWORD and MPSUPPORT_WEBSERVICE_KEY.
+
+[vendor]
+name = "mypresta.rocks"
+support_email = "support@mypresta.rocks"
+contact_url = "https://mypresta.rocks/contact-us"
+reply_business_days = 1
+# holidays = ["2026-12-25"]
+
+[policy]
+free_support_months = 1
+max_support_months = 12
+# Small changes to these files keep support; larger rewrites void it.
+allowed_change = ["*.tpl", "*.css"]
+# Share of changed lines (0..1) above which an allowed change is a major rewrite.
+major_rewrite_ratio = 0.5
+
+# [stores.myshop]
+# url = "https://shop.example"
+# admin_url = "https://shop.example/admin123abc"
+# modules = ["ps_facetedsearch"]
+# order = "XKBKNABJK"
+)";
+}
+
+}  // namespace mps

@@ -1,0 +1,79 @@
+#pragma once
+// The configuration file (TOML, SPEC.md "Configuration and data"). Only config.cpp includes
+// toml++, to keep that heavy header out of every other translation unit.
+#include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mps {
+
+struct VendorConfig {
+    std::string name = "mypresta.rocks";
+    std::string support_email = "support@mypresta.rocks";
+    std::string contact_url = "https://mypresta.rocks/contact-us";
+    std::string smtp_url;
+    std::string smtp_user;
+    std::string from;
+    std::string manifest_url;  // template with {module} and {version}
+    int reply_business_days = 1;
+    std::vector<std::string> holidays;  // YYYY-MM-DD
+};
+
+struct PolicyConfig {
+    int free_support_months = 1;
+    int max_support_months = 12;
+    std::map<std::string, int> extended_products;  // product reference -> months
+    // Files the customer may change a little (POLICY.md §5).
+    std::vector<std::string> allowed_change = {"*.tpl", "*.css"};
+    // Share of changed lines above which an allowed change is a major rewrite.
+    double major_rewrite_ratio = 0.5;
+    // Files whose addition voids support: the module's code.
+    std::vector<std::string> code_files = {"*.php", "*.js", "*.mjs", "*.phtml", "*.inc"};
+    // Files PrestaShop itself writes into a module folder (config.xml caches, legacy
+    // translations edited in the back office): reported, but never held against the customer.
+    std::vector<std::string> shop_managed = {"config.xml", "config_*.xml", "translations/*.php"};
+};
+
+struct StoreConfig {
+    std::string url;
+    std::string admin_url;
+    std::string sftp;
+    std::vector<std::string> modules;
+    std::string order;
+};
+
+struct OrdersConfig {
+    std::string source = "ledger";  // "ledger" or "webservice"
+    std::string webservice_url;
+};
+
+struct RemindConfig {
+    std::vector<int> thresholds = {30, 7, 1};
+    std::string subject_template;  // file paths; empty: built-in text
+    std::string body_template;
+};
+
+struct Config {
+    std::filesystem::path source;  // the file read; empty when defaults only
+    VendorConfig vendor;
+    PolicyConfig policy;
+    std::map<std::string, StoreConfig> stores;
+    OrdersConfig orders;
+    RemindConfig remind;
+};
+
+// load_config: read and validate `path`. A missing file gives the defaults unless `must_exist`.
+// Malformed TOML, wrong types or out-of-range values throw Error(usage) naming the file, the
+// line and the key. Unknown keys are logged as warnings (a newer config on an older tool).
+Config load_config(const std::filesystem::path& path, bool must_exist);
+
+// config_entries: every effective setting as (dotted key, TOML-rendered value), in a stable
+// order, for `config list` and `config get`. Secrets are never part of the config.
+std::vector<std::pair<std::string, std::string>> config_entries(const Config& config);
+
+// config_template: a commented config file with the defaults, for `config init`.
+std::string config_template();
+
+}  // namespace mps

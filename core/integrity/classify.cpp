@@ -1,0 +1,96 @@
+#include "integrity/classify.hpp"
+
+#include "integrity/line_diff.hpp"
+#include "util/glob.hpp"
+#include "util/text.hpp"
+
+namespace mps {
+
+const char* class_name(FileClass c) {
+    switch (c) {
+        case FileClass::unchanged: return "unchanged";
+        case FileClass::whitespace_only: return "whitespace-only";
+        case FileClass::allowed_change: return "allowed-change";
+        case FileClass::major_rewrite: return "major-rewrite";
+        case FileClass::modified: return "modified";
+        case FileClass::missing: return "missing";
+        case FileClass::added: return "added";
+    }
+    return "modified";
+}
+
+namespace {
+
+// excuse_shop_managed: files PrestaShop rewrites itself never void support.
+void excuse_shop_managed(FileVerdict& v, const PolicyConfig& policy) {
+    if (v.voids && glob_match_any(policy.shop_managed, v.path)) {
+        v.voids = false;
+        v.shop_managed = true;
+        v.rule.clear();
+        v.note = "PrestaShop writes this file itself (policy.shop_managed)";
+    }
+}
+
+}  // namespace
+
+FileVerdict classify_changed(const std::string& path, std::string_view pristine, std::string_view installed,
+                             const PolicyConfig& policy, bool want_diff) {
+    FileVerdict v;
+    v.path = path;
+    bool binary = looks_binary(pristine) || looks_binary(installed);
+    if (binary) {
+        v.file_class = FileClass::modified;
+        v.voids = true;
+        v.note = "binary file";
+        v.rule = "POLICY.md §5: the module's files must not be changed";
+        excuse_shop_managed(v, policy);
+        return v;
+    }
+    std::string old_norm = normalize_whitespace(pristine);
+    std::string new_norm = normalize_whitespace(installed);
+    if (old_norm == new_norm) {
+        v.file_class = FileClass::whitespace_only;
+        v.note = "line endings, trailing blanks or BOM only";
+        return v;
+    }
+    if (want_diff) v.diff = unified_diff(pristine, installed, "a/" + path, "b/" + path);
+    if (glob_match_any(policy.allowed_change, path)) {
+        auto old_lines = split_lines(old_norm), new_lines = split_lines(new_norm);
+        // Exact ratios for ordinary files; huge ones stop once the verdict is known.
+        bool huge = old_lines.size() + new_lines.size() > 20000;
+        v.changed_ratio = changed_line_ratio(old_lines, new_lines, huge ? policy.major_rewrite_ratio : 1.0);
+        if (huge && v.changed_ratio > policy.major_rewrite_ratio) v.note = "large file: ratio is a lower bound";
+        // "Below the threshold" is allowed; at exactly the threshold still counts as small.
+        if (v.changed_ratio <= policy.major_rewrite_ratio) {
+            v.file_class = FileClass::allowed_change;
+            return v;
+        }
+        v.file_class = FileClass::major_rewrite;
+        v.voids = true;
+        v.rule = "POLICY.md §5: small .tpl/.css tweaks are fine, major rewrites void support (over " +
+                 percent(policy.major_rewrite_ratio) + " of lines changed)";
+        return v;
+    }
+    v.file_class = FileClass::modified;
+    v.voids = true;
+    v.rule = "POLICY.md §5: the module's PHP, JS and other core files must not be changed";
+    excuse_shop_managed(v, policy);
+    return v;
+}
+
+FileVerdict classify_presence(const std::string& path, FileClass missing_or_added, const PolicyConfig& policy) {
+    FileVerdict v;
+    v.path = path;
+    v.file_class = missing_or_added;
+    if (missing_or_added == FileClass::missing) {
+        v.voids = true;
+        v.rule = "POLICY.md §5: a file of the release was removed from the module";
+    } else if (glob_match_any(policy.code_files, path)) {
+        v.voids = true;
+        v.rule = "POLICY.md §5: code added to the module folder is a change to the module";
+    }
+    excuse_shop_managed(v, policy);
+    return v;
+}
+
+}  // namespace mps

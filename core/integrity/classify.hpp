@@ -1,0 +1,37 @@
+#pragma once
+// The integrity verdict for one file of an installed module (SPEC.md "Integrity verdicts",
+// POLICY.md §5).
+#include <string>
+#include <string_view>
+
+#include "config/config.hpp"
+
+namespace mps {
+
+enum class FileClass { unchanged, whitespace_only, allowed_change, major_rewrite, modified, missing, added };
+
+// class_name: "unchanged", "whitespace-only", "allowed-change", "major-rewrite", "modified",
+// "missing", "added".
+const char* class_name(FileClass file_class);
+
+struct FileVerdict {
+    std::string path;
+    FileClass file_class = FileClass::unchanged;
+    bool voids = false;         // breaks POLICY.md §5
+    bool shop_managed = false;  // written by PrestaShop itself: never held against the customer
+    double changed_ratio = -1;  // share of changed lines, for allowed-change/major-rewrite
+    std::string rule;           // why it voids support, citing the policy
+    std::string note;           // extra explanation (symbolic link, binary, ...)
+    std::string diff;           // unified diff, when asked for and the file is text
+};
+
+// classify_changed: the verdict for a file present in both trees whose bytes differ.
+// `want_diff` fills `diff` for text files.
+FileVerdict classify_changed(const std::string& path, std::string_view pristine, std::string_view installed,
+                             const PolicyConfig& policy, bool want_diff);
+
+// classify_presence: the verdict for a file only in the release (`missing`) or only in the
+// installation (`added`).
+FileVerdict classify_presence(const std::string& path, FileClass missing_or_added, const PolicyConfig& policy);
+
+}  // namespace mps

@@ -1,0 +1,40 @@
+#pragma once
+// Compares an installed module with its pristine release, file by file.
+#include <array>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "integrity/classify.hpp"
+#include "integrity/manifest.hpp"
+
+namespace mps {
+
+struct InstalledFile {
+    std::string path;    // relative to the module folder
+    std::string sha256;  // empty for a symbolic link (never equal to a release file)
+    bool is_link = false;
+};
+
+// ContentReader: bytes of a file by relative path (installed side) or by digest (pristine).
+using ContentReader = std::function<std::string(const std::string&)>;
+
+struct IntegrityResult {
+    std::vector<FileVerdict> files;  // every file of both sides, sorted by path
+    std::array<std::size_t, 7> counts{};  // by FileClass
+    std::size_t voiding = 0;              // files that void support
+
+    std::size_t count(FileClass c) const { return counts[static_cast<std::size_t>(c)]; }
+    bool voided() const { return voiding > 0; }
+    // differs: any file other than unchanged (what --strict refuses).
+    bool differs() const { return count(FileClass::unchanged) != files.size(); }
+};
+
+// compare_with_pristine: classify every file. Only files whose digest differs are read (from
+// `read_installed` and `read_pristine`), on up to `threads` threads.
+IntegrityResult compare_with_pristine(const Manifest& release, const std::vector<InstalledFile>& installed,
+                                      const ContentReader& read_installed, const ContentReader& read_pristine,
+                                      const PolicyConfig& policy, bool want_diffs, unsigned threads);
+
+}  // namespace mps

@@ -1,0 +1,178 @@
+#include "integrity/module_info.hpp"
+
+#include <cctype>
+
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace mps {
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+// in_line_comment: is position `pos` after a //, # or leading * on its line?
+bool in_line_comment(std::string_view text, std::size_t pos) {
+    std::size_t line_start = text.rfind('\n', pos);
+    line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+    std::string_view before = text.substr(line_start, pos - line_start);
+    if (before.find("//") != std::string_view::npos || before.find('#') != std::string_view::npos)
+        return true;
+    std::string_view lead = trim(before);
+    return !lead.empty() && lead.front() == '*';
+}
+
+void skip_space(std::string_view s, std::size_t& i) {
+    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+}
+
+// quoted_at: a PHP string literal starting at s[i] ('...' or "..."), without escapes inside.
+std::optional<std::string> quoted_at(std::string_view s, std::size_t i) {
+    if (i >= s.size() || (s[i] != '\'' && s[i] != '"')) return std::nullopt;
+    char quote = s[i];
+    std::size_t end = s.find(quote, i + 1);
+    if (end == std::string_view::npos || end - i - 1 > 64) return std::nullopt;
+    return std::string(s.substr(i + 1, end - i - 1));
+}
+
+// constant_value: the value of `const NAME = '...'` in the file.
+std::optional<std::string> constant_value(std::string_view php, std::string_view name) {
+    std::size_t pos = 0;
+    while ((pos = php.find("const", pos)) != std::string_view::npos) {
+        std::size_t i = pos + 5;
+        pos = i;
+        skip_space(php, i);
+        if (php.substr(i, name.size()) != name) continue;
+        i += name.size();
+        skip_space(php, i);
+        if (i >= php.size() || php[i] != '=') continue;
+        ++i;
+        skip_space(php, i);
+        if (auto value = quoted_at(php, i)) return value;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> version_from_main_class(std::string_view php) {
+    std::size_t pos = 0;
+    while ((pos = php.find("$this", pos)) != std::string_view::npos) {
+        std::size_t start = pos;
+        std::size_t i = pos + 5;
+        pos = i;
+        skip_space(php, i);
+        if (php.substr(i, 2) != "->") continue;
+        i += 2;
+        skip_space(php, i);
+        if (php.substr(i, 7) != "version") continue;
+        i += 7;
+        if (i < php.size() && (std::isalnum(static_cast<unsigned char>(php[i])) || php[i] == '_')) continue;
+        skip_space(php, i);
+        if (i >= php.size() || php[i] != '=' || (i + 1 < php.size() && php[i + 1] == '=')) continue;
+        ++i;
+        skip_space(php, i);
+        if (in_line_comment(php, start)) continue;
+        if (auto literal = quoted_at(php, i)) return std::string(trim(*literal));
+        for (std::string_view prefix : {"self::", "static::"}) {
+            if (php.substr(i, prefix.size()) != prefix) continue;
+            std::size_t name_start = i + prefix.size(), name_end = name_start;
+            while (name_end < php.size() &&
+                   (std::isalnum(static_cast<unsigned char>(php[name_end])) || php[name_end] == '_'))
+                ++name_end;
+            if (auto value = constant_value(php, php.substr(name_start, name_end - name_start)))
+                return std::string(trim(*value));
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> xml_element_text(std::string_view xml, std::string_view tag) {
+    std::string open = "<" + std::string(tag) + ">";
+    std::string close = "</" + std::string(tag) + ">";
+    std::size_t start = xml.find(open);
+    if (start == std::string_view::npos) return std::nullopt;
+    start += open.size();
+    std::size_t end = xml.find(close, start);
+    if (end == std::string_view::npos) return std::nullopt;
+    std::string_view text = trim(xml.substr(start, end - start));
+    if (text.substr(0, 9) == "<![CDATA[" && text.size() >= 12 && text.substr(text.size() - 3) == "]]>")
+        text = trim(text.substr(9, text.size() - 12));
+    return std::string(text);
+}
+
+bool is_valid_module_name(std::string_view name) {
+    if (name.empty() || name.size() > 64) return false;
+    for (char c : name)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+    return true;
+}
+
+bool is_valid_version(std::string_view version) {
+    if (version.empty() || version.size() > 64 || version.front() == '.' || version.front() == '-')
+        return false;
+    for (char c : version)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || c == '+'))
+            return false;
+    return version.find("..") == std::string_view::npos;
+}
+
+ModuleIdentity detect_module(const FileLookup& lookup, const std::string& name_hint,
+                             const std::string& name_override, const std::string& version_override,
+                             const std::string& where) {
+    ModuleIdentity id;
+    auto config_xml = lookup("config.xml");
+    std::optional<std::string> main_class;
+    if (!name_override.empty()) {
+        id.name = name_override;
+        main_class = lookup(id.name + ".php");
+    } else {
+        if (is_valid_module_name(name_hint)) main_class = lookup(name_hint + ".php");
+        if (main_class) {
+            id.name = name_hint;
+        } else if (auto xml_name = config_xml ? xml_element_text(*config_xml, "name") : std::nullopt) {
+            id.name = *xml_name;
+            main_class = lookup(id.name + ".php");
+        } else {
+            id.name = name_hint;
+        }
+    }
+    if (!is_valid_module_name(id.name))
+        throw Error(ErrorKind::usage,
+                    "cannot tell which module " + where + " holds" +
+                        (id.name.empty() ? std::string() : " ('" + id.name + "' is not a module name)"),
+                    "name it with --module NAME");
+
+    if (!version_override.empty()) {
+        id.version = version_override;
+        id.version_source = "--version";
+    } else {
+        std::optional<std::string> class_version = main_class ? version_from_main_class(*main_class) : std::nullopt;
+        std::optional<std::string> xml_version = config_xml ? xml_element_text(*config_xml, "version") : std::nullopt;
+        // The main class is what PrestaShop itself trusts; config.xml is a cache it rewrites.
+        if (class_version) {
+            id.version = *class_version;
+            id.version_source = id.name + ".php";
+            if (xml_version && *xml_version != *class_version)
+                log::warn("{}: config.xml says version {} but {}.php says {}; using {}", where, *xml_version,
+                          id.name, *class_version, *class_version);
+        } else if (xml_version) {
+            id.version = *xml_version;
+            id.version_source = "config.xml";
+        } else {
+            throw Error(ErrorKind::usage,
+                        "cannot find the version of module " + id.name + " in " + where + ": no $this->version in " +
+                            id.name + ".php and no <version> in config.xml",
+                        "give the version with --version V");
+        }
+    }
+    if (!is_valid_version(id.version))
+        throw Error(ErrorKind::usage, "module " + id.name + " in " + where + " has an unusable version '" + id.version + "'",
+                    "give the version with --version V");
+    return id;
+}
+
+}  // namespace mps

@@ -1,0 +1,97 @@
+#include "util/fs.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+#include "util/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mps {
+namespace {
+
+[[noreturn]] void fail(const std::string& what, const fs::path& path, int err) {
+    throw Error(ErrorKind::usage, what + " " + path.string() + ": " + std::strerror(err));
+}
+
+}  // namespace
+
+std::string read_file(const fs::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) fail("cannot read", path, errno);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int err = S_ISDIR(st.st_mode) ? EISDIR : errno;
+        ::close(fd);
+        fail("cannot read", path, err ? err : EINVAL);
+    }
+    std::string content;
+    content.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t done = 0;
+    for (;;) {
+        if (done == content.size()) content.resize(content.size() + 4096);
+        ssize_t got = ::read(fd, content.data() + done, content.size() - done);
+        if (got == 0) break;
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            int saved = errno;
+            ::close(fd);
+            fail("cannot read", path, saved);
+        }
+        done += static_cast<std::size_t>(got);
+    }
+    ::close(fd);
+    content.resize(done);
+    return content;
+}
+
+void write_file_atomic(const fs::path& path, std::string_view content, unsigned mode) {
+    fs::path temp = path;
+    temp += ".tmp-" + unique_suffix();
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0) fail("cannot write", path, errno);
+    std::size_t done = 0;
+    while (done < content.size()) {
+        ssize_t wrote = ::write(fd, content.data() + done, content.size() - done);
+        if (wrote < 0) {
+            if (errno == EINTR) continue;
+            int saved = errno;
+            ::close(fd);
+            ::unlink(temp.c_str());
+            fail("cannot write", path, saved);
+        }
+        done += static_cast<std::size_t>(wrote);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        int saved = errno;
+        ::unlink(temp.c_str());
+        fail("cannot write", path, saved);
+    }
+    if (::rename(temp.c_str(), path.c_str()) != 0) {
+        int saved = errno;
+        ::unlink(temp.c_str());
+        fail("cannot write", path, saved);
+    }
+}
+
+void ensure_directory(const fs::path& dir) {
+    std::error_code ec;
+    if (fs::is_directory(dir, ec)) return;
+    if (dir.has_parent_path() && dir.parent_path() != dir) ensure_directory(dir.parent_path());
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) fail("cannot create", dir, errno);
+}
+
+std::string unique_suffix() {
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    std::string out(10, 'x');
+    for (char& c : out) c = alphabet[rng() % (sizeof alphabet - 1)];
+    return out;
+}
+
+}  // namespace mps

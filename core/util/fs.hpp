@@ -1,0 +1,24 @@
+#pragma once
+// Small file helpers. Every failure throws mps::Error(usage) naming the path.
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace mps {
+
+// read_file: the whole content of a regular file (symlinks are not followed).
+std::string read_file(const std::filesystem::path& path);
+
+// write_file_atomic: write `content` to a temporary file beside `path`, fsync it, then rename
+// it over `path`, so readers see the old or the new file and never half of one. `mode` is
+// applied to the new file (0644 by default).
+void write_file_atomic(const std::filesystem::path& path, std::string_view content,
+                       unsigned mode = 0644);
+
+// ensure_directory: create `dir` and its parents (mode 0700 for the leaf when created).
+void ensure_directory(const std::filesystem::path& dir);
+
+// unique_suffix: a short random string for temporary names.
+std::string unique_suffix();
+
+}  // namespace mps
