@@ -1,5 +1,6 @@
 #include "render.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <ostream>
 
@@ -37,7 +38,14 @@ std::string pad(std::string text, std::size_t width) {
 void print_file_verdicts(Context& ctx, const nlohmann::json& files) {
     if (!files.is_array() || files.empty()) return;
     ctx.out << "\n";
-    for (const auto& file : files) {
+    // Files that void support first: they are what the reader must act on.
+    std::vector<const nlohmann::json*> ordered;
+    for (const auto& file : files) ordered.push_back(&file);
+    std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) {
+        return a->value("voids", false) && !b->value("voids", false);
+    });
+    for (const auto* entry : ordered) {
+        const auto& file = *entry;
         bool voids = file.value("voids", false);
         if (ctx.globals.quiet && !voids) continue;
         std::string cls = file.value("class", "");
@@ -84,8 +92,15 @@ std::string paint(const Context& ctx, const std::string& text, const char* color
 }
 
 int emit_json(Context& ctx, nlohmann::json document, int exit_code) {
-    document["exit_code"] = exit_code;
-    ctx.out << document.dump(2) << "\n";
+    // "schema" first and "exit_code" last read best; the rest keeps its order.
+    nlohmann::ordered_json ordered;
+    if (document.contains("schema")) ordered["schema"] = document["schema"];
+    for (auto& [key, value] : document.items())
+        if (key != "schema" && key != "checks" && key != "verdict") ordered[key] = value;
+    if (document.contains("checks")) ordered["checks"] = document["checks"];
+    if (document.contains("verdict")) ordered["verdict"] = document["verdict"];
+    ordered["exit_code"] = exit_code;
+    ctx.out << ordered.dump(2) << "\n";
     return exit_code;
 }
 

@@ -23,7 +23,7 @@ namespace {
 
 // excuse_shop_managed: files PrestaShop rewrites itself never void support.
 void excuse_shop_managed(FileVerdict& v, const PolicyConfig& policy) {
-    if (v.voids && glob_match_any(policy.shop_managed, v.path)) {
+    if (glob_match_any(policy.shop_managed, v.path)) {
         v.voids = false;
         v.shop_managed = true;
         v.rule.clear();

@@ -141,7 +141,8 @@ std::vector<Manifest> PristineStore::list() const {
             if (auto m = load(module_dir.path().filename().string(), version)) out.push_back(std::move(*m));
     }
     std::sort(out.begin(), out.end(), [](const Manifest& a, const Manifest& b) {
-        return std::tie(a.module, a.version) < std::tie(b.module, b.version);
+        if (a.module != b.module) return a.module < b.module;
+        return version_less(a.version, b.version);
     });
     return out;
 }
@@ -157,7 +158,7 @@ std::vector<std::string> PristineStore::versions(const std::string& module) cons
         if (entry.is_regular_file() && entry.path().extension() == ".json" && name.find(".tmp-") == std::string::npos)
             out.push_back(entry.path().stem().string());
     }
-    std::sort(out.begin(), out.end());
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return version_less(a, b); });
     return out;
 }
 

@@ -1,2 +1,9 @@
-#define CATCH_CONFIG_MAIN
+#define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
+#include <spdlog/spdlog.h>
+
+int main(int argc, char** argv) {
+    // Core logs warnings for the user; tests assert on results, not on log lines.
+    spdlog::set_level(spdlog::level::err);
+    return Catch::Session().run(argc, argv);
+}

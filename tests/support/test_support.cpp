@@ -1,0 +1,199 @@
+#include "test_support.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+namespace fs = std::filesystem;
+extern char** environ;
+
+namespace testing {
+
+TempDir::TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "mpsupport-test-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
+    fs::remove_all(path_, ec);
+}
+
+void write(const fs::path& path, const std::string& content) {
+    if (path.has_parent_path()) fs::create_directories(path.parent_path());
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << content;
+    if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+std::string slurp(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+std::size_t count_files(const fs::path& dir) {
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) return 0;
+    std::size_t n = 0;
+    for (auto& entry : fs::recursive_directory_iterator(dir))
+        if (entry.is_regular_file()) ++n;
+    return n;
+}
+
+void make_zip(const fs::path& zip, const std::vector<ZipEntry>& entries) {
+    archive* a = archive_write_new();
+    archive_write_set_format_zip(a);
+    if (archive_write_open_filename(a, zip.c_str()) != ARCHIVE_OK) throw std::runtime_error("cannot create zip");
+    for (const auto& e : entries) {
+        archive_entry* entry = archive_entry_new();
+        archive_entry_set_pathname(entry, e.name.c_str());
+        archive_entry_set_mtime(entry, 1700000000, 0);
+        switch (e.kind) {
+            case ZipEntry::directory:
+                archive_entry_set_filetype(entry, AE_IFDIR);
+                archive_entry_set_perm(entry, 0755);
+                break;
+            case ZipEntry::symlink:
+                archive_entry_set_filetype(entry, AE_IFLNK);
+                archive_entry_set_perm(entry, 0777);
+                archive_entry_set_symlink(entry, e.link_target.c_str());
+                break;
+            case ZipEntry::hardlink:
+                archive_entry_set_filetype(entry, AE_IFREG);
+                archive_entry_set_perm(entry, 0644);
+                archive_entry_set_hardlink(entry, e.link_target.c_str());
+                break;
+            case ZipEntry::file:
+                archive_entry_set_filetype(entry, AE_IFREG);
+                archive_entry_set_perm(entry, 0644);
+                archive_entry_set_size(entry, static_cast<la_int64_t>(e.content.size()));
+                break;
+        }
+        archive_write_header(a, entry);
+        if (e.kind == ZipEntry::file) archive_write_data(a, e.content.data(), e.content.size());
+        archive_entry_free(entry);
+    }
+    archive_write_close(a);
+    archive_write_free(a);
+}
+
+std::map<std::string, std::string> module_files(const std::string& name, const std::string& version) {
+    std::map<std::string, std::string> files;
+    files[name + ".php"] =
+        "<?php\nif (!defined('_PS_VERSION_')) {\n    exit;\n}\n\nclass " + name +
+        " extends Module\n{\n    public function __construct()\n    {\n        $this->name = '" + name +
+        "';\n        $this->tab = 'front_office_features';\n        $this->version = '" + version +
+        "';\n        $this->author = 'mypresta.rocks';\n        parent::__construct();\n    }\n}\n";
+    files["config.xml"] = "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<module>\n\t<name>" + name +
+                          "</name>\n\t<displayName><![CDATA[Test module]]></displayName>\n\t<version><![CDATA[" +
+                          version + "]]></version>\n</module>\n";
+    files["index.php"] = "<?php\nheader('Location: ../');\nexit;\n";
+    std::string tpl;
+    for (int i = 1; i <= 10; ++i) tpl += "<div class=\"block-" + std::to_string(i) + "\">{$item" + std::to_string(i) + "}</div>\n";
+    files["views/templates/hook/block.tpl"] = tpl;
+    std::string css;
+    for (int i = 1; i <= 10; ++i) css += ".block-" + std::to_string(i) + " { margin: " + std::to_string(i) + "px; }\n";
+    files["views/css/front.css"] = css;
+    files["views/js/front.js"] = "document.addEventListener('DOMContentLoaded', function () {\n  console.log('ok');\n});\n";
+    files["src/Service.php"] = "<?php\nnamespace Test;\n\nclass Service\n{\n    public function run() { return 42; }\n}\n";
+    files["views/img/logo.png"] = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + std::string(64, '\x01');
+    return files;
+}
+
+void write_tree(const fs::path& dir, const std::map<std::string, std::string>& files) {
+    for (const auto& [path, content] : files) write(dir / path, content);
+}
+
+std::vector<ZipEntry> zip_entries(const std::map<std::string, std::string>& files, const std::string& folder) {
+    std::vector<ZipEntry> entries;
+    if (!folder.empty()) entries.push_back({folder + "/", "", ZipEntry::directory});
+    for (const auto& [path, content] : files) entries.push_back({folder.empty() ? path : folder + "/" + path, content});
+    return entries;
+}
+
+namespace {
+
+std::string drain_fd_pair(int out_fd, int err_fd, std::string& err) {
+    std::string out;
+    pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+    int open_count = 2;
+    char buffer[65536];
+    while (open_count > 0) {
+        if (poll(fds, 2, -1) < 0) break;
+        for (int i = 0; i < 2; ++i) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            ssize_t got = read(fds[i].fd, buffer, sizeof buffer);
+            if (got <= 0) {
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                --open_count;
+            } else {
+                (i == 0 ? out : err).append(buffer, static_cast<std::size_t>(got));
+            }
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+RunResult run_mpsupport(const std::vector<std::string>& args, const fs::path& home,
+                        const std::map<std::string, std::string>& extra_env, const std::string& input) {
+    std::map<std::string, std::string> env = {
+        {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+        {"HOME", home.string()},
+        {"XDG_CONFIG_HOME", (home / ".config").string()},
+        {"XDG_DATA_HOME", (home / ".local/share").string()},
+    };
+    for (const auto& [k, v] : extra_env) env[k] = v;
+    std::vector<std::string> env_strings;
+    for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+    std::vector<char*> envp;
+    for (auto& s : env_strings) envp.push_back(s.data());
+    envp.push_back(nullptr);
+    std::vector<std::string> argv_strings = {MPSUPPORT_BINARY};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& s : argv_strings) argv.push_back(s.data());
+    argv.push_back(nullptr);
+
+    int in_pipe[2], out_pipe[2], err_pipe[2];
+    if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) throw std::runtime_error("pipe failed");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+    for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
+        posix_spawn_file_actions_addclose(&actions, fd);
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    close(in_pipe[0]);
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    if (rc != 0) throw std::runtime_error("cannot start " + argv_strings[0]);
+    if (!input.empty()) (void)!::write(in_pipe[1], input.data(), input.size());
+    close(in_pipe[1]);
+    RunResult result;
+    result.out = drain_fd_pair(out_pipe[0], err_pipe[0], result.err);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return result;
+}
+
+}  // namespace testing

@@ -1,0 +1,93 @@
+#include <catch2/catch.hpp>
+
+#include "config/config.hpp"
+#include "test_support.hpp"
+#include "util/environment.hpp"
+#include "util/error.hpp"
+#include "util/paths.hpp"
+
+using namespace mps;
+
+namespace {
+std::string error_of(const std::filesystem::path& file) {
+    try {
+        load_config(file, true);
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::usage);
+        return e.what();
+    }
+    return "no error";
+}
+}  // namespace
+
+TEST_CASE("a missing config file gives the mypresta.rocks defaults", "[config]") {
+    testing::TempDir dir;
+    Config c = load_config(dir / "none.toml", false);
+    CHECK(c.vendor.name == "mypresta.rocks");
+    CHECK(c.vendor.support_email == "support@mypresta.rocks");
+    CHECK(c.policy.free_support_months == 1);
+    CHECK(c.policy.max_support_months == 12);
+    CHECK(c.policy.major_rewrite_ratio == 0.5);
+    CHECK(c.policy.allowed_change == std::vector<std::string>{"*.tpl", "*.css"});
+    CHECK_THROWS_AS(load_config(dir / "none.toml", true), Error);
+}
+
+TEST_CASE("config values are read and validated", "[config]") {
+    testing::TempDir dir;
+    testing::write(dir / "c.toml",
+                   "[vendor]\nname = \"acme\"\nholidays = [\"2026-12-25\"]\n"
+                   "[policy]\nmajor_rewrite_ratio = 0.25\nallowed_change = [\"*.tpl\"]\n"
+                   "[policy.extended_products]\nEXT6 = 6\n"
+                   "[stores.main]\nurl = \"https://shop.example\"\nmodules = [\"a\", \"b\"]\n");
+    Config c = load_config(dir / "c.toml", true);
+    CHECK(c.vendor.name == "acme");
+    CHECK(c.vendor.support_email == "support@mypresta.rocks");
+    CHECK(c.policy.major_rewrite_ratio == 0.25);
+    CHECK(c.policy.extended_products.at("EXT6") == 6);
+    CHECK(c.stores.at("main").modules.size() == 2);
+    bool found = false;
+    for (const auto& [key, value] : config_entries(c))
+        if (key == "policy.major_rewrite_ratio") found = (value == "0.25");
+    CHECK(found);
+}
+
+TEST_CASE("config errors name the file, the line and the key", "[config]") {
+    testing::TempDir dir;
+    testing::write(dir / "syntax.toml", "[vendor]\nname = \"acme\"\nsupport_email = \n");
+    std::string syntax = error_of(dir / "syntax.toml");
+    CHECK(syntax.find("syntax.toml:3") != std::string::npos);
+
+    testing::write(dir / "type.toml", "[vendor]\n\nreply_business_days = \"one\"\n");
+    std::string type = error_of(dir / "type.toml");
+    CHECK(type.find("type.toml:3") != std::string::npos);
+    CHECK(type.find("vendor.reply_business_days") != std::string::npos);
+
+    testing::write(dir / "range.toml", "[policy]\nmajor_rewrite_ratio = 1.5\n");
+    CHECK(error_of(dir / "range.toml").find("policy.major_rewrite_ratio must be a number between 0 and 1") !=
+          std::string::npos);
+
+    testing::write(dir / "array.toml", "[policy]\nallowed_change = [\"*.tpl\", 3]\n");
+    CHECK(error_of(dir / "array.toml").find("policy.allowed_change") != std::string::npos);
+
+    testing::write(dir / "store.toml", "stores = 3\n");
+    CHECK(error_of(dir / "store.toml").find("store.toml:1") != std::string::npos);
+}
+
+TEST_CASE("XDG paths and the config search order", "[config]") {
+    auto env = Environment::fixed({{"HOME", "/home/u"}});
+    Paths p = resolve_paths(env, std::nullopt);
+    CHECK(p.config_file == "/home/u/.config/mpsupport/config.toml");
+    CHECK(p.data_dir == "/home/u/.local/share/mpsupport");
+    CHECK_FALSE(p.config_explicit);
+    auto xdg = Environment::fixed({{"HOME", "/home/u"}, {"XDG_CONFIG_HOME", "/c"}, {"XDG_DATA_HOME", "/d"},
+                                   {"MPSUPPORT_CONFIG", "/e/m.toml"}});
+    Paths q = resolve_paths(xdg, std::nullopt);
+    CHECK(q.config_file == "/e/m.toml");
+    CHECK(q.config_explicit);
+    CHECK(q.pristine_dir() == "/d/mpsupport/pristine");
+    CHECK(resolve_paths(xdg, std::filesystem::path("/f.toml")).config_file == "/f.toml");
+    // A relative XDG value is ignored, as the XDG spec says.
+    auto relative = Environment::fixed({{"HOME", "/home/u"}, {"XDG_DATA_HOME", "rel"}});
+    CHECK(resolve_paths(relative, std::nullopt).data_dir == "/home/u/.local/share/mpsupport");
+    CHECK_THROWS_AS(resolve_paths(Environment::fixed({}), std::nullopt), Error);
+}
