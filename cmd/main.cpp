@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 
 #include "commands.hpp"
@@ -80,6 +81,11 @@ void configure_logging(const GlobalOptions& globals) {
     console->set_level(level);
     std::vector<spdlog::sink_ptr> sinks{console};
     if (!globals.log_file.empty()) {
+        std::filesystem::path parent = std::filesystem::path(globals.log_file).parent_path();
+        std::error_code ec;
+        if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
+            throw mps::Error(mps::ErrorKind::usage, "cannot open log file " + globals.log_file + ": no folder " + parent.string(),
+                             "give --log-file a path in an existing folder");
         try {
             auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(globals.log_file);
             file->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");

@@ -113,7 +113,9 @@ struct ArchiveCloser {
 std::vector<StagedFile> read_zip_release(const fs::path& zip, const fs::path& staging) {
     const std::string source = zip.string();
     std::unique_ptr<archive, ArchiveCloser> reader(archive_read_new());
-    archive_read_support_format_zip(reader.get());
+    // The seekable reader trusts the central directory, as unzip and PHP do, and notices a
+    // truncated archive; the streaming reader would silently accept one.
+    archive_read_support_format_zip_seekable(reader.get());
     if (archive_read_open_filename(reader.get(), zip.c_str(), 1 << 16) != ARCHIVE_OK)
         throw Error(ErrorKind::usage, "cannot open " + source + ": " + archive_error_string(reader.get()),
                     "give a module release .zip or its unpacked folder");

@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# completion_bash.sh: checks the shell completion scripts of mpsupport.
+#
+#   bash completion_bash.sh PATH/TO/completions/mpsupport.bash PATH/TO/mpsupport
+#
+# Sources the bash script in this non-interactive shell, finds the function registered for
+# `mpsupport` (complete -p), simulates <TAB> by setting COMP_WORDS, COMP_CWORD, COMP_LINE
+# and COMP_POINT, and checks COMPREPLY. Also checks that `mpsupport completion SHELL`
+# prints the shipped files unchanged, and that the zsh and fish scripts parse (when those
+# shells are installed). One line per assertion; exit status 1 when any assertion fails.
+set -u
+
+if (( $# != 2 )); then
+    echo "usage: bash $0 COMPLETIONS/mpsupport.bash MPSUPPORT-BINARY" >&2
+    exit 2
+fi
+# Absolute paths: the checks below change folder.
+completions_dir=$(cd "$(dirname "$1")" && pwd) || exit 2
+bash_script=$completions_dir/$(basename "$1")
+binary=$(cd "$(dirname "$2")" && pwd)/$(basename "$2") || exit 2
+
+failures=0
+checks=0
+pass() { checks=$((checks + 1)); printf 'ok   %s\n' "$1"; }
+fail() {
+    checks=$((checks + 1))
+    failures=$((failures + 1))
+    printf 'FAIL %s\n' "$1"
+    shift
+    (($# == 0)) || printf '       %s\n' "$@"
+}
+skip() { printf 'skip %s\n' "$1"; }
+
+# A private world: the completion function runs `mpsupport` (found on PATH) to list stored
+# modules and configuration keys; it must never see the user's real data.
+work=$(mktemp -d "${TMPDIR:-/tmp}/mpsupport-completion.XXXXXX") || exit 2
+trap 'rm -rf "$work"' EXIT
+export HOME=$work/home XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data MPSUPPORT_NO_INPUT=1
+unset MPSUPPORT_CONFIG NO_COLOR
+mkdir -p "$HOME" "$work/bin"
+ln -s "$binary" "$work/bin/mpsupport"
+export PATH=$work/bin:$PATH
+
+# ---------------------------------------------------------------------------------------
+# The bash script: load it and find its function.
+if ! source "$bash_script"; then
+    fail "bash: $bash_script sources without error"
+    echo "$failures of $checks checks failed"
+    exit 1
+fi
+spec=$(complete -p mpsupport 2>/dev/null)
+func=$(sed -n 's/.*-F \([^ ]*\) .*/\1/p' <<<"$spec")
+if [[ -n $func ]] && declare -F "$func" >/dev/null; then
+    pass "bash: a completion function is registered for mpsupport ($func)"
+else
+    fail "bash: a completion function is registered for mpsupport" "complete -p mpsupport: '${spec}'"
+    echo "$failures of $checks checks failed"
+    exit 1
+fi
+
+# complete LINE: simulate <TAB> at the end of LINE; sets `got` to the sorted candidates,
+# one space between them.
+complete_line() {
+    local line=$1
+    COMP_LINE=$line
+    COMP_POINT=${#line}
+    read -r -a COMP_WORDS <<<"$line"
+    [[ $line == *' ' || ${#COMP_WORDS[@]} -eq 0 ]] && COMP_WORDS+=("")
+    COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+    COMP_TYPE=9
+    COMP_KEY=9
+    COMPREPLY=()
+    local prev=
+    ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+    "$func" mpsupport "${COMP_WORDS[COMP_CWORD]}" "$prev" >/dev/null 2>&1
+    got=$(printf '%s\n' "${COMPREPLY[@]}" | sed '/^$/d' | LC_ALL=C sort | tr '\n' ' ')
+    got=${got% }
+}
+
+# expect_exactly LINE WORDS...: the candidates are exactly WORDS (any order).
+expect_exactly() {
+    local line=$1
+    shift
+    local want
+    want=$(printf '%s\n' "$@" | LC_ALL=C sort | tr '\n' ' ')
+    want=${want% }
+    complete_line "$line"
+    if [[ $got == "$want" ]]; then
+        pass "bash: '$line<TAB>' gives exactly: $want"
+    else
+        fail "bash: '$line<TAB>' gives exactly: $want" "got: '$got'"
+    fi
+}
+
+# expect_includes LINE WORDS...: every one of WORDS is a candidate.
+expect_includes() {
+    local line=$1
+    shift
+    complete_line "$line"
+    local word missing=()
+    for word in "$@"; do
+        [[ " $got " == *" $word "* ]] || missing+=("$word")
+    done
+    if ((${#missing[@]} == 0)); then
+        pass "bash: '$line<TAB>' offers $*"
+    else
+        fail "bash: '$line<TAB>' offers $*" "missing: ${missing[*]}" "got: '$got'"
+    fi
+}
+
+# expect_excludes LINE WORDS...: none of WORDS is a candidate.
+expect_excludes() {
+    local line=$1
+    shift
+    complete_line "$line"
+    local word found=()
+    for word in "$@"; do
+        [[ " $got " == *" $word "* ]] && found+=("$word")
+    done
+    if ((${#found[@]} == 0)); then
+        pass "bash: '$line<TAB>' does not offer $*"
+    else
+        fail "bash: '$line<TAB>' does not offer $*" "offered: ${found[*]}"
+    fi
+}
+
+# The required behaviour.
+expect_exactly "mpsupport " verify pristine config completion
+expect_exactly "mpsupport pr" pristine
+expect_exactly "mpsupport pristine " add list show
+expect_includes "mpsupport verify --" --module --diff --strict
+expect_exactly "mpsupport completion " bash zsh fish
+
+# More of the command tree.
+expect_exactly "mpsupport config " path list get init
+expect_includes "mpsupport --" --config --json --no-color --quiet --verbose --log-file --no-input --version --help
+expect_includes "mpsupport pristine add --" --module --version --replace
+expect_includes "mpsupport config init --" --force
+expect_excludes "mpsupport verify --" --replace --force
+expect_exactly "mpsupport --config /nonexistent/x.toml " verify pristine config completion
+expect_exactly "mpsupport -v --json conf" config
+
+# Files and folders.
+mkdir -p "$work/files/shop/modules/alpha" "$work/files/shop/modules/beta" "$work/files/shop/classes" \
+    "$work/files/somedir"
+: >"$work/files/release.zip"
+: >"$work/files/notes.txt"
+cd "$work/files" || exit 2
+expect_exactly "mpsupport verify " shop somedir
+expect_exactly "mpsupport pristine add " release.zip shop somedir
+expect_exactly "mpsupport --config " notes.txt release.zip shop somedir
+expect_exactly "mpsupport verify shop --module " alpha beta
+
+# Data taken from the binary: stored modules and versions, configuration keys.
+mkdir -p "$work/release/demomod"
+printf '%s\n' '<?php' 'class DemoMod extends Module {' '    public function __construct() {' \
+    "        \$this->version = '2.1.0';" '    }' '}' >"$work/release/demomod/demomod.php"
+if "$binary" --no-input pristine add "$work/release/demomod" >/dev/null 2>&1; then
+    expect_exactly "mpsupport pristine show " demomod
+    expect_exactly "mpsupport pristine show demomod " 2.1.0
+    expect_exactly "mpsupport pristine list d" demomod
+else
+    fail "bash: setup: mpsupport pristine add stores a release"
+fi
+expect_exactly "mpsupport config get policy.major" policy.major_rewrite_ratio
+cd / || exit 2
+
+# ---------------------------------------------------------------------------------------
+# The binary prints the shipped scripts unchanged.
+same_as_file() {
+    local shell=$1 file=$2
+    if [[ ! -f $file ]]; then
+        fail "$shell: $file exists"
+        return
+    fi
+    if cmp -s <("$binary" completion "$shell") "$file"; then
+        pass "$shell: 'mpsupport completion $shell' prints $(basename "$file") unchanged"
+    else
+        fail "$shell: 'mpsupport completion $shell' prints $(basename "$file") unchanged" \
+            "$(diff <("$binary" completion "$shell") "$file" | head -n 5)" \
+            "(rebuild after editing completions/: cmake -S . -B build && ninja -C build)"
+    fi
+}
+same_as_file bash "$bash_script"
+same_as_file zsh "$completions_dir/_mpsupport"
+same_as_file fish "$completions_dir/mpsupport.fish"
+
+# The zsh and fish scripts parse.
+if command -v zsh >/dev/null 2>&1; then
+    if out=$(zsh -n "$completions_dir/_mpsupport" 2>&1); then
+        pass "zsh: _mpsupport parses (zsh -n)"
+    else
+        fail "zsh: _mpsupport parses (zsh -n)" "$out"
+    fi
+else
+    skip "zsh: not installed, _mpsupport not parsed"
+fi
+if command -v fish >/dev/null 2>&1; then
+    if out=$(fish --no-execute "$completions_dir/mpsupport.fish" 2>&1); then
+        pass "fish: mpsupport.fish parses (fish --no-execute)"
+    else
+        fail "fish: mpsupport.fish parses (fish --no-execute)" "$out"
+    fi
+else
+    skip "fish: not installed, mpsupport.fish not parsed"
+fi
+
+echo "$failures of $checks checks failed"
+((failures == 0))

@@ -1,0 +1,327 @@
+// CLI tests: the built binary on zips and folders the tests create; exit codes, text and JSON.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+using testing::run_mpsupport;
+using testing::RunResult;
+using testing::TempDir;
+
+namespace {
+
+nlohmann::json json_of(const RunResult& r) {
+    INFO("stdout: " << r.out << "\nstderr: " << r.err);
+    REQUIRE_NOTHROW(nlohmann::json::parse(r.out));
+    return nlohmann::json::parse(r.out);
+}
+
+// Fixture: a home with a stored release of mymod 1.2.3 and an installed copy of it.
+struct Shop {
+    TempDir home;
+    std::map<std::string, std::string> files = testing::module_files("mymod", "1.2.3");
+    fs::path zip = home / "mymod-1.2.3.zip";
+    fs::path installed = home / "installed" / "mymod";
+
+    Shop() {
+        testing::make_zip(zip, testing::zip_entries(files, "mymod"));
+        testing::write_tree(installed, files);
+    }
+    RunResult run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
+        return run_mpsupport(args, home.path(), env);
+    }
+    void add_release() {
+        auto r = run({"pristine", "add", zip.string()});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+    }
+    fs::path data() const { return home / ".local/share/mpsupport"; }
+};
+
+}  // namespace
+
+TEST_CASE("version, help and unknown commands", "[cli]") {
+    TempDir home;
+    auto version = run_mpsupport({"--version"}, home.path());
+    CHECK(version.exit_code == 0);
+    CHECK_THAT(version.out, Catch::StartsWith("mpsupport "));
+    auto help = run_mpsupport({"--help"}, home.path());
+    CHECK(help.exit_code == 0);
+    CHECK_THAT(help.out, Catch::Contains("verify") && Catch::Contains("pristine"));
+    auto sub_help = run_mpsupport({"verify", "--help"}, home.path());
+    CHECK(sub_help.exit_code == 0);
+    CHECK_THAT(sub_help.out, Catch::Contains("--strict"));
+
+    auto typo = run_mpsupport({"verfy", "x"}, home.path());
+    CHECK(typo.exit_code == 2);
+    CHECK_THAT(typo.err, Catch::Contains("unknown command 'verfy'") && Catch::Contains("did you mean 'mpsupport verify'"));
+    CHECK(typo.out.empty());
+    auto bad_flag = run_mpsupport({"verify", "--frobnicate", "x"}, home.path());
+    CHECK(bad_flag.exit_code == 2);
+    auto none = run_mpsupport({}, home.path());
+    CHECK(none.exit_code == 2);
+}
+
+TEST_CASE("errors in JSON mode are a mpsupport.error/1 document on stdout", "[cli]") {
+    TempDir home;
+    auto r = run_mpsupport({"--json", "verfy"}, home.path());
+    CHECK(r.exit_code == 2);
+    auto doc = json_of(r);
+    CHECK(doc["schema"] == "mpsupport.error/1");
+    CHECK(doc["error"]["code"] == 2);
+    CHECK(doc["error"]["kind"] == "usage");
+    CHECK_THAT(doc["error"]["hint"].get<std::string>(), Catch::Contains("verify"));
+}
+
+TEST_CASE("pristine add, list and show", "[cli][pristine]") {
+    Shop shop;
+    auto added = shop.run({"--json", "pristine", "add", shop.zip.string()});
+    CHECK(added.exit_code == 0);
+    auto doc = json_of(added);
+    CHECK(doc["schema"] == "mpsupport.pristine/1");
+    CHECK(doc["outcome"] == "added");
+    CHECK(doc["release"]["module"] == "mymod");
+    CHECK(doc["release"]["version"] == "1.2.3");
+    CHECK(doc["release"]["files"] == shop.files.size());
+
+    auto again = shop.run({"pristine", "add", shop.zip.string()});
+    CHECK(again.exit_code == 0);
+    CHECK_THAT(again.out, Catch::Contains("already stored"));
+
+    auto list = shop.run({"pristine", "list"});
+    CHECK(list.exit_code == 0);
+    CHECK_THAT(list.out, Catch::Contains("mymod") && Catch::Contains("1.2.3"));
+    auto show = shop.run({"--json", "pristine", "show", "mymod", "1.2.3"});
+    CHECK(show.exit_code == 0);
+    CHECK(json_of(show)["release"]["files_list"].size() == shop.files.size());
+    auto unknown = shop.run({"pristine", "show", "mymod", "9.9.9"});
+    CHECK(unknown.exit_code == 6);
+    CHECK_THAT(unknown.err, Catch::Contains("1.2.3"));
+
+    SECTION("a different release of the same version is refused without prompting") {
+        auto changed = shop.files;
+        changed["views/js/front.js"] = "tampered();\n";
+        testing::make_zip(shop.home / "other.zip", testing::zip_entries(changed, "mymod"));
+        // Not a terminal: --no-input is implied, so no question is asked.
+        auto refused = run_mpsupport({"pristine", "add", (shop.home / "other.zip").string()}, shop.home.path(), {},
+                                     "y\n");
+        CHECK(refused.exit_code == 2);
+        CHECK_THAT(refused.err, Catch::Contains("--replace"));
+        auto replaced = shop.run({"pristine", "add", "--replace", (shop.home / "other.zip").string()});
+        CHECK(replaced.exit_code == 0);
+        CHECK_THAT(replaced.out, Catch::StartsWith("replaced mymod 1.2.3"));
+    }
+}
+
+TEST_CASE("hostile zips give exit 2 and store nothing", "[cli][pristine]") {
+    Shop shop;
+    auto entries = testing::zip_entries(shop.files, "mymod");
+    entries.push_back({"mymod/../../../tmp/evil.php", "<?php system($_GET['c']);"});
+    testing::make_zip(shop.home / "slip.zip", entries);
+    auto slip = shop.run({"pristine", "add", (shop.home / "slip.zip").string()});
+    CHECK(slip.exit_code == 2);
+    CHECK_THAT(slip.err, Catch::Contains("slip.zip") && Catch::Contains("'..' leaves the folder"));
+    CHECK(testing::count_files(shop.data()) == 0);
+
+    std::string bytes = testing::slurp(shop.zip);
+    testing::write(shop.home / "truncated.zip", bytes.substr(0, bytes.size() - 200));
+    auto truncated = shop.run({"--json", "pristine", "add", (shop.home / "truncated.zip").string()});
+    CHECK(truncated.exit_code == 2);
+    CHECK(json_of(truncated)["error"]["kind"] == "usage");
+    CHECK(testing::count_files(shop.data()) == 0);
+
+    auto missing = shop.run({"pristine", "add", (shop.home / "nope.zip").string()});
+    CHECK(missing.exit_code == 2);
+    CHECK_THAT(missing.err, Catch::Contains("nope.zip"));
+}
+
+TEST_CASE("verify an untouched module", "[cli][verify]") {
+    Shop shop;
+    shop.add_release();
+    auto r = shop.run({"verify", shop.installed.string()});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("✓ files.integrity") && Catch::Contains("Verdict: support covered"));
+    CHECK(r.out.find("\033[") == std::string::npos);  // no colour when not a terminal
+}
+
+TEST_CASE("verify shows every verdict class and voids support", "[cli][verify]") {
+    Shop shop;
+    shop.add_release();
+    auto& dir = shop.installed;
+    testing::write(dir / "views/css/front.css", "\xEF\xBB\xBF" + shop.files["views/css/front.css"]);  // BOM only
+    std::string tpl = shop.files["views/templates/hook/block.tpl"];
+    tpl.replace(tpl.find("block-3"), 7, "block-X");
+    testing::write(dir / "views/templates/hook/block.tpl", tpl);                       // 1 of 10 lines
+    testing::write(dir / "src/Service.php", "<?php\nnamespace Test;\nclass Service {}\n");  // modified
+    fs::remove(dir / "views/js/front.js");                                                 // missing
+    testing::write(dir / "controllers/front/backdoor.php", "<?php eval($_POST['x']);\n"); // added code
+    testing::write(dir / "views/img/extra.png", std::string("\x89PNG\0", 5));              // added, harmless
+
+    auto text = shop.run({"verify", "--diff", dir.string()});
+    INFO(text.out << text.err);
+    CHECK(text.exit_code == 3);
+    CHECK_THAT(text.out, Catch::Contains("✗ files.integrity"));
+    CHECK_THAT(text.out, Catch::Contains("Verdict: support voided"));
+    CHECK_THAT(text.out, Catch::Contains("+class Service {}"));
+    // Files that void support come first.
+    CHECK(text.out.find("controllers/front/backdoor.php") < text.out.find("views/img/extra.png"));
+
+    auto r = shop.run({"--json", "verify", dir.string()});
+    CHECK(r.exit_code == 3);
+    auto doc = json_of(r);
+    CHECK(doc["schema"] == "mpsupport.verify/1");
+    CHECK(doc["exit_code"] == 3);
+    CHECK(doc["support"] == "voided");
+    CHECK(doc["module"] == "mymod");
+    CHECK(doc["version"] == "1.2.3");
+    std::map<std::string, std::pair<std::string, bool>> got;
+    for (const auto& f : doc["files"]) got[f["path"]] = {f["class"], f["voids"]};
+    CHECK(got["views/css/front.css"] == std::pair<std::string, bool>{"whitespace-only", false});
+    CHECK(got["views/templates/hook/block.tpl"] == std::pair<std::string, bool>{"allowed-change", false});
+    CHECK(got["src/Service.php"] == std::pair<std::string, bool>{"modified", true});
+    CHECK(got["views/js/front.js"] == std::pair<std::string, bool>{"missing", true});
+    CHECK(got["controllers/front/backdoor.php"] == std::pair<std::string, bool>{"added", true});
+    CHECK(got["views/img/extra.png"] == std::pair<std::string, bool>{"added", false});
+    CHECK(got.size() == 6);
+    const auto& integrity = doc["checks"][1];
+    CHECK(integrity["id"] == "files.integrity");
+    CHECK(integrity["status"] == "fail");
+    CHECK(integrity["data"]["voiding"] == 3);
+
+    SECTION("a major rewrite of a template voids support") {
+        std::string rewritten;
+        for (int i = 0; i < 12; ++i) rewritten += "<section>new " + std::to_string(i) + "</section>\n";
+        testing::write_tree(dir, shop.files);
+        fs::remove_all(dir / "controllers");
+        fs::remove(dir / "views/img/extra.png");
+        testing::write(dir / "views/templates/hook/block.tpl", rewritten);
+        auto major = shop.run({"--json", "verify", dir.string()});
+        CHECK(major.exit_code == 3);
+        auto files = json_of(major)["files"];
+        REQUIRE(files.size() == 1);
+        CHECK(files[0]["class"] == "major-rewrite");
+        CHECK(files[0]["changed_ratio"].get<double>() == Approx(1.0));
+    }
+}
+
+TEST_CASE("verify --strict and -q", "[cli][verify]") {
+    Shop shop;
+    shop.add_release();
+    testing::write(shop.installed / "views/css/front.css", shop.files["views/css/front.css"] + "\n\n");
+    CHECK(shop.run({"verify", shop.installed.string()}).exit_code == 0);
+    auto strict = shop.run({"verify", "--strict", shop.installed.string()});
+    CHECK(strict.exit_code == 3);
+    CHECK_THAT(strict.out, Catch::Contains("--strict"));
+    auto quiet = shop.run({"-q", "verify", shop.installed.string()});
+    CHECK(quiet.exit_code == 0);
+    CHECK_THAT(quiet.out, !Catch::Contains("files.version") && Catch::Contains("Verdict:"));
+}
+
+TEST_CASE("verify a shop root needs --module and reports overrides", "[cli][verify]") {
+    Shop shop;
+    shop.add_release();
+    fs::path root = shop.home / "shop";
+    testing::write_tree(root / "modules" / "mymod", shop.files);
+    testing::write(root / "modules" / "othermod" / "othermod.php", "<?php");
+    testing::write(root / "classes" / "Product.php", "<?php class ProductCore {}");
+    testing::write(root / "themes/classic/modules/mymod/views/templates/hook/block.tpl", "<div>themed</div>\n");
+    testing::write(root / "override/classes/Cart.php",
+                   "<?php\nclass Cart extends CartCore\n{\n    /*\n    * module: mymod\n    * date: 2026-01-01\n"
+                   "    * version: 1.2.3\n    */\n    public function getOrderTotal() {}\n}\n");
+    testing::write(root / "override/classes/Product.php", "<?php\n/*\n * module: othermod\n */\n");
+
+    auto need = shop.run({"verify", root.string()});
+    CHECK(need.exit_code == 2);
+    CHECK_THAT(need.err, Catch::Contains("--module") && Catch::Contains("mymod, othermod"));
+
+    auto r = shop.run({"--json", "verify", root.string(), "--module", "mymod"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);  // overrides make the environment non-standard, they do not void support
+    auto doc = json_of(r);
+    CHECK(doc["environment"] == "non-standard");
+    CHECK(doc["support"] == "covered");
+    std::map<std::string, nlohmann::json> checks;
+    for (const auto& c : doc["checks"]) checks[c["id"]] = c;
+    CHECK(checks["files.overrides"]["status"] == "warn");
+    CHECK(checks["files.overrides"]["data"]["files"] == nlohmann::json::array({"override/classes/Cart.php"}));
+    CHECK(checks["files.theme-overrides"]["status"] == "info");
+    CHECK(checks["files.theme-overrides"]["data"]["files"].size() == 1);
+
+    auto absent = shop.run({"verify", root.string(), "--module", "nosuch"});
+    CHECK(absent.exit_code == 6);
+}
+
+TEST_CASE("verify without the pristine release is exit 6 naming pristine add", "[cli][verify]") {
+    Shop shop;
+    auto r = shop.run({"verify", shop.installed.string()});
+    CHECK(r.exit_code == 6);
+    CHECK_THAT(r.err, Catch::Contains("mymod 1.2.3") && Catch::Contains("pristine add"));
+    auto not_dir = shop.run({"verify", (shop.home / "nothing").string()});
+    CHECK(not_dir.exit_code == 2);
+    CHECK_THAT(not_dir.err, Catch::Contains("nothing"));
+}
+
+TEST_CASE("malformed config gives exit 2 with file and line", "[cli][config]") {
+    Shop shop;
+    testing::write(shop.home / "bad.toml", "[policy]\nallowed_change = [\"*.tpl\"\nmajor_rewrite_ratio = 0.4\n");
+    auto r = shop.run({"--config", (shop.home / "bad.toml").string(), "verify", shop.installed.string()});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("bad.toml:3"));
+    auto env = shop.run({"config", "list"}, {{"MPSUPPORT_CONFIG", (shop.home / "bad.toml").string()}});
+    CHECK(env.exit_code == 2);
+    auto absent = shop.run({"--config", (shop.home / "absent.toml").string(), "config", "list"});
+    CHECK(absent.exit_code == 2);
+    CHECK_THAT(absent.err, Catch::Contains("absent.toml"));
+}
+
+TEST_CASE("the policy threshold comes from the config", "[cli][config]") {
+    Shop shop;
+    shop.add_release();
+    std::string tpl = shop.files["views/templates/hook/block.tpl"];
+    for (const char* line : {"block-1\"", "block-2\"", "block-3\""}) tpl.replace(tpl.find(line), 7, "changed");
+    testing::write(shop.installed / "views/templates/hook/block.tpl", tpl);  // 3 of 10 lines: ratio 0.3
+    CHECK(shop.run({"verify", shop.installed.string()}).exit_code == 0);
+    testing::write(shop.home / ".config/mpsupport/config.toml", "[policy]\nmajor_rewrite_ratio = 0.2\n");
+    auto strict_policy = shop.run({"--json", "verify", shop.installed.string()});
+    CHECK(strict_policy.exit_code == 3);
+    CHECK(json_of(strict_policy)["files"][0]["class"] == "major-rewrite");
+}
+
+TEST_CASE("config path, init, get and list", "[cli][config]") {
+    TempDir home;
+    auto path = run_mpsupport({"config", "path"}, home.path());
+    CHECK(path.out == (home / ".config/mpsupport/config.toml").string() + "\n");
+    CHECK(run_mpsupport({"config", "init"}, home.path()).exit_code == 0);
+    CHECK(fs::exists(home / ".config/mpsupport/config.toml"));
+    CHECK(run_mpsupport({"config", "init"}, home.path()).exit_code == 2);
+    CHECK(run_mpsupport({"config", "init", "--force"}, home.path()).exit_code == 0);
+    auto get = run_mpsupport({"config", "get", "vendor.support_email"}, home.path());
+    CHECK(get.out == "\"support@mypresta.rocks\"\n");
+    CHECK(run_mpsupport({"config", "get", "vendor.nope"}, home.path()).exit_code == 2);
+    auto list = run_mpsupport({"--json", "config", "list"}, home.path());
+    CHECK(json_of(list)["values"]["policy.major_rewrite_ratio"] == "0.5");
+}
+
+TEST_CASE("logs go to stderr and --log-file, never stdout", "[cli]") {
+    Shop shop;
+    fs::path log = shop.home / "run.log";
+    auto r = shop.run({"-vv", "--log-file", log.string(), "--json", "pristine", "add", shop.zip.string()});
+    CHECK(r.exit_code == 0);
+    CHECK_NOTHROW(nlohmann::json::parse(r.out));
+    CHECK_THAT(r.err, Catch::Contains("stored mymod 1.2.3"));
+    CHECK_THAT(testing::slurp(log), Catch::Contains("stored mymod 1.2.3"));
+    auto bad_log = shop.run({"--log-file", (shop.home / "no/such/dir/x.log").string(), "pristine", "list"});
+    CHECK(bad_log.exit_code == 2);
+}
+
+TEST_CASE("completion scripts are printed for each shell", "[cli]") {
+    TempDir home;
+    for (const char* shell : {"bash", "zsh", "fish"}) {
+        auto r = run_mpsupport({"completion", shell}, home.path());
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.out, Catch::Contains("mpsupport"));
+    }
+    CHECK(run_mpsupport({"completion", "powershell"}, home.path()).exit_code == 2);
+}
