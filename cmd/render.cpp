@@ -37,6 +37,9 @@ std::string pad(std::string text, std::size_t width) {
 // print_file_verdicts: the per-file lines of an integrity report ("files" in the body).
 void print_file_verdicts(Context& ctx, const nlohmann::json& files) {
     if (!files.is_array() || files.empty()) return;
+    bool any_shown = !ctx.globals.quiet;
+    for (const auto& file : files) any_shown = any_shown || file.value("voids", false);
+    if (!any_shown) return;
     ctx.out << "\n";
     // Files that void support first: they are what the reader must act on.
     std::vector<const nlohmann::json*> ordered;
@@ -145,8 +148,7 @@ int emit_error(Context& ctx, const mps::Error& error) {
                                 {"kind", mps::kind_name(error.kind())},
                                 {"message", error.what()},
                                 {"hint", error.hint()}}}};
-        ctx.out << doc.dump(2) << "\n";
-        return code;
+        return emit_json(ctx, doc, code);
     }
     ctx.err << "mpsupport: error: " << error.what() << "\n";
     if (!error.hint().empty()) ctx.err << "  hint: " << error.hint() << "\n";

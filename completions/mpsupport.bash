@@ -1,0 +1,206 @@
+# bash completion for mpsupport                            -*- shell-script -*-
+#
+# Installed as share/bash-completion/completions/mpsupport (loaded on demand by the
+# bash-completion package). Without it, load it by hand, e.g. in ~/.bashrc:
+#     source <(mpsupport completion bash)
+# Plain bash only: compgen and COMPREPLY, no helper from the bash-completion package.
+
+# _mpsupport_stored_modules PROGRAM: module names of the stored pristine releases.
+_mpsupport_stored_modules()
+{
+    command -v "$1" >/dev/null 2>&1 || return 0
+    "$1" --no-input --json pristine list 2>/dev/null </dev/null |
+        sed -n 's/^ *"module": "\([^"]*\)",*$/\1/p' | sort -u
+}
+
+# _mpsupport_stored_versions PROGRAM MODULE: stored versions of MODULE.
+_mpsupport_stored_versions()
+{
+    command -v "$1" >/dev/null 2>&1 || return 0
+    [[ -n $2 ]] || return 0
+    "$1" --no-input --json pristine list "$2" 2>/dev/null </dev/null |
+        sed -n 's/^ *"version": "\([^"]*\)",*$/\1/p'
+}
+
+# _mpsupport_config_keys PROGRAM: every configuration key.
+_mpsupport_config_keys()
+{
+    command -v "$1" >/dev/null 2>&1 || return 0
+    "$1" --no-input config list 2>/dev/null </dev/null | sed -n 's/^\([A-Za-z0-9_.-]*\) = .*/\1/p'
+}
+
+# _mpsupport_reply: COMPREPLY = the non-empty lines read on stdin.
+_mpsupport_reply()
+{
+    local line
+    COMPREPLY=()
+    while IFS= read -r line; do
+        [[ -n $line ]] && COMPREPLY+=("$line")
+    done
+    return 0
+}
+
+# _mpsupport_filenames: let readline quote names and mark folders with '/'.
+_mpsupport_filenames()
+{
+    compopt -o filenames 2>/dev/null
+    return 0
+}
+
+_mpsupport()
+{
+    local cur=${COMP_WORDS[COMP_CWORD]}
+    local prev=
+    (( COMP_CWORD > 0 )) && prev=${COMP_WORDS[COMP_CWORD-1]}
+    local prog=${COMP_WORDS[0]}
+    COMPREPLY=()
+
+    local globals="--config --json --no-color --quiet -q --verbose -v --log-file --no-input --help -h"
+
+    # Walk the words before the cursor: the command, its subcommand, the positional
+    # arguments typed so far, and the values given to --module and DIR.
+    local i word cmd= sub= npos=0 module= dir= pos1=
+    for (( i = 1; i < COMP_CWORD; i++ )); do
+        word=${COMP_WORDS[i]}
+        case $word in
+            --config|--log-file)
+                if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
+                continue
+                ;;
+            --module|--version)
+                if [[ $cmd == verify || ( $cmd == pristine && $sub == add ) ]]; then
+                    local value=${COMP_WORDS[i+1]-}
+                    [[ $value == "=" ]] && { (( ++i )); value=${COMP_WORDS[i+1]-}; }
+                    [[ $word == --module && i+1 -lt COMP_CWORD ]] && module=$value
+                    (( ++i ))
+                fi
+                continue
+                ;;
+            -*)
+                continue
+                ;;
+        esac
+        if [[ -z $cmd ]]; then
+            cmd=$word
+        elif [[ -z $sub && ( $cmd == pristine || $cmd == config || $cmd == completion ) ]]; then
+            sub=$word
+        else
+            (( ++npos ))
+            (( npos == 1 )) && pos1=$word
+            [[ $cmd == verify && npos -eq 1 ]] && dir=$word
+        fi
+    done
+
+    # --option=VALUE typed as one word: bash splits it at '='.
+    if [[ $prev == "=" && COMP_CWORD -ge 2 ]]; then
+        prev=${COMP_WORDS[COMP_CWORD-2]}
+    elif [[ $cur == "=" ]]; then
+        cur=
+    fi
+
+    # The value of an option.
+    case $prev in
+        --config|--log-file)
+            _mpsupport_filenames
+            _mpsupport_reply < <(compgen -f -- "$cur")
+            return 0
+            ;;
+        --module)
+            if [[ $cmd == verify ]]; then
+                if [[ -n $dir && -d $dir/modules ]]; then
+                    # A shop root: the installed modules.
+                    local names= entry
+                    for entry in "$dir"/modules/*/; do
+                        [[ -d $entry ]] || continue
+                        entry=${entry%/}
+                        names+="${entry##*/} "
+                    done
+                    _mpsupport_reply < <(compgen -W "$names" -- "$cur")
+                else
+                    _mpsupport_reply < <(compgen -W "$(_mpsupport_stored_modules "$prog")" -- "$cur")
+                fi
+                return 0
+            elif [[ $cmd == pristine && $sub == add ]]; then
+                _mpsupport_reply < <(compgen -W "$(_mpsupport_stored_modules "$prog")" -- "$cur")
+                return 0
+            fi
+            ;;
+        --version)
+            if [[ $cmd == verify ]]; then
+                local name=$module
+                [[ -z $name && -n $dir && ! -d $dir/modules ]] && { name=${dir%/}; name=${name##*/}; }
+                _mpsupport_reply < <(compgen -W "$(_mpsupport_stored_versions "$prog" "$name")" -- "$cur")
+                return 0
+            elif [[ $cmd == pristine && $sub == add ]]; then
+                return 0
+            fi
+            ;;
+    esac
+
+    # Flags.
+    if [[ $cur == -* ]]; then
+        local flags=$globals
+        case $cmd in
+            "") flags+=" --version" ;;
+            verify) flags+=" --module --version --diff --strict" ;;
+            pristine) [[ $sub == add ]] && flags+=" --module --version --replace" ;;
+            config) [[ $sub == init ]] && flags+=" --force" ;;
+        esac
+        _mpsupport_reply < <(compgen -W "$flags" -- "$cur")
+        return 0
+    fi
+
+    # Commands, subcommands and their operands.
+    case $cmd in
+        "")
+            _mpsupport_reply < <(compgen -W "verify pristine config completion" -- "$cur")
+            ;;
+        verify)
+            if (( npos == 0 )); then
+                _mpsupport_filenames
+                _mpsupport_reply < <(compgen -d -- "$cur")
+            fi
+            ;;
+        pristine)
+            case $sub in
+                "")
+                    _mpsupport_reply < <(compgen -W "add list show" -- "$cur")
+                    ;;
+                add)
+                    if (( npos == 0 )); then
+                        _mpsupport_filenames
+                        _mpsupport_reply < <(compgen -d -- "$cur"; compgen -f -X '!*.[zZ][iI][pP]' -- "$cur")
+                    fi
+                    ;;
+                list)
+                    (( npos == 0 )) &&
+                        _mpsupport_reply < <(compgen -W "$(_mpsupport_stored_modules "$prog")" -- "$cur")
+                    ;;
+                show)
+                    if (( npos == 0 )); then
+                        _mpsupport_reply < <(compgen -W "$(_mpsupport_stored_modules "$prog")" -- "$cur")
+                    elif (( npos == 1 )); then
+                        _mpsupport_reply < <(compgen -W "$(_mpsupport_stored_versions "$prog" "$pos1")" -- "$cur")
+                    fi
+                    ;;
+            esac
+            ;;
+        config)
+            case $sub in
+                "")
+                    _mpsupport_reply < <(compgen -W "path list get init" -- "$cur")
+                    ;;
+                get)
+                    (( npos == 0 )) &&
+                        _mpsupport_reply < <(compgen -W "$(_mpsupport_config_keys "$prog")" -- "$cur")
+                    ;;
+            esac
+            ;;
+        completion)
+            [[ -z $sub ]] && _mpsupport_reply < <(compgen -W "bash zsh fish" -- "$cur")
+            ;;
+    esac
+    return 0
+}
+
+complete -F _mpsupport mpsupport

@@ -1,0 +1,166 @@
+# fish completion for mpsupport.
+#
+# Installed as share/fish/vendor_completions.d/mpsupport.fish (fish loads it on demand).
+# Without it, load it by hand, e.g. in ~/.config/fish/config.fish:
+#     mpsupport completion fish | source
+
+# __mpsupport_operands: the words typed after the program that are not flags nor flag
+# values: the command, its subcommand, then positional arguments.
+function __mpsupport_operands
+    set -l words (commandline -opc)
+    set -e words[1]
+    set -l operands
+    set -l skip 0
+    for word in $words
+        if test $skip -eq 1
+            set skip 0
+            continue
+        end
+        switch $word
+            case --config --log-file
+                set skip 1
+            case --module --version
+                # Values only for `verify` and `pristine add` (top-level --version has none).
+                if test "$operands[1]" = verify; or test "$operands[1] $operands[2]" = "pristine add"
+                    set skip 1
+                end
+            case '-*'
+            case '*'
+                set -a operands $word
+        end
+    end
+    for operand in $operands
+        echo $operand
+    end
+end
+
+# __mpsupport_at N WORD...: exactly N operands are typed and they begin with WORD...
+function __mpsupport_at
+    set -l want $argv[1]
+    set -e argv[1]
+    set -l have (__mpsupport_operands)
+    test (count $have) -eq $want; or return 1
+    set -l i 1
+    for word in $argv
+        test "$have[$i]" = "$word"; or return 1
+        set i (math $i + 1)
+    end
+    return 0
+end
+
+# __mpsupport_in WORD...: the operands begin with WORD... (more may follow).
+function __mpsupport_in
+    set -l have (__mpsupport_operands)
+    test (count $have) -ge (count $argv); or return 1
+    set -l i 1
+    for word in $argv
+        test "$have[$i]" = "$word"; or return 1
+        set i (math $i + 1)
+    end
+    return 0
+end
+
+# __mpsupport_program: the mpsupport being completed, as typed.
+function __mpsupport_program
+    set -l words (commandline -opc)
+    echo $words[1]
+end
+
+function __mpsupport_stored_modules
+    set -l prog (__mpsupport_program)
+    command -q $prog; or return 0
+    command $prog --no-input --json pristine list 2>/dev/null </dev/null | string replace -rf '^\s*"module": "([^"]*)",?$' '$1' | sort -u
+end
+
+# __mpsupport_stored_versions [MODULE]: versions of the module named by the command line.
+function __mpsupport_stored_versions
+    set -l prog (__mpsupport_program)
+    command -q $prog; or return 0
+    set -l module $argv[1]
+    if test -z "$module"
+        set -l words (commandline -opc)
+        set -l i (contains -i -- --module $words)
+        and set module $words[(math $i + 1)]
+    end
+    if test -z "$module"
+        set -l operands (__mpsupport_operands)
+        test "$operands[1]" = verify; and set module (string replace -r '/+$' '' -- $operands[2] | string replace -r '.*/' '')
+    end
+    test -n "$module"; or return 0
+    command $prog --no-input --json pristine list $module 2>/dev/null </dev/null | string replace -rf '^\s*"version": "([^"]*)",?$' '$1'
+end
+
+# __mpsupport_verify_modules: for `verify SHOP_ROOT --module`, the installed modules.
+function __mpsupport_verify_modules
+    set -l operands (__mpsupport_operands)
+    set -l dir $operands[2]
+    if test -n "$dir"; and test -d "$dir/modules"
+        for entry in $dir/modules/*/
+            basename $entry
+        end
+    else
+        __mpsupport_stored_modules
+    end
+end
+
+function __mpsupport_config_keys
+    set -l prog (__mpsupport_program)
+    command -q $prog; or return 0
+    command $prog --no-input config list 2>/dev/null </dev/null | string replace -rf '^([A-Za-z0-9_.-]+) = .*' '$1'
+end
+
+# __mpsupport_zips_and_dirs: release archives (*.zip) and folders.
+function __mpsupport_zips_and_dirs
+    set -l token (commandline -ct)
+    __fish_complete_directories "$token" ''
+    __fish_complete_suffix "$token" .zip | string match -ri -- '^[^\t]*\.zip(\t.*)?$'
+end
+
+complete -c mpsupport -f
+
+# Global flags (accepted before and after the command).
+complete -c mpsupport -l config -r -F -d 'Read this configuration file'
+complete -c mpsupport -l json -d 'Print one JSON document on stdout'
+complete -c mpsupport -l no-color -d 'No colours (also NO_COLOR)'
+complete -c mpsupport -s q -l quiet -d 'Print only problems and the verdict'
+complete -c mpsupport -s v -l verbose -d 'More log output on stderr (-vv: debug)'
+complete -c mpsupport -l log-file -r -F -d 'Also write the debug log to this file'
+complete -c mpsupport -l no-input -d 'Never prompt (also MPSUPPORT_NO_INPUT=1)'
+complete -c mpsupport -s h -l help -d 'Print help'
+complete -c mpsupport -n '__mpsupport_at 0' -l version -d 'Print the version'
+
+# Commands.
+complete -c mpsupport -n '__mpsupport_at 0' -a verify -d 'Compare an installed module with its pristine release'
+complete -c mpsupport -n '__mpsupport_at 0' -a pristine -d 'Store and inspect pristine module releases'
+complete -c mpsupport -n '__mpsupport_at 0' -a config -d 'Show and create the configuration file'
+complete -c mpsupport -n '__mpsupport_at 0' -a completion -d 'Print a shell completion script'
+
+# verify DIR [--module NAME] [--version V] [--diff] [--strict]
+complete -c mpsupport -n '__mpsupport_at 1 verify' -a '(__fish_complete_directories (commandline -ct) "")'
+complete -c mpsupport -n '__mpsupport_in verify' -l module -x -a '(__mpsupport_verify_modules)' -d 'Module name (DIR is a shop root)'
+complete -c mpsupport -n '__mpsupport_in verify' -l version -x -a '(__mpsupport_stored_versions)' -d 'Compare with this stored release'
+complete -c mpsupport -n '__mpsupport_in verify' -l diff -d 'Print unified diffs of changed text files'
+complete -c mpsupport -n '__mpsupport_in verify' -l strict -d 'Any difference from the release is a finding'
+
+# pristine add|list|show
+complete -c mpsupport -n '__mpsupport_at 1 pristine' -a add -d 'Store a release (.zip or unpacked folder)'
+complete -c mpsupport -n '__mpsupport_at 1 pristine' -a list -d 'List stored releases'
+complete -c mpsupport -n '__mpsupport_at 1 pristine' -a show -d 'Show one stored release and its files'
+complete -c mpsupport -n '__mpsupport_at 2 pristine add' -a '(__mpsupport_zips_and_dirs)'
+complete -c mpsupport -n '__mpsupport_in pristine add' -l module -x -a '(__mpsupport_stored_modules)' -d 'Module name'
+complete -c mpsupport -n '__mpsupport_in pristine add' -l version -x -d 'Release version'
+complete -c mpsupport -n '__mpsupport_in pristine add' -l replace -d 'Replace a different release of the same version'
+complete -c mpsupport -n '__mpsupport_at 2 pristine list' -a '(__mpsupport_stored_modules)'
+complete -c mpsupport -n '__mpsupport_at 2 pristine show' -a '(__mpsupport_stored_modules)'
+complete -c mpsupport -n '__mpsupport_at 3 pristine show' -a '(__mpsupport_stored_versions (__mpsupport_operands)[3])'
+
+# config path|list|get|init
+complete -c mpsupport -n '__mpsupport_at 1 config' -a path -d 'Print the configuration file in use'
+complete -c mpsupport -n '__mpsupport_at 1 config' -a list -d 'Print every effective setting'
+complete -c mpsupport -n '__mpsupport_at 1 config' -a get -d 'Print one setting'
+complete -c mpsupport -n '__mpsupport_at 1 config' -a init -d 'Write a commented configuration file'
+complete -c mpsupport -n '__mpsupport_at 2 config get' -a '(__mpsupport_config_keys)'
+complete -c mpsupport -n '__mpsupport_in config init' -l force -d 'Overwrite an existing file'
+
+# completion bash|zsh|fish
+complete -c mpsupport -n '__mpsupport_at 1 completion' -a 'bash zsh fish' -d 'Shell'

@@ -67,8 +67,9 @@ FileVerdict classify_changed(const std::string& path, std::string_view pristine,
         }
         v.file_class = FileClass::major_rewrite;
         v.voids = true;
-        v.rule = "POLICY.md §5: small .tpl/.css tweaks are fine, major rewrites void support (over " +
-                 percent(policy.major_rewrite_ratio) + " of lines changed)";
+        v.rule = "POLICY.md §5: small changes to " + join(policy.allowed_change, ", ") +
+                 " files are fine, major rewrites void support (over " + percent(policy.major_rewrite_ratio) +
+                 " of lines changed)";
         return v;
     }
     v.file_class = FileClass::modified;

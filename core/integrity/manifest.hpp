@@ -27,7 +27,7 @@ struct Manifest {
 };
 
 // release_digest: the identity of a file list (order-independent).
-std::string release_digest(std::vector<ManifestFile> files);
+std::string release_digest(const std::vector<ManifestFile>& files);
 
 // manifest_to_json / manifest_from_json: the on-disk form. Parsing validates every field
 // (names, versions, paths, digests) and throws Error(usage) naming `origin` when it is damaged.

@@ -87,7 +87,8 @@ AddResult PristineStore::add(const fs::path& source, const AddOptions& options) 
     Manifest incoming;
     incoming.module = id.name;
     incoming.version = id.version;
-    incoming.source = source.filename().string();
+    incoming.source = fs::absolute(source).lexically_normal().filename().string();
+    if (incoming.source.empty()) incoming.source = fs::absolute(source).lexically_normal().parent_path().filename().string();
     incoming.added_at = iso_utc(options.now);
     for (const auto& file : staged) incoming.files.push_back({file.path, file.sha256, file.size});
     std::sort(incoming.files.begin(), incoming.files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
@@ -101,7 +102,7 @@ AddResult PristineStore::add(const fs::path& source, const AddOptions& options) 
             throw Error(ErrorKind::usage,
                         "a different release of " + id.name + " " + id.version + " is already stored (from " +
                             stored->source + ", " + std::to_string(stored->files.size()) + " files)",
-                        "add --replace to replace it, or check that " + source.filename().string() +
+                        "add --replace to replace it, or check that " + incoming.source +
                             " is the version it claims");
         outcome = AddOutcome::replaced;
     }
@@ -128,6 +129,12 @@ std::optional<Manifest> PristineStore::load(const std::string& module, const std
     std::error_code ec;
     if (!fs::exists(path, ec)) return std::nullopt;
     return manifest_from_json(read_file(path), path.string());
+}
+
+bool PristineStore::has(const std::string& module, const std::string& version) const {
+    std::error_code ec;
+    return is_valid_module_name(module) && is_valid_version(version) &&
+           fs::is_regular_file(manifest_path(module, version), ec);
 }
 
 std::vector<Manifest> PristineStore::list() const {

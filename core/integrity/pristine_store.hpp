@@ -45,6 +45,9 @@ public:
     // load: the manifest of `module` `version`, or nothing when not stored.
     std::optional<Manifest> load(const std::string& module, const std::string& version) const;
 
+    // has: is a manifest stored for `module` `version`? (no parsing)
+    bool has(const std::string& module, const std::string& version) const;
+
     // list: every stored manifest, sorted by module then version.
     std::vector<Manifest> list() const;
 

@@ -1,5 +1,7 @@
 #include "integrity/verify.hpp"
 
+#include <future>
+
 #include "integrity/local_tree.hpp"
 #include "integrity/module_info.hpp"
 #include "shop/shop_tree.hpp"
@@ -109,24 +111,41 @@ Report verify_local(const VerifyRequest& request, const PristineStore& store, co
     std::string name_hint = fs::absolute(target.module_dir).lexically_normal().filename().string();
     if (name_hint.empty())
         name_hint = fs::absolute(target.module_dir).lexically_normal().parent_path().filename().string();
-    ModuleIdentity id = detect_module(folder_lookup(target.module_dir), name_hint, request.module, request.version,
-                                      target.module_dir.string());
+    FileLookup lookup = folder_lookup(target.module_dir);
+    ModuleIdentity id;
+    std::string installed_note;
+    if (request.version.empty()) {
+        id = detect_module(lookup, name_hint, request.module, "", target.module_dir.string());
+        installed_note = "installed " + id.name + " " + id.version + " (from " + id.version_source + ")";
+    } else {
+        id = detect_module(lookup, name_hint, request.module, request.version, target.module_dir.string());
+        try {
+            ModuleIdentity installed = detect_module(lookup, name_hint, request.module, "", target.module_dir.string());
+            installed_note = "installed " + installed.name + " " + installed.version + " (from " +
+                             installed.version_source + "); comparing with release " + id.version + " (--version)";
+        } catch (const Error&) {
+            installed_note = "installed " + id.name + " (version unknown); comparing with release " + id.version +
+                             " (--version)";
+        }
+    }
 
     Report report;
     report.schema = "mpsupport.verify/1";
     report.title = id.name + " " + id.version + " in " + target.module_dir.string();
-    report.checks.push_back(Check{"files.version", Status::pass,
-                                  "installed " + id.name + " " + id.version + " (from " + id.version_source + ")"});
+    report.checks.push_back(Check{"files.version", Status::pass, installed_note});
 
-    auto release = store.load(id.name, id.version);
-    if (!release) {
+    auto not_stored = [&] {
         auto known = store.versions(id.name);
-        throw Error(ErrorKind::not_found, "no pristine release of " + id.name + " " + id.version + " is stored",
-                    "add it with 'mpsupport pristine add " + id.name + "-" + id.version + ".zip'" +
-                        (known.empty() ? std::string() : " (stored versions: " + join(known, ", ") + ")"));
-    }
-
+        return Error(ErrorKind::not_found, "no pristine release of " + id.name + " " + id.version + " is stored",
+                     "add it with 'mpsupport pristine add " + id.name + "-" + id.version + ".zip'" +
+                         (known.empty() ? std::string() : " (stored versions: " + join(known, ", ") + ")"));
+    };
+    if (!store.has(id.name, id.version)) throw not_stored();
+    // Parse the manifest while the installed files are walked and hashed.
+    auto pending_release = std::async(std::launch::async, [&] { return store.load(id.name, id.version); });
     auto installed = scan_local_module(target.module_dir, request.threads);
+    auto release = pending_release.get();
+    if (!release) throw not_stored();
     IntegrityResult result = compare_with_pristine(
         *release, installed, [&](const std::string& path) { return read_file(target.module_dir / path); },
         [&](const std::string& sha) { return store.read_object(sha); }, policy, request.want_diffs, request.threads);

@@ -54,7 +54,13 @@ std::vector<std::string> theme_template_overrides(const fs::path& root, const st
 bool names_module_in_override(const std::string& php, const std::string& module) {
     std::size_t pos = 0;
     while ((pos = php.find("module:", pos)) != std::string::npos) {
+        // Only in PrestaShop's comment block: the line starts with "*" (or "//", "#").
+        std::size_t line_start = php.rfind('\n', pos);
+        line_start = line_start == std::string::npos ? 0 : line_start + 1;
+        std::size_t lead = php.find_first_not_of(" \t", line_start);
+        bool comment = lead < pos && (php[lead] == '*' || php[lead] == '#' || php.compare(lead, 2, "//") == 0);
         pos += 7;
+        if (!comment) continue;
         std::size_t start = php.find_first_not_of(" \t", pos);
         if (start == std::string::npos) break;
         std::size_t end = php.find_first_of(" \t\r\n", start);
@@ -69,7 +75,7 @@ std::vector<std::string> module_class_overrides(const fs::path& root, const std:
     std::vector<std::string> out;
     for (const auto& relative : files_below(root, root / "override")) {
         if (relative.size() < 4 || relative.substr(relative.size() - 4) != ".php") continue;
-        if (relative.size() >= 9 && relative.substr(relative.size() - 9) == "index.php") continue;
+        if (fs::path(relative).filename() == "index.php") continue;  // PrestaShop's directory guards
         try {
             if (names_module_in_override(read_file(root / relative), module)) out.push_back(relative);
         } catch (...) {

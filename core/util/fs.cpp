@@ -30,11 +30,12 @@ std::string read_file(const fs::path& path) {
         ::close(fd);
         fail("cannot read", path, err ? err : EINVAL);
     }
+    // One byte of headroom lets the final read see end-of-file without growing the buffer.
     std::string content;
-    content.resize(static_cast<std::size_t>(st.st_size));
+    content.resize(static_cast<std::size_t>(st.st_size) + 1);
     std::size_t done = 0;
     for (;;) {
-        if (done == content.size()) content.resize(content.size() + 4096);
+        if (done == content.size()) content.resize(content.size() * 2);
         ssize_t got = ::read(fd, content.data() + done, content.size() - done);
         if (got == 0) break;
         if (got < 0) {

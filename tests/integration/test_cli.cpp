@@ -71,7 +71,9 @@ TEST_CASE("errors in JSON mode are a mpsupport.error/1 document on stdout", "[cl
     CHECK(doc["schema"] == "mpsupport.error/1");
     CHECK(doc["error"]["code"] == 2);
     CHECK(doc["error"]["kind"] == "usage");
+    CHECK(doc["exit_code"] == 2);
     CHECK_THAT(doc["error"]["hint"].get<std::string>(), Catch::Contains("verify"));
+    CHECK(r.out.find("\"schema\"") < r.out.find("\"error\""));
 }
 
 TEST_CASE("pristine add, list and show", "[cli][pristine]") {
