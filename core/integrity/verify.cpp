@@ -106,54 +106,45 @@ Check integrity_check(const IntegrityResult& result, const std::string& module, 
     return check;
 }
 
-Report verify_local(const VerifyRequest& request, const PristineStore& store, const PolicyConfig& policy) {
-    Target target = resolve_target(request);
-    std::string name_hint = fs::absolute(target.module_dir).lexically_normal().filename().string();
-    if (name_hint.empty())
-        name_hint = fs::absolute(target.module_dir).lexically_normal().parent_path().filename().string();
-    FileLookup lookup = folder_lookup(target.module_dir);
-    ModuleIdentity id;
-    std::string installed_note;
-    if (request.version.empty()) {
-        id = detect_module(lookup, name_hint, request.module, "", target.module_dir.string());
-        installed_note = "installed " + id.name + " " + id.version + " (from " + id.version_source + ")";
-    } else {
-        id = detect_module(lookup, name_hint, request.module, request.version, target.module_dir.string());
-        try {
-            ModuleIdentity installed = detect_module(lookup, name_hint, request.module, "", target.module_dir.string());
-            installed_note = "installed " + installed.name + " " + installed.version + " (from " +
-                             installed.version_source + "); comparing with release " + id.version + " (--version)";
-        } catch (const Error&) {
-            installed_note = "installed " + id.name + " (version unknown); comparing with release " + id.version +
-                             " (--version)";
-        }
+VerifiedModule identify_for_verify(const FileLookup& lookup, const std::string& name_hint, const std::string& module,
+                                   const std::string& version, const std::string& where) {
+    VerifiedModule out;
+    if (version.empty()) {
+        out.id = detect_module(lookup, name_hint, module, "", where);
+        out.note = "installed " + out.id.name + " " + out.id.version + " (from " + out.id.version_source + ")";
+        return out;
     }
+    out.id = detect_module(lookup, name_hint, module, version, where);
+    try {
+        ModuleIdentity installed = detect_module(lookup, name_hint, module, "", where);
+        out.note = "installed " + installed.name + " " + installed.version + " (from " + installed.version_source +
+                   "); comparing with release " + out.id.version + " (--version)";
+    } catch (const Error&) {
+        out.note = "installed " + out.id.name + " (version unknown); comparing with release " + out.id.version +
+                   " (--version)";
+    }
+    return out;
+}
 
+Error release_not_stored(const PristineStore& store, const ModuleIdentity& id) {
+    auto known = store.versions(id.name);
+    return Error(ErrorKind::not_found, "no pristine release of " + id.name + " " + id.version + " is stored",
+                 "add it with 'mpsupport pristine add " + id.name + "-" + id.version + ".zip'" +
+                     (known.empty() ? std::string() : " (stored versions: " + join(known, ", ") + ")"));
+}
+
+Report assemble_verify_report(const VerifyFacts& facts) {
+    const ModuleIdentity& id = facts.module.id;
     Report report;
     report.schema = "mpsupport.verify/1";
-    report.title = id.name + " " + id.version + " in " + target.module_dir.string();
-    report.checks.push_back(Check{"files.version", Status::pass, installed_note});
-
-    auto not_stored = [&] {
-        auto known = store.versions(id.name);
-        return Error(ErrorKind::not_found, "no pristine release of " + id.name + " " + id.version + " is stored",
-                     "add it with 'mpsupport pristine add " + id.name + "-" + id.version + ".zip'" +
-                         (known.empty() ? std::string() : " (stored versions: " + join(known, ", ") + ")"));
-    };
-    if (!store.has(id.name, id.version)) throw not_stored();
-    // Parse the manifest while the installed files are walked and hashed.
-    auto pending_release = std::async(std::launch::async, [&] { return store.load(id.name, id.version); });
-    auto installed = scan_local_module(target.module_dir, request.threads);
-    auto release = pending_release.get();
-    if (!release) throw not_stored();
-    IntegrityResult result = compare_with_pristine(
-        *release, installed, [&](const std::string& path) { return read_file(target.module_dir / path); },
-        [&](const std::string& sha) { return store.read_object(sha); }, policy, request.want_diffs, request.threads);
-    report.checks.push_back(integrity_check(result, id.name, id.version, request.strict));
+    report.title = id.name + " " + id.version + " in " + facts.location;
+    report.checks.push_back(Check{"files.version", Status::pass, facts.module.note});
+    for (const auto& check : facts.leading_checks) report.checks.push_back(check);
+    report.checks.push_back(integrity_check(facts.result, id.name, id.version, facts.strict));
 
     bool non_standard = false;
-    if (!target.shop_root.empty()) {
-        auto overrides = module_class_overrides(target.shop_root, id.name);
+    if (facts.class_overrides) {
+        const auto& overrides = *facts.class_overrides;
         Check check{"files.overrides"};
         check.data = {{"files", overrides}};
         if (overrides.empty()) {
@@ -166,8 +157,9 @@ Report verify_local(const VerifyRequest& request, const PristineStore& store, co
             check.hint = "POLICY.md §5: overridden core classes may break compatibility; mention them in a ticket";
         }
         report.checks.push_back(std::move(check));
-
-        auto themed = theme_template_overrides(target.shop_root, id.name);
+    }
+    if (facts.theme_overrides) {
+        const auto& themed = *facts.theme_overrides;
         Check themes{"files.theme-overrides", Status::info};
         themes.data = {{"files", themed}};
         themes.message = themed.empty() ? "no theme overrides of " + id.name + " templates"
@@ -176,28 +168,56 @@ Report verify_local(const VerifyRequest& request, const PristineStore& store, co
         report.checks.push_back(std::move(themes));
     }
 
-    std::string support = result.voided() ? "voided" : "covered";
-    std::string environment = non_standard ? "non-standard" : "standard";
+    const IntegrityResult& result = facts.result;
     if (result.voided()) {
         report.verdict = "support voided: " + std::to_string(result.voiding) +
                          " file(s) changed against POLICY.md §5 (modified module files)";
     } else {
         report.verdict = "support covered: no change to " + id.name + " " + id.version + " voids support";
-        if (request.strict && result.differs()) report.verdict += ", but the module differs from its release (--strict)";
+        if (facts.strict && result.differs()) report.verdict += ", but the module differs from its release (--strict)";
     }
     if (non_standard) report.verdict += "; environment non-standard (class overrides)";
 
     report.body = {{"module", id.name},
                    {"version", id.version},
                    {"version_source", id.version_source},
-                   {"path", target.module_dir.string()},
-                   {"pristine", {{"files", release->files.size()}, {"digest", release->digest}, {"source", release->source}}},
-                   {"support", support},
-                   {"environment", environment},
-                   {"strict", request.strict},
+                   {"path", facts.location},
+                   {"pristine",
+                    {{"files", facts.release.files.size()}, {"digest", facts.release.digest}, {"source", facts.release.source}}},
+                   {"support", result.voided() ? "voided" : "covered"},
+                   {"environment", non_standard ? "non-standard" : "standard"},
+                   {"strict", facts.strict},
                    {"files", file_verdicts_json(result)}};
-    if (!target.shop_root.empty()) report.body["shop_root"] = target.shop_root.string();
+    if (!facts.shop_root.empty()) report.body["shop_root"] = facts.shop_root;
+    for (auto& [key, value] : facts.extra.items()) report.body[key] = value;
     return report;
+}
+
+Report verify_local(const VerifyRequest& request, const PristineStore& store, const PolicyConfig& policy) {
+    Target target = resolve_target(request);
+    std::string name_hint = fs::absolute(target.module_dir).lexically_normal().filename().string();
+    if (name_hint.empty())
+        name_hint = fs::absolute(target.module_dir).lexically_normal().parent_path().filename().string();
+    VerifiedModule module = identify_for_verify(folder_lookup(target.module_dir), name_hint, request.module,
+                                                request.version, target.module_dir.string());
+    const ModuleIdentity& id = module.id;
+    if (!store.has(id.name, id.version)) throw release_not_stored(store, id);
+    // Parse the manifest while the installed files are walked and hashed.
+    auto pending_release = std::async(std::launch::async, [&] { return store.load(id.name, id.version); });
+    auto installed = scan_local_module(target.module_dir, request.threads);
+    auto release = pending_release.get();
+    if (!release) throw release_not_stored(store, id);
+    IntegrityResult result = compare_with_pristine(
+        *release, installed, [&](const std::string& path) { return read_file(target.module_dir / path); },
+        [&](const std::string& sha) { return store.read_object(sha); }, policy, request.want_diffs, request.threads);
+
+    VerifyFacts facts{module, target.module_dir.string(), *release, result, request.strict};
+    if (!target.shop_root.empty()) {
+        facts.class_overrides = module_class_overrides(target.shop_root, id.name);
+        facts.theme_overrides = theme_template_overrides(target.shop_root, id.name);
+        facts.shop_root = target.shop_root.string();
+    }
+    return assemble_verify_report(facts);
 }
 
 }  // namespace mps

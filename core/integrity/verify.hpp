@@ -2,12 +2,16 @@
 // `mpsupport verify DIR`: an installed module folder (or a shop root and a module name)
 // compared with the pristine release of the same version.
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "config/config.hpp"
 #include "integrity/compare.hpp"
+#include "integrity/module_info.hpp"
 #include "integrity/pristine_store.hpp"
 #include "report/report.hpp"
+#include "util/error.hpp"
 
 namespace mps {
 
@@ -31,5 +35,35 @@ Check integrity_check(const IntegrityResult& result, const std::string& module, 
 
 // file_verdicts_json: every file that is not unchanged, as JSON objects.
 nlohmann::json file_verdicts_json(const IntegrityResult& result);
+
+// What verify found out, wherever the files came from (local folder or SFTP).
+struct VerifiedModule {
+    ModuleIdentity id;  // what is compared (installed version, or --version)
+    std::string note;   // message of the files.version check
+};
+
+struct VerifyFacts {
+    VerifiedModule module;
+    std::string location;  // folder or sftp:// URL of the module
+    const Manifest& release;
+    const IntegrityResult& result;
+    bool strict = false;
+    std::optional<std::vector<std::string>> class_overrides;  // set for a shop root
+    std::optional<std::vector<std::string>> theme_overrides;  // set for a shop root
+    std::string shop_root;
+    std::vector<Check> leading_checks;  // e.g. files.connect, before files.integrity
+    nlohmann::json extra = nlohmann::json::object();
+};
+
+// identify_for_verify: the module and version to compare (`version` overrides the detected
+// one, and the note then says both).
+VerifiedModule identify_for_verify(const FileLookup& lookup, const std::string& name_hint, const std::string& module,
+                                   const std::string& version, const std::string& where);
+
+// release_not_stored: the exit-6 error naming `pristine add` and the stored versions.
+Error release_not_stored(const PristineStore& store, const ModuleIdentity& id);
+
+// assemble_verify_report: the mpsupport.verify/1 report from the facts.
+Report assemble_verify_report(const VerifyFacts& facts);
 
 }  // namespace mps

@@ -1,0 +1,49 @@
+#pragma once
+// Folder trees and file contents over a pipelined SftpClient: every directory of a level is
+// read at once, and many files are open and read at once.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ssh/sftp_client.hpp"
+
+namespace mps {
+
+struct RemoteEntry {
+    std::string path;  // relative to the listed root, '/'-separated
+    sftp::Attributes attrs;
+};
+
+struct RemoteListing {
+    std::vector<RemoteEntry> files;        // regular files and symbolic links (never followed)
+    std::vector<std::string> refused;      // names refused as hostile ("..", "/", control characters)
+    std::vector<std::string> unreadable;   // folders that could not be opened, with the reason
+    bool truncated = false;                // more than the entry limit
+};
+
+// list_remote_tree: everything below `root` (an absolute or login-relative remote path).
+// Error(not_found) when `root` itself cannot be opened.
+RemoteListing list_remote_tree(SftpClient& client, const std::string& root, std::size_t max_entries = 200000,
+                               int max_depth = 32);
+
+// FileSink: receives each fetched file's content (or an error text); called inside run().
+struct FileSink {
+    std::function<void(const RemoteEntry& entry, std::string& content)> on_file;
+    std::function<void(const RemoteEntry& entry, const std::string& error)> on_error;
+};
+
+// fetch_remote_files: read the files (paths relative to `root`), up to `max_open` at once.
+void fetch_remote_files(SftpClient& client, const std::string& root, const std::vector<RemoteEntry>& files,
+                        const FileSink& sink, std::size_t max_open = 64);
+
+// read_remote_file: one small file, at most `max_bytes` from `offset` (negative: from the end);
+// nothing when it does not exist. Errors other than "no such file" throw Error(unreachable).
+std::optional<std::string> read_remote_file(SftpClient& client, const std::string& path, std::size_t max_bytes,
+                                            long long offset = 0);
+
+// remote_join: root + "/" + relative, without doubling slashes.
+std::string remote_join(const std::string& root, const std::string& relative);
+
+}  // namespace mps

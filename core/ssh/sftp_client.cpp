@@ -1,0 +1,143 @@
+#include "ssh/sftp_client.hpp"
+
+#include <deque>
+#include <unordered_map>
+
+#include "ssh/ssh_internal.hpp"
+#include "util/log.hpp"
+
+namespace mps {
+
+struct SftpClient::Impl {
+    SshSession::Impl& ssh;
+    LIBSSH2_CHANNEL* channel = nullptr;
+    std::uint32_t next_id = 1;
+    std::deque<std::string> waiting;  // packets not yet written (beyond max in flight)
+    std::string outgoing;             // bytes being written
+    std::string incoming;             // bytes read, not yet parsed
+    std::unordered_map<std::uint32_t, Callback> pending;
+    std::size_t written_unanswered = 0;
+
+    explicit Impl(SshSession::Impl& session) : ssh(session) {}
+    ~Impl() {
+        if (channel) libssh2_channel_free(channel);
+    }
+
+    // pump: one round of writing and reading; returns whether anything moved.
+    bool pump(std::size_t max_in_flight, std::uint64_t& received, const std::function<void(std::string&)>& on_packet) {
+        bool progress = false;
+        while (!waiting.empty() && written_unanswered < max_in_flight) {
+            outgoing += waiting.front();
+            waiting.pop_front();
+            ++written_unanswered;
+        }
+        while (!outgoing.empty()) {
+            ssize_t wrote = libssh2_channel_write(channel, outgoing.data(), outgoing.size());
+            if (wrote == LIBSSH2_ERROR_EAGAIN) break;
+            if (wrote < 0) ssh.fail(ErrorKind::unreachable, "SFTP connection to " + ssh.label + " broke");
+            outgoing.erase(0, static_cast<std::size_t>(wrote));
+            progress = true;
+        }
+        char buffer[65536];
+        for (;;) {
+            ssize_t got = libssh2_channel_read(channel, buffer, sizeof buffer);
+            if (got == LIBSSH2_ERROR_EAGAIN) break;
+            if (got < 0) ssh.fail(ErrorKind::unreachable, "SFTP connection to " + ssh.label + " broke");
+            if (got == 0) {
+                if (libssh2_channel_eof(channel))
+                    throw Error(ErrorKind::unreachable, "the SFTP server on " + ssh.label + " closed the connection",
+                                "the server may limit sessions or have dropped us; try again, or with fewer connections");
+                break;
+            }
+            incoming.append(buffer, static_cast<std::size_t>(got));
+            received += static_cast<std::uint64_t>(got);
+            progress = true;
+        }
+        std::size_t offset = 0;
+        while (incoming.size() - offset >= 4) {
+            sftp::Reader header(std::string_view(incoming).substr(offset, 4));
+            std::uint32_t length = header.u32();
+            if (length == 0 || length > sftp::kMaxPacket)
+                throw Error(ErrorKind::unreachable, "the SFTP server on " + ssh.label + " sent a malformed packet",
+                            "the account may print text on login (.bashrc) or the server is not OpenSSH-compatible");
+            if (incoming.size() - offset < 4 + length) break;
+            std::string packet = incoming.substr(offset + 4, length);
+            offset += 4 + length;
+            on_packet(packet);
+        }
+        incoming.erase(0, offset);
+        return progress;
+    }
+};
+
+SftpClient::SftpClient(SshSession& ssh) : impl_(std::make_unique<Impl>(ssh.impl())) {
+    auto& session = impl_->ssh;
+    auto deadline = session.deadline();
+    while (!(impl_->channel = libssh2_channel_open_session(session.session))) {
+        if (libssh2_session_last_errno(session.session) != LIBSSH2_ERROR_EAGAIN)
+            session.fail(ErrorKind::unreachable, "cannot open an SSH channel on " + session.label);
+        session.wait(deadline);
+    }
+    int rc;
+    while ((rc = libssh2_channel_subsystem(impl_->channel, "sftp")) == LIBSSH2_ERROR_EAGAIN) session.wait(deadline);
+    if (rc != 0)
+        session.fail(ErrorKind::unreachable, "the server " + session.label + " refused the SFTP subsystem");
+    // INIT carries no request id; VERSION answers it.
+    impl_->outgoing = sftp::Writer(sftp::INIT, std::nullopt).u32(3).finish();
+    bool answered = false;
+    impl_->written_unanswered = 1;
+    while (!answered) {
+        bool progress = impl_->pump(max_in_flight_, bytes_received_, [&](std::string& packet) {
+            sftp::Reader reader(packet);
+            if (reader.u8() != sftp::VERSION)
+                throw Error(ErrorKind::unreachable, "the SFTP server on " + session.label + " did not answer INIT");
+            std::uint32_t version = reader.u32();
+            if (version < 3)
+                throw Error(ErrorKind::unreachable, "the SFTP server on " + session.label + " speaks version " +
+                                                        std::to_string(version) + "; version 3 is needed");
+            answered = true;
+        });
+        if (!progress && !answered) session.wait(deadline);
+        if (progress) deadline = session.deadline();
+    }
+    impl_->written_unanswered = 0;
+}
+
+SftpClient::~SftpClient() = default;
+
+const std::string& SftpClient::label() const { return impl_->ssh.label; }
+
+void SftpClient::send(sftp::Type type, const std::function<void(sftp::Writer&)>& fill, Callback on_reply) {
+    std::uint32_t id = impl_->next_id++;
+    sftp::Writer writer(type, id);
+    fill(writer);
+    impl_->waiting.push_back(writer.finish());
+    impl_->pending.emplace(id, std::move(on_reply));
+}
+
+void SftpClient::run() {
+    auto& session = impl_->ssh;
+    auto deadline = session.deadline();
+    while (!impl_->pending.empty()) {
+        bool progress = impl_->pump(max_in_flight_, bytes_received_, [&](std::string& packet) {
+            sftp::Reader reader(packet);
+            auto type = static_cast<sftp::Type>(reader.u8());
+            std::uint32_t id = reader.u32();
+            auto it = impl_->pending.find(id);
+            if (reader.failed() || it == impl_->pending.end())
+                throw Error(ErrorKind::unreachable, "the SFTP server on " + session.label + " answered a request never made");
+            Callback callback = std::move(it->second);
+            impl_->pending.erase(it);
+            --impl_->written_unanswered;
+            Reply reply{type, reader};
+            callback(reply);
+        });
+        if (progress) {
+            deadline = session.deadline();
+        } else if (!impl_->pending.empty()) {
+            session.wait(deadline);
+        }
+    }
+}
+
+}  // namespace mps
