@@ -1,28 +1,55 @@
-// mpsupport verify DIR: binds flags, runs mps::verify_local, renders the report.
+// mpsupport verify DIR|sftp://...: binds flags, runs mps::verify_local or mps::verify_remote,
+// renders the report.
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
 #include "integrity/verify.hpp"
+#include "remote/verify_remote.hpp"
 #include "render.hpp"
+#include "ssh_flags.hpp"
 #include "util/parallel.hpp"
 
 namespace mpscli {
+namespace {
+
+struct VerifyFlags {
+    std::string target;
+    mps::VerifyRequest request;
+    SshFlags ssh;
+};
+
+int run_verify(Context& ctx, VerifyFlags& flags) {
+    mps::PristineStore store(ctx.paths().pristine_dir());
+    const auto& policy = ctx.config().policy;
+    if (mps::is_sftp_url(flags.target)) {
+        mps::RemoteVerifyRequest remote;
+        remote.url = mps::parse_sftp_url(flags.target);
+        remote.module = flags.request.module;
+        remote.version = flags.request.version;
+        remote.want_diffs = flags.request.want_diffs;
+        remote.strict = flags.request.strict;
+        remote.ssh = ssh_options(ctx, flags.ssh);
+        return emit_report(ctx, mps::verify_remote(remote, store, policy));
+    }
+    flags.request.target = flags.target;
+    flags.request.threads = mps::default_thread_count();
+    return emit_report(ctx, mps::verify_local(flags.request, store, policy));
+}
+
+}  // namespace
 
 void add_verify_command(CLI::App& app, Context& ctx, Action& action) {
-    auto options = std::make_shared<mps::VerifyRequest>();
+    auto flags = std::make_shared<VerifyFlags>();
     auto* sub = app.add_subcommand("verify", "Compare an installed module with its pristine release");
-    sub->add_option("DIR", options->target, "Installed module folder, or shop root with --module")->required();
-    sub->add_option("--module", options->module, "Module name (needed when DIR is a shop root)");
-    sub->add_option("--version", options->version, "Compare with this release instead of the installed version");
-    sub->add_flag("--diff", options->want_diffs, "Print unified diffs of changed text files");
-    sub->add_flag("--strict", options->strict, "Any difference from the release is a finding (exit 3)");
-    sub->final_callback([&ctx, &action, options] {
-        action = [&ctx, options] {
-            options->threads = mps::default_thread_count();
-            mps::PristineStore store(ctx.paths().pristine_dir());
-            return emit_report(ctx, mps::verify_local(*options, store, ctx.config().policy));
-        };
-    });
+    sub->add_option("TARGET", flags->target,
+                    "Installed module folder, shop root (with --module), or sftp://user@host[:port]/path")
+        ->required();
+    sub->add_option("--module", flags->request.module, "Module name (needed when TARGET is a shop root)");
+    sub->add_option("--version", flags->request.version, "Compare with this release instead of the installed version");
+    sub->add_flag("--diff", flags->request.want_diffs, "Print unified diffs of changed text files");
+    sub->add_flag("--strict", flags->request.strict, "Any difference from the release is a finding (exit 3)");
+    add_ssh_flags(*sub, flags->ssh);
+    sub->final_callback([&ctx, &action, flags] { action = [&ctx, flags] { return run_verify(ctx, *flags); }; });
 }
 
 }  // namespace mpscli

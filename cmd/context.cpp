@@ -1,5 +1,7 @@
 #include "context.hpp"
 
+#include <termios.h>
+
 #include <iostream>
 
 namespace mpscli {
@@ -25,6 +27,24 @@ bool Context::confirm(const std::string& question) {
     std::string answer;
     if (!std::getline(in, answer)) return false;
     return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+std::optional<std::string> Context::ask_secret(const std::string& prompt) {
+    if (!can_prompt()) return std::nullopt;
+    err << prompt << std::flush;
+    termios saved{};
+    bool restore = tcgetattr(0, &saved) == 0;
+    if (restore) {
+        termios quiet = saved;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(0, TCSAFLUSH, &quiet);
+    }
+    std::string answer;
+    bool got = static_cast<bool>(std::getline(in, answer));
+    if (restore) tcsetattr(0, TCSAFLUSH, &saved);
+    err << "\n";
+    if (!got || answer.empty()) return std::nullopt;
+    return answer;
 }
 
 const mps::Paths& Context::paths() {

@@ -21,6 +21,7 @@ struct GlobalOptions {
     int verbosity = 0;                        // -v, -vv
     std::string log_file;                     // --log-file
     bool no_input = false;                    // --no-input
+    int timeout = 30;                         // --timeout: seconds for any network wait
 };
 
 struct Terminal {
@@ -51,6 +52,9 @@ public:
     bool can_prompt() const;
     // confirm: ask a yes/no question on stderr when prompting is allowed; false otherwise.
     bool confirm(const std::string& question);
+    // ask_secret: read a line from the terminal without echo (passwords); nothing when
+    // prompting is not allowed or the user gives an empty answer.
+    std::optional<std::string> ask_secret(const std::string& prompt);
 
     const mps::Paths& paths();
     const mps::Config& config();

@@ -52,7 +52,7 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 void check_command_name(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
-        if (arg == "--config" || arg == "--log-file") {
+        if (arg == "--config" || arg == "--log-file" || arg == "--timeout") {
             ++i;
             continue;
         }
@@ -125,6 +125,8 @@ int run(int argc, char** argv) {
         app.add_flag("-v,--verbose", g.verbosity, "More log output on stderr (-vv: debug)");
         app.add_option("--log-file", g.log_file, "Also write the log (debug level) to this file");
         app.add_flag("--no-input", g.no_input, "Never prompt (also MPSUPPORT_NO_INPUT=1)");
+        app.add_option("--timeout", g.timeout, "Seconds to wait for a remote before giving up (default 30)")
+            ->check(CLI::Range(1, 3600));
 
         Action action;
         for (const auto& command : commands()) command.add(app, ctx, action);

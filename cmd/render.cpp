@@ -103,7 +103,8 @@ int emit_json(Context& ctx, nlohmann::json document, int exit_code) {
     if (document.contains("checks")) ordered["checks"] = document["checks"];
     if (document.contains("verdict")) ordered["verdict"] = document["verdict"];
     ordered["exit_code"] = exit_code;
-    ctx.out << ordered.dump(2) << "\n";
+    // Names from servers may not be UTF-8: replace bad bytes rather than fail the whole report.
+    ctx.out << ordered.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     return exit_code;
 }
 

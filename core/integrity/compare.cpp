@@ -23,14 +23,23 @@ IntegrityResult compare_with_pristine(const Manifest& release, const std::vector
         auto it = on_disk.find(file.path);
         if (it == on_disk.end()) {
             result.files.push_back(classify_presence(file.path, FileClass::missing, policy));
+        } else if (!it->second->unreadable.empty()) {
+            FileVerdict v{file.path, FileClass::modified, false};
+            v.note = "could not be read (" + it->second->unreadable + "): not judged";
+            result.files.push_back(std::move(v));
+            ++result.unreadable;
         } else if (it->second->sha256 == file.sha256 && !it->second->is_link) {
             result.files.push_back(FileVerdict{file.path, FileClass::unchanged});
         } else {
             changed.push_back({&file, it->second});
         }
     }
-    for (const auto& file : installed)
-        if (!release.find(file.path)) result.files.push_back(classify_presence(file.path, FileClass::added, policy));
+    for (const auto& file : installed) {
+        if (release.find(file.path)) continue;
+        FileVerdict v = classify_presence(file.path, FileClass::added, policy);
+        if (file.is_link) v.note = "symbolic link";
+        result.files.push_back(std::move(v));
+    }
 
     std::vector<FileVerdict> verdicts(changed.size());
     parallel_for(changed.size(), threads, [&](std::size_t i) {

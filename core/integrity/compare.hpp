@@ -15,6 +15,7 @@ struct InstalledFile {
     std::string path;    // relative to the module folder
     std::string sha256;  // empty for a symbolic link (never equal to a release file)
     bool is_link = false;
+    std::string unreadable;  // why the content could not be read (then it is not judged)
 };
 
 // ContentReader: bytes of a file by relative path (installed side) or by digest (pristine).
@@ -24,6 +25,7 @@ struct IntegrityResult {
     std::vector<FileVerdict> files;  // every file of both sides, sorted by path
     std::array<std::size_t, 7> counts{};  // by FileClass
     std::size_t voiding = 0;              // files that void support
+    std::size_t unreadable = 0;           // files present but not readable: not judged
 
     std::size_t count(FileClass c) const { return counts[static_cast<std::size_t>(c)]; }
     bool voided() const { return voiding > 0; }

@@ -83,6 +83,7 @@ Check integrity_check(const IntegrityResult& result, const std::string& module, 
     for (FileClass c : {FileClass::modified, FileClass::major_rewrite, FileClass::missing, FileClass::added,
                         FileClass::allowed_change, FileClass::whitespace_only})
         if (result.count(c)) parts.push_back(std::to_string(result.count(c)) + " " + class_name(c));
+    if (result.unreadable) parts.push_back(std::to_string(result.unreadable) + " unreadable, not judged");
     std::string changes = parts.empty() ? "" : " (" + join(parts, ", ") + ")";
 
     if (result.voided()) {
@@ -95,7 +96,7 @@ Check integrity_check(const IntegrityResult& result, const std::string& module, 
         check.status = Status::fail;
         check.message = module + " " + version + " differs from its release" + changes + " (--strict)";
         check.hint = "without --strict these differences keep support";
-    } else if (result.differs()) {
+    } else if (result.differs() || result.unreadable) {
         check.status = Status::warn;
         check.message = module + " " + version + ": changes that keep support" + changes;
     } else {
@@ -138,6 +139,7 @@ Report assemble_verify_report(const VerifyFacts& facts) {
     Report report;
     report.schema = "mpsupport.verify/1";
     report.title = id.name + " " + id.version + " in " + facts.location;
+    for (const auto& check : facts.connection_checks) report.checks.push_back(check);
     report.checks.push_back(Check{"files.version", Status::pass, facts.module.note});
     for (const auto& check : facts.leading_checks) report.checks.push_back(check);
     report.checks.push_back(integrity_check(facts.result, id.name, id.version, facts.strict));

@@ -51,7 +51,8 @@ struct VerifyFacts {
     std::optional<std::vector<std::string>> class_overrides;  // set for a shop root
     std::optional<std::vector<std::string>> theme_overrides;  // set for a shop root
     std::string shop_root;
-    std::vector<Check> leading_checks;  // e.g. files.connect, before files.integrity
+    std::vector<Check> connection_checks;  // e.g. files.connect, first of all
+    std::vector<Check> leading_checks;     // e.g. files.prestashop-root, before files.integrity
     nlohmann::json extra = nlohmann::json::object();
 };
 

@@ -22,7 +22,7 @@ std::string printable(const std::string& name) {
     return out;
 }
 
-struct Lister {
+struct ListerState {
     SftpClient& client;
     std::string root;
     std::size_t max_entries;
@@ -147,48 +147,107 @@ std::string remote_join(const std::string& root, const std::string& relative) {
     return root + "/" + relative;
 }
 
-RemoteListing list_remote_tree(SftpClient& client, const std::string& root, std::size_t max_entries, int max_depth) {
-    Lister lister{client, root, max_entries, max_depth};
-    lister.open_dir("", 0);
-    client.run();
-    if (lister.root_error)
-        throw Error(ErrorKind::not_found, "cannot open " + root + " on " + client.label() + ": " + *lister.root_error,
+struct TreeLister::State {
+    ListerState inner;
+};
+
+TreeLister::TreeLister(SftpClient& client, std::string root, std::size_t max_entries, int max_depth)
+    : state_(std::make_shared<State>(State{ListerState{client, std::move(root), max_entries, max_depth}})) {}
+TreeLister::~TreeLister() = default;
+
+void TreeLister::start() { state_->inner.open_dir("", 0); }
+
+RemoteListing TreeLister::take() {
+    const auto& s = state_->inner;
+    if (s.root_error)
+        throw Error(ErrorKind::not_found, "cannot open " + s.root + " on " + s.client.label() + ": " + *s.root_error,
                     "check the path in the sftp:// address");
-    return std::move(lister.listing);
+    return std::move(state_->inner.listing);
 }
 
-void fetch_remote_files(SftpClient& client, const std::string& root, const std::vector<RemoteEntry>& files,
-                        const FileSink& sink, std::size_t max_open) {
+struct FileFetcher::State : std::enable_shared_from_this<FileFetcher::State> {
+    SftpClient& client;
+    std::string root;
+    std::vector<RemoteEntry> files;
+    FileSink sink;
+    std::size_t max_open;
     std::size_t next = 0, open_now = 0;
-    std::function<void()> start_more;
-    auto finished = [&](std::shared_ptr<FileReader> reader) {
-        --open_now;
-        if (reader->error.empty()) sink.on_file(reader->entry, reader->collected);
-        else sink.on_error(reader->entry, reader->error);
-        start_more();
-    };
-    start_more = [&] {
+
+    State(SftpClient& c, std::string r, std::vector<RemoteEntry> f, FileSink s, std::size_t m)
+        : client(c), root(std::move(r)), files(std::move(f)), sink(std::move(s)), max_open(m) {}
+
+    void start_more() {
+        auto self = shared_from_this();
         while (open_now < max_open && next < files.size()) {
             auto reader = std::make_shared<FileReader>(client, files[next++]);
-            reader->finished = finished;
+            reader->finished = [self](std::shared_ptr<FileReader> done) {
+                --self->open_now;
+                if (done->error.empty()) self->sink.on_file(done->entry, done->collected);
+                else self->sink.on_error(done->entry, done->error);
+                self->start_more();
+            };
             ++open_now;
             client.send(
-                sftp::OPEN, [&](sftp::Writer& w) { w.str(remote_join(root, reader->entry.path)).u32(sftp::kOpenRead).empty_attrs(); },
-                [reader, &open_now, &sink, &start_more](SftpClient::Reply& reply) {
+                sftp::OPEN,
+                [&](sftp::Writer& w) { w.str(remote_join(root, reader->entry.path)).u32(sftp::kOpenRead).empty_attrs(); },
+                [self, reader](SftpClient::Reply& reply) {
                     if (reply.type == sftp::HANDLE) {
                         reader->handle = reply.body.str();
                         reader->request_batch();
                         return;
                     }
-                    --open_now;
+                    --self->open_now;
                     std::string why = reply.type == sftp::STATUS ? sftp::status_text(reply.body.u32()) : "bad reply";
-                    sink.on_error(reader->entry, why);
-                    start_more();
+                    self->sink.on_error(reader->entry, why);
+                    self->start_more();
                 });
         }
-    };
-    start_more();
+    }
+};
+
+FileFetcher::FileFetcher(SftpClient& client, std::string root, std::vector<RemoteEntry> files, FileSink sink,
+                         std::size_t max_open)
+    : state_(std::make_shared<State>(client, std::move(root), std::move(files), std::move(sink), max_open)) {}
+FileFetcher::~FileFetcher() = default;
+
+void FileFetcher::start() { state_->start_more(); }
+
+RemoteListing list_remote_tree(SftpClient& client, const std::string& root, std::size_t max_entries, int max_depth) {
+    TreeLister lister(client, root, max_entries, max_depth);
+    lister.start();
     client.run();
+    return lister.take();
+}
+
+void fetch_remote_files(SftpClient& client, const std::string& root, const std::vector<RemoteEntry>& files,
+                        const FileSink& sink, std::size_t max_open) {
+    FileFetcher fetcher(client, root, files, sink, max_open);
+    fetcher.start();
+    client.run();
+}
+
+std::optional<std::vector<RemoteEntry>> list_remote_folder(SftpClient& client, const std::string& path) {
+    // A depth-0 lister still reads the folder itself; its sub-folders come back as notes.
+    TreeLister lister(client, path, 200000, 0);
+    lister.start();
+    client.run();
+    RemoteListing listing;
+    try {
+        listing = lister.take();
+    } catch (const Error& e) {
+        if (e.kind() == ErrorKind::not_found) return std::nullopt;
+        throw;
+    }
+    std::vector<RemoteEntry> out = std::move(listing.files);
+    for (const auto& note : listing.unreadable) {
+        const std::string suffix = ": nested too deeply";
+        if (note.size() > suffix.size() && note.compare(note.size() - suffix.size(), suffix.size(), suffix) == 0) {
+            RemoteEntry folder{note.substr(0, note.size() - suffix.size()), {}};
+            folder.attrs.permissions = 0040755;
+            out.push_back(std::move(folder));
+        }
+    }
+    return out;
 }
 
 std::optional<std::string> read_remote_file(SftpClient& client, const std::string& path, std::size_t max_bytes,

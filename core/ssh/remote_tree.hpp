@@ -23,10 +23,20 @@ struct RemoteListing {
     bool truncated = false;                // more than the entry limit
 };
 
-// list_remote_tree: everything below `root` (an absolute or login-relative remote path).
-// Error(not_found) when `root` itself cannot be opened.
-RemoteListing list_remote_tree(SftpClient& client, const std::string& root, std::size_t max_entries = 200000,
-                               int max_depth = 32);
+// TreeLister: lists everything below `root` (absolute or login-relative). start() queues the
+// requests; the caller runs the client (possibly with other work in flight), then take().
+class TreeLister {
+public:
+    TreeLister(SftpClient& client, std::string root, std::size_t max_entries = 200000, int max_depth = 32);
+    ~TreeLister();
+    void start();
+    // take: the listing; Error(not_found) when `root` itself could not be opened.
+    RemoteListing take();
+
+private:
+    struct State;
+    std::shared_ptr<State> state_;
+};
 
 // FileSink: receives each fetched file's content (or an error text); called inside run().
 struct FileSink {
@@ -34,9 +44,31 @@ struct FileSink {
     std::function<void(const RemoteEntry& entry, const std::string& error)> on_error;
 };
 
-// fetch_remote_files: read the files (paths relative to `root`), up to `max_open` at once.
+// FileFetcher: reads files (paths relative to `root`), up to `max_open` at once. start()
+// queues the first requests; the caller runs the client. The fetcher must outlive run().
+class FileFetcher {
+public:
+    FileFetcher(SftpClient& client, std::string root, std::vector<RemoteEntry> files, FileSink sink,
+                std::size_t max_open = 64);
+    ~FileFetcher();
+    void start();
+
+private:
+    struct State;
+    std::shared_ptr<State> state_;
+};
+
+// list_remote_tree: TreeLister, run to the end.
+RemoteListing list_remote_tree(SftpClient& client, const std::string& root, std::size_t max_entries = 200000,
+                               int max_depth = 32);
+
+// fetch_remote_files: FileFetcher, run to the end.
 void fetch_remote_files(SftpClient& client, const std::string& root, const std::vector<RemoteEntry>& files,
                         const FileSink& sink, std::size_t max_open = 64);
+
+// list_remote_folder: the entries of one folder (folders included), or nothing when it cannot
+// be opened.
+std::optional<std::vector<RemoteEntry>> list_remote_folder(SftpClient& client, const std::string& path);
 
 // read_remote_file: one small file, at most `max_bytes` from `offset` (negative: from the end);
 // nothing when it does not exist. Errors other than "no such file" throw Error(unreachable).

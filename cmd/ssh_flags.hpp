@@ -1,0 +1,28 @@
+#pragma once
+// The SSH flags shared by every command that reaches a shop over sftp:// (defined once).
+#include <string>
+#include <vector>
+
+#include "context.hpp"
+#include "ssh/ssh_session.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace mpscli {
+
+struct SshFlags {
+    std::string known_hosts;              // --known-hosts (default ~/.ssh/known_hosts)
+    bool accept_new_host_key = false;     // --accept-new-host-key
+    std::vector<std::string> identities;  // --identity (repeatable; default ~/.ssh/id_*)
+};
+
+// add_ssh_flags: register --known-hosts, --accept-new-host-key and --identity on `command`.
+void add_ssh_flags(CLI::App& command, SshFlags& flags);
+
+// ssh_options: the session options from the flags, the environment (MPSUPPORT_SFTP_PASSWORD,
+// HOME) and the global --timeout; a password prompt only when prompting is allowed.
+mps::SshOptions ssh_options(Context& ctx, const SshFlags& flags);
+
+}  // namespace mpscli

@@ -1,0 +1,221 @@
+#include "remote/verify_remote.hpp"
+
+#include <map>
+
+#include "integrity/module_info.hpp"
+#include "integrity/verify.hpp"
+#include "shop/prestashop_version.hpp"
+#include "shop/shop_tree.hpp"
+#include "ssh/remote_tree.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+#include "util/safe_path.hpp"
+#include "util/sha256.hpp"
+#include "util/text.hpp"
+
+namespace mps {
+namespace {
+
+std::string basename_of(const std::string& path) {
+    std::string trimmed = path;
+    while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+    auto slash = trimmed.rfind('/');
+    return slash == std::string::npos ? trimmed : trimmed.substr(slash + 1);
+}
+
+// stat_kinds: which of `paths` are folders (true), other things (false), or absent; one round trip.
+std::map<std::string, bool> stat_kinds(SftpClient& client, const std::vector<std::string>& paths) {
+    std::map<std::string, bool> found;
+    for (const auto& path : paths)
+        client.send(sftp::STAT, [&](sftp::Writer& w) { w.str(path); }, [&found, path](SftpClient::Reply& reply) {
+            if (reply.type == sftp::ATTRS) found[path] = reply.body.attrs().is_dir();
+        });
+    client.run();
+    return found;
+}
+
+// fetch_small_files: contents of the files that exist among `paths` (relative to `root`).
+std::map<std::string, std::string> fetch_small_files(SftpClient& client, const std::string& root,
+                                                     const std::vector<std::string>& paths) {
+    std::vector<RemoteEntry> entries;
+    for (const auto& path : paths) entries.push_back(RemoteEntry{path, {}});
+    std::map<std::string, std::string> contents;
+    FileSink sink{[&](const RemoteEntry& e, std::string& content) { contents[e.path] = std::move(content); },
+                  [](const RemoteEntry&, const std::string&) {}};
+    fetch_remote_files(client, root, entries, sink);
+    return contents;
+}
+
+std::vector<std::string> remote_class_overrides(SftpClient& client, const std::string& shop_root,
+                                                const std::string& module) {
+    RemoteListing listing;
+    try {
+        listing = list_remote_tree(client, remote_join(shop_root, "override"), 20000, 16);
+    } catch (const Error& e) {
+        if (e.kind() == ErrorKind::not_found) return {};
+        throw;
+    }
+    std::vector<RemoteEntry> php;
+    for (const auto& entry : listing.files) {
+        bool is_php = entry.path.size() > 4 && entry.path.substr(entry.path.size() - 4) == ".php";
+        if (is_php && entry.attrs.is_regular() && basename_of(entry.path) != "index.php") php.push_back(entry);
+    }
+    std::vector<std::string> out;
+    FileSink sink{[&](const RemoteEntry& e, std::string& content) {
+                      if (names_module_in_override(content, module)) out.push_back("override/" + e.path);
+                  },
+                  [](const RemoteEntry&, const std::string&) {}};
+    fetch_remote_files(client, remote_join(shop_root, "override"), php, sink);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<std::string> remote_theme_overrides(SftpClient& client, const std::string& shop_root,
+                                                const std::string& module) {
+    auto themes = list_remote_folder(client, remote_join(shop_root, "themes"));
+    if (!themes) return {};
+    // One lister per theme, all in flight together.
+    std::vector<std::pair<std::string, std::unique_ptr<TreeLister>>> listers;
+    for (const auto& theme : *themes) {
+        if (!theme.attrs.is_dir()) continue;
+        std::string prefix = "themes/" + theme.path + "/modules/" + module;
+        listers.emplace_back(prefix, std::make_unique<TreeLister>(client, remote_join(shop_root, prefix), 20000, 16));
+        listers.back().second->start();
+    }
+    client.run();
+    std::vector<std::string> out;
+    for (auto& [prefix, lister] : listers) {
+        try {
+            for (const auto& entry : lister->take().files) out.push_back(prefix + "/" + entry.path);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::not_found) throw;
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+Check prestashop_root_check(SftpClient& client, const std::string& shop_root) {
+    std::vector<std::string> paths;
+    for (const auto& source : prestashop_version_sources()) paths.push_back(source.path);
+    auto contents = fetch_small_files(client, shop_root, paths);
+    Check check{"files.prestashop-root", Status::info};
+    for (const auto& source : prestashop_version_sources()) {
+        auto it = contents.find(source.path);
+        if (it == contents.end()) continue;
+        if (auto version = prestashop_version_from(it->second)) {
+            check.message = "PrestaShop " + *version + " at " + shop_root + " (from " + source.path + ")";
+            check.data = {{"version", *version}, {"source", source.path}};
+            return check;
+        }
+    }
+    check.status = Status::warn;
+    check.message = "shop root " + shop_root + " found, but no PrestaShop version file could be read";
+    check.hint = "check that the account can read src/Core/Version.php, app/AppKernel.php or config/settings.inc.php";
+    return check;
+}
+
+}  // namespace
+
+Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& store, const PolicyConfig& policy) {
+    SshOptions options = request.ssh;
+    options.user = request.url.user;
+    options.host = request.url.host;
+    options.port = request.url.port;
+    auto session = SshSession::connect(options);
+    SftpClient client(*session);
+
+    std::string root = request.url.path;
+    auto kinds = stat_kinds(client, {root, remote_join(root, "modules"), remote_join(root, "classes"),
+                                     remote_join(root, "config")});
+    if (!kinds.count(root) || !kinds[root])
+        throw Error(ErrorKind::not_found, request.url.display() + " is not a folder on the server",
+                    "give the path of the shop root or of the module folder");
+    bool shop_root = kinds[remote_join(root, "modules")] &&
+                     (kinds[remote_join(root, "classes")] || kinds[remote_join(root, "config")]);
+    std::string module_dir = root;
+    if (shop_root) {
+        if (request.module.empty())
+            throw Error(ErrorKind::usage, request.url.display() + " is a shop root: name the module with --module NAME");
+        if (!is_valid_module_name(request.module))
+            throw Error(ErrorKind::usage, "'" + request.module + "' is not a module name", "use the module folder name");
+        module_dir = remote_join(root, "modules/" + request.module);
+        if (!stat_kinds(client, {module_dir})[module_dir])
+            throw Error(ErrorKind::not_found, "module " + request.module + " is not installed in " + request.url.display(),
+                        "check the module name (its folder under modules/)");
+    }
+
+    std::string name_hint = request.module.empty() ? basename_of(module_dir) : request.module;
+    // List the tree while the identity files are read: one run, no extra round trips.
+    TreeLister lister(client, module_dir);
+    lister.start();
+    std::map<std::string, std::string> identity_files;
+    std::vector<RemoteEntry> identity_entries = {{name_hint + ".php", {}}, {"config.xml", {}}};
+    FileFetcher identity(client, module_dir, identity_entries,
+                         FileSink{[&](const RemoteEntry& e, std::string& c) { identity_files[e.path] = std::move(c); },
+                                  [](const RemoteEntry&, const std::string&) {}});
+    identity.start();
+    client.run();
+    RemoteListing listing = lister.take();
+
+    FileLookup lookup = [&](const std::string& path) -> std::optional<std::string> {
+        if (auto it = identity_files.find(path); it != identity_files.end()) return it->second;
+        return std::nullopt;
+    };
+    std::string location = request.url.display() + (shop_root ? "/modules/" + request.module : "");
+    VerifiedModule module = identify_for_verify(lookup, name_hint, request.module, request.version, location);
+    const ModuleIdentity& id = module.id;
+    if (!store.has(id.name, id.version)) throw release_not_stored(store, id);
+    auto release = store.load(id.name, id.version);
+    if (!release) throw release_not_stored(store, id);
+
+    // Fetch every file; keep only the contents whose digest differs from the release.
+    std::vector<InstalledFile> installed;
+    std::map<std::string, std::string> kept;
+    std::vector<RemoteEntry> to_fetch;
+    for (const auto& entry : listing.files) {
+        if (is_ignored_junk(entry.path)) continue;
+        if (entry.attrs.is_link()) installed.push_back(InstalledFile{entry.path, "", true});
+        else to_fetch.push_back(entry);
+    }
+    FileSink sink{[&](const RemoteEntry& e, std::string& content) {
+                      std::string digest = sha256_hex(content);
+                      const ManifestFile* expected = release->find(e.path);
+                      if (!expected || expected->sha256 != digest) kept[e.path] = std::move(content);
+                      installed.push_back(InstalledFile{e.path, std::move(digest)});
+                  },
+                  [&](const RemoteEntry& e, const std::string& error) {
+                      installed.push_back(InstalledFile{e.path, "", false, error});
+                  }};
+    fetch_remote_files(client, module_dir, to_fetch, sink);
+    log::info("fetched {} files ({} bytes) from {}", to_fetch.size(), client.bytes_received(), session->label());
+
+    IntegrityResult result = compare_with_pristine(
+        *release, installed, [&](const std::string& path) { return kept.at(path); },
+        [&](const std::string& sha) { return store.read_object(sha); }, policy, request.want_diffs, 2);
+
+    VerifyFacts facts{module, location, *release, result, request.strict};
+    Check connect{"files.connect", Status::pass,
+                  "connected to " + session->label() + " (" + session->auth_method() + "), host key " +
+                      session->host_key_fingerprint()};
+    facts.connection_checks.push_back(connect);
+    if (!listing.refused.empty() || !listing.unreadable.empty() || listing.truncated) {
+        Check odd{"files.listing", Status::warn};
+        odd.message = "listing of " + location + " incomplete: " + std::to_string(listing.refused.size()) +
+                      " hostile name(s) refused, " + std::to_string(listing.unreadable.size()) +
+                      " folder(s) unreadable" + (listing.truncated ? ", entry limit reached" : "");
+        odd.data = {{"refused", listing.refused}, {"unreadable", listing.unreadable}, {"truncated", listing.truncated}};
+        odd.hint = "ask the host to fix the permissions or remove the odd files, then verify again";
+        facts.leading_checks.push_back(odd);
+    }
+    if (shop_root) {
+        facts.leading_checks.insert(facts.leading_checks.begin(), prestashop_root_check(client, root));
+        facts.class_overrides = remote_class_overrides(client, root, id.name);
+        facts.theme_overrides = remote_theme_overrides(client, root, id.name);
+        facts.shop_root = request.url.display();
+    }
+    facts.extra = {{"transport", {{"kind", "sftp"}, {"host", session->label()}, {"bytes", client.bytes_received()}}}};
+    return assemble_verify_report(facts);
+}
+
+}  // namespace mps

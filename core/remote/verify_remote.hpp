@@ -1,0 +1,27 @@
+#pragma once
+// `mpsupport verify sftp://...`: the same verdicts as a local verify, with the module's files
+// fetched over one pipelined SFTP channel.
+#include <string>
+
+#include "config/config.hpp"
+#include "integrity/pristine_store.hpp"
+#include "report/report.hpp"
+#include "ssh/sftp_url.hpp"
+#include "ssh/ssh_session.hpp"
+
+namespace mps {
+
+struct RemoteVerifyRequest {
+    SftpUrl url;          // module folder or shop root
+    std::string module;   // --module (needed for a shop root)
+    std::string version;  // --version
+    bool want_diffs = false;
+    bool strict = false;
+    SshOptions ssh;       // host, port and user are taken from `url`
+};
+
+// verify_remote: the mpsupport.verify/1 report. Errors: unreachable (4), auth (5), not_found (6)
+// for a missing module, folder or pristine release, usage (2) for a shop root without --module.
+Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& store, const PolicyConfig& policy);
+
+}  // namespace mps
