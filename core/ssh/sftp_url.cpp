@@ -17,8 +17,15 @@ std::string SftpUrl::display() const {
 bool is_sftp_url(std::string_view text) { return text.substr(0, 7) == "sftp://"; }
 
 SftpUrl parse_sftp_url(std::string_view text) {
+    // Echo the address without any user:password part.
+    std::string shown(text.substr(0, 200));
+    if (auto at = shown.find('@'); at != std::string::npos) {
+        auto scheme = shown.find("://");
+        std::size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+        if (shown.substr(start, at - start).find(':') != std::string::npos) shown.replace(start, at - start, "***");
+    }
     auto bad = [&](const std::string& why) {
-        return Error(ErrorKind::usage, "bad SFTP address '" + std::string(text.substr(0, 200)) + "': " + why,
+        return Error(ErrorKind::usage, "bad SFTP address '" + shown + "': " + why,
                      "write it as sftp://user@host[:port]/path/to/shop");
     };
     if (!is_sftp_url(text)) throw bad("it must start with sftp://");

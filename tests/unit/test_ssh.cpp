@@ -1,0 +1,120 @@
+#include <catch2/catch.hpp>
+
+#include "shop/prestashop_version.hpp"
+#include "ssh/known_hosts.hpp"
+#include "ssh/sftp_url.hpp"
+#include "ssh/sftp_wire.hpp"
+#include "util/base64.hpp"
+#include "util/error.hpp"
+
+using namespace mps;
+
+namespace {
+// A real ed25519 public key blob (from an OpenSSH known_hosts line).
+const std::string kKeyB64 = "AAAAC3NzaC1lZDI1NTE5AAAAID/7zd6/QMRydfOVPqn5KBa1IycqurD3uGEPXRZMCRGL";
+const std::string kOtherB64 = "AAAAC3NzaC1lZDI1NTE5AAAAIBqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq";
+HostKey key() { return host_key_from_blob(*base64_decode(kKeyB64)); }
+}  // namespace
+
+TEST_CASE("base64 round trips and rejects junk", "[ssh]") {
+    for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) CHECK(base64_decode(base64_encode(s)) == s);
+    CHECK(base64_encode("foobar") == "Zm9vYmFy");
+    CHECK(base64_encode("fo") == "Zm8=");
+    CHECK(base64_encode("fo", false) == "Zm8");
+    CHECK_FALSE(base64_decode("Zm9v!").has_value());
+}
+
+TEST_CASE("host keys: type and SHA256 fingerprint as OpenSSH prints them", "[ssh]") {
+    HostKey k = key();
+    CHECK(k.type == "ssh-ed25519");
+    CHECK(fingerprint_sha256(k) == "SHA256:w/A69fRdtbsf3y9PnthRnCFB3tvRzXu7vLs+EHZnOnU");
+    CHECK(known_hosts_line("127.0.0.1", 2222, k) == "[127.0.0.1]:2222 ssh-ed25519 " + kKeyB64);
+    CHECK(known_hosts_line("shop.example", 22, k) == "shop.example ssh-ed25519 " + kKeyB64);
+    CHECK(host_key_from_blob("xx").type.empty());
+}
+
+TEST_CASE("known_hosts matching follows OpenSSH", "[ssh]") {
+    HostKey k = key();
+    auto status = [&](const std::string& text, const std::string& host, int port) {
+        return check_known_hosts(text, "kh", host, port, k).status;
+    };
+    CHECK(status("", "h", 22) == HostKeyStatus::unknown);
+    CHECK(status("h ssh-ed25519 " + kKeyB64 + "\n", "h", 22) == HostKeyStatus::known);
+    CHECK(status("other,h ssh-ed25519 " + kKeyB64 + " comment\n", "H", 22) == HostKeyStatus::known);
+    // A port other than 22 is only found as [host]:port.
+    CHECK(status("h ssh-ed25519 " + kKeyB64 + "\n", "h", 2222) == HostKeyStatus::unknown);
+    CHECK(status("[h]:2222 ssh-ed25519 " + kKeyB64 + "\n", "h", 2222) == HostKeyStatus::known);
+    CHECK(status("*.example ssh-ed25519 " + kKeyB64 + "\n", "shop.example", 22) == HostKeyStatus::known);
+    CHECK(status("*.example,!shop.example ssh-ed25519 " + kKeyB64 + "\n", "shop.example", 22) == HostKeyStatus::unknown);
+    // Another key for the host is a change, also of another type, also when a later line matches.
+    auto changed = check_known_hosts("# c\nh ssh-ed25519 " + kOtherB64 + "\n", "kh", "h", 22, k);
+    CHECK(changed.status == HostKeyStatus::changed);
+    CHECK(changed.where == "kh:2");
+    CHECK(status("h ecdsa-sha2-nistp256 AAAA\n", "h", 22) == HostKeyStatus::changed);
+    CHECK(status("h ssh-ed25519 " + kOtherB64 + "\nh ssh-ed25519 " + kKeyB64 + "\n", "h", 22) == HostKeyStatus::known);
+    CHECK(status("@revoked h ssh-ed25519 " + kKeyB64 + "\nh ssh-ed25519 " + kKeyB64 + "\n", "h", 22) ==
+          HostKeyStatus::changed);
+    CHECK(status("@cert-authority h ssh-ed25519 " + kKeyB64 + "\n", "h", 22) == HostKeyStatus::unknown);
+    // Hashed entries are checked end to end against ssh-keygen -H output in the sftp tests.
+    CHECK(status("garbage line\n\n|1|bad ssh-ed25519 x\n", "h", 22) == HostKeyStatus::unknown);
+}
+
+TEST_CASE("sftp:// addresses", "[ssh]") {
+    auto u = parse_sftp_url("sftp://deploy@shop.example:2222/var/www/shop/");
+    CHECK(u.user == "deploy");
+    CHECK(u.host == "shop.example");
+    CHECK(u.port == 2222);
+    CHECK(u.path == "/var/www/shop");
+    CHECK(u.display() == "sftp://deploy@shop.example:2222/var/www/shop");
+    CHECK(parse_sftp_url("sftp://h").path == "/");
+    CHECK(parse_sftp_url("sftp://h/~/www").path == "www");
+    CHECK(parse_sftp_url("sftp://[::1]:23/x").host == "::1");
+    CHECK_THROWS_AS(parse_sftp_url("sftp://u:secret@h/x"), Error);
+    CHECK_THROWS_AS(parse_sftp_url("sftp://h:99999/x"), Error);
+    CHECK_THROWS_AS(parse_sftp_url("sftp:///x"), Error);
+    CHECK_THROWS_AS(parse_sftp_url("http://h/x"), Error);
+    CHECK_THROWS_WITH(parse_sftp_url("ftp://u:hunter2@h/x"), !Catch::Contains("hunter2"));
+    try {
+        parse_sftp_url("sftp://u:secret@h/x");
+    } catch (const Error& e) {
+        CHECK(std::string(e.what()).find("secret") == std::string::npos);  // never echoed back
+    }
+}
+
+TEST_CASE("SFTP packets are built and parsed with bounds checks", "[ssh]") {
+    std::string packet = sftp::Writer(sftp::OPEN, 7u).str("a/b.php").u32(sftp::kOpenRead).empty_attrs().finish();
+    sftp::Reader r(packet);
+    CHECK(r.u32() == packet.size() - 4);
+    CHECK(r.u8() == sftp::OPEN);
+    CHECK(r.u32() == 7);
+    CHECK(r.str() == "a/b.php");
+    CHECK(r.u32() == sftp::kOpenRead);
+    CHECK(r.u32() == 0);
+    CHECK(r.at_end());
+    CHECK_FALSE(r.failed());
+    r.u32();
+    CHECK(r.failed());
+
+    // A NAME reply with one regular file of 1234 bytes.
+    std::string body = sftp::Writer(sftp::NAME, std::nullopt).u32(1).str("x.php").str("-rw-r--r-- x.php")
+                           .u32(0x1 | 0x4).u64(1234).u32(0100644).finish();
+    sftp::Reader names(std::string_view(body).substr(5));
+    auto entries = sftp::parse_names(names);
+    REQUIRE(entries);
+    REQUIRE(entries->size() == 1);
+    CHECK((*entries)[0].name == "x.php");
+    CHECK((*entries)[0].attrs.size == 1234u);
+    CHECK((*entries)[0].attrs.is_regular());
+    // A count the body cannot hold is refused, not trusted.
+    std::string lying = sftp::Writer(sftp::NAME, std::nullopt).u32(5).str("x").finish();
+    sftp::Reader lie(std::string_view(lying).substr(5));
+    CHECK_FALSE(sftp::parse_names(lie).has_value());
+}
+
+TEST_CASE("PrestaShop version files", "[shop]") {
+    CHECK(prestashop_version_from("<?php\nfinal class Version\n{\n    public const VERSION = '8.2.0';\n") == "8.2.0");
+    CHECK(prestashop_version_from("class AppKernel extends Kernel\n{\n    const VERSION = '1.7.8.10';\n") == "1.7.8.10");
+    CHECK(prestashop_version_from("define('_DB_PASSWD_', 'x');\ndefine('_PS_VERSION_', '1.6.1.24');\n") == "1.6.1.24");
+    CHECK(prestashop_version_from("const VERSION_MAJOR = 8;\n const VERSION = \"9.0.0\";") == "9.0.0");
+    CHECK_FALSE(prestashop_version_from("define('_DB_PASSWD_', 'secret');").has_value());
+}
