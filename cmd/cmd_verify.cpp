@@ -14,6 +14,7 @@ namespace {
 
 struct VerifyFlags {
     std::string target;
+    std::string exec_hash = "auto";
     mps::VerifyRequest request;
     SshFlags ssh;
 };
@@ -29,6 +30,9 @@ int run_verify(Context& ctx, VerifyFlags& flags) {
         remote.want_diffs = flags.request.want_diffs;
         remote.strict = flags.request.strict;
         remote.ssh = ssh_options(ctx, flags.ssh);
+        remote.exec_hash = flags.exec_hash == "never"  ? mps::ExecHash::never
+                           : flags.exec_hash == "only" ? mps::ExecHash::only
+                                                       : mps::ExecHash::auto_;
         return emit_report(ctx, mps::verify_remote(remote, store, policy));
     }
     flags.request.target = flags.target;
@@ -49,6 +53,9 @@ void add_verify_command(CLI::App& app, Context& ctx, Action& action) {
     sub->add_flag("--diff", flags->request.want_diffs, "Print unified diffs of changed text files");
     sub->add_flag("--strict", flags->request.strict, "Any difference from the release is a finding (exit 3)");
     add_ssh_flags(*sub, flags->ssh);
+    sub->add_option("--exec-hash", flags->exec_hash,
+                    "sftp:// only: hash files with a command on the server (auto: when allowed; never; only)")
+        ->check(CLI::IsMember({"auto", "never", "only"}));
     sub->final_callback([&ctx, &action, flags] { action = [&ctx, flags] { return run_verify(ctx, *flags); }; });
 }
 

@@ -4,6 +4,7 @@
 
 #include "integrity/module_info.hpp"
 #include "integrity/verify.hpp"
+#include "remote/remote_hashes.hpp"
 #include "shop/prestashop_version.hpp"
 #include "shop/shop_tree.hpp"
 #include "ssh/remote_tree.hpp"
@@ -146,9 +147,13 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
     }
 
     std::string name_hint = request.module.empty() ? basename_of(module_dir) : request.module;
-    // List the tree while the identity files are read: one run, no extra round trips.
-    TreeLister lister(client, module_dir);
-    lister.start();
+    bool try_exec = request.exec_hash != ExecHash::never;
+    // Without exec, list the tree while the identity files are read: one run, no extra round trips.
+    std::optional<TreeLister> lister;
+    if (!try_exec) {
+        lister.emplace(client, module_dir);
+        lister->start();
+    }
     std::map<std::string, std::string> identity_files;
     std::vector<RemoteEntry> identity_entries = {{name_hint + ".php", {}}, {"config.xml", {}}};
     FileFetcher identity(client, module_dir, identity_entries,
@@ -156,7 +161,6 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
                                   [](const RemoteEntry&, const std::string&) {}});
     identity.start();
     client.run();
-    RemoteListing listing = lister.take();
 
     FileLookup lookup = [&](const std::string& path) -> std::optional<std::string> {
         if (auto it = identity_files.find(path); it != identity_files.end()) return it->second;
@@ -169,26 +173,66 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
     auto release = store.load(id.name, id.version);
     if (!release) throw release_not_stored(store, id);
 
-    // Fetch every file; keep only the contents whose digest differs from the release.
     std::vector<InstalledFile> installed;
     std::map<std::string, std::string> kept;
-    std::vector<RemoteEntry> to_fetch;
-    for (const auto& entry : listing.files) {
-        if (is_ignored_junk(entry.path)) continue;
-        if (entry.attrs.is_link()) installed.push_back(InstalledFile{entry.path, "", true});
-        else to_fetch.push_back(entry);
+    RemoteListing listing;
+    std::string method = "sftp";
+    std::size_t fetched = 0;
+    std::optional<std::vector<InstalledFile>> hashed;
+    if (try_exec) {
+        std::string how;
+        hashed = hash_remotely(*session, module_dir, listing.refused, how);
+        if (hashed) {
+            method = "exec " + how;
+        } else if (request.exec_hash == ExecHash::only) {
+            throw Error(ErrorKind::unreachable,
+                        session->label() + " cannot hash files remotely (commands refused, or no sha256sum or php)",
+                        "use --exec-hash auto or never to fetch the files over SFTP");
+        }
     }
-    FileSink sink{[&](const RemoteEntry& e, std::string& content) {
-                      std::string digest = sha256_hex(content);
-                      const ManifestFile* expected = release->find(e.path);
-                      if (!expected || expected->sha256 != digest) kept[e.path] = std::move(content);
-                      installed.push_back(InstalledFile{e.path, std::move(digest)});
-                  },
-                  [&](const RemoteEntry& e, const std::string& error) {
-                      installed.push_back(InstalledFile{e.path, "", false, error});
-                  }};
-    fetch_remote_files(client, module_dir, to_fetch, sink);
-    log::info("fetched {} files ({} bytes) from {}", to_fetch.size(), client.bytes_received(), session->label());
+    if (hashed) {
+        // Only files whose digest differs from the release travel: their content decides the class.
+        installed = std::move(*hashed);
+        std::vector<RemoteEntry> to_fetch;
+        for (const auto& file : installed) {
+            const ManifestFile* expected = release->find(file.path);
+            if (!file.is_link && expected && expected->sha256 != file.sha256) to_fetch.push_back({file.path, {}});
+        }
+        std::map<std::string, std::string> errors;
+        FileSink sink{[&](const RemoteEntry& e, std::string& content) { kept[e.path] = std::move(content); },
+                      [&](const RemoteEntry& e, const std::string& error) { errors[e.path] = error; }};
+        fetch_remote_files(client, module_dir, to_fetch, sink);
+        fetched = to_fetch.size();
+        for (auto& file : installed)
+            if (auto it = errors.find(file.path); it != errors.end()) file.unreadable = it->second;
+    } else {
+        if (!lister) {
+            lister.emplace(client, module_dir);
+            lister->start();
+            client.run();
+        }
+        listing = lister->take();
+        // Fetch every file; keep only the contents whose digest differs from the release.
+        std::vector<RemoteEntry> to_fetch;
+        for (const auto& entry : listing.files) {
+            if (is_ignored_junk(entry.path)) continue;
+            if (entry.attrs.is_link()) installed.push_back(InstalledFile{entry.path, "", true});
+            else to_fetch.push_back(entry);
+        }
+        FileSink sink{[&](const RemoteEntry& e, std::string& content) {
+                          std::string digest = sha256_hex(content);
+                          const ManifestFile* expected = release->find(e.path);
+                          if (!expected || expected->sha256 != digest) kept[e.path] = std::move(content);
+                          installed.push_back(InstalledFile{e.path, std::move(digest)});
+                      },
+                      [&](const RemoteEntry& e, const std::string& error) {
+                          installed.push_back(InstalledFile{e.path, "", false, error});
+                      }};
+        fetch_remote_files(client, module_dir, to_fetch, sink);
+        fetched = to_fetch.size();
+    }
+    log::info("{}: {} files hashed by {}, {} fetched ({} bytes over SFTP)", session->label(), installed.size(), method,
+              fetched, client.bytes_received());
 
     IntegrityResult result = compare_with_pristine(
         *release, installed, [&](const std::string& path) { return kept.at(path); },
@@ -214,7 +258,12 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
         facts.theme_overrides = remote_theme_overrides(client, root, id.name);
         facts.shop_root = request.url.display();
     }
-    facts.extra = {{"transport", {{"kind", "sftp"}, {"host", session->label()}, {"bytes", client.bytes_received()}}}};
+    facts.extra = {{"transport",
+                    {{"kind", "sftp"},
+                     {"host", session->label()},
+                     {"hashing", method},
+                     {"files_fetched", fetched},
+                     {"bytes", client.bytes_received()}}}};
     return assemble_verify_report(facts);
 }
 

@@ -11,12 +11,16 @@
 
 namespace mps {
 
+// How file digests are obtained: by a command on the server (exec) or by reading every file.
+enum class ExecHash { auto_, never, only };
+
 struct RemoteVerifyRequest {
     SftpUrl url;          // module folder or shop root
     std::string module;   // --module (needed for a shop root)
     std::string version;  // --version
     bool want_diffs = false;
     bool strict = false;
+    ExecHash exec_hash = ExecHash::auto_;
     SshOptions ssh;       // host, port and user are taken from `url`
 };
 

@@ -102,11 +102,19 @@ TEST_CASE("remote verify gives the same verdicts as a local verify", "[sftp]") {
     testing::run_shell("chmod -R a+rX " + remote.shop.string());
 
     auto local = remote.run({"--json", "verify", dir.string()});
-    auto over_sftp = remote.verify(remote.url("modules/mymod"));
+    auto over_sftp = remote.verify(remote.url("modules/mymod"), {"--exec-hash", "never"});
+    auto over_exec = remote.verify(remote.url("modules/mymod"), {"--exec-hash", "only"});
     CHECK(local.exit_code == 3);
     CHECK(over_sftp.exit_code == 3);
-    auto local_doc = json_of(local), remote_doc = json_of(over_sftp);
+    CHECK(over_exec.exit_code == 3);
+    auto local_doc = json_of(local), remote_doc = json_of(over_sftp), exec_doc = json_of(over_exec);
     CHECK(classes(local_doc) == classes(remote_doc));
+    CHECK(classes(local_doc) == classes(exec_doc));
+    CHECK(remote_doc["transport"]["hashing"] == "sftp");
+    CHECK(exec_doc["transport"]["hashing"] == "exec sha256sum");
+    // Exec mode fetches only the files whose digest differs (big.js, Service.php, block.tpl, front.css).
+    CHECK(exec_doc["transport"]["files_fetched"] == 4);
+    CHECK(remote_doc["transport"]["files_fetched"].get<int>() > 4);
     CHECK(classes(remote_doc).size() == 6);
     CHECK(classes(remote_doc)["vendor/big.js"] == "modified");
     CHECK(remote_doc["checks"][0]["id"] == "files.connect");
@@ -144,6 +152,11 @@ TEST_CASE("the SFTP-only chrooted account gives the same answer", "[sftp]") {
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
     CHECK(json_of(r)["support"] == "covered");
+    // ForceCommand internal-sftp: no commands, so auto falls back to SFTP and only fails.
+    CHECK(json_of(r)["transport"]["hashing"] == "sftp");
+    auto only = remote.verify(url, {"--exec-hash", "only"});
+    CHECK(only.exit_code == 4);
+    CHECK_THAT(json_of(only)["error"]["hint"].get<std::string>(), Catch::Contains("--exec-hash"));
 }
 
 TEST_CASE("host keys: unknown, accepted, changed", "[sftp][hostkey]") {
@@ -236,8 +249,9 @@ TEST_CASE("hostile trees: links are not followed, odd names are refused", "[sftp
     testing::write(dir / std::string("views/bad\nname.tpl"), "x");
     testing::write(dir / std::string("views/caf\xe9.png"), "not utf-8");
     testing::run_shell("chmod -R a+rX " + remote.shop.string());
-    auto r = remote.verify(remote.url("modules/mymod"));
-    INFO(r.out << r.err);
+    for (const char* mode : {"never", "only"}) {
+    auto r = remote.verify(remote.url("modules/mymod"), {"--exec-hash", mode});
+    INFO(mode << ": " << r.out << r.err);
     CHECK(r.exit_code == 3);  // an added PHP link voids support
     auto doc = json_of(r);
     std::map<std::string, nlohmann::json> files;
@@ -250,6 +264,7 @@ TEST_CASE("hostile trees: links are not followed, odd names are refused", "[sftp
     for (const auto& c : doc["checks"])
         if (c["id"] == "files.listing") listing_warned = c["data"]["refused"].size() == 1;
     CHECK(listing_warned);
+    }
 }
 
 TEST_CASE("unreachable servers: refused, hung, no such folder", "[sftp][network]") {

@@ -118,3 +118,33 @@ TEST_CASE("PrestaShop version files", "[shop]") {
     CHECK(prestashop_version_from("const VERSION_MAJOR = 8;\n const VERSION = \"9.0.0\";") == "9.0.0");
     CHECK_FALSE(prestashop_version_from("define('_DB_PASSWD_', 'secret');").has_value());
 }
+
+#include "remote/remote_hashes.hpp"
+
+TEST_CASE("remote hash output is parsed strictly", "[ssh]") {
+    std::string sha(64, 'a');
+    auto out = [](std::initializer_list<std::string> records) {
+        std::string s;
+        for (const auto& r : records) s += r + std::string(1, '\0');
+        return s;
+    };
+    std::vector<std::string> refused;
+    auto files = parse_remote_hashes(
+        out({"MPS-FILES", sha + "  ./a.php", sha + "  ./views/x y.tpl", sha + "  ./bad\nname", "MPS-LINKS", "./link.php",
+             "MPS-END"}),
+        refused);
+    REQUIRE(files);
+    REQUIRE(files->size() == 3);
+    CHECK((*files)[1].path == "views/x y.tpl");
+    CHECK((*files)[2].is_link);
+    CHECK(refused == std::vector<std::string>{"bad\nname"});
+    // Anything unexpected: no answer, and the caller falls back to SFTP.
+    CHECK_FALSE(parse_remote_hashes(out({"MPS-FILES", sha + "  ./a.php", "MPS-LINKS"}), refused));
+    CHECK_FALSE(parse_remote_hashes(out({"MPS-FILES", sha + "  ./../etc/passwd", "MPS-LINKS", "MPS-END"}), refused));
+    CHECK_FALSE(parse_remote_hashes(out({"MPS-FILES", sha + "  /etc/passwd", "MPS-LINKS", "MPS-END"}), refused));
+    CHECK_FALSE(parse_remote_hashes(out({"MPS-FILES", "zz  ./a", "MPS-LINKS", "MPS-END"}), refused));
+    CHECK_FALSE(parse_remote_hashes(out({"MPS-FILES", sha + "  ./a", sha + "  ./a", "MPS-LINKS", "MPS-END"}), refused));
+    CHECK_FALSE(parse_remote_hashes("Welcome to my server!\n", refused));
+    CHECK_FALSE(parse_remote_hashes("", refused));
+    CHECK(remote_hash_command("it's").find("'it'\\''s'") != std::string::npos);
+}
