@@ -22,7 +22,10 @@ namespace mps {
 
 SshSession::Impl::~Impl() {
     if (session) {
-        libssh2_session_set_blocking(session, 0);
+        // Non-blocking, libssh2 may answer EAGAIN and keep the session (and leak it): close
+        // blocking, but never wait long for a server that went away.
+        libssh2_session_set_timeout(session, 2000);
+        libssh2_session_set_blocking(session, 1);
         libssh2_session_disconnect(session, "mpsupport done");
         libssh2_session_free(session);
     }
