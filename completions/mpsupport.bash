@@ -55,16 +55,30 @@ _mpsupport()
     local prog=${COMP_WORDS[0]}
     COMPREPLY=()
 
-    local globals="--config --json --no-color --quiet -q --verbose -v --log-file --no-input --help -h"
+    local globals="--config --json --no-color --quiet -q --verbose -v --log-file --no-input --timeout --help -h"
 
     # Walk the words before the cursor: the command, its subcommand, the positional
     # arguments typed so far, and the values given to --module and DIR.
     local i word cmd= sub= npos=0 module= dir= pos1=
     for (( i = 1; i < COMP_CWORD; i++ )); do
         word=${COMP_WORDS[i]}
+        # bash splits sftp://host:port/path at each ':' (COMP_WORDBREAKS): glue the pieces
+        # back onto the positional argument they belong to.
+        if [[ $word == ":" && npos -gt 0 && $cmd == verify ]]; then
+            word=:
+            (( i + 1 < COMP_CWORD )) && { (( ++i )); word+=${COMP_WORDS[i]}; }
+            (( npos == 1 )) && { pos1+=$word; dir+=$word; }
+            continue
+        fi
         case $word in
-            --config|--log-file)
+            --config|--log-file|--timeout)
                 if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
+                continue
+                ;;
+            --known-hosts|--identity)
+                if [[ $cmd == verify ]]; then
+                    if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
+                fi
                 continue
                 ;;
             --module|--version)
@@ -105,6 +119,26 @@ _mpsupport()
             _mpsupport_reply < <(compgen -f -- "$cur")
             return 0
             ;;
+        --timeout)
+            # A number of seconds (1 to 3600): nothing to offer.
+            COMPREPLY=()
+            return 0
+            ;;
+        --known-hosts)
+            if [[ $cmd == verify ]]; then
+                _mpsupport_filenames
+                _mpsupport_reply < <(compgen -f -- "$cur")
+                return 0
+            fi
+            ;;
+        --identity)
+            # Private key files (such as ~/.ssh/id_ed25519), not the .pub halves.
+            if [[ $cmd == verify ]]; then
+                _mpsupport_filenames
+                _mpsupport_reply < <(compgen -f -X '*.pub' -- "$cur")
+                return 0
+            fi
+            ;;
         --module)
             if [[ $cmd == verify ]]; then
                 if [[ -n $dir && -d $dir/modules ]]; then
@@ -142,7 +176,7 @@ _mpsupport()
         local flags=$globals
         case $cmd in
             "") flags+=" --version" ;;
-            verify) flags+=" --module --version --diff --strict" ;;
+            verify) flags+=" --module --version --diff --strict --known-hosts --accept-new-host-key --identity" ;;
             pristine) [[ $sub == add ]] && flags+=" --module --version --replace" ;;
             config) [[ $sub == init ]] && flags+=" --force" ;;
         esac

@@ -17,8 +17,12 @@ function __mpsupport_operands
             continue
         end
         switch $word
-            case --config --log-file
+            case --config --log-file --timeout
                 set skip 1
+            case --known-hosts --identity
+                if test "$operands[1]" = verify
+                    set skip 1
+                end
             case --module --version
                 # Values only for `verify` and `pristine add` (top-level --version has none).
                 if test "$operands[1]" = verify; or test "$operands[1] $operands[2]" = "pristine add"
@@ -126,6 +130,7 @@ complete -c mpsupport -s q -l quiet -d 'Print only problems and the verdict'
 complete -c mpsupport -s v -l verbose -d 'More log output on stderr (-vv: debug)'
 complete -c mpsupport -l log-file -r -F -d 'Also write the debug log to this file'
 complete -c mpsupport -l no-input -d 'Never prompt (also MPSUPPORT_NO_INPUT=1)'
+complete -c mpsupport -l timeout -x -d 'Seconds to wait for a remote (1-3600, default 30)'
 complete -c mpsupport -s h -l help -d 'Print help'
 complete -c mpsupport -n '__mpsupport_at 0' -l version -d 'Print the version'
 
@@ -135,12 +140,16 @@ complete -c mpsupport -n '__mpsupport_at 0' -a pristine -d 'Store and inspect pr
 complete -c mpsupport -n '__mpsupport_at 0' -a config -d 'Show and create the configuration file'
 complete -c mpsupport -n '__mpsupport_at 0' -a completion -d 'Print a shell completion script'
 
-# verify DIR [--module NAME] [--version V] [--diff] [--strict]
+# verify DIR|sftp://... [--module NAME] [--version V] [--diff] [--strict]
+#        [--known-hosts FILE] [--accept-new-host-key] [--identity FILE]...
 complete -c mpsupport -n '__mpsupport_at 1 verify' -a '(__fish_complete_directories (commandline -ct) "")'
 complete -c mpsupport -n '__mpsupport_in verify' -l module -x -a '(__mpsupport_verify_modules)' -d 'Module name (DIR is a shop root)'
 complete -c mpsupport -n '__mpsupport_in verify' -l version -x -a '(__mpsupport_stored_versions)' -d 'Compare with this stored release'
 complete -c mpsupport -n '__mpsupport_in verify' -l diff -d 'Print unified diffs of changed text files'
 complete -c mpsupport -n '__mpsupport_in verify' -l strict -d 'Any difference from the release is a finding'
+complete -c mpsupport -n '__mpsupport_in verify' -l known-hosts -r -F -d 'known_hosts file for sftp:// (default ~/.ssh/known_hosts)'
+complete -c mpsupport -n '__mpsupport_in verify' -l accept-new-host-key -d 'Record an unknown host key (never a changed one)'
+complete -c mpsupport -n '__mpsupport_in verify' -l identity -r -F -d 'Private key file for sftp:// (repeatable)'
 
 # pristine add|list|show
 complete -c mpsupport -n '__mpsupport_at 1 pristine' -a add -d 'Store a release (.zip or unpacked folder)'

@@ -19,6 +19,7 @@ struct FileVerdict {
     FileClass file_class = FileClass::unchanged;
     bool voids = false;         // breaks POLICY.md §5
     bool shop_managed = false;  // written by PrestaShop itself: never held against the customer
+    bool judged = true;         // false when the file could not be read: no class is claimed
     double changed_ratio = -1;  // share of changed lines, for allowed-change/major-rewrite
     std::string rule;           // why it voids support, citing the policy
     std::string note;           // extra explanation (symbolic link, binary, ...)

@@ -25,9 +25,9 @@ IntegrityResult compare_with_pristine(const Manifest& release, const std::vector
             result.files.push_back(classify_presence(file.path, FileClass::missing, policy));
         } else if (!it->second->unreadable.empty()) {
             FileVerdict v{file.path, FileClass::modified, false};
+            v.judged = false;
             v.note = "could not be read (" + it->second->unreadable + "): not judged";
             result.files.push_back(std::move(v));
-            ++result.unreadable;
         } else if (it->second->sha256 == file.sha256 && !it->second->is_link) {
             result.files.push_back(FileVerdict{file.path, FileClass::unchanged});
         } else {
@@ -57,6 +57,10 @@ IntegrityResult compare_with_pristine(const Manifest& release, const std::vector
     for (auto& v : verdicts) result.files.push_back(std::move(v));
     std::sort(result.files.begin(), result.files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
     for (const auto& v : result.files) {
+        if (!v.judged) {
+            ++result.unreadable;
+            continue;
+        }
         ++result.counts[static_cast<std::size_t>(v.file_class)];
         if (v.voids) ++result.voiding;
     }

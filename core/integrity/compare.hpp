@@ -30,7 +30,11 @@ struct IntegrityResult {
     std::size_t count(FileClass c) const { return counts[static_cast<std::size_t>(c)]; }
     bool voided() const { return voiding > 0; }
     // differs: any file other than unchanged (what --strict refuses).
-    bool differs() const { return count(FileClass::unchanged) != files.size(); }
+    bool differs() const {
+        for (std::size_t c = 1; c < counts.size(); ++c)
+            if (counts[c]) return true;
+        return false;
+    }
 };
 
 // compare_with_pristine: classify every file. Only files whose digest differs are read (from

@@ -59,7 +59,9 @@ nlohmann::json file_verdicts_json(const IntegrityResult& result) {
     nlohmann::json files = nlohmann::json::array();
     for (const auto& v : result.files) {
         if (v.file_class == FileClass::unchanged) continue;
-        nlohmann::json item = {{"path", v.path}, {"class", class_name(v.file_class)}, {"voids", v.voids}};
+        nlohmann::json item = {{"path", v.path},
+                               {"class", v.judged ? class_name(v.file_class) : "unreadable"},
+                               {"voids", v.voids}};
         if (v.changed_ratio >= 0) item["changed_ratio"] = v.changed_ratio;
         if (!v.rule.empty()) item["rule"] = v.rule;
         if (!v.note.empty()) item["note"] = v.note;

@@ -136,8 +136,16 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
                      (kinds[remote_join(root, "classes")] || kinds[remote_join(root, "config")]);
     std::string module_dir = root;
     if (shop_root) {
-        if (request.module.empty())
-            throw Error(ErrorKind::usage, request.url.display() + " is a shop root: name the module with --module NAME");
+        if (request.module.empty()) {
+            std::vector<std::string> modules;
+            if (auto entries = list_remote_folder(client, remote_join(root, "modules")))
+                for (const auto& entry : *entries)
+                    if (entry.attrs.is_dir()) modules.push_back(entry.path);
+            std::sort(modules.begin(), modules.end());
+            throw Error(ErrorKind::usage, request.url.display() + " is a shop root: name the module with --module NAME",
+                        modules.empty() ? std::string("no modules found under modules/")
+                                        : "installed modules: " + join(modules, ", "));
+        }
         if (!is_valid_module_name(request.module))
             throw Error(ErrorKind::usage, "'" + request.module + "' is not a module name", "use the module folder name");
         module_dir = remote_join(root, "modules/" + request.module);
@@ -230,6 +238,14 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
                       }};
         fetch_remote_files(client, module_dir, to_fetch, sink);
         fetched = to_fetch.size();
+        // Release files inside folders we could not open are unknown, not missing.
+        for (const auto& note : listing.unreadable) {
+            std::string folder = note.substr(0, note.find(": "));
+            std::string why = note.size() > folder.size() + 2 ? note.substr(folder.size() + 2) : "unreadable";
+            for (const auto& file : release->files)
+                if (file.path.compare(0, folder.size() + 1, folder + "/") == 0)
+                    installed.push_back(InstalledFile{file.path, "", false, "folder " + folder + ": " + why});
+        }
     }
     log::info("{}: {} files hashed by {}, {} fetched ({} bytes over SFTP)", session->label(), installed.size(), method,
               fetched, client.bytes_received());

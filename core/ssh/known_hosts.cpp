@@ -6,6 +6,7 @@
 #include <openssl/sha.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -108,7 +109,10 @@ std::string known_hosts_name(const std::string& host, int port) {
 HostKeyCheck check_known_hosts(std::string_view text, const std::string& file_label, const std::string& host, int port,
                                const HostKey& key) {
     HostKeyCheck result;
-    const std::string name = known_hosts_name(host, port);
+    // OpenSSH lower-cases the host name before matching (and before hashing it).
+    std::string lower = host;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string name = known_hosts_name(lower, port);
     bool any_line = false, match = false;
     std::size_t line_number = 0;
     for (std::string_view line : split_lines(text)) {

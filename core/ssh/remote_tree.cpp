@@ -91,10 +91,10 @@ struct FileReader : std::enable_shared_from_this<FileReader> {
     std::vector<std::string> chunks;
     std::vector<bool> at_eof;
     std::size_t outstanding = 0;
-    std::uint64_t offset = 0;  // where the current batch starts (== collected.size())
+    std::uint64_t offset = 0;  // where the current batch starts in the file
     std::function<void(std::shared_ptr<FileReader>)> finished;
 
-    FileReader(SftpClient& c, RemoteEntry e) : client(c), entry(std::move(e)) {}
+    FileReader(SftpClient& c, RemoteEntry e) : client(c), entry(std::move(e)) { offset = entry.offset; }
 
     void request_batch() {
         std::uint64_t expected = entry.attrs.size.value_or(0);
@@ -125,7 +125,7 @@ struct FileReader : std::enable_shared_from_this<FileReader> {
             offset += chunks[k].size();
             if (chunks[k].size() < kChunk) {
                 // A short answer is the end when the listing's size is reached.
-                if (collected.size() >= entry.attrs.size.value_or(0)) return close();
+                if (offset >= entry.attrs.size.value_or(0)) return close();
                 return request_batch();  // short in the middle: read on from here
             }
         }

@@ -14,6 +14,7 @@ namespace mps {
 struct RemoteEntry {
     std::string path;  // relative to the listed root, '/'-separated
     sftp::Attributes attrs;
+    std::uint64_t offset = 0;  // FileFetcher reads from here (a log's tail)
 };
 
 struct RemoteListing {

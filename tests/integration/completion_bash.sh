@@ -59,12 +59,13 @@ else
 fi
 
 # complete LINE: simulate <TAB> at the end of LINE; sets `got` to the sorted candidates,
-# one space between them.
+# one space between them. Like readline, ':' and '=' (COMP_WORDBREAKS) are words of their
+# own: sftp://host:22/x is "sftp" ":" "//host" ":" "22/x".
 complete_line() {
     local line=$1
     COMP_LINE=$line
     COMP_POINT=${#line}
-    read -r -a COMP_WORDS <<<"$line"
+    read -r -a COMP_WORDS <<<"$(sed 's/\([:=][:=]*\)/ \1 /g' <<<"$line")"
     [[ $line == *' ' || ${#COMP_WORDS[@]} -eq 0 ]] && COMP_WORDS+=("")
     COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
     COMP_TYPE=9
@@ -140,16 +141,50 @@ expect_excludes "mpsupport verify --" --replace --force
 expect_exactly "mpsupport --config /nonexistent/x.toml " verify pristine config completion
 expect_exactly "mpsupport -v --json conf" config
 
+# --timeout (global) and the SSH flags of verify.
+expect_includes "mpsupport --" --timeout
+expect_includes "mpsupport verify --" --timeout --known-hosts --accept-new-host-key --identity
+expect_exactly "mpsupport verify --acc" --accept-new-host-key
+expect_exactly "mpsupport verify --id" --identity
+expect_excludes "mpsupport pristine add --" --known-hosts --accept-new-host-key --identity
+expect_excludes "mpsupport config init --" --known-hosts --accept-new-host-key --identity
+expect_exactly "mpsupport --timeout 30 " verify pristine config completion
+expect_exactly "mpsupport --timeout=30 " verify pristine config completion
+expect_exactly "mpsupport --timeout 5 -v pr" pristine
+expect_exactly "mpsupport pristine --timeout 10 " add list show
+
 # Files and folders.
 mkdir -p "$work/files/shop/modules/alpha" "$work/files/shop/modules/beta" "$work/files/shop/classes" \
-    "$work/files/somedir"
+    "$work/files/somedir" "$HOME/.ssh"
 : >"$work/files/release.zip"
 : >"$work/files/notes.txt"
+: >"$HOME/.ssh/id_ed25519"
+: >"$HOME/.ssh/id_ed25519.pub"
+: >"$HOME/.ssh/known_hosts"
 cd "$work/files" || exit 2
 expect_exactly "mpsupport verify " shop somedir
 expect_exactly "mpsupport pristine add " release.zip shop somedir
 expect_exactly "mpsupport --config " notes.txt release.zip shop somedir
 expect_exactly "mpsupport verify shop --module " alpha beta
+# No file names for --timeout: its value is a number of seconds.
+expect_exactly "mpsupport --timeout "
+expect_exactly "mpsupport verify shop --timeout "
+expect_exactly "mpsupport verify shop --timeout 5 --module " alpha beta
+expect_exactly "mpsupport --timeout 5 verify " shop somedir
+# File names for --known-hosts and --identity (private keys: not the .pub halves).
+expect_exactly "mpsupport verify shop --known-hosts " notes.txt release.zip shop somedir
+expect_exactly "mpsupport verify shop --known-hosts=no" notes.txt
+expect_exactly "mpsupport verify shop --identity " notes.txt release.zip shop somedir
+expect_exactly "mpsupport verify shop --identity $HOME/.ssh/id_" "$HOME/.ssh/id_ed25519"
+expect_exactly "mpsupport verify shop --identity $HOME/.ssh/kn" "$HOME/.ssh/known_hosts"
+expect_exactly "mpsupport verify shop --identity ~/.ssh/id_" "~/.ssh/id_ed25519"
+expect_exactly "mpsupport verify --identity notes.txt --identity release.zip " shop somedir
+expect_exactly "mpsupport verify --known-hosts notes.txt --accept-new-host-key " shop somedir
+expect_includes "mpsupport verify shop --identity notes.txt --" --module --known-hosts --identity
+# An sftp:// address is one argument, although bash splits it at ':'.
+expect_exactly "mpsupport verify sftp://shop@example.com:2222/srv/www/shop "
+expect_includes "mpsupport verify sftp://shop@example.com:2222/srv/www/shop --" --module --identity --known-hosts
+expect_exactly "mpsupport verify sftp://shop@example.com:2222/srv/shop --identity " notes.txt release.zip shop somedir
 
 # Data taken from the binary: stored modules and versions, configuration keys.
 mkdir -p "$work/release/demomod"
@@ -159,6 +194,10 @@ if "$binary" --no-input pristine add "$work/release/demomod" >/dev/null 2>&1; th
     expect_exactly "mpsupport pristine show " demomod
     expect_exactly "mpsupport pristine show demomod " 2.1.0
     expect_exactly "mpsupport pristine list d" demomod
+    # verify sftp://...: stored modules and versions, the module named by the address.
+    expect_exactly "mpsupport verify sftp://shop@example.com:2222/srv/shop --module " demomod
+    expect_exactly "mpsupport verify sftp://shop@example.com:2222/srv/shop/modules/demomod --version " 2.1.0
+    expect_exactly "mpsupport verify sftp://shop@example.com/~/shop --timeout 9 --module demomod --version " 2.1.0
 else
     fail "bash: setup: mpsupport pristine add stores a release"
 fi
@@ -184,6 +223,17 @@ same_as_file() {
 same_as_file bash "$bash_script"
 same_as_file zsh "$completions_dir/_mpsupport"
 same_as_file fish "$completions_dir/mpsupport.fish"
+
+# The scripts are embedded in the binary through CMake's configure_file(@ONLY) into a raw
+# string literal R"MPSCOMPLETE(...)MPSCOMPLETE": they must hold neither '@' nor the delimiter.
+for file in "$bash_script" "$completions_dir/_mpsupport" "$completions_dir/mpsupport.fish"; do
+    if grep -q -e '@' -e ')MPSCOMPLETE"' "$file"; then
+        fail "$(basename "$file"): no '@' and no ')MPSCOMPLETE\"' (they break the embedding)" \
+            "$(grep -n -e '@' -e ')MPSCOMPLETE"' "$file" | head -n 3)"
+    else
+        pass "$(basename "$file"): no '@' and no ')MPSCOMPLETE\"' (they break the embedding)"
+    fi
+done
 
 # The zsh and fish scripts parse.
 if command -v zsh >/dev/null 2>&1; then

@@ -289,3 +289,71 @@ TEST_CASE("unreachable servers: refused, hung, no such folder", "[sftp][network]
     CHECK(bad_url.exit_code == 2);
     CHECK(bad_url.err.find("pw@") == std::string::npos);
 }
+
+#include "remote/remote_logs.hpp"
+#include "ssh/sftp_client.hpp"
+#include "ssh/ssh_session.hpp"
+
+TEST_CASE("remote logs: recent files only, tails only, errors about the module", "[sftp][logs]") {
+    RemoteShop remote;
+    std::string filler;
+    while (filler.size() < 1024 * 1024) filler += "*ERROR* \tv8.2.0\t2026/11/01 - 09:00:00: old mymod error far back\r\n";
+    testing::write(remote.shop / "var/logs/20261126_exception.log",
+                   filler + "*ERROR* \tv8.2.0\t2026/11/26 - 10:00:01: Exception in MyMod::hookDisplayHome\r\n");
+    testing::write(remote.shop / "var/logs/prod.log", "[2026-11-26] request.CRITICAL: nothing about us\n");
+    testing::write(remote.shop / "var/logs/20260901_exception.log", "*ERROR* mymod ancient\n");
+    testing::write(remote.shop / "var/logs/notes.txt", "*ERROR* mymod not a log\n");
+    auto now = std::chrono::file_clock::now();
+    fs::last_write_time(remote.shop / "var/logs/20260901_exception.log", now - std::chrono::hours(24 * 40));
+    testing::run_shell("chmod -R a+rX " + remote.shop.string());
+
+    mps::SshOptions options;
+    options.user = "root";
+    options.host = "127.0.0.1";
+    options.port = remote.server.port();
+    options.known_hosts = remote.known_hosts;
+    options.identities = {remote.server.client_key()};
+    options.use_agent = false;
+    auto session = mps::SshSession::connect(options);
+    mps::SftpClient client(*session);
+    auto unix_now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    auto logs = mps::collect_remote_logs(client, remote.shop.string(), unix_now, 7, 256 * 1024);
+    REQUIRE(logs.size() == 2);
+    std::map<std::string, mps::LogTail> by_path;
+    for (auto& log : logs) by_path[log.path] = log;
+    const auto& exception = by_path.at("var/logs/20261126_exception.log");
+    CHECK(exception.truncated);
+    CHECK(exception.tail.size() == 256 * 1024);
+    CHECK(exception.size > 1024 * 1024);
+    auto errors = mps::logs_errors_check(logs, "mymod");
+    CHECK(errors.status == mps::Status::warn);
+    // Only lines within the tail count: the 1 MiB of old errors was never read.
+    CHECK(errors.data["count"].get<std::size_t>() < 5000);  // the whole file holds ~16,000
+    CHECK(errors.data["lines"].back()["line"].get<std::string>().find("hookDisplayHome") != std::string::npos);
+    CHECK(client.bytes_received() < 400 * 1024);
+}
+
+TEST_CASE("unreadable files and folders are reported, not judged", "[sftp][safety]") {
+    RemoteShop remote;
+    fs::path dir = remote.shop / "modules/mymod";
+    testing::run_shell("chmod 600 " + (dir / "src/Service.php").string() + " && chmod 700 " +
+                       (dir / "views/templates").string());
+    std::string user = SshdServer::password_user;
+    for (const char* mode : {"never", "auto"}) {
+        auto r = remote.run({"--json", "verify", remote.url("modules/mymod", user), "--known-hosts",
+                             remote.known_hosts.string(), "--identity", remote.server.stranger_key().string(),
+                             "--exec-hash", mode},
+                            {{"MPSUPPORT_SFTP_PASSWORD", SshdServer::password}});
+        INFO(mode << ": " << r.out << r.err);
+        CHECK(r.exit_code == 0);  // what could not be read is not held against the customer
+        auto doc = json_of(r);
+        std::map<std::string, std::string> got = classes(doc);
+        CHECK(got["src/Service.php"] == "unreadable");
+        if (std::string(mode) == "never") CHECK(got["views/templates/hook/block.tpl"] == "unreadable");
+        nlohmann::json integrity;
+        for (const auto& c : doc["checks"])
+            if (c["id"] == "files.integrity") integrity = c;
+        CHECK(integrity["status"] == "warn");
+        CHECK_THAT(integrity["message"].get<std::string>(), Catch::Contains("unreadable, not judged"));
+    }
+}
