@@ -75,7 +75,7 @@ _mpsupport()
                 if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
                 continue
                 ;;
-            --known-hosts|--identity)
+            --known-hosts|--identity|--exec-hash)
                 if [[ $cmd == verify ]]; then
                     if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
                 fi
@@ -131,6 +131,12 @@ _mpsupport()
                 return 0
             fi
             ;;
+        --exec-hash)
+            if [[ $cmd == verify ]]; then
+                _mpsupport_reply < <(compgen -W "auto never only" -- "$cur")
+                return 0
+            fi
+            ;;
         --identity)
             # Private key files (such as ~/.ssh/id_ed25519), not the .pub halves.
             if [[ $cmd == verify ]]; then
@@ -176,7 +182,7 @@ _mpsupport()
         local flags=$globals
         case $cmd in
             "") flags+=" --version" ;;
-            verify) flags+=" --module --version --diff --strict --known-hosts --accept-new-host-key --identity" ;;
+            verify) flags+=" --module --version --diff --strict --known-hosts --accept-new-host-key --identity --exec-hash" ;;
             pristine) [[ $sub == add ]] && flags+=" --module --version --replace" ;;
             config) [[ $sub == init ]] && flags+=" --force" ;;
         esac

@@ -19,7 +19,7 @@ function __mpsupport_operands
         switch $word
             case --config --log-file --timeout
                 set skip 1
-            case --known-hosts --identity
+            case --known-hosts --identity --exec-hash
                 if test "$operands[1]" = verify
                     set skip 1
                 end
@@ -150,6 +150,7 @@ complete -c mpsupport -n '__mpsupport_in verify' -l strict -d 'Any difference fr
 complete -c mpsupport -n '__mpsupport_in verify' -l known-hosts -r -F -d 'known_hosts file for sftp:// (default ~/.ssh/known_hosts)'
 complete -c mpsupport -n '__mpsupport_in verify' -l accept-new-host-key -d 'Record an unknown host key (never a changed one)'
 complete -c mpsupport -n '__mpsupport_in verify' -l identity -r -F -d 'Private key file for sftp:// (repeatable)'
+complete -c mpsupport -n '__mpsupport_in verify' -l exec-hash -x -a 'auto never only' -d 'sftp://: hash files on the server (auto, never, only)'
 
 # pristine add|list|show
 complete -c mpsupport -n '__mpsupport_at 1 pristine' -a add -d 'Store a release (.zip or unpacked folder)'

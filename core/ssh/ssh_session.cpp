@@ -58,6 +58,9 @@ void SshSession::Impl::wait(std::chrono::steady_clock::time_point deadline) cons
             throw Error(ErrorKind::unreachable,
                         label + " stopped answering (no data for " + std::to_string(timeout_ms / 1000) + " s)",
                         "the server or network may be overloaded; try again later or raise --timeout");
+        // Keepalives while we wait, so NAT boxes and idle timeouts do not drop a long transfer.
+        int seconds_to_next = 0;
+        libssh2_keepalive_send(session, &seconds_to_next);
         pollfd fd{sock, events, 0};
         int ready = ::poll(&fd, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
         if (ready > 0 || (ready < 0 && errno != EINTR)) return;

@@ -143,7 +143,8 @@ expect_exactly "mpsupport -v --json conf" config
 
 # --timeout (global) and the SSH flags of verify.
 expect_includes "mpsupport --" --timeout
-expect_includes "mpsupport verify --" --timeout --known-hosts --accept-new-host-key --identity
+expect_includes "mpsupport verify --" --timeout --known-hosts --accept-new-host-key --identity --exec-hash
+expect_exactly "mpsupport verify sftp://h/x --exec-hash " auto never only
 expect_exactly "mpsupport verify --acc" --accept-new-host-key
 expect_exactly "mpsupport verify --id" --identity
 expect_excludes "mpsupport pristine add --" --known-hosts --accept-new-host-key --identity
