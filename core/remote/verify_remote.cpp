@@ -28,9 +28,11 @@ std::string basename_of(const std::string& path) {
 std::map<std::string, bool> stat_kinds(SftpClient& client, const std::vector<std::string>& paths) {
     std::map<std::string, bool> found;
     for (const auto& path : paths)
-        client.send(sftp::STAT, [&](sftp::Writer& w) { w.str(path); }, [&found, path](SftpClient::Reply& reply) {
-            if (reply.type == sftp::ATTRS) found[path] = reply.body.attrs().is_dir();
-        });
+        client.send(
+            sftp::STAT, [&](sftp::Writer& w) { w.str(path); },
+            [&found, path](SftpClient::Reply& reply) {
+                if (reply.type == sftp::ATTRS) found[path] = reply.body.attrs().is_dir();
+            });
     client.run();
     return found;
 }
@@ -41,8 +43,9 @@ std::map<std::string, std::string> fetch_small_files(SftpClient& client, const s
     std::vector<RemoteEntry> entries;
     for (const auto& path : paths) entries.push_back(RemoteEntry{path, {}});
     std::map<std::string, std::string> contents;
-    FileSink sink{[&](const RemoteEntry& e, std::string& content) { contents[e.path] = std::move(content); },
-                  [](const RemoteEntry&, const std::string&) {}};
+    FileSink sink{
+        [&](const RemoteEntry& e, std::string& content) { contents[e.path] = std::move(content); },
+        [](const RemoteEntry&, const std::string&) {}};
     fetch_remote_files(client, root, entries, sink);
     return contents;
 }
@@ -59,11 +62,13 @@ std::vector<std::string> remote_class_overrides(SftpClient& client, const std::s
     std::vector<RemoteEntry> php;
     for (const auto& entry : listing.files) {
         bool is_php = entry.path.size() > 4 && entry.path.substr(entry.path.size() - 4) == ".php";
-        if (is_php && entry.attrs.is_regular() && basename_of(entry.path) != "index.php") php.push_back(entry);
+        if (is_php && entry.attrs.is_regular() && basename_of(entry.path) != "index.php")
+            php.push_back(entry);
     }
     std::vector<std::string> out;
     FileSink sink{[&](const RemoteEntry& e, std::string& content) {
-                      if (names_module_in_override(content, module)) out.push_back("override/" + e.path);
+                      if (names_module_in_override(content, module))
+                          out.push_back("override/" + e.path);
                   },
                   [](const RemoteEntry&, const std::string&) {}};
     fetch_remote_files(client, remote_join(shop_root, "override"), php, sink);
@@ -80,7 +85,8 @@ std::vector<std::string> remote_theme_overrides(SftpClient& client, const std::s
     for (const auto& theme : *themes) {
         if (!theme.attrs.is_dir()) continue;
         std::string prefix = "themes/" + theme.path + "/modules/" + module;
-        listers.emplace_back(prefix, std::make_unique<TreeLister>(client, remote_join(shop_root, prefix), 20000, 16));
+        listers.emplace_back(prefix, std::make_unique<TreeLister>(
+                                         client, remote_join(shop_root, prefix), 20000, 16));
         listers.back().second->start();
     }
     client.run();
@@ -105,20 +111,55 @@ Check prestashop_root_check(SftpClient& client, const std::string& shop_root) {
         auto it = contents.find(source.path);
         if (it == contents.end()) continue;
         if (auto version = prestashop_version_from(it->second)) {
-            check.message = "PrestaShop " + *version + " at " + shop_root + " (from " + source.path + ")";
+            check.message =
+                "PrestaShop " + *version + " at " + shop_root + " (from " + source.path + ")";
             check.data = {{"version", *version}, {"source", source.path}};
             return check;
         }
     }
     check.status = Status::warn;
-    check.message = "shop root " + shop_root + " found, but no PrestaShop version file could be read";
-    check.hint = "check that the account can read src/Core/Version.php, app/AppKernel.php or config/settings.inc.php";
+    check.message =
+        "shop root " + shop_root + " found, but no PrestaShop version file could be read";
+    check.hint =
+        "check that the account can read src/Core/Version.php, app/AppKernel.php or "
+        "config/settings.inc.php";
     return check;
+}
+
+// partial_report: exit 4, with what was done before the connection broke.
+Report partial_report(const VerifiedModule& module, const std::string& location,
+                      const SshSession& session, const Error& error, std::size_t done,
+                      std::size_t release_files, const std::string& method) {
+    Report report;
+    report.schema = "mpsupport.verify/1";
+    report.title = module.id.name + " " + module.id.version + " in " + location;
+    Check connect{"files.connect", Status::fail, error.what(), error.hint()};
+    connect.outcome = ErrorKind::unreachable;
+    report.checks.push_back(connect);
+    report.checks.push_back(Check{"files.version", Status::pass, module.note});
+    Check integrity{"files.integrity", Status::skip,
+                    "partial: " + std::to_string(done) + " files of " + module.id.name +
+                        " were checked before the " + "connection broke (the release has " +
+                        std::to_string(release_files) + ")",
+                    "run verify again; with a flaky link, --exec-hash only moves the least data"};
+    report.checks.push_back(integrity);
+    report.verdict = "could not tell: the connection to " + session.label() +
+                     " broke before every file was checked";
+    report.body = {
+        {"module", module.id.name},
+        {"version", module.id.version},
+        {"path", location},
+        {"support", "unknown"},
+        {"partial", true},
+        {"files_checked", done},
+        {"transport", {{"kind", "sftp"}, {"host", session.label()}, {"hashing", method}}}};
+    return report;
 }
 
 }  // namespace
 
-Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& store, const PolicyConfig& policy) {
+Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& store,
+                     const PolicyConfig& policy) {
     SshOptions options = request.ssh;
     options.user = request.url.user;
     options.host = request.url.host;
@@ -127,8 +168,8 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
     SftpClient client(*session);
 
     std::string root = request.url.path;
-    auto kinds = stat_kinds(client, {root, remote_join(root, "modules"), remote_join(root, "classes"),
-                                     remote_join(root, "config")});
+    auto kinds = stat_kinds(client, {root, remote_join(root, "modules"),
+                                     remote_join(root, "classes"), remote_join(root, "config")});
     if (!kinds.count(root) || !kinds[root])
         throw Error(ErrorKind::not_found, request.url.display() + " is not a folder on the server",
                     "give the path of the shop root or of the module folder");
@@ -142,16 +183,21 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
                 for (const auto& entry : *entries)
                     if (entry.attrs.is_dir()) modules.push_back(entry.path);
             std::sort(modules.begin(), modules.end());
-            throw Error(ErrorKind::usage, request.url.display() + " is a shop root: name the module with --module NAME",
-                        modules.empty() ? std::string("no modules found under modules/")
-                                        : "installed modules: " + join(modules, ", "));
+            throw Error(
+                ErrorKind::usage,
+                request.url.display() + " is a shop root: name the module with --module NAME",
+                modules.empty() ? std::string("no modules found under modules/")
+                                : "installed modules: " + join(modules, ", "));
         }
         if (!is_valid_module_name(request.module))
-            throw Error(ErrorKind::usage, "'" + request.module + "' is not a module name", "use the module folder name");
+            throw Error(ErrorKind::usage, "'" + request.module + "' is not a module name",
+                        "use the module folder name");
         module_dir = remote_join(root, "modules/" + request.module);
         if (!stat_kinds(client, {module_dir})[module_dir])
-            throw Error(ErrorKind::not_found, "module " + request.module + " is not installed in " + request.url.display(),
-                        "check the module name (its folder under modules/)");
+            throw Error(
+                ErrorKind::not_found,
+                "module " + request.module + " is not installed in " + request.url.display(),
+                "check the module name (its folder under modules/)");
     }
 
     std::string name_hint = request.module.empty() ? basename_of(module_dir) : request.module;
@@ -165,7 +211,9 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
     std::map<std::string, std::string> identity_files;
     std::vector<RemoteEntry> identity_entries = {{name_hint + ".php", {}}, {"config.xml", {}}};
     FileFetcher identity(client, module_dir, identity_entries,
-                         FileSink{[&](const RemoteEntry& e, std::string& c) { identity_files[e.path] = std::move(c); },
+                         FileSink{[&](const RemoteEntry& e, std::string& c) {
+                                      identity_files[e.path] = std::move(c);
+                                  },
                                   [](const RemoteEntry&, const std::string&) {}});
     identity.start();
     client.run();
@@ -175,7 +223,8 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
         return std::nullopt;
     };
     std::string location = request.url.display() + (shop_root ? "/modules/" + request.module : "");
-    VerifiedModule module = identify_for_verify(lookup, name_hint, request.module, request.version, location);
+    VerifiedModule module =
+        identify_for_verify(lookup, name_hint, request.module, request.version, location);
     const ModuleIdentity& id = module.id;
     if (!store.has(id.name, id.version)) throw release_not_stored(store, id);
     auto release = store.load(id.name, id.version);
@@ -187,89 +236,119 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
     std::string method = "sftp";
     std::size_t fetched = 0;
     std::optional<std::vector<InstalledFile>> hashed;
-    if (try_exec) {
-        std::string how;
-        hashed = hash_remotely(*session, module_dir, listing.refused, how);
-        if (hashed) {
-            method = "exec " + how;
-        } else if (request.exec_hash == ExecHash::only) {
-            throw Error(ErrorKind::unreachable,
-                        session->label() + " cannot hash files remotely (commands refused, or no sha256sum or php)",
-                        "use --exec-hash auto or never to fetch the files over SFTP");
+    bool exec_refused = false;
+    try {
+        if (try_exec) {
+            std::string how;
+            hashed = hash_remotely(*session, module_dir, listing.refused, how);
+            if (hashed)
+                method = "exec " + how;
+            else
+                exec_refused = request.exec_hash == ExecHash::only;
         }
+        if (!exec_refused) {
+            if (hashed) {
+                // Only files whose digest differs from the release travel: their content decides
+                // the class.
+                installed = std::move(*hashed);
+                std::vector<RemoteEntry> to_fetch;
+                for (const auto& file : installed) {
+                    const ManifestFile* expected = release->find(file.path);
+                    if (!file.is_link && expected && expected->sha256 != file.sha256)
+                        to_fetch.push_back({file.path, {}});
+                }
+                std::map<std::string, std::string> errors;
+                FileSink sink{[&](const RemoteEntry& e, std::string& content) {
+                                  kept[e.path] = std::move(content);
+                              },
+                              [&](const RemoteEntry& e, const std::string& error) {
+                                  errors[e.path] = error;
+                              }};
+                fetch_remote_files(client, module_dir, to_fetch, sink);
+                fetched = to_fetch.size();
+                for (auto& file : installed)
+                    if (auto it = errors.find(file.path); it != errors.end())
+                        file.unreadable = it->second;
+            } else {
+                if (!lister) {
+                    lister.emplace(client, module_dir);
+                    lister->start();
+                    client.run();
+                }
+                listing = lister->take();
+                // Fetch every file; keep only the contents whose digest differs from the release.
+                std::vector<RemoteEntry> to_fetch;
+                for (const auto& entry : listing.files) {
+                    if (is_ignored_junk(entry.path)) continue;
+                    if (entry.attrs.is_link())
+                        installed.push_back(InstalledFile{entry.path, "", true});
+                    else
+                        to_fetch.push_back(entry);
+                }
+                FileSink sink{[&](const RemoteEntry& e, std::string& content) {
+                                  std::string digest = sha256_hex(content);
+                                  const ManifestFile* expected = release->find(e.path);
+                                  if (!expected || expected->sha256 != digest)
+                                      kept[e.path] = std::move(content);
+                                  installed.push_back(InstalledFile{e.path, std::move(digest)});
+                              },
+                              [&](const RemoteEntry& e, const std::string& error) {
+                                  installed.push_back(InstalledFile{e.path, "", false, error});
+                              }};
+                fetch_remote_files(client, module_dir, to_fetch, sink);
+                fetched = to_fetch.size();
+                // Release files inside folders we could not open are unknown, not missing.
+                for (const auto& note : listing.unreadable) {
+                    std::string folder = note.substr(0, note.find(": "));
+                    std::string why = note.size() > folder.size() + 2
+                                          ? note.substr(folder.size() + 2)
+                                          : "unreadable";
+                    for (const auto& file : release->files)
+                        if (file.path.compare(0, folder.size() + 1, folder + "/") == 0)
+                            installed.push_back(InstalledFile{file.path, "", false,
+                                                              "folder " + folder + ": " + why});
+                }
+            }
+        }
+    } catch (const Error& e) {
+        // The connection broke half way: say what was finished instead of only failing.
+        if (e.kind() != ErrorKind::unreachable) throw;
+        return partial_report(module, location, *session, e, installed.size(),
+                              release->files.size(), method);
     }
-    if (hashed) {
-        // Only files whose digest differs from the release travel: their content decides the class.
-        installed = std::move(*hashed);
-        std::vector<RemoteEntry> to_fetch;
-        for (const auto& file : installed) {
-            const ManifestFile* expected = release->find(file.path);
-            if (!file.is_link && expected && expected->sha256 != file.sha256) to_fetch.push_back({file.path, {}});
-        }
-        std::map<std::string, std::string> errors;
-        FileSink sink{[&](const RemoteEntry& e, std::string& content) { kept[e.path] = std::move(content); },
-                      [&](const RemoteEntry& e, const std::string& error) { errors[e.path] = error; }};
-        fetch_remote_files(client, module_dir, to_fetch, sink);
-        fetched = to_fetch.size();
-        for (auto& file : installed)
-            if (auto it = errors.find(file.path); it != errors.end()) file.unreadable = it->second;
-    } else {
-        if (!lister) {
-            lister.emplace(client, module_dir);
-            lister->start();
-            client.run();
-        }
-        listing = lister->take();
-        // Fetch every file; keep only the contents whose digest differs from the release.
-        std::vector<RemoteEntry> to_fetch;
-        for (const auto& entry : listing.files) {
-            if (is_ignored_junk(entry.path)) continue;
-            if (entry.attrs.is_link()) installed.push_back(InstalledFile{entry.path, "", true});
-            else to_fetch.push_back(entry);
-        }
-        FileSink sink{[&](const RemoteEntry& e, std::string& content) {
-                          std::string digest = sha256_hex(content);
-                          const ManifestFile* expected = release->find(e.path);
-                          if (!expected || expected->sha256 != digest) kept[e.path] = std::move(content);
-                          installed.push_back(InstalledFile{e.path, std::move(digest)});
-                      },
-                      [&](const RemoteEntry& e, const std::string& error) {
-                          installed.push_back(InstalledFile{e.path, "", false, error});
-                      }};
-        fetch_remote_files(client, module_dir, to_fetch, sink);
-        fetched = to_fetch.size();
-        // Release files inside folders we could not open are unknown, not missing.
-        for (const auto& note : listing.unreadable) {
-            std::string folder = note.substr(0, note.find(": "));
-            std::string why = note.size() > folder.size() + 2 ? note.substr(folder.size() + 2) : "unreadable";
-            for (const auto& file : release->files)
-                if (file.path.compare(0, folder.size() + 1, folder + "/") == 0)
-                    installed.push_back(InstalledFile{file.path, "", false, "folder " + folder + ": " + why});
-        }
-    }
-    log::info("{}: {} files hashed by {}, {} fetched ({} bytes over SFTP)", session->label(), installed.size(), method,
-              fetched, client.bytes_received());
+    if (exec_refused)
+        throw Error(ErrorKind::unreachable,
+                    session->label() +
+                        " cannot hash files remotely (commands refused, or no sha256sum or php)",
+                    "use --exec-hash auto or never to fetch the files over SFTP");
+    log::info("{}: {} files hashed by {}, {} fetched ({} bytes over SFTP)", session->label(),
+              installed.size(), method, fetched, client.bytes_received());
 
     IntegrityResult result = compare_with_pristine(
         *release, installed, [&](const std::string& path) { return kept.at(path); },
-        [&](const std::string& sha) { return store.read_object(sha); }, policy, request.want_diffs, 2);
+        [&](const std::string& sha) { return store.read_object(sha); }, policy, request.want_diffs,
+        2);
 
     VerifyFacts facts{module, location, *release, result, request.strict};
     Check connect{"files.connect", Status::pass,
-                  "connected to " + session->label() + " (" + session->auth_method() + "), host key " +
-                      session->host_key_fingerprint()};
+                  "connected to " + session->label() + " (" + session->auth_method() +
+                      "), host key " + session->host_key_fingerprint()};
     facts.connection_checks.push_back(connect);
     if (!listing.refused.empty() || !listing.unreadable.empty() || listing.truncated) {
         Check odd{"files.listing", Status::warn};
-        odd.message = "listing of " + location + " incomplete: " + std::to_string(listing.refused.size()) +
+        odd.message = "listing of " + location +
+                      " incomplete: " + std::to_string(listing.refused.size()) +
                       " hostile name(s) refused, " + std::to_string(listing.unreadable.size()) +
                       " folder(s) unreadable" + (listing.truncated ? ", entry limit reached" : "");
-        odd.data = {{"refused", listing.refused}, {"unreadable", listing.unreadable}, {"truncated", listing.truncated}};
+        odd.data = {{"refused", listing.refused},
+                    {"unreadable", listing.unreadable},
+                    {"truncated", listing.truncated}};
         odd.hint = "ask the host to fix the permissions or remove the odd files, then verify again";
         facts.leading_checks.push_back(odd);
     }
     if (shop_root) {
-        facts.leading_checks.insert(facts.leading_checks.begin(), prestashop_root_check(client, root));
+        facts.leading_checks.insert(facts.leading_checks.begin(),
+                                    prestashop_root_check(client, root));
         facts.class_overrides = remote_class_overrides(client, root, id.name);
         facts.theme_overrides = remote_theme_overrides(client, root, id.name);
         facts.shop_root = request.url.display();

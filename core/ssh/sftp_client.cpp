@@ -46,7 +46,7 @@ struct SftpClient::Impl {
             if (got == 0) {
                 if (libssh2_channel_eof(channel))
                     throw Error(ErrorKind::unreachable, "the SFTP server on " + ssh.label + " closed the connection",
-                                "the server may limit sessions or have dropped us; try again, or with fewer connections");
+                                "the server may limit sessions or have dropped us; try again");
                 break;
             }
             incoming.append(buffer, static_cast<std::size_t>(got));

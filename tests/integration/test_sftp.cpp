@@ -42,7 +42,8 @@ struct RemoteShop {
         testing::make_zip(home / "mymod.zip", testing::zip_entries(files, "mymod"));
         REQUIRE(run({"pristine", "add", (home / "mymod.zip").string()}).exit_code == 0);
         testing::write(known_hosts, server.known_hosts_line(server.port()) + "\n" +
-                                        server.known_hosts_line(server.sftp_only_port()) + "\n");
+                                        server.known_hosts_line(server.sftp_only_port()) + "\n" +
+                                        server.known_hosts_line(server.broken_port()) + "\n");
     }
     ~RemoteShop() {
         std::error_code ec;
@@ -356,4 +357,20 @@ TEST_CASE("unreadable files and folders are reported, not judged", "[sftp][safet
         CHECK(integrity["status"] == "warn");
         CHECK_THAT(integrity["message"].get<std::string>(), Catch::Contains("unreadable, not judged"));
     }
+}
+
+TEST_CASE("a connection that drops half way gives exit 4 and a partial report", "[sftp][network]") {
+    RemoteShop remote;
+    std::string url = "sftp://root@127.0.0.1:" + std::to_string(remote.server.broken_port()) +
+                      (remote.shop / "modules/mymod").string();
+    auto r = remote.verify(url, {"--exec-hash", "never"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 4);
+    auto doc = json_of(r);
+    CHECK(doc["partial"] == true);
+    CHECK(doc["support"] == "unknown");
+    CHECK(doc["checks"][0]["id"] == "files.connect");
+    CHECK(doc["checks"][0]["status"] == "fail");
+    CHECK(doc["checks"][2]["status"] == "skip");
+    CHECK_THAT(doc["verdict"].get<std::string>(), Catch::StartsWith("could not tell"));
 }

@@ -89,14 +89,19 @@ SshdServer::SshdServer() {
     port_ = free_port();
     do sftp_only_port_ = free_port();
     while (sftp_only_port_ == port_);
+    do broken_port_ = free_port();
+    while (broken_port_ == port_ || broken_port_ == sftp_only_port_);
     std::ofstream config(base_ / "sshd_config");
-    config << "Port " << port_ << "\nPort " << sftp_only_port_ << "\nListenAddress 127.0.0.1\n"
+    config << "Port " << port_ << "\nPort " << sftp_only_port_ << "\nPort " << broken_port_
+           << "\nListenAddress 127.0.0.1\n"
            << "HostKey " << b << "/host_ed25519\nPidFile " << b << "/sshd.pid\n"
            << "AuthorizedKeysFile " << b << "/authorized_keys\nStrictModes no\nUsePAM no\n"
            << "PermitRootLogin yes\nPasswordAuthentication yes\nKbdInteractiveAuthentication no\n"
            << "MaxStartups 100\nMaxSessions 20\nSubsystem sftp internal-sftp\nLogLevel ERROR\n"
            << "Match LocalPort " << sftp_only_port_ << "\n  ChrootDirectory " << b << "/chroot\n"
-           << "  ForceCommand internal-sftp\n  AllowTcpForwarding no\n";
+           << "  ForceCommand internal-sftp\n  AllowTcpForwarding no\n"
+           << "Match LocalPort " << broken_port_ << "\n"
+           << "  ForceCommand /bin/sh -c '/usr/lib/openssh/sftp-server | stdbuf -o0 head -c 150000'\n";
     config.close();
     std::string sshd = "/usr/sbin/sshd", conf = b + "/sshd_config", log = b + "/sshd.log";
     std::vector<char*> argv = {sshd.data(), const_cast<char*>("-D"), const_cast<char*>("-f"), conf.data(),
@@ -106,7 +111,7 @@ SshdServer::SshdServer() {
         throw std::runtime_error("cannot start /usr/sbin/sshd (install openssh-server: scripts/setup)");
     pid_ = pid;
     for (int i = 0; i < 100; ++i) {
-        if (accepts(port_) && accepts(sftp_only_port_)) return;
+        if (accepts(port_) && accepts(sftp_only_port_) && accepts(broken_port_)) return;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     throw std::runtime_error("sshd did not start on ports " + std::to_string(port_) + "/" +

@@ -16,6 +16,8 @@ public:
 
     int port() const { return port_; }
     int sftp_only_port() const { return sftp_only_port_; }
+    // broken_port(): SFTP whose answers are cut off after 150,000 bytes (a connection that drops).
+    int broken_port() const { return broken_port_; }
     const std::filesystem::path& base() const { return base_; }
     std::filesystem::path chroot_dir() const { return base_ / "chroot"; }
     std::filesystem::path client_key() const { return base_ / "client_ed25519"; }
@@ -32,6 +34,7 @@ private:
     std::filesystem::path base_;
     int port_ = 0;
     int sftp_only_port_ = 0;
+    int broken_port_ = 0;
     int pid_ = -1;
 };
 
