@@ -2,6 +2,8 @@
 // renders the report.
 #include <CLI/CLI.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include "commands.hpp"
 #include "integrity/verify.hpp"
 #include "remote/verify_remote.hpp"
@@ -35,6 +37,10 @@ int run_verify(Context& ctx, VerifyFlags& flags) {
                                                        : mps::ExecHash::auto_;
         return emit_report(ctx, mps::verify_remote(remote, store, policy));
     }
+    if (flags.exec_hash != "auto" || !flags.ssh.identities.empty() || !flags.ssh.known_hosts.empty() ||
+        flags.ssh.accept_new_host_key)
+        spdlog::warn("--exec-hash, --identity, --known-hosts and --accept-new-host-key apply to sftp:// targets only; "
+                     "ignored for {}", flags.target);
     flags.request.target = flags.target;
     flags.request.threads = mps::default_thread_count();
     return emit_report(ctx, mps::verify_local(flags.request, store, policy));
