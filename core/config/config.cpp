@@ -218,6 +218,7 @@ Config load_config(const fs::path& path, bool must_exist) {
         r.integers("thresholds", config.remind.thresholds, 0, 366);
         r.string("subject_template", config.remind.subject_template);
         r.string("body_template", config.remind.body_template);
+        r.string("extended_support_url", config.remind.extended_support_url);
         r.warn_unknown();
     }
     top.warn_unknown();
@@ -261,6 +262,7 @@ std::vector<std::pair<std::string, std::string>> config_entries(const Config& c)
     out.emplace_back("remind.thresholds", list(c.remind.thresholds, num));
     out.emplace_back("remind.subject_template", quote(c.remind.subject_template));
     out.emplace_back("remind.body_template", quote(c.remind.body_template));
+    out.emplace_back("remind.extended_support_url", quote(c.remind.extended_support_url));
     return out;
 }
 
