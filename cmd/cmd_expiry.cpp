@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "orders/expiry.hpp"
+#include "orders/webservice.hpp"
 #include "render.hpp"
 
 namespace mpscli {
@@ -25,10 +26,17 @@ void add_expiry_command(CLI::App& app, Context& ctx, Action& action) {
         ->check(CLI::Range(0, 3660));
     sub->final_callback([&ctx, &action, flags] {
         action = [&ctx, flags] {
+            const auto& config = ctx.config();
             mps::ExpiryRequest request{flags->references, mps::date_flag(flags->at, "--at", ctx.now()),
                                        flags->warn_days};
+            std::shared_ptr<mps::Webservice> webservice;
+            if (auto settings = mps::webservice_settings(config.orders, ctx.env().get("MPSUPPORT_WEBSERVICE_KEY"))) {
+                webservice = std::make_shared<mps::Webservice>(*settings, config.policy);
+                request.remote = [webservice](const std::string& ref) { return webservice->order_lines(ref); };
+                request.remote_only = config.orders.source == "webservice";
+            }
             auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), true);
-            return emit_report(ctx, mps::expiry_report(request, *ledger, ctx.config().policy));
+            return emit_report(ctx, mps::expiry_report(request, *ledger, config.policy));
         };
     });
 }

@@ -7,6 +7,8 @@
 #include "orders/date.hpp"
 #include "orders/expiry.hpp"
 #include "orders/orders_import.hpp"
+#include "orders/orders_sync.hpp"
+#include "orders/webservice.hpp"
 #include "render.hpp"
 #include "util/error.hpp"
 
@@ -47,6 +49,29 @@ int run_import(Context& ctx, mps::ImportRequest request) {
                 << result.counts.updated << " updated, " << result.counts.unchanged << " unchanged"
                 << (result.bad.empty() ? "" : ", " + std::to_string(result.bad.size()) + " skipped") << "\n";
     return code;
+}
+
+int run_sync(Context& ctx, bool full) {
+    const auto& config = ctx.config();
+    auto settings = mps::webservice_settings(config.orders, ctx.env().get("MPSUPPORT_WEBSERVICE_KEY"));
+    if (!settings)
+        throw mps::Error(mps::ErrorKind::usage, "no webservice configured for orders sync",
+                         "set [orders] webservice_url (the shop's /api root) in " + ctx.paths().config_file.string() +
+                             " and export MPSUPPORT_WEBSERVICE_KEY");
+    mps::Webservice webservice(*settings, config.policy);
+    auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), false);
+    auto result = mps::sync_orders(*ledger, webservice, full, mps::iso_utc(ctx.now()));
+    if (ctx.globals.json)
+        return emit_json(ctx, {{"schema", "mpsupport.orders/1"}, {"action", "sync"}, {"since", result.since},
+                               {"cursor", result.cursor}, {"orders", result.orders}, {"lines", result.lines},
+                               {"pages", result.pages}, {"requests", webservice.requests()},
+                               {"inserted", result.counts.inserted}, {"updated", result.counts.updated},
+                               {"unchanged", result.counts.unchanged}});
+    if (!ctx.globals.quiet)
+        ctx.out << "synced " << plural(result.orders, "order") << " updated since " << result.since << ": "
+                << plural(result.lines, "module line") << ", " << result.counts.inserted << " new, "
+                << result.counts.updated << " updated, " << result.counts.unchanged << " unchanged\n";
+    return 0;
 }
 
 void print_line(Context& ctx, const nlohmann::json& line) {
@@ -162,6 +187,11 @@ void add_orders_command(CLI::App& app, Context& ctx, Action& action) {
     import_cmd->add_option("FILE", import->file, "Order CSV (see mpsupport-orders(1))")->required();
     import_cmd->add_flag("--skip-bad", import->skip_bad, "Import the good rows and list the bad ones");
     import_cmd->final_callback([&ctx, &action, import] { action = [&ctx, import] { return run_import(ctx, *import); }; });
+
+    auto full = std::make_shared<bool>(false);
+    auto* sync_cmd = orders->add_subcommand("sync", "Fetch new and changed orders from the shop's webservice");
+    sync_cmd->add_flag("--full", *full, "Fetch every order, not only those changed since the last sync");
+    sync_cmd->final_callback([&ctx, &action, full] { action = [&ctx, full] { return run_sync(ctx, *full); }; });
 
     auto show = std::make_shared<std::pair<std::string, std::string>>();
     auto* show_cmd = orders->add_subcommand("show", "Show one order, its support windows and reminders");

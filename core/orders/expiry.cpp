@@ -42,13 +42,21 @@ Report expiry_report(const ExpiryRequest& request, Ledger& ledger, const PolicyC
     int active = 0, expiring = 0, expired = 0;
     std::vector<std::string> unknown;
     for (const auto& reference : request.references) {
-        auto lines = ledger.order(reference);
+        std::vector<OrderLine> lines;
+        if (!request.remote_only) lines = ledger.order(reference);
+        bool remote = false;
+        if (lines.empty() && request.remote) {
+            lines = request.remote(reference);
+            remote = true;
+        }
         nlohmann::json order = {{"reference", reference}, {"found", !lines.empty()}, {"lines", nlohmann::json::array()}};
+        if (remote) order["source"] = "webservice";
         if (lines.empty()) {
             unknown.push_back(reference);
             Check check{"order." + reference, Status::fail, "order " + reference + " is not in the ledger",
                         "check the reference, or import the orders: 'mpsupport orders import FILE.csv'"};
             check.outcome = ErrorKind::not_found;
+            if (request.remote) check.hint = "check the reference; the ledger and the shop's webservice do not know it";
             report.checks.push_back(std::move(check));
             orders.push_back(std::move(order));
             continue;
@@ -57,7 +65,7 @@ Report expiry_report(const ExpiryRequest& request, Ledger& ledger, const PolicyC
             OrderLine purchase = line;
             std::string note;
             if (line.is_extension()) {
-                auto group = ledger.customer_module(line.customer_email, line.module);
+                auto group = remote ? lines : ledger.customer_module(line.customer_email, line.module);
                 std::optional<std::size_t> target;
                 for (std::size_t i = 0; i < group.size(); ++i)
                     if (group[i].id == line.id) target = extension_target(group, i);

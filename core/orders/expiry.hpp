@@ -1,5 +1,6 @@
 #pragma once
 // `mpsupport expiry`: the support window of each module of some orders, as of a day.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,10 @@ struct ExpiryRequest {
     std::vector<std::string> references;
     Date at;            // answer as of this day
     int warn_days = 30; // "expiring" when at most this many days are left
+    // remote: the lines of an order from the webservice, asked when the ledger does not know
+    // the reference (or always, with `remote_only`); empty function: ledger only.
+    std::function<std::vector<OrderLine>(const std::string&)> remote;
+    bool remote_only = false;
 };
 
 // line_json: one order line with its support window (for a purchase) as of `at`.

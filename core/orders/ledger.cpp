@@ -158,6 +158,20 @@ std::unique_ptr<Ledger> Ledger::open(const fs::path& path, bool read_only) {
     return std::unique_ptr<Ledger>(new Ledger(std::move(db)));
 }
 
+std::string Ledger::meta(const std::string& key) {
+    sqlite::Statement s(*db_, "SELECT value FROM meta WHERE key = ?1");
+    s.bind(1, key);
+    return s.step() ? s.text(0) : std::string();
+}
+
+void Ledger::set_meta(const std::string& key, const std::string& value) {
+    sqlite::Transaction tx(*db_);
+    sqlite::Statement s(*db_, "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2");
+    s.bind(1, key).bind(2, value);
+    s.step();
+    tx.commit();
+}
+
 int Ledger::schema_version() { return static_cast<int>(db_->scalar("PRAGMA user_version")); }
 
 ImportCounts Ledger::import_lines(const std::vector<OrderLine>& lines, const std::string& source,

@@ -98,6 +98,10 @@ public:
                    const std::string& now);
     bool mark_failed(const ReminderKey& key, const std::string& owner, const std::string& error);
 
+    // meta / set_meta: small named values (e.g. the webservice sync cursor); "" when unset.
+    std::string meta(const std::string& key);
+    void set_meta(const std::string& key, const std::string& value);
+
     // schema_version: PRAGMA user_version.
     int schema_version();
 
