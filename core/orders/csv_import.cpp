@@ -1,7 +1,7 @@
 #include "orders/csv_import.hpp"
 
 #include <algorithm>
-#include <map>
+#include <unordered_map>
 #include <optional>
 #include <tuple>
 
@@ -63,8 +63,13 @@ public:
                 row.fields.push_back(std::move(field));
                 return true;
             }
-            field += c;
-            ++pos_;
+            // Plain text up to the next delimiter, line end or quote: appended in one go.
+            std::size_t end = pos_ + 1;
+            while (end < text_.size() && text_[end] != delimiter_ && text_[end] != '\n' && text_[end] != '\r' &&
+                   text_[end] != '"')
+                ++end;
+            field.append(text_.data() + pos_, end - pos_);
+            pos_ = end;
         }
     }
 
@@ -196,7 +201,14 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
                         "the header needs order_reference, purchased_at, customer_email and module "
                         "(customer_name and extended_months are optional)");
 
-    std::map<std::tuple<std::string, std::string, int>, std::size_t> seen;  // key -> index in lines
+    // Duplicate detection by a hash of (reference, module, extended_months); equal hashes are
+    // confirmed on the lines themselves.
+    std::unordered_multimap<std::size_t, std::size_t> seen;
+    std::size_t expected_rows = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+    seen.reserve(expected_rows);
+    result.lines.reserve(expected_rows);
+    result.line_numbers.reserve(expected_rows);
+    std::hash<std::string_view> hash;
     Row row;
     while (tokens.next(row)) {
         if (row.fields.size() == 1 && trim(row.fields[0]).empty() && row.problem.empty()) continue;
@@ -241,13 +253,20 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
             line.extended_months = value;
         }
         if (result.bad.size() != before) continue;
-        auto key = std::make_tuple(line.reference, line.module, line.extended_months);
-        if (auto it = seen.find(key); it != seen.end()) {
-            const OrderLine& first = result.lines[it->second];
-            if (first.purchased_at != line.purchased_at || first.customer_email != line.customer_email ||
-                first.customer_name != line.customer_name)
+        std::size_t key = hash(line.reference) * 31 + hash(line.module) * 7 + static_cast<std::size_t>(line.extended_months);
+        const OrderLine* first = nullptr;
+        std::size_t first_index = 0;
+        for (auto [it, end] = seen.equal_range(key); it != end; ++it) {
+            const OrderLine& other = result.lines[it->second];
+            if (other.reference == line.reference && other.module == line.module &&
+                other.extended_months == line.extended_months)
+                first = &other, first_index = it->second;
+        }
+        if (first) {
+            if (first->purchased_at != line.purchased_at || first->customer_email != line.customer_email ||
+                first->customer_name != line.customer_name)
                 bad("", "repeats order " + line.reference + " " + line.module + " of line " +
-                            std::to_string(result.line_numbers[it->second]) + " with different values");
+                            std::to_string(result.line_numbers[first_index]) + " with different values");
             continue;
         }
         seen.emplace(key, result.lines.size());

@@ -1,6 +1,9 @@
 #include "orders/ledger.hpp"
 
 #include <algorithm>
+#include <unordered_map>
+#include <chrono>
+#include <tuple>
 
 #include "orders/detail/sqlite.hpp"
 #include "orders/support_window.hpp"
@@ -48,8 +51,20 @@ CREATE TABLE reminders (
 CREATE INDEX reminders_end ON reminders (support_end);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql",
+    // 2: purchases with extended support, by date (the reminder window reads them apart).
+    R"sql(
+CREATE INDEX order_lines_extended ON order_lines (purchase_date) WHERE extended_months = 0 AND applied_extension_months > 0;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+
+// The secondary indexes of order_lines as the migrations create them; a bulk load into an
+// empty ledger drops and rebuilds them (keep in step with the latest migration).
+constexpr const char* kSecondaryIndexes =
+    "CREATE INDEX order_lines_purchases ON order_lines (purchase_date) WHERE extended_months = 0;"
+    "CREATE INDEX order_lines_customer ON order_lines (customer_email, module);"
+    "CREATE INDEX order_lines_extended ON order_lines (purchase_date) WHERE extended_months = 0 AND "
+    "applied_extension_months > 0;";
 
 constexpr const char* kLineColumns =
     "id, reference, module, extended_months, purchased_at, purchase_date, customer_email, customer_name, "
@@ -136,6 +151,7 @@ std::unique_ptr<Ledger> Ledger::open(const fs::path& path, bool read_only) {
     if (!read_only) ensure_directory(path.parent_path());
     auto db = std::make_unique<sqlite::Database>(path, read_only, 60000);
     if (!read_only) {
+        if (db->scalar("PRAGMA user_version") == 0) db->exec("PRAGMA page_size = 8192");  // before WAL and tables
         // WAL: readers never block the writer; one writer at a time, others wait (busy timeout).
         db->scalar("PRAGMA journal_mode = WAL");
         db->exec("PRAGMA foreign_keys = ON");
@@ -180,10 +196,23 @@ ImportCounts Ledger::import_lines(const std::vector<OrderLine>& lines, const std
     // WAL with synchronous=NORMAL is still atomic and consistent; it only lets a power cut lose
     // this last import, which re-running it repairs. Reminder writes keep FULL.
     db_->exec("PRAGMA synchronous = NORMAL");
+    // A large import must not spill its pages to the WAL and read them back: up to 256 MiB of
+    // page cache.
+    db_->exec("PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY");
+    auto started = std::chrono::steady_clock::now();
+    std::vector<const OrderLine*> sorted;
+    sorted.reserve(lines.size());
+    for (const auto& line : lines) sorted.push_back(&line);
     {
         sqlite::Transaction tx(*db_);
         std::int64_t before = db_->scalar("SELECT count(*) FROM order_lines");
-        sqlite::Statement upsert(*db_, R"sql(
+        std::size_t changed = 0;
+        bool bulk = before == 0;
+        if (bulk) {
+            bulk_insert(sorted, source, now);
+            changed = lines.size();
+        } else {
+            sqlite::Statement upsert(*db_, R"sql(
 INSERT INTO order_lines (reference, module, extended_months, purchased_at, purchase_date, customer_email,
                          customer_name, source, imported_at)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
@@ -193,24 +222,73 @@ ON CONFLICT (reference, module, extended_months) DO UPDATE SET
     source = excluded.source, imported_at = excluded.imported_at
 WHERE purchased_at IS NOT excluded.purchased_at OR customer_email IS NOT excluded.customer_email
    OR customer_name IS NOT excluded.customer_name)sql");
-        std::size_t changed = 0;
-        for (const auto& line : lines) {
-            upsert.bind(1, line.reference).bind(2, line.module).bind(3, std::int64_t{line.extended_months});
-            upsert.bind(4, line.purchased_at).bind(5, format_date(line.purchase_date)).bind(6, line.customer_email);
-            upsert.bind(7, line.customer_name).bind(8, source).bind(9, now);
-            upsert.step();
-            changed += static_cast<std::size_t>(db_->changes());
-            upsert.reset();
+            for (const OrderLine* entry : sorted) {
+                const OrderLine& line = *entry;
+                std::string date = format_date(line.purchase_date);
+                upsert.bind_static(1, line.reference).bind_static(2, line.module);
+                upsert.bind(3, std::int64_t{line.extended_months}).bind_static(4, line.purchased_at);
+                upsert.bind_static(5, date).bind_static(6, line.customer_email).bind_static(7, line.customer_name);
+                upsert.bind_static(8, source).bind_static(9, now);
+                upsert.step();
+                changed += static_cast<std::size_t>(db_->changes());
+                upsert.reset();
+            }
         }
+        auto inserted_at = std::chrono::steady_clock::now();
         std::int64_t after = db_->scalar("SELECT count(*) FROM order_lines");
         counts.inserted = static_cast<std::size_t>(after - before);
         counts.updated = changed - counts.inserted;
         counts.unchanged = lines.size() - changed;
-        if (changed > 0) recompute_extensions();
+        if (changed > 0 && !bulk) recompute_extensions();
+        auto recomputed_at = std::chrono::steady_clock::now();
         tx.commit();
+        auto ms = [](auto a, auto b) { return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count(); };
+        log::info("ledger: {} lines written in {} ms ({}), extensions recomputed in {} ms, committed in {} ms",
+                  lines.size(), ms(started, inserted_at), bulk ? "bulk load" : "upsert", ms(inserted_at, recomputed_at),
+                  ms(recomputed_at, std::chrono::steady_clock::now()));
     }
     db_->exec("PRAGMA synchronous = FULL");
+    db_->exec("PRAGMA cache_size = -2000");
     return counts;
+}
+
+void Ledger::bulk_insert(const std::vector<const OrderLine*>& sorted, const std::string& source,
+                         const std::string& now) {
+    // The ledger is empty: the applied extensions are computed here, from the lines alone, and
+    // the secondary indexes are built once after the rows rather than grown row by row.
+    auto group_key = [](const OrderLine& line) { return line.customer_email + '\0' + line.module; };
+    std::unordered_map<std::string, std::vector<const OrderLine*>> groups;  // only those with extensions
+    for (const OrderLine* line : sorted)
+        if (line->is_extension()) groups.try_emplace(group_key(*line));
+    std::unordered_map<const OrderLine*, int> applied;
+    if (!groups.empty()) {
+        for (const OrderLine* line : sorted)
+            if (auto it = groups.find(group_key(*line)); it != groups.end()) it->second.push_back(line);
+        for (const auto& [key, members] : groups) {
+            std::vector<OrderLine> group;
+            for (const OrderLine* line : members) group.push_back(*line);
+            auto months = applied_extensions(group);
+            for (std::size_t k = 0; k < members.size(); ++k)
+                if (months[k] > 0) applied[members[k]] = months[k];
+        }
+    }
+    db_->exec("DROP INDEX order_lines_purchases; DROP INDEX order_lines_customer; DROP INDEX order_lines_extended");
+    sqlite::Statement insert(*db_, R"sql(
+INSERT INTO order_lines (reference, module, extended_months, purchased_at, purchase_date, customer_email,
+                         customer_name, source, imported_at, applied_extension_months)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10))sql");
+    for (const OrderLine* entry : sorted) {
+        const OrderLine& line = *entry;
+        auto it = applied.find(entry);
+        std::string date = format_date(line.purchase_date);
+        insert.bind_static(1, line.reference).bind_static(2, line.module).bind(3, std::int64_t{line.extended_months});
+        insert.bind_static(4, line.purchased_at).bind_static(5, date).bind_static(6, line.customer_email);
+        insert.bind_static(7, line.customer_name).bind_static(8, source).bind_static(9, now);
+        insert.bind(10, std::int64_t{it == applied.end() ? 0 : it->second});
+        insert.step();
+        insert.reset();
+    }
+    db_->exec(kSecondaryIndexes);
 }
 
 void Ledger::recompute_extensions() {
@@ -265,6 +343,22 @@ std::vector<OrderLine> Ledger::purchases_between(const Date& from, const Date& t
     s.bind(1, format_date(from)).bind(2, format_date(to));
     std::vector<OrderLine> out;
     while (s.step()) out.push_back(read_line(s));
+    return out;
+}
+
+std::vector<OrderLine> Ledger::purchases_for_window(const std::pair<Date, Date>& plain,
+                                                    const std::pair<Date, Date>& extended) {
+    std::vector<OrderLine> out;
+    sqlite::Statement a(*db_, std::string("SELECT ") + kLineColumns +
+                                  " FROM order_lines INDEXED BY order_lines_purchases WHERE extended_months = 0 AND"
+                                  " purchase_date BETWEEN ?1 AND ?2 AND applied_extension_months = 0");
+    a.bind(1, format_date(plain.first)).bind(2, format_date(plain.second));
+    while (a.step()) out.push_back(read_line(a));
+    sqlite::Statement b(*db_, std::string("SELECT ") + kLineColumns +
+                                  " FROM order_lines INDEXED BY order_lines_extended WHERE extended_months = 0 AND"
+                                  " applied_extension_months > 0 AND purchase_date BETWEEN ?1 AND ?2");
+    b.bind(1, format_date(extended.first)).bind(2, format_date(extended.second));
+    while (b.step()) out.push_back(read_line(b));
     return out;
 }
 

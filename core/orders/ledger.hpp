@@ -77,6 +77,10 @@ public:
     // purchases_between: module purchases (not extension lines) made from `from` to `to`
     // inclusive, oldest first.
     std::vector<OrderLine> purchases_between(const Date& from, const Date& to);
+    // purchases_for_window: module purchases without extended support made in `plain`, plus
+    // those with extended support made in `extended` (both inclusive): the candidates whose
+    // support can end in a window (see remind_plan.hpp, candidate_ranges).
+    std::vector<OrderLine> purchases_for_window(const std::pair<Date, Date>& plain, const std::pair<Date, Date>& extended);
     // for_each_line: every line, ordered by purchase time and reference.
     void for_each_line(const std::function<void(const OrderLine&)>& visit);
     std::int64_t line_count();
@@ -108,6 +112,7 @@ public:
 private:
     explicit Ledger(std::unique_ptr<sqlite::Database> db);
     void recompute_extensions();
+    void bulk_insert(const std::vector<const OrderLine*>& sorted, const std::string& source, const std::string& now);
     std::unique_ptr<sqlite::Database> db_;
 };
 

@@ -20,9 +20,9 @@ RemindOutcome run_remind(const RemindRequest& request, RemindDeps& deps) {
     ReminderTemplates templates = load_reminder_templates(config.remind);
     sender_address(config.vendor);  // a bad sender is a config error, also in a dry run
 
-    auto [purchase_from, purchase_to] = purchase_range(request.rules, config.policy, request.at);
+    auto ranges = candidate_ranges(request.rules, config.policy, request.at);
     auto [end_from, end_to] = end_range(request.rules, request.at);
-    auto purchases = deps.ledger.purchases_between(purchase_from, purchase_to);
+    auto purchases = deps.ledger.purchases_for_window(ranges.plain, ranges.extended);
     auto records = deps.ledger.reminders_ending_between(end_from, end_to);
     auto plan = plan_reminders(purchases, records, request.rules, config.policy, request.at);
     log::info("remind {}: {} purchases in range, {} reminders due", format_date(request.at), purchases.size(),

@@ -21,6 +21,17 @@ std::pair<Date, Date> purchase_range(const RemindRules& rules, const PolicyConfi
     return {add_days(add_months(end_from, -policy.max_support_months), -1), end_to};
 }
 
+CandidateRanges candidate_ranges(const RemindRules& rules, const PolicyConfig& policy, const Date& at) {
+    auto [end_from, end_to] = end_range(rules, at);
+    int free = std::min(policy.free_support_months, policy.max_support_months);
+    // end = add_months(purchase, free) is monotonic in the purchase date and clamping moves it
+    // by at most 3 days, so 4 days of slack on each side keep every candidate.
+    CandidateRanges ranges;
+    ranges.plain = {add_days(add_months(end_from, -free), -4), add_days(add_months(end_to, -free), 4)};
+    ranges.extended = purchase_range(rules, policy, at);
+    return ranges;
+}
+
 std::vector<PlannedReminder> plan_reminders(const std::vector<OrderLine>& purchases,
                                             const std::map<ReminderKey, ReminderRecord>& records,
                                             const RemindRules& rules, const PolicyConfig& policy, const Date& at) {

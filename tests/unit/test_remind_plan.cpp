@@ -90,12 +90,27 @@ TEST_CASE("the purchase range covers every end date in the window", "[orders][re
     // Support that ends 30 days ago at the latest started at most 12 months before that.
     CHECK(from <= add_months(d("2026-03-01"), -12));
     CHECK(to == d("2026-04-30"));
+    rules.expired_notice = false;
+    auto ranges = candidate_ranges(rules, policy, d("2026-03-31"));
+    // Free support ending from 2026-03-31 to 2026-04-30 was bought from 2026-02-28 to 2026-03-30.
+    CHECK(ranges.plain.first <= d("2026-02-28"));
+    CHECK(ranges.plain.second >= d("2026-03-30"));
+    CHECK(ranges.plain.first >= d("2026-02-20"));
+    // Every purchase whose free window ends in range is inside the plain range.
+    for (Date p = d("2025-12-01"); p <= d("2026-05-31"); p = add_days(p, 1)) {
+        Date end = add_months(p, 1);
+        if (end >= d("2026-03-31") && end <= d("2026-04-30")) {
+            INFO(format_date(p));
+            CHECK(p >= ranges.plain.first);
+            CHECK(p <= ranges.plain.second);
+        }
+    }
 }
 
 TEST_CASE("ledger claims: one owner at a time, stale owners are taken over", "[orders][ledger]") {
     testing::TempDir dir;
     auto ledger = Ledger::open(dir / "ledger.sqlite", false);
-    CHECK(ledger->schema_version() == 1);
+    CHECK(ledger->schema_version() == 2);
     OrderLine line = purchase(0, "2026-02-05");
     auto counts = ledger->import_lines({line}, "csv", "2026-03-01T00:00:00Z");
     CHECK(counts.inserted == 1);

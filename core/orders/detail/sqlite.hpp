@@ -21,6 +21,8 @@ public:
     Statement& operator=(const Statement&) = delete;
 
     Statement& bind(int index, std::string_view text);
+    // bind_static: like bind, without a copy: `text` must stay valid until reset().
+    Statement& bind_static(int index, std::string_view text);
     Statement& bind(int index, std::int64_t value);
     Statement& bind_null(int index);
     // step: true when a row is available, false when done.
