@@ -286,6 +286,20 @@ allowed_change = ["*.tpl", "*.css"]
 # Share of changed lines (0..1) above which an allowed change is a major rewrite.
 major_rewrite_ratio = 0.5
 
+# Extended-support products of the vendor's shop ({module}: the module named in the reference).
+# [policy.extended_products]
+# "{module}-support-6m" = 6
+
+# Orders for expiry and reminders: the shop's webservice (key: MPSUPPORT_WEBSERVICE_KEY).
+# [orders]
+# webservice_url = "https://shop.example/api"
+
+# Reminders (mpsupport remind): SMTP in [vendor] smtp_url / smtp_user / from, the password in
+# MPSUPPORT_SMTP_PASSWORD.
+# [remind]
+# thresholds = [30, 7, 1]
+# extended_support_url = "https://shop.example/{module}-extended-support"
+
 # [stores.myshop]
 # url = "https://shop.example"
 # admin_url = "https://shop.example/admin123abc"
