@@ -1,7 +1,5 @@
 #include "net/http.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cctype>
 #include <memory>
@@ -63,36 +61,36 @@ std::string url_encode(const std::string& value) {
 }
 
 HttpResponse http_get(const HttpRequest& request) {
-    net::ensure_curl_initialized();
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    const net::CurlApi& api = net::curl_api();
+    std::unique_ptr<CURL, decltype(api.easy_cleanup)> curl(api.easy_init(), api.easy_cleanup);
     if (!curl) throw Error(ErrorKind::internal, "cannot start libcurl");
     char error[CURL_ERROR_SIZE] = {0};
     Sink sink;
     CURL* c = curl.get();
-    curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, std::min(request.timeout_seconds, 30L));
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, request.timeout_seconds);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "mpsupport");
+    api.easy_setopt(c, CURLOPT_URL, request.url.c_str());
+    api.easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+    api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, std::min(request.timeout_seconds, 30L));
+    api.easy_setopt(c, CURLOPT_TIMEOUT, request.timeout_seconds);
+    api.easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
+    api.easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+    api.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    api.easy_setopt(c, CURLOPT_USERAGENT, "mpsupport");
     if (request.basic) {
-        curl_easy_setopt(c, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
-        curl_easy_setopt(c, CURLOPT_USERNAME, request.basic_user.c_str());
-        curl_easy_setopt(c, CURLOPT_PASSWORD, "");
+        api.easy_setopt(c, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+        api.easy_setopt(c, CURLOPT_USERNAME, request.basic_user.c_str());
+        api.easy_setopt(c, CURLOPT_PASSWORD, "");
     }
     std::string shown = redact(request.url, request.secret);
     log::debug("GET {}", shown);
-    CURLcode rc = curl_easy_perform(c);
+    CURLcode rc = api.easy_perform(c);
     std::string host = host_of(shown);
     if (sink.too_big)
         throw Error(ErrorKind::unreachable, host + " answered with more than 64 MiB at " + shown,
                     "check [orders] webservice_url");
     if (rc != CURLE_OK) {
-        std::string why = redact(error[0] ? error : curl_easy_strerror(rc), request.secret);
+        std::string why = redact(error[0] ? error : api.easy_strerror(rc), request.secret);
         if (rc == CURLE_OPERATION_TIMEDOUT)
             throw Error(ErrorKind::unreachable, "timeout: " + host + " did not answer in " +
                                                     std::to_string(request.timeout_seconds) + " s",
@@ -101,9 +99,9 @@ HttpResponse http_get(const HttpRequest& request) {
                     "check [orders] webservice_url and the network");
     }
     HttpResponse response;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+    api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
     char* type = nullptr;
-    curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
+    api.easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
     if (type) response.content_type = type;
     response.body = std::move(sink.body);
     log::debug("GET {}: HTTP {}, {} bytes", shown, response.status, response.body.size());

@@ -1,7 +1,5 @@
 #include "net/smtp.hpp"
 
-#include <curl/curl.h>
-
 #include <cstring>
 
 #include "net/curl_global.hpp"
@@ -16,7 +14,7 @@ struct SmtpMailer::Impl {
     bool loopback = false;
     CURL* curl = nullptr;
     ~Impl() {
-        if (curl) curl_easy_cleanup(curl);
+        if (curl) net::curl_api().easy_cleanup(curl);
     }
 };
 
@@ -42,74 +40,75 @@ bool is_loopback(const std::string& host) {
 }  // namespace
 
 SmtpMailer::SmtpMailer(SmtpSettings settings) : impl_(std::make_unique<Impl>()) {
-    net::ensure_curl_initialized();
+    const net::CurlApi& api = net::curl_api();
     impl_->settings = std::move(settings);
     const std::string& url = impl_->settings.url;
     bool smtps = url.rfind("smtps://", 0) == 0;
     if (!smtps && url.rfind("smtp://", 0) != 0)
         throw Error(ErrorKind::usage, "vendor.smtp_url '" + url + "' is not an smtp:// or smtps:// URL",
                     "set [vendor] smtp_url, e.g. \"smtps://mail.example.com:465\" or \"smtp://mail.example.com:587\"");
-    CURLU* parsed = curl_url();
+    CURLU* parsed = api.url();
     char* host = nullptr;
-    if (curl_url_set(parsed, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
-        curl_url_get(parsed, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-        curl_url_cleanup(parsed);
+    if (api.url_set(parsed, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
+        api.url_get(parsed, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+        api.url_cleanup(parsed);
         throw Error(ErrorKind::usage, "vendor.smtp_url '" + url + "' is not a valid URL",
                     "set [vendor] smtp_url, e.g. \"smtps://mail.example.com:465\"");
     }
     char* password = nullptr;
-    if (curl_url_get(parsed, CURLUPART_PASSWORD, &password, 0) == CURLUE_OK && password) {
-        curl_free(password);
-        curl_free(host);
-        curl_url_cleanup(parsed);
+    if (api.url_get(parsed, CURLUPART_PASSWORD, &password, 0) == CURLUE_OK && password) {
+        api.free(password);
+        api.free(host);
+        api.url_cleanup(parsed);
         throw Error(ErrorKind::usage, "vendor.smtp_url holds a password",
                     "remove it from the URL and set MPSUPPORT_SMTP_PASSWORD instead");
     }
     impl_->host = host;
-    curl_free(host);
-    curl_url_cleanup(parsed);
+    api.free(host);
+    api.url_cleanup(parsed);
     impl_->loopback = is_loopback(impl_->host);
 }
 
 SmtpMailer::~SmtpMailer() = default;
 
 SendResult SmtpMailer::send(const std::string& from, const std::string& to, const std::string& message) {
+    const net::CurlApi& api = net::curl_api();
     auto& s = impl_->settings;
-    if (!impl_->curl) impl_->curl = curl_easy_init();
+    if (!impl_->curl) impl_->curl = api.easy_init();
     CURL* curl = impl_->curl;
     if (!curl) return {SendStatus::failed, "cannot start libcurl"};
-    curl_easy_reset(curl);
+    api.easy_reset(curl);
     char error[CURL_ERROR_SIZE] = {0};
     Upload upload{&message};
     std::string mail_from = "<" + from + ">";
     std::string rcpt = "<" + to + ">";
-    curl_slist* recipients = curl_slist_append(nullptr, rcpt.c_str());
-    curl_easy_setopt(curl, CURLOPT_URL, s.url.c_str());
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, std::min(s.timeout_seconds, 30L));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, s.timeout_seconds);
+    curl_slist* recipients = api.slist_append(nullptr, rcpt.c_str());
+    api.easy_setopt(curl, CURLOPT_URL, s.url.c_str());
+    api.easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+    api.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    api.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, std::min(s.timeout_seconds, 30L));
+    api.easy_setopt(curl, CURLOPT_TIMEOUT, s.timeout_seconds);
     // smtp:// must upgrade with STARTTLS, except to a relay on this machine.
     if (s.url.rfind("smtp://", 0) == 0)
-        curl_easy_setopt(curl, CURLOPT_USE_SSL, impl_->loopback ? static_cast<long>(CURLUSESSL_TRY)
+        api.easy_setopt(curl, CURLOPT_USE_SSL, impl_->loopback ? static_cast<long>(CURLUSESSL_TRY)
                                                                 : static_cast<long>(CURLUSESSL_ALL));
     if (!s.user.empty()) {
-        curl_easy_setopt(curl, CURLOPT_USERNAME, s.user.c_str());
-        curl_easy_setopt(curl, CURLOPT_PASSWORD, s.password.c_str());
+        api.easy_setopt(curl, CURLOPT_USERNAME, s.user.c_str());
+        api.easy_setopt(curl, CURLOPT_PASSWORD, s.password.c_str());
     }
-    curl_easy_setopt(curl, CURLOPT_MAIL_FROM, mail_from.c_str());
-    curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, recipients);
-    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_upload);
-    curl_easy_setopt(curl, CURLOPT_READDATA, &upload);
-    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
+    api.easy_setopt(curl, CURLOPT_MAIL_FROM, mail_from.c_str());
+    api.easy_setopt(curl, CURLOPT_MAIL_RCPT, recipients);
+    api.easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    api.easy_setopt(curl, CURLOPT_READFUNCTION, read_upload);
+    api.easy_setopt(curl, CURLOPT_READDATA, &upload);
+    api.easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
     log::debug("smtp {}: sending {} bytes to {}", impl_->host, message.size(), to);
-    CURLcode rc = curl_easy_perform(curl);
+    CURLcode rc = api.easy_perform(curl);
     long response = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response);
-    curl_slist_free_all(recipients);
+    api.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response);
+    api.slist_free_all(recipients);
     if (rc == CURLE_OK) return {SendStatus::sent, "250"};
-    std::string detail = "smtp " + impl_->host + ": " + (error[0] ? std::string(error) : curl_easy_strerror(rc));
+    std::string detail = "smtp " + impl_->host + ": " + (error[0] ? std::string(error) : api.easy_strerror(rc));
     if (response) detail += " (server answered " + std::to_string(response) + ")";
     switch (rc) {
         case CURLE_LOGIN_DENIED: return {SendStatus::auth_failed, detail};

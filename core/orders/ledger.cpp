@@ -256,8 +256,11 @@ void Ledger::bulk_insert(const std::vector<const OrderLine*>& sorted, const std:
                          const std::string& now) {
     // The ledger is empty: the applied extensions are computed here, from the lines alone, and
     // the secondary indexes are built once after the rows rather than grown row by row.
-    auto group_key = [](const OrderLine& line) { return line.customer_email + '\0' + line.module; };
-    std::unordered_map<std::string, std::vector<const OrderLine*>> groups;  // only those with extensions
+    // Groups (customer, module) holding an extension line, keyed by a hash: a rare collision only
+    // merges two groups, and applied_extensions matches customer and module itself.
+    std::hash<std::string_view> hash;
+    auto group_key = [&hash](const OrderLine& line) { return hash(line.customer_email) * 31 + hash(line.module); };
+    std::unordered_map<std::size_t, std::vector<const OrderLine*>> groups;
     for (const OrderLine* line : sorted)
         if (line->is_extension()) groups.try_emplace(group_key(*line));
     std::unordered_map<const OrderLine*, int> applied;
