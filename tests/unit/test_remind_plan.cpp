@@ -153,3 +153,29 @@ TEST_CASE("a claim by this live process is not stale; a dead pid is", "[orders][
     remote.claimed_at = "2020-01-01T00:00:00Z";
     CHECK(claim_is_stale(remote, std::chrono::system_clock::now()));
 }
+
+TEST_CASE("ledger: an extension imported later extends the earlier purchase", "[orders][ledger]") {
+    testing::TempDir dir;
+    auto ledger = Ledger::open(dir / "ledger.sqlite", false);
+    OrderLine bought = purchase(0, "2026-01-31");
+    bought.reference = "FIRST";
+    auto counts = ledger->import_lines({bought}, "csv", "t");  // bulk load into the empty ledger
+    CHECK(counts.inserted == 1);
+    OrderLine extension = purchase(0, "2026-02-15");
+    extension.reference = "LATER";
+    extension.extended_months = 6;
+    counts = ledger->import_lines({bought, extension}, "csv", "t");  // upsert path
+    CHECK(counts.inserted == 1);
+    CHECK(counts.unchanged == 1);
+    REQUIRE(ledger->order("FIRST").size() == 1);
+    CHECK(ledger->order("FIRST")[0].applied_extension_months == 6);
+    // A corrected extension date before the purchase no longer applies.
+    extension.purchase_date = d("2026-01-30");
+    extension.purchased_at = "2026-01-30 00:00:00";
+    counts = ledger->import_lines({extension}, "csv", "t");
+    CHECK(counts.updated == 1);
+    CHECK(ledger->order("FIRST")[0].applied_extension_months == 0);
+    CHECK(ledger->meta("missing").empty());
+    ledger->set_meta("k", "v");
+    CHECK(ledger->meta("k") == "v");
+}
