@@ -177,22 +177,30 @@ TEST_CASE("two concurrent remind runs send every reminder once", "[cli][remind]"
     std::string rows;
     for (int i = 0; i < 24; ++i) {
         char line[160];
-        std::snprintf(line, sizeof line, "CONC%05d,2026-02-%02d,c%02d@example.com,C %d,mymod,\n", i, 2 + i % 27, i, i);
+        std::snprintf(line, sizeof line, "CONC%05d,2026-02-%02d,delay%02d@example.com,C %d,mymod,\n", i, 2 + i % 27, i,
+                      i);
         rows += line;
     }
     v.import(rows);
-    std::vector<std::string> args = {"remind", "--at", "2026-03-01", "--thresholds", "30,7,1"};
+    // The server takes 50 ms per message, so the two runs overlap.
+    std::vector<std::string> args = {"--json", "remind", "--at", "2026-03-01", "--thresholds", "30,7,1"};
     int a = testing::start_mpsupport(args, v.home.path(), v.env, v.home / "a.out");
     int b = testing::start_mpsupport(args, v.home.path(), v.env, v.home / "b.out");
     int code_a = testing::wait_mpsupport(a);
     int code_b = testing::wait_mpsupport(b);
-    INFO(testing::slurp(v.home / "a.out") << testing::slurp(v.home / "b.out"));
+    std::string out_a = testing::slurp(v.home / "a.out"), out_b = testing::slurp(v.home / "b.out");
+    INFO(out_a << out_b);
     CHECK(code_a == 0);
     CHECK(code_b == 0);
+    auto doc_a = nlohmann::json::parse(out_a, nullptr, false);
+    auto doc_b = nlohmann::json::parse(out_b, nullptr, false);
+    REQUIRE_FALSE(doc_a.is_discarded());
+    REQUIRE_FALSE(doc_b.is_discarded());
+    CHECK(doc_a["summary"]["sent"].get<int>() + doc_b["summary"]["sent"].get<int>() == 24);
     CHECK(v.total_messages() == 24);
     for (int i = 0; i < 24; ++i) {
         char rcpt[32];
-        std::snprintf(rcpt, sizeof rcpt, "c%02d@example.com", i);
+        std::snprintf(rcpt, sizeof rcpt, "delay%02d@example.com", i);
         CHECK(v.messages(rcpt).size() == 1);
     }
 }
