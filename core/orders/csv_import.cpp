@@ -12,8 +12,17 @@ namespace {
 
 struct Row {
     std::size_t line = 0;
-    std::vector<std::string> fields;
+    std::vector<std::string> fields;  // the first `count` are this row's; the rest are reused buffers
+    std::size_t count = 0;
     std::string problem;  // a syntax problem (bad quoting)
+
+    // start_field: the next field, empty, reusing an earlier row's buffer.
+    std::string& start_field() {
+        if (count == fields.size()) fields.emplace_back();
+        std::string& field = fields[count++];
+        field.clear();
+        return field;
+    }
 };
 
 // Tokenizer: RFC 4180 rows, counting physical lines (a quoted field may span lines).
@@ -22,36 +31,32 @@ public:
     Tokenizer(std::string_view text, char delimiter) : text_(text), delimiter_(delimiter) {}
 
     bool next(Row& row) {
-        row = Row{};
+        row.count = 0;
+        row.problem.clear();
         if (pos_ >= text_.size()) return false;
         row.line = line_;
-        std::string field;
+        std::string* field = &row.start_field();
         bool quoted_field = false;
         while (true) {
-            if (pos_ >= text_.size()) {
-                row.fields.push_back(std::move(field));
-                return true;
-            }
+            if (pos_ >= text_.size()) return true;
             char c = text_[pos_];
-            if (c == '"' && field.empty() && !quoted_field) {
+            if (c == '"' && field->empty() && !quoted_field) {
                 quoted_field = true;
                 ++pos_;
-                if (!read_quoted(field)) {
+                if (!read_quoted(*field)) {
                     row.problem = "a quoted field is not closed";
-                    row.fields.push_back(std::move(field));
                     return true;
                 }
                 // After the closing quote: a delimiter, an end of line or the end of the text.
                 if (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n' && text_[pos_] != '\r') {
                     if (row.problem.empty()) row.problem = "text after a closing quote";
                     while (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n' && text_[pos_] != '\r')
-                        field += text_[pos_++];
+                        *field += text_[pos_++];
                 }
                 continue;
             }
             if (c == delimiter_) {
-                row.fields.push_back(std::move(field));
-                field.clear();
+                field = &row.start_field();
                 quoted_field = false;
                 ++pos_;
                 continue;
@@ -60,7 +65,6 @@ public:
                 if (c == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n') ++pos_;
                 ++pos_;
                 ++line_;
-                row.fields.push_back(std::move(field));
                 return true;
             }
             // Plain text up to the next delimiter, line end or quote: appended in one go.
@@ -68,7 +72,7 @@ public:
             while (end < text_.size() && text_[end] != delimiter_ && text_[end] != '\n' && text_[end] != '\r' &&
                    text_[end] != '"')
                 ++end;
-            field.append(text_.data() + pos_, end - pos_);
+            field->append(text_.data() + pos_, end - pos_);
             pos_ = end;
         }
     }
@@ -177,7 +181,7 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
     result.delimiter = detect_delimiter(text);
     Tokenizer tokens(text, result.delimiter);
     Row header;
-    if (!tokens.next(header) || (header.fields.size() == 1 && trim(header.fields[0]).empty()))
+    if (!tokens.next(header) || (header.count == 1 && trim(header.fields[0]).empty()))
         throw Error(ErrorKind::usage, file_name + ":1: no header row",
                     "the first line must name the columns: order_reference,purchased_at,customer_email,"
                     "customer_name,module,extended_months");
@@ -185,7 +189,7 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
     static constexpr const char* names[] = {"order_reference", "purchased_at", "customer_email",
                                             "customer_name",   "module",       "extended_months"};
     std::optional<std::size_t> index[column_count];
-    for (std::size_t i = 0; i < header.fields.size(); ++i) {
+    for (std::size_t i = 0; i < header.count; ++i) {
         std::string name = lower(trim(header.fields[i]));
         for (int c = 0; c < column_count; ++c) {
             if (name != names[c]) continue;
@@ -211,7 +215,7 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
     std::hash<std::string_view> hash;
     Row row;
     while (tokens.next(row)) {
-        if (row.fields.size() == 1 && trim(row.fields[0]).empty() && row.problem.empty()) continue;
+        if (row.count == 1 && trim(row.fields[0]).empty() && row.problem.empty()) continue;
         ++result.rows;
         auto bad = [&](const char* field, std::string message) {
             result.bad.push_back({row.line, field, std::move(message)});
@@ -220,9 +224,8 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
             bad("", row.problem);
             continue;
         }
-        if (row.fields.size() != header.fields.size()) {
-            bad("", std::to_string(row.fields.size()) + " fields where the header has " +
-                        std::to_string(header.fields.size()));
+        if (row.count != header.count) {
+            bad("", std::to_string(row.count) + " fields where the header has " + std::to_string(header.count));
             continue;
         }
         auto field = [&](Column c) { return index[c] ? trim(row.fields[*index[c]]) : std::string(); };
