@@ -204,15 +204,6 @@ ImportCounts Ledger::import_lines(const std::vector<OrderLine>& lines, const std
     std::vector<const OrderLine*> sorted;
     sorted.reserve(lines.size());
     for (const auto& line : lines) sorted.push_back(&line);
-    // A bulk load into an empty ledger: with a rollback journal the pages are written once to
-    // the database (the journal holds the few pages of the empty file) instead of twice, to the
-    // WAL and then by the checkpoint. SQLite refuses the switch while another connection has
-    // the file open; the load then simply stays in WAL mode. Back to WAL right after.
-    bool rollback_journal = false;
-    if (lines.size() >= 10000 && db_->scalar("SELECT count(*) FROM order_lines") == 0) {
-        sqlite::Statement mode(*db_, "PRAGMA journal_mode = DELETE");
-        rollback_journal = mode.step() && mode.text(0) == "delete";
-    }
     {
         sqlite::Transaction tx(*db_);
         std::int64_t before = db_->scalar("SELECT count(*) FROM order_lines");
@@ -257,7 +248,6 @@ WHERE purchased_at IS NOT excluded.purchased_at OR customer_email IS NOT exclude
                   lines.size(), ms(started, inserted_at), bulk ? "bulk load" : "upsert", ms(inserted_at, recomputed_at),
                   ms(recomputed_at, std::chrono::steady_clock::now()));
     }
-    if (rollback_journal) db_->scalar("PRAGMA journal_mode = WAL");
     db_->exec("PRAGMA synchronous = FULL");
     db_->exec("PRAGMA cache_size = -2000");
     return counts;

@@ -139,3 +139,26 @@ TEST_CASE("orders show and list", "[cli][orders]") {
     auto all = l.run({"--json", "orders", "list"});
     CHECK(json_of(all)["lines"].size() == 3);  // module purchases (extension lines are in show)
 }
+
+TEST_CASE("concurrent imports wait for each other instead of failing", "[cli][orders]") {
+    TempDir home;
+    std::string csv = "order_reference,purchased_at,customer_email,customer_name,module,extended_months\n";
+    for (int i = 0; i < 20000; ++i) {
+        char line[128];
+        std::snprintf(line, sizeof line, "R%08d,2026-01-%02d,c%d@example.com,C,mod_%d,\n", i, 1 + i % 28, i % 5000,
+                      i % 40);
+        csv += line;
+    }
+    testing::write(home / "a.csv", csv);
+    std::vector<int> pids;
+    for (const char* out : {"1.out", "2.out", "3.out"})
+        pids.push_back(testing::start_mpsupport({"orders", "import", (home / "a.csv").string()}, home.path(), {},
+                                                home / out));
+    for (std::size_t i = 0; i < pids.size(); ++i) {
+        int code = testing::wait_mpsupport(pids[i]);
+        INFO(testing::slurp(home / (std::to_string(i + 1) + ".out")));
+        CHECK(code == 0);
+    }
+    auto list = run_mpsupport({"--json", "orders", "list"}, home.path());
+    CHECK(json_of(list)["lines"].size() == 20000);
+}
