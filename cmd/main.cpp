@@ -24,6 +24,9 @@ const std::vector<CommandInfo>& commands() {
     static const std::vector<CommandInfo> table = {
         {"verify", "Compare an installed module with its pristine release", add_verify_command},
         {"pristine", "Store and inspect pristine module releases", add_pristine_command},
+        {"expiry", "Show when support ends for orders", add_expiry_command},
+        {"remind", "E-mail customers whose support ends soon (for cron)", add_remind_command},
+        {"orders", "Import and inspect the orders ledger", add_orders_command},
         {"config", "Show and create the configuration file", add_config_command},
         {"completion", "Print a shell completion script", add_completion_command},
     };

@@ -71,7 +71,7 @@ _mpsupport()
             continue
         fi
         case $word in
-            --config|--log-file|--timeout)
+            --config|--log-file|--timeout|--at|--warn-days|--thresholds|--limit|--max-per-minute|--expiring-within)
                 if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
                 continue
                 ;;
@@ -96,7 +96,7 @@ _mpsupport()
         esac
         if [[ -z $cmd ]]; then
             cmd=$word
-        elif [[ -z $sub && ( $cmd == pristine || $cmd == config || $cmd == completion ) ]]; then
+        elif [[ -z $sub && ( $cmd == pristine || $cmd == config || $cmd == completion || $cmd == orders ) ]]; then
             sub=$word
         else
             (( ++npos ))
@@ -114,6 +114,10 @@ _mpsupport()
 
     # The value of an option.
     case $prev in
+        --at|--warn-days|--thresholds|--limit|--max-per-minute|--expiring-within)
+            # A date or a number: nothing to offer.
+            return 0
+            ;;
         --config|--log-file)
             _mpsupport_filenames
             _mpsupport_reply < <(compgen -f -- "$cur")
@@ -183,6 +187,16 @@ _mpsupport()
         case $cmd in
             "") flags+=" --version" ;;
             verify) flags+=" --module --version --diff --strict --known-hosts --accept-new-host-key --identity --exec-hash" ;;
+            expiry) flags+=" --at --warn-days" ;;
+            remind) flags+=" --thresholds --at --dry-run --expired --limit --max-per-minute" ;;
+            orders)
+                case $sub in
+                    import) flags+=" --skip-bad" ;;
+                    sync) flags+=" --full" ;;
+                    show) flags+=" --at" ;;
+                    list) flags+=" --expiring-within --at" ;;
+                esac
+                ;;
             pristine) [[ $sub == add ]] && flags+=" --module --version --replace" ;;
             config) [[ $sub == init ]] && flags+=" --force" ;;
         esac
@@ -193,7 +207,20 @@ _mpsupport()
     # Commands, subcommands and their operands.
     case $cmd in
         "")
-            _mpsupport_reply < <(compgen -W "verify pristine config completion" -- "$cur")
+            _mpsupport_reply < <(compgen -W "verify expiry remind orders pristine config completion" -- "$cur")
+            ;;
+        orders)
+            case $sub in
+                "")
+                    _mpsupport_reply < <(compgen -W "import sync show list" -- "$cur")
+                    ;;
+                import)
+                    if (( npos == 0 )); then
+                        _mpsupport_filenames
+                        _mpsupport_reply < <(compgen -d -- "$cur"; compgen -f -X '!*.[cC][sS][vV]' -- "$cur")
+                    fi
+                    ;;
+            esac
             ;;
         verify)
             if (( npos == 0 )); then

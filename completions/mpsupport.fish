@@ -17,7 +17,7 @@ function __mpsupport_operands
             continue
         end
         switch $word
-            case --config --log-file --timeout
+            case --config --log-file --timeout --at --warn-days --thresholds --limit --max-per-minute --expiring-within
                 set skip 1
             case --known-hosts --identity --exec-hash
                 if test "$operands[1]" = verify
@@ -136,6 +136,9 @@ complete -c mpsupport -n '__mpsupport_at 0' -l version -d 'Print the version'
 
 # Commands.
 complete -c mpsupport -n '__mpsupport_at 0' -a verify -d 'Compare an installed module with its pristine release'
+complete -c mpsupport -n '__mpsupport_at 0' -a expiry -d 'Show when support ends for orders'
+complete -c mpsupport -n '__mpsupport_at 0' -a remind -d 'E-mail customers whose support ends soon (for cron)'
+complete -c mpsupport -n '__mpsupport_at 0' -a orders -d 'Import and inspect the orders ledger'
 complete -c mpsupport -n '__mpsupport_at 0' -a pristine -d 'Store and inspect pristine module releases'
 complete -c mpsupport -n '__mpsupport_at 0' -a config -d 'Show and create the configuration file'
 complete -c mpsupport -n '__mpsupport_at 0' -a completion -d 'Print a shell completion script'
@@ -151,6 +154,30 @@ complete -c mpsupport -n '__mpsupport_in verify' -l known-hosts -r -F -d 'known_
 complete -c mpsupport -n '__mpsupport_in verify' -l accept-new-host-key -d 'Record an unknown host key (never a changed one)'
 complete -c mpsupport -n '__mpsupport_in verify' -l identity -r -F -d 'Private key file for sftp:// (repeatable)'
 complete -c mpsupport -n '__mpsupport_in verify' -l exec-hash -x -a 'auto never only' -d 'sftp://: hash files on the server (auto, never, only)'
+
+# expiry ORDER_REF... [--at DATE] [--warn-days N]
+complete -c mpsupport -n '__mpsupport_in expiry' -l at -x -d 'Answer as of this day (YYYY-MM-DD)'
+complete -c mpsupport -n '__mpsupport_in expiry' -l warn-days -x -d 'Support ending within N days is expiring'
+
+# remind [--thresholds 30,7,1] [--at DATE] [--dry-run] [--expired] [--limit N] [--max-per-minute N]
+complete -c mpsupport -n '__mpsupport_in remind' -l thresholds -x -d 'Days before the end, e.g. 30,7,1'
+complete -c mpsupport -n '__mpsupport_in remind' -l at -x -d 'Run as if today were this day (YYYY-MM-DD)'
+complete -c mpsupport -n '__mpsupport_in remind' -l dry-run -d 'List what would be sent; send and write nothing'
+complete -c mpsupport -n '__mpsupport_in remind' -l expired -d 'Also notify support that ended within 30 days'
+complete -c mpsupport -n '__mpsupport_in remind' -l limit -x -d 'Send at most N e-mails'
+complete -c mpsupport -n '__mpsupport_in remind' -l max-per-minute -x -d 'Send at most N e-mails per minute'
+
+# orders import|sync|show|list
+complete -c mpsupport -n '__mpsupport_at 1 orders' -a import -d 'Import orders from a CSV file (all rows or none)'
+complete -c mpsupport -n '__mpsupport_at 1 orders' -a sync -d 'Fetch new and changed orders from the shop webservice'
+complete -c mpsupport -n '__mpsupport_at 1 orders' -a show -d 'Show one order, its support windows and reminders'
+complete -c mpsupport -n '__mpsupport_at 1 orders' -a list -d 'List module purchases and when their support ends'
+complete -c mpsupport -n '__mpsupport_at 2 orders import' -a '(__fish_complete_suffix (commandline -ct) .csv)'
+complete -c mpsupport -n '__mpsupport_in orders import' -l skip-bad -d 'Import the good rows and list the bad ones'
+complete -c mpsupport -n '__mpsupport_in orders sync' -l full -d 'Fetch every order again'
+complete -c mpsupport -n '__mpsupport_in orders show' -l at -x -d 'As of this day (YYYY-MM-DD)'
+complete -c mpsupport -n '__mpsupport_in orders list' -l expiring-within -x -d 'Only support ending within N days'
+complete -c mpsupport -n '__mpsupport_in orders list' -l at -x -d 'As of this day (YYYY-MM-DD)'
 
 # pristine add|list|show
 complete -c mpsupport -n '__mpsupport_at 1 pristine' -a add -d 'Store a release (.zip or unpacked folder)'

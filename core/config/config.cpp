@@ -218,6 +218,7 @@ Config load_config(const fs::path& path, bool must_exist) {
         r.integers("thresholds", config.remind.thresholds, 0, 366);
         r.string("subject_template", config.remind.subject_template);
         r.string("body_template", config.remind.body_template);
+        r.string("extended_support_url", config.remind.extended_support_url);
         r.warn_unknown();
     }
     top.warn_unknown();
@@ -261,6 +262,7 @@ std::vector<std::pair<std::string, std::string>> config_entries(const Config& c)
     out.emplace_back("remind.thresholds", list(c.remind.thresholds, num));
     out.emplace_back("remind.subject_template", quote(c.remind.subject_template));
     out.emplace_back("remind.body_template", quote(c.remind.body_template));
+    out.emplace_back("remind.extended_support_url", quote(c.remind.extended_support_url));
     return out;
 }
 
@@ -283,6 +285,20 @@ max_support_months = 12
 allowed_change = ["*.tpl", "*.css"]
 # Share of changed lines (0..1) above which an allowed change is a major rewrite.
 major_rewrite_ratio = 0.5
+
+# Extended-support products of the vendor's shop ({module}: the module named in the reference).
+# [policy.extended_products]
+# "{module}-support-6m" = 6
+
+# Orders for expiry and reminders: the shop's webservice (key: MPSUPPORT_WEBSERVICE_KEY).
+# [orders]
+# webservice_url = "https://shop.example/api"
+
+# Reminders (mpsupport remind): SMTP in [vendor] smtp_url / smtp_user / from, the password in
+# MPSUPPORT_SMTP_PASSWORD.
+# [remind]
+# thresholds = [30, 7, 1]
+# extended_support_url = "https://shop.example/{module}-extended-support"
 
 # [stores.myshop]
 # url = "https://shop.example"

@@ -53,6 +53,8 @@ struct RemindConfig {
     std::vector<int> thresholds = {30, 7, 1};
     std::string subject_template;  // file paths; empty: built-in text
     std::string body_template;
+    // Where to buy extended support ({module} is replaced); empty: vendor.contact_url.
+    std::string extended_support_url;
 };
 
 struct Config {

@@ -126,7 +126,7 @@ expect_excludes() {
 }
 
 # The required behaviour.
-expect_exactly "mpsupport " verify pristine config completion
+expect_exactly "mpsupport " verify expiry remind orders pristine config completion
 expect_exactly "mpsupport pr" pristine
 expect_exactly "mpsupport pristine " add list show
 expect_includes "mpsupport verify --" --module --diff --strict
@@ -138,7 +138,7 @@ expect_includes "mpsupport --" --config --json --no-color --quiet --verbose --lo
 expect_includes "mpsupport pristine add --" --module --version --replace
 expect_includes "mpsupport config init --" --force
 expect_excludes "mpsupport verify --" --replace --force
-expect_exactly "mpsupport --config /nonexistent/x.toml " verify pristine config completion
+expect_exactly "mpsupport --config /nonexistent/x.toml " verify expiry remind orders pristine config completion
 expect_exactly "mpsupport -v --json conf" config
 
 # --timeout (global) and the SSH flags of verify.
@@ -149,10 +149,22 @@ expect_exactly "mpsupport verify --acc" --accept-new-host-key
 expect_exactly "mpsupport verify --id" --identity
 expect_excludes "mpsupport pristine add --" --known-hosts --accept-new-host-key --identity
 expect_excludes "mpsupport config init --" --known-hosts --accept-new-host-key --identity
-expect_exactly "mpsupport --timeout 30 " verify pristine config completion
-expect_exactly "mpsupport --timeout=30 " verify pristine config completion
+expect_exactly "mpsupport --timeout 30 " verify expiry remind orders pristine config completion
+expect_exactly "mpsupport --timeout=30 " verify expiry remind orders pristine config completion
 expect_exactly "mpsupport --timeout 5 -v pr" pristine
 expect_exactly "mpsupport pristine --timeout 10 " add list show
+# Orders, expiry and reminders.
+expect_exactly "mpsupport orders " import sync show list
+expect_exactly "mpsupport or" orders
+expect_exactly "mpsupport re" remind
+expect_includes "mpsupport expiry --" --at --warn-days
+expect_includes "mpsupport remind --" --thresholds --at --dry-run --expired --limit --max-per-minute
+expect_excludes "mpsupport remind --" --skip-bad --module
+expect_includes "mpsupport orders import --" --skip-bad
+expect_includes "mpsupport orders sync --" --full
+expect_includes "mpsupport orders list --" --expiring-within --at
+expect_exactly "mpsupport remind --at " ""
+expect_exactly "mpsupport orders list --expiring-within 7 --at 2026-01-01 " ""
 
 # Files and folders.
 mkdir -p "$work/files/shop/modules/alpha" "$work/files/shop/modules/beta" "$work/files/shop/classes" \
@@ -166,6 +178,9 @@ cd "$work/files" || exit 2
 expect_exactly "mpsupport verify " shop somedir
 expect_exactly "mpsupport pristine add " release.zip shop somedir
 expect_exactly "mpsupport --config " notes.txt release.zip shop somedir
+: >"$work/files/orders.csv"
+expect_exactly "mpsupport orders import " orders.csv shop somedir
+rm -f "$work/files/orders.csv"
 expect_exactly "mpsupport verify shop --module " alpha beta
 # No file names for --timeout: its value is a number of seconds.
 expect_exactly "mpsupport --timeout "

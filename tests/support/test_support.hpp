@@ -59,4 +59,33 @@ struct RunResult {
 RunResult run_mpsupport(const std::vector<std::string>& args, const std::filesystem::path& home,
                         const std::map<std::string, std::string>& extra_env = {}, const std::string& input = "");
 
+// free_port: a TCP port on 127.0.0.1 that nothing listens on right now.
+int free_port();
+
+// ServerProcess: a real server started for a test (php -S, aiosmtpd...) on 127.0.0.1:port.
+// The constructor returns once the port accepts connections; a server that exits or does not
+// listen within 10 s throws (a test failure, never a skip). The destructor kills it.
+class ServerProcess {
+public:
+    ServerProcess(const std::vector<std::string>& argv, int port, const std::map<std::string, std::string>& env = {});
+    ~ServerProcess();
+    ServerProcess(const ServerProcess&) = delete;
+    ServerProcess& operator=(const ServerProcess&) = delete;
+    int port() const { return port_; }
+
+private:
+    int pid_ = -1;
+    int port_ = 0;
+};
+
+// start_mpsupport: like run_mpsupport, but in the background; stdout and stderr go to
+// `output` (a file). Returns the pid, for wait_mpsupport or kill.
+int start_mpsupport(const std::vector<std::string>& args, const std::filesystem::path& home,
+                    const std::map<std::string, std::string>& extra_env, const std::filesystem::path& output);
+// wait_mpsupport: the exit code of a process started by start_mpsupport (128 + signal).
+int wait_mpsupport(int pid);
+
+// wait_for_file: true once `path` exists (polling), false after `seconds`.
+bool wait_for_file(const std::filesystem::path& path, double seconds);
+
 }  // namespace testing

@@ -1,0 +1,31 @@
+#pragma once
+// Private to core/net: libcurl, loaded on first use with dlopen, so that the commands that
+// never touch the network (and `expiry` on the ledger) do not pay at start-up for loading it
+// and its thirty-odd dependent libraries. Calls go through curl_api().
+#include <curl/curl.h>
+
+namespace mps::net {
+
+struct CurlApi {
+    decltype(&::curl_global_init) global_init;
+    decltype(&::curl_easy_init) easy_init;
+    decltype(&::curl_easy_cleanup) easy_cleanup;
+    decltype(&::curl_easy_reset) easy_reset;
+    decltype(&::curl_easy_setopt) easy_setopt;
+    decltype(&::curl_easy_perform) easy_perform;
+    decltype(&::curl_easy_getinfo) easy_getinfo;
+    decltype(&::curl_easy_strerror) easy_strerror;
+    decltype(&::curl_slist_append) slist_append;
+    decltype(&::curl_slist_free_all) slist_free_all;
+    decltype(&::curl_url) url;
+    decltype(&::curl_url_set) url_set;
+    decltype(&::curl_url_get) url_get;
+    decltype(&::curl_url_cleanup) url_cleanup;
+    decltype(&::curl_free) free;
+};
+
+// curl_api: libcurl (libcurl.so.4), loaded and globally initialised once per process.
+// Throws Error(internal) when it cannot be loaded.
+const CurlApi& curl_api();
+
+}  // namespace mps::net

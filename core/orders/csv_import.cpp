@@ -1,0 +1,282 @@
+#include "orders/csv_import.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+#include <optional>
+#include <tuple>
+
+#include "util/error.hpp"
+
+namespace mps {
+namespace {
+
+struct Row {
+    std::size_t line = 0;
+    std::vector<std::string> fields;  // the first `count` are this row's; the rest are reused buffers
+    std::size_t count = 0;
+    std::string problem;  // a syntax problem (bad quoting)
+
+    // start_field: the next field, empty, reusing an earlier row's buffer.
+    std::string& start_field() {
+        if (count == fields.size()) fields.emplace_back();
+        std::string& field = fields[count++];
+        field.clear();
+        return field;
+    }
+};
+
+// Tokenizer: RFC 4180 rows, counting physical lines (a quoted field may span lines).
+class Tokenizer {
+public:
+    Tokenizer(std::string_view text, char delimiter) : text_(text), delimiter_(delimiter) {}
+
+    bool next(Row& row) {
+        row.count = 0;
+        row.problem.clear();
+        if (pos_ >= text_.size()) return false;
+        row.line = line_;
+        std::string* field = &row.start_field();
+        bool quoted_field = false;
+        while (true) {
+            if (pos_ >= text_.size()) return true;
+            char c = text_[pos_];
+            if (c == '"' && field->empty() && !quoted_field) {
+                quoted_field = true;
+                ++pos_;
+                if (!read_quoted(*field)) {
+                    row.problem = "a quoted field is not closed";
+                    return true;
+                }
+                // After the closing quote: a delimiter, an end of line or the end of the text.
+                if (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n' && text_[pos_] != '\r') {
+                    if (row.problem.empty()) row.problem = "text after a closing quote";
+                    while (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n' && text_[pos_] != '\r')
+                        *field += text_[pos_++];
+                }
+                continue;
+            }
+            if (c == delimiter_) {
+                field = &row.start_field();
+                quoted_field = false;
+                ++pos_;
+                continue;
+            }
+            if (c == '\r' || c == '\n') {
+                if (c == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n') ++pos_;
+                ++pos_;
+                ++line_;
+                return true;
+            }
+            // Plain text up to the next delimiter, line end or quote: appended in one go.
+            std::size_t end = pos_ + 1;
+            while (end < text_.size() && text_[end] != delimiter_ && text_[end] != '\n' && text_[end] != '\r' &&
+                   text_[end] != '"')
+                ++end;
+            field->append(text_.data() + pos_, end - pos_);
+            pos_ = end;
+        }
+    }
+
+private:
+    bool read_quoted(std::string& field) {
+        while (pos_ < text_.size()) {
+            char c = text_[pos_++];
+            if (c == '"') {
+                if (pos_ < text_.size() && text_[pos_] == '"') {
+                    field += '"';
+                    ++pos_;
+                    continue;
+                }
+                return true;
+            }
+            if (c == '\n') ++line_;
+            if (c == '\r' && !(pos_ < text_.size() && text_[pos_] == '\n')) ++line_;
+            field += c;
+        }
+        return false;
+    }
+
+    std::string_view text_;
+    char delimiter_;
+    std::size_t pos_ = 0;
+    std::size_t line_ = 1;
+};
+
+char detect_delimiter(std::string_view text) {
+    std::size_t commas = 0, semicolons = 0;
+    bool quoted = false;
+    for (char c : text) {
+        if (c == '"') quoted = !quoted;
+        if (quoted) continue;
+        if (c == '\n' || c == '\r') break;
+        if (c == ',') ++commas;
+        if (c == ';') ++semicolons;
+    }
+    return semicolons > commas ? ';' : ',';
+}
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+std::string trim(std::string_view text) {
+    std::size_t b = 0, e = text.size();
+    while (b < e && (text[b] == ' ' || text[b] == '\t')) ++b;
+    while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\t')) --e;
+    return std::string(text.substr(b, e - b));
+}
+
+bool valid_reference(std::string_view ref) {
+    if (ref.empty() || ref.size() > 64) return false;
+    for (unsigned char c : ref)
+        if (c <= ' ' || c >= 0x7f) return false;
+    return true;
+}
+
+bool valid_module(std::string_view name) {
+    if (name.empty() || name.size() > 64) return false;
+    for (char c : name)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    return true;
+}
+
+}  // namespace
+
+bool valid_email(std::string_view email) {
+    auto at = email.find('@');
+    if (at == std::string_view::npos || at == 0 || at + 1 >= email.size() || email.size() > 254) return false;
+    if (email.find('@', at + 1) != std::string_view::npos) return false;
+    for (unsigned char c : email)
+        if (c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == ',' || c == ';' || c == '"' || c == '(' ||
+            c == ')' || c == '\\')
+            return false;
+    std::string_view domain = email.substr(at + 1);
+    return domain.front() != '.' && domain.back() != '.';
+}
+
+bool valid_utf8_text(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7f) return false;
+            ++i;
+            continue;
+        }
+        int extra = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+        if (extra < 0 || c == 0xC0 || c == 0xC1 || c > 0xF4 || i + static_cast<std::size_t>(extra) >= text.size())
+            return false;
+        for (int k = 1; k <= extra; ++k)
+            if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+        i += static_cast<std::size_t>(extra) + 1;
+    }
+    return true;
+}
+
+CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, int max_months) {
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    CsvOrders result;
+    result.delimiter = detect_delimiter(text);
+    Tokenizer tokens(text, result.delimiter);
+    Row header;
+    if (!tokens.next(header) || (header.count == 1 && trim(header.fields[0]).empty()))
+        throw Error(ErrorKind::usage, file_name + ":1: no header row",
+                    "the first line must name the columns: order_reference,purchased_at,customer_email,"
+                    "customer_name,module,extended_months");
+    enum Column { reference, purchased_at, email, name, module, extended, column_count };
+    static constexpr const char* names[] = {"order_reference", "purchased_at", "customer_email",
+                                            "customer_name",   "module",       "extended_months"};
+    std::optional<std::size_t> index[column_count];
+    for (std::size_t i = 0; i < header.count; ++i) {
+        std::string name = lower(trim(header.fields[i]));
+        for (int c = 0; c < column_count; ++c) {
+            if (name != names[c]) continue;
+            if (index[c])
+                throw Error(ErrorKind::usage, file_name + ":1: column " + name + " appears twice",
+                            "keep one " + name + " column");
+            index[c] = i;
+        }
+    }
+    for (int c : {reference, purchased_at, email, module})
+        if (!index[c])
+            throw Error(ErrorKind::usage, file_name + ":1: required column " + std::string(names[c]) + " is missing",
+                        "the header needs order_reference, purchased_at, customer_email and module "
+                        "(customer_name and extended_months are optional)");
+
+    // Duplicate detection by a hash of (reference, module, extended_months); equal hashes are
+    // confirmed on the lines themselves.
+    std::unordered_multimap<std::size_t, std::size_t> seen;
+    std::size_t expected_rows = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+    seen.reserve(expected_rows);
+    result.lines.reserve(expected_rows);
+    result.line_numbers.reserve(expected_rows);
+    std::hash<std::string_view> hash;
+    Row row;
+    while (tokens.next(row)) {
+        if (row.count == 1 && trim(row.fields[0]).empty() && row.problem.empty()) continue;
+        ++result.rows;
+        auto bad = [&](const char* field, std::string message) {
+            result.bad.push_back({row.line, field, std::move(message)});
+        };
+        if (!row.problem.empty()) {
+            bad("", row.problem);
+            continue;
+        }
+        if (row.count != header.count) {
+            bad("", std::to_string(row.count) + " fields where the header has " + std::to_string(header.count));
+            continue;
+        }
+        auto field = [&](Column c) { return index[c] ? trim(row.fields[*index[c]]) : std::string(); };
+        std::size_t before = result.bad.size();
+        OrderLine line;
+        line.reference = field(reference);
+        if (!valid_reference(line.reference)) bad(names[reference], "must be a non-empty reference without blanks");
+        std::string when = field(purchased_at);
+        if (auto parsed = parse_date_time(when)) {
+            line.purchase_date = parsed->first;
+            line.purchased_at = parsed->second;
+        } else {
+            bad(names[purchased_at], "'" + when + "' is not YYYY-MM-DD or YYYY-MM-DD HH:MM:SS");
+        }
+        line.customer_email = lower(field(email));
+        if (!valid_email(line.customer_email)) bad(names[email], "'" + field(email) + "' is not an e-mail address");
+        line.customer_name = field(name);
+        if (!valid_utf8_text(line.customer_name)) bad(names[name], "must be UTF-8 text without control characters");
+        line.module = lower(field(module));
+        if (!valid_module(line.module)) bad(names[module], "'" + field(module) + "' is not a module name ([a-z0-9_])");
+        std::string months = field(extended);
+        if (!months.empty()) {
+            bool number = months.size() <= 3 && std::all_of(months.begin(), months.end(), [](char c) { return c >= '0' && c <= '9'; });
+            int value = number ? std::stoi(months) : 0;
+            if (value < 1 || value > max_months)
+                bad(names[extended], "'" + months + "' must be empty or a number of months from 1 to " +
+                                         std::to_string(max_months));
+            line.extended_months = value;
+        }
+        if (result.bad.size() != before) continue;
+        std::size_t key = hash(line.reference) * 31 + hash(line.module) * 7 + static_cast<std::size_t>(line.extended_months);
+        const OrderLine* first = nullptr;
+        std::size_t first_index = 0;
+        for (auto [it, end] = seen.equal_range(key); it != end; ++it) {
+            const OrderLine& other = result.lines[it->second];
+            if (other.reference == line.reference && other.module == line.module &&
+                other.extended_months == line.extended_months)
+                first = &other, first_index = it->second;
+        }
+        if (first) {
+            if (first->purchased_at != line.purchased_at || first->customer_email != line.customer_email ||
+                first->customer_name != line.customer_name)
+                bad("", "repeats order " + line.reference + " " + line.module + " of line " +
+                            std::to_string(result.line_numbers[first_index]) + " with different values");
+            continue;
+        }
+        seen.emplace(key, result.lines.size());
+        result.lines.push_back(std::move(line));
+        result.line_numbers.push_back(row.line);
+    }
+    return result;
+}
+
+}  // namespace mps

@@ -1,0 +1,119 @@
+#pragma once
+// The ledger: orders and reminder state in $XDG_DATA_HOME/mpsupport/ledger.sqlite (SQLite,
+// WAL, schema versioned with PRAGMA user_version). Every write is one transaction; a busy
+// timeout makes concurrent runs wait for each other instead of failing.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "orders/order_line.hpp"
+
+namespace mps {
+
+namespace sqlite {
+class Database;
+}
+
+// A reminder is owed once per order line, threshold (days before the end; -1 for the
+// "expired" notice) and support end date (a new end, after buying extended support, owes
+// new reminders).
+struct ReminderKey {
+    std::int64_t line_id = 0;
+    int threshold = 0;
+    std::string support_end;  // YYYY-MM-DD
+    auto operator<=>(const ReminderKey&) const = default;
+};
+
+enum class ReminderState { claimed, sent, covered, failed };
+
+// reminder_state_name: "claimed", "sent", "covered", "failed".
+const char* reminder_state_name(ReminderState state);
+
+struct ReminderRecord {
+    ReminderKey key;
+    ReminderState state = ReminderState::claimed;
+    std::string owner;       // the run holding a claim: host:pid:start-time
+    std::string claimed_at;  // ISO 8601 UTC
+    std::string sent_at;
+    std::string message_id;
+    std::string error;       // last failure
+    int attempts = 0;
+};
+
+struct ImportCounts {
+    std::size_t inserted = 0;
+    std::size_t updated = 0;
+    std::size_t unchanged = 0;
+};
+
+struct ClaimRequest {
+    ReminderKey key;                   // the reminder to send
+    std::vector<ReminderKey> covered;  // larger thresholds it makes unnecessary
+};
+
+enum class ClaimOutcome { claimed, done, busy };
+
+class Ledger {
+public:
+    // open: the ledger at `path`. Read-write creates the file (and migrates the schema);
+    // read-only never writes, and a missing file reads as an empty ledger.
+    static std::unique_ptr<Ledger> open(const std::filesystem::path& path, bool read_only);
+    ~Ledger();
+
+    // import_lines: insert new lines and update changed ones (keyed by reference, module and
+    // extended_months) in one transaction, then recompute which purchase each extension
+    // extends. `source` is "csv" or "webservice"; `now` an ISO 8601 time.
+    ImportCounts import_lines(const std::vector<OrderLine>& lines, const std::string& source, const std::string& now);
+
+    // order: the lines of order `reference` (empty when unknown).
+    std::vector<OrderLine> order(const std::string& reference);
+    // customer_module: every line of `email` for `module`.
+    std::vector<OrderLine> customer_module(const std::string& email, const std::string& module);
+    // purchases_between: module purchases (not extension lines) made from `from` to `to`
+    // inclusive, oldest first.
+    std::vector<OrderLine> purchases_between(const Date& from, const Date& to);
+    // purchases_for_window: module purchases without extended support made in `plain`, plus
+    // those with extended support made in `extended` (both inclusive): the candidates whose
+    // support can end in a window (see remind_plan.hpp, candidate_ranges).
+    std::vector<OrderLine> purchases_for_window(const std::pair<Date, Date>& plain, const std::pair<Date, Date>& extended);
+    // for_each_line: every line, ordered by purchase time and reference.
+    void for_each_line(const std::function<void(const OrderLine&)>& visit);
+    std::int64_t line_count();
+
+    // reminders_of_line: the reminder records of one order line.
+    std::vector<ReminderRecord> reminders_of_line(std::int64_t line_id);
+    // reminders_ending_between: records whose support_end is in [from, to], by key.
+    std::map<ReminderKey, ReminderRecord> reminders_ending_between(const Date& from, const Date& to);
+
+    // claim: in one BEGIN IMMEDIATE transaction, claim each request for `owner`: absent or
+    // failed records, and claims whose owner `is_stale`, become claimed (and their covered
+    // keys are recorded as covered); sent or covered ones are done; claims of a live run are busy.
+    std::vector<ClaimOutcome> claim(const std::vector<ClaimRequest>& requests, const std::string& owner,
+                                    const std::string& now,
+                                    const std::function<bool(const ReminderRecord&)>& is_stale);
+    // mark_sent / mark_failed: record the result of a claimed reminder (one transaction each).
+    // False when `owner` no longer holds the claim.
+    bool mark_sent(const ReminderKey& key, const std::string& owner, const std::string& message_id,
+                   const std::string& now);
+    bool mark_failed(const ReminderKey& key, const std::string& owner, const std::string& error);
+
+    // meta / set_meta: small named values (e.g. the webservice sync cursor); "" when unset.
+    std::string meta(const std::string& key);
+    void set_meta(const std::string& key, const std::string& value);
+
+    // schema_version: PRAGMA user_version.
+    int schema_version();
+
+private:
+    explicit Ledger(std::unique_ptr<sqlite::Database> db);
+    void recompute_extensions();
+    void bulk_insert(const std::vector<const OrderLine*>& sorted, const std::string& source, const std::string& now);
+    std::unique_ptr<sqlite::Database> db_;
+};
+
+}  // namespace mps

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# scripts/bench orders [--orders N] [--runs R] [--keep]
+#
+# Generates N order lines (default 1,000,000; scripts/bench.d/orders_gen.py, random.Random(42))
+# over the two years before a fixed day, then times, on a Release build in build-bench/ with a
+# private XDG_DATA_HOME in a temp dir (TMPDIR honoured) removed at exit:
+#   (a) mpsupport orders import ORDERS.csv            into an empty ledger   target <= 10 s
+#   (b) mpsupport orders import ORDERS.csv            again (nothing changes; info only)
+#   (c) mpsupport remind --dry-run --at DAY           median of R runs       target <= 2 s
+#   (d) mpsupport expiry REF --at DAY                 20 runs                target <= 20 ms
+#   (e) /bin/true and mpsupport --version             20 runs each           (process start-up, info)
+# (d) and (e) use `perf stat -r 20` (mean wall time from fork to exit) when perf works, else
+# the shell's clock around each run (which adds the shell's own fork, several ms on a VM).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build="$root/build-bench"
+bin="$build/mpsupport"
+python=/usr/bin/python3
+[ -x "$python" ] || python=$(command -v python3)
+orders=1000000 runs=3 keep=0
+day=2026-11-27
+
+usage() { echo "usage: scripts/bench orders [--orders N] [--runs R] [--keep]" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case $1 in
+    --orders) orders=${2:?}; shift 2 ;;
+    --runs) runs=${2:?}; shift 2 ;;
+    --keep) keep=1; shift ;;
+    -h|--help) usage ;;
+    *) echo "bench: unknown argument $1" >&2; usage ;;
+  esac
+done
+[[ $orders =~ ^[0-9]+$ && $orders -ge 100 ]] || { echo "bench: --orders must be a number >= 100" >&2; exit 2; }
+[[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || { echo "bench: --runs must be a number >= 1" >&2; exit 2; }
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+"$root/scripts/setup"
+if [ ! -f "$build/build.ninja" ]; then
+  say "configuring Release build in $build"
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMPSUPPORT_BUILD_TESTS=OFF >/dev/null
+fi
+ninja -C "$build" mpsupport >/dev/null || { say "build failed"; exit 1; }
+build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/mpsupport-bench-orders.XXXXXX")
+cleanup() { if [ "$keep" = 1 ]; then say "kept $work"; else rm -rf "$work"; fi; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+export XDG_DATA_HOME="$work/xdg-data" XDG_CONFIG_HOME="$work/xdg-config" MPSUPPORT_NO_INPUT=1 NO_COLOR=1
+mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"
+
+now() { echo "${EPOCHREALTIME/[,.]/}"; }  # microseconds
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+# timed VAR CMD...: run CMD (output discarded), store its wall time in microseconds in VAR.
+timed() {
+  local var=$1 t0 t1
+  shift
+  t0=$(now)
+  "$@" >/dev/null 2>&1 || true
+  t1=$(now)
+  printf -v "$var" '%s' $((t1 - t0))
+}
+
+say "generating $orders order lines (seed 42) in $work"
+t0=$(now)
+read -r gen_lines gen_ext first_ref <<<"$("$python" "$root/scripts/bench.d/orders_gen.py" "$orders" "$work/orders.csv" "$day")"
+gen_us=$(($(now) - t0))
+csv_bytes=$(stat -c %s "$work/orders.csv")
+cat "$work/orders.csv" >/dev/null  # warm the page cache
+
+say "timing orders import (empty ledger)"
+rss=n/a
+if [ -x /usr/bin/time ]; then
+  t0=$(now)
+  /usr/bin/time -f %M -o "$work/rss" "$bin" -q orders import "$work/orders.csv" >/dev/null
+  import_us=$(($(now) - t0))
+  rss=$(awk '{ printf "%.0f MiB", $1 / 1024 }' "$work/rss")
+else
+  timed import_us "$bin" -q orders import "$work/orders.csv"
+fi
+timed reimport_us "$bin" -q orders import "$work/orders.csv"
+ledger_bytes=$(stat -c %s "$XDG_DATA_HOME/mpsupport/ledger.sqlite")
+
+say "timing remind --dry-run ($runs runs)"
+due=$("$bin" --json remind --dry-run --at "$day" | "$python" -c 'import json,sys; print(json.load(sys.stdin)["summary"]["would_send"])')
+remind_times=()
+for ((i = 0; i < runs; i++)); do timed t "$bin" remind --dry-run --at "$day"; remind_times+=("$t"); done
+
+say "timing expiry (20 runs), /bin/true and --version (20 runs each)"
+"$bin" expiry "$first_ref" --at "$day" >/dev/null 2>&1 || true  # warm up
+# perf stat times the process from fork to exit, without the shell's own fork overhead
+# (several ms on a busy VM); without perf, the shell's clock around each run.
+if command -v perf >/dev/null 2>&1 && perf stat -r 1 /bin/true >/dev/null 2>&1; then
+  method="perf stat -r 20, mean"
+  perf_us() {
+    # (expiry exits with 3 for an expired order: not a failure here)
+    { perf stat -r 20 "$@" 2>&1 >/dev/null || true; } | awk '/seconds time elapsed/ { printf "%d", $1 * 1e6 }'
+  }
+  expiry_med=$(perf_us "$bin" expiry "$first_ref" --at "$day")
+  true_med=$(perf_us /bin/true)
+  version_med=$(perf_us "$bin" --version)
+else
+  method="shell clock, median of 20"
+  expiry_times=() true_times=() version_times=()
+  for ((i = 0; i < 20; i++)); do
+    timed t "$bin" expiry "$first_ref" --at "$day"; expiry_times+=("$t")
+    timed t /bin/true; true_times+=("$t")
+    timed t "$bin" --version; version_times+=("$t")
+  done
+  expiry_med=$(median "${expiry_times[@]}")
+  true_med=$(median "${true_times[@]}")
+  version_med=$(median "${version_times[@]}")
+fi
+
+remind_med=$(median "${remind_times[@]}")
+awk -v bt="$build_type" -v n="$gen_lines" -v ext="$gen_ext" -v csv="$csv_bytes" -v gen="$gen_us" \
+    -v imp="$import_us" -v reimp="$reimport_us" -v rss="$rss" -v db="$ledger_bytes" -v due="$due" \
+    -v rem="$remind_med" -v runs="$runs" -v expiry="$expiry_med" -v tru="$true_med" -v ver="$version_med" -v method="$method" \
+    -v nproc="$(nproc)" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
+BEGIN {
+  printf "== mpsupport bench orders (%s build, %d CPU(s), load average %s at the end) ==\n", bt, nproc, load
+  printf "orders:        %d lines (%d buy extended support), CSV %.1f MiB, generated in %.1f s\n", n, ext, csv / 1048576, gen / 1e6
+  printf "%-44s %8.3f s   (ledger %.0f MiB, peak RSS %s)\n", "(a) orders import, empty ledger:", imp / 1e6, db / 1048576, rss
+  printf "%-44s %8.3f s   (info: nothing changes)\n", "(b) orders import, same file again:", reimp / 1e6
+  printf "%-44s %8.3f s   (median of %d; %d reminders due)\n", "(c) remind --dry-run:", rem / 1e6, runs, due
+  printf "%-44s %8.1f ms  (%s)\n", "(d) expiry REF (whole process):", expiry / 1e3, method
+  printf "%-44s %8.1f ms / %.1f ms\n", "(e) /bin/true / mpsupport --version:", tru / 1e3, ver / 1e3
+  printf "%-44s %s\n", "target import <= 10 s:", (imp <= 10e6 ? "MET" : "MISSED")
+  printf "%-44s %s\n", "target remind --dry-run <= 2 s:", (rem <= 2e6 ? "MET" : "MISSED")
+  printf "%-44s %s\n", "target expiry <= 20 ms:", (expiry <= 20e3 ? "MET" : "MISSED")
+}'
