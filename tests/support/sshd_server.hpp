@@ -38,9 +38,6 @@ private:
     int pid_ = -1;
 };
 
-// free_port: a loopback TCP port nobody listens on right now.
-int free_port();
-
 // SilentServer: accepts TCP connections on loopback and never says a word (a hung server).
 class SilentServer {
 public:
