@@ -412,9 +412,10 @@ std::vector<ClaimOutcome> Ledger::claim(const std::vector<ClaimRequest>& request
     sqlite::Statement put(*db_, R"sql(
 INSERT INTO reminders (line_id, threshold, support_end, state, owner, claimed_at) VALUES (?1, ?2, ?3, 'claimed', ?4, ?5)
 ON CONFLICT (line_id, threshold, support_end) DO UPDATE SET state = 'claimed', owner = ?4, claimed_at = ?5)sql");
-    sqlite::Statement cover(*db_,
-                            "INSERT OR IGNORE INTO reminders (line_id, threshold, support_end, state, claimed_at) "
-                            "VALUES (?1, ?2, ?3, 'covered', ?4)");
+    // A larger threshold that failed earlier is covered too: it will never be retried.
+    sqlite::Statement cover(*db_, R"sql(
+INSERT INTO reminders (line_id, threshold, support_end, state, claimed_at) VALUES (?1, ?2, ?3, 'covered', ?4)
+ON CONFLICT (line_id, threshold, support_end) DO UPDATE SET state = 'covered' WHERE state = 'failed')sql");
     for (const auto& request : requests) {
         const auto& k = request.key;
         get.bind(1, k.line_id).bind(2, std::int64_t{k.threshold}).bind(3, k.support_end);

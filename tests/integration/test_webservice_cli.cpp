@@ -127,6 +127,11 @@ TEST_CASE("orders sync pages through the webservice and continues from its curso
 
     auto empty = json_of(shop.run({"--json", "orders", "sync"}));
     CHECK(empty["inserted"] == 0);
+
+    auto full = json_of(shop.run({"--json", "orders", "sync", "--full"}));
+    CHECK(full["since"] == "1970-01-01 00:00:00");
+    CHECK(full["orders"] == 123);
+    CHECK(full["unchanged"] == 123);  // 121 module lines and one extension, none changed
 }
 
 TEST_CASE("orders sync falls back to ws_key when Authorization is stripped; the key never shows", "[cli][webservice]") {

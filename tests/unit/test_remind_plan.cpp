@@ -179,3 +179,20 @@ TEST_CASE("ledger: an extension imported later extends the earlier purchase", "[
     ledger->set_meta("k", "v");
     CHECK(ledger->meta("k") == "v");
 }
+
+TEST_CASE("ledger: a failed larger threshold becomes covered by a smaller one", "[orders][ledger]") {
+    testing::TempDir dir;
+    auto ledger = Ledger::open(dir / "ledger.sqlite", false);
+    ledger->import_lines({purchase(0, "2026-02-05")}, "csv", "t");
+    auto id = ledger->order("REF0")[0].id;
+    ReminderKey thirty{id, 30, "2026-03-05"}, seven{id, 7, "2026-03-05"};
+    auto never_stale = [](const ReminderRecord&) { return false; };
+    ledger->claim({{thirty, {}}}, "a", "t", never_stale);
+    CHECK(ledger->mark_failed(thirty, "a", "451 later"));
+    ledger->claim({{seven, {thirty}}}, "b", "t", never_stale);
+    auto records = ledger->reminders_of_line(id);
+    REQUIRE(records.size() == 2);
+    CHECK(records[0].key.threshold == 30);
+    CHECK(records[0].state == ReminderState::covered);
+    CHECK(records[1].state == ReminderState::claimed);
+}
