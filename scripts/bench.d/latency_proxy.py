@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Latency-injecting TCP proxy for scripts/bench sftp (loopback only).
+
+  latency_proxy.py --target-port P [--delay-ms 25] [--port-file F] [--parent-pid PID] [--max-lifetime S]
+
+Listens on 127.0.0.1 (an ephemeral port, written to --port-file once listening) and forwards
+every connection to 127.0.0.1:P. Each chunk read in either direction is released
+--delay-ms after it arrived, in order, while reading goes on: the link gets a fixed extra
+round trip time (2 x delay) but keeps its full bandwidth (no store-and-forward serialisation).
+
+It stops by itself when --parent-pid is gone (checked every second) or after --max-lifetime
+seconds, whichever comes first, and on SIGTERM/SIGINT.
+"""
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import sys
+import time
+
+CHUNK = 256 * 1024
+EOF = None
+
+
+def nodelay(writer):
+    sock = writer.get_extra_info("socket")
+    if sock is not None:
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+
+
+async def pipe(reader, writer, delay):
+    """Reads from `reader`, releases every chunk `delay` seconds after it arrived to `writer`."""
+    loop = asyncio.get_running_loop()
+    queue = asyncio.Queue()
+
+    async def release():
+        try:
+            while True:
+                due, data = await queue.get()
+                wait = due - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                if data is EOF:
+                    if writer.can_write_eof():
+                        writer.write_eof()
+                    return
+                writer.write(data)
+                # Everything else already due goes out in the same write burst.
+                while not queue.empty():
+                    due, data = queue._queue[0]  # peek (single consumer)
+                    if due > loop.time():
+                        break
+                    queue.get_nowait()
+                    if data is EOF:
+                        await writer.drain()
+                        if writer.can_write_eof():
+                            writer.write_eof()
+                        return
+                    writer.write(data)
+                await writer.drain()
+        except (ConnectionError, OSError):
+            return
+
+    releaser = asyncio.create_task(release())
+    try:
+        while True:
+            try:
+                data = await reader.read(CHUNK)
+            except (ConnectionError, OSError):
+                data = b""
+            queue.put_nowait((loop.time() + delay, data if data else EOF))
+            if not data:
+                break
+        await releaser
+    finally:
+        if not releaser.done():
+            releaser.cancel()
+
+
+async def handle(client_reader, client_writer, target_port, delay, connections):
+    connections.add(client_writer)
+    server_writer = None
+    try:
+        try:
+            server_reader, server_writer = await asyncio.wait_for(
+                asyncio.open_connection("127.0.0.1", target_port), timeout=10)
+        except (OSError, asyncio.TimeoutError) as e:
+            print("latency_proxy: cannot reach 127.0.0.1:%d: %s" % (target_port, e), file=sys.stderr)
+            return
+        connections.add(server_writer)
+        nodelay(client_writer)
+        nodelay(server_writer)
+        await asyncio.gather(pipe(client_reader, server_writer, delay), pipe(server_reader, client_writer, delay))
+    except asyncio.CancelledError:  # shutting down
+        pass
+    finally:
+        for w in (client_writer, server_writer):
+            if w is not None:
+                connections.discard(w)
+                w.close()
+
+
+async def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--target-port", type=int, required=True)
+    parser.add_argument("--delay-ms", type=float, default=25.0)
+    parser.add_argument("--port-file")
+    parser.add_argument("--parent-pid", type=int, default=0)
+    parser.add_argument("--max-lifetime", type=float, default=3 * 3600)
+    args = parser.parse_args()
+    delay = args.delay_ms / 1000.0
+    connections = set()
+
+    server = await asyncio.start_server(
+        lambda r, w: handle(r, w, args.target_port, delay, connections), "127.0.0.1", 0, reuse_address=True)
+    port = server.sockets[0].getsockname()[1]
+    if args.port_file:
+        tmp = args.port_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%d\n" % port)
+        os.replace(tmp, args.port_file)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        loop.add_signal_handler(sig, stop.set)
+
+    async def watchdog():
+        end = time.monotonic() + args.max_lifetime
+        while time.monotonic() < end:
+            if args.parent_pid:
+                try:
+                    os.kill(args.parent_pid, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:
+                    pass
+            await asyncio.sleep(1)
+        stop.set()
+
+    dog = asyncio.create_task(watchdog())
+    await stop.wait()
+    dog.cancel()
+    server.close()
+    for w in list(connections):
+        w.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
