@@ -50,7 +50,7 @@ struct FileSink {
 class FileFetcher {
 public:
     FileFetcher(SftpClient& client, std::string root, std::vector<RemoteEntry> files, FileSink sink,
-                std::size_t max_open = 64);
+                std::size_t max_open = 128);
     ~FileFetcher();
     void start();
 
@@ -65,7 +65,7 @@ RemoteListing list_remote_tree(SftpClient& client, const std::string& root, std:
 
 // fetch_remote_files: FileFetcher, run to the end.
 void fetch_remote_files(SftpClient& client, const std::string& root, const std::vector<RemoteEntry>& files,
-                        const FileSink& sink, std::size_t max_open = 64);
+                        const FileSink& sink, std::size_t max_open = 128);
 
 // list_remote_folder: the entries of one folder (folders included), or nothing when it cannot
 // be opened.

@@ -37,7 +37,7 @@ public:
     // connection breaks or the server stops answering for the timeout.
     void run();
 
-    // max_in_flight: requests written but not answered at once (default 256).
+    // max_in_flight: requests written but not answered at once (default 1024).
     void set_max_in_flight(std::size_t n) { max_in_flight_ = n; }
 
     std::uint64_t bytes_received() const { return bytes_received_; }
@@ -46,7 +46,7 @@ public:
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
-    std::size_t max_in_flight_ = 256;
+    std::size_t max_in_flight_ = 1024;
     std::uint64_t bytes_received_ = 0;
 };
 
