@@ -8,6 +8,7 @@
 #include "integrity/release_reader.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/iso_time.hpp"
 #include "util/log.hpp"
 #include "util/sha256.hpp"
 
@@ -33,15 +34,6 @@ public:
 private:
     fs::path path_;
 };
-
-std::string iso_utc(std::chrono::system_clock::time_point when) {
-    std::time_t t = std::chrono::system_clock::to_time_t(when);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
-}
 
 bool is_zip(const fs::path& source) {
     std::error_code ec;

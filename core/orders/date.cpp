@@ -1,7 +1,9 @@
 #include "orders/date.hpp"
 
-#include <ctime>
 #include <cstdio>
+#include <ctime>
+
+#include "util/error.hpp"
 
 namespace mps {
 namespace {
@@ -97,22 +99,6 @@ Date local_date(std::chrono::system_clock::time_point when) {
     return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
-}  // namespace mps
-
-namespace mps {
-std::string iso_utc(std::chrono::system_clock::time_point when) {
-    std::time_t t = std::chrono::system_clock::to_time_t(when);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
-}
-}  // namespace mps
-
-#include "util/error.hpp"
-
-namespace mps {
 Date date_flag(const std::string& text, const char* flag, std::chrono::system_clock::time_point now) {
     if (text.empty()) return local_date(now);
     auto date = parse_date(text);
@@ -121,4 +107,5 @@ Date date_flag(const std::string& text, const char* flag, std::chrono::system_cl
                     std::string("give ") + flag + " as YYYY-MM-DD, e.g. 2026-02-28");
     return *date;
 }
+
 }  // namespace mps

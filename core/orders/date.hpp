@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/iso_time.hpp"  // iso_utc: timestamps go with dates throughout orders
+
 namespace mps {
 
 struct Date {
@@ -44,10 +46,6 @@ Date local_date(std::chrono::system_clock::time_point when);
 
 }  // namespace mps
 
-namespace mps {
-// iso_utc: "YYYY-MM-DDTHH:MM:SSZ" of `when`.
-std::string iso_utc(std::chrono::system_clock::time_point when);
-}  // namespace mps
 
 namespace mps {
 // date_flag: the value of a date flag such as --at ("YYYY-MM-DD"), or today (local) when
