@@ -2,20 +2,17 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "json_result.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
+using testing::json_of;
 using testing::run_mpsupport;
 using testing::RunResult;
 using testing::TempDir;
 
 namespace {
 
-nlohmann::json json_of(const RunResult& r) {
-    INFO("stdout: " << r.out << "\nstderr: " << r.err);
-    REQUIRE_NOTHROW(nlohmann::json::parse(r.out));
-    return nlohmann::json::parse(r.out);
-}
 
 // Fixture: a home with a stored release of mymod 1.2.3 and an installed copy of it.
 struct Shop {

@@ -2,20 +2,17 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "json_result.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
+using testing::json_of;
 using testing::run_mpsupport;
 using testing::RunResult;
 using testing::TempDir;
 
 namespace {
 
-nlohmann::json json_of(const RunResult& r) {
-    INFO("stdout: " << r.out << "\nstderr: " << r.err);
-    REQUIRE_NOTHROW(nlohmann::json::parse(r.out));
-    return nlohmann::json::parse(r.out);
-}
 
 const char* kOrders =
     "order_reference,purchased_at,customer_email,customer_name,module,extended_months\r\n"

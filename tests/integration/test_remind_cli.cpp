@@ -6,9 +6,11 @@
 
 #include <set>
 
+#include "json_result.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
+using testing::json_of;
 using testing::run_mpsupport;
 using testing::RunResult;
 using testing::TempDir;
@@ -17,11 +19,6 @@ namespace {
 
 const char* kPassword = "s3cret-SMTP-pass-42";
 
-nlohmann::json json_of(const RunResult& r) {
-    INFO("stdout: " << r.out << "\nstderr: " << r.err);
-    REQUIRE_NOTHROW(nlohmann::json::parse(r.out));
-    return nlohmann::json::parse(r.out);
-}
 
 // Vendor: a home with a config pointing at a fresh SMTP server, and an orders ledger.
 struct Vendor {

@@ -6,9 +6,11 @@
 #include <map>
 
 #include "sshd_server.hpp"
+#include "json_result.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
+using testing::json_of;
 using testing::run_mpsupport;
 using testing::RunResult;
 using testing::SshdServer;
@@ -73,11 +75,6 @@ struct RemoteShop {
     }
 };
 
-nlohmann::json json_of(const RunResult& r) {
-    INFO("stdout: " << r.out << "\nstderr: " << r.err);
-    REQUIRE_NOTHROW(nlohmann::json::parse(r.out));
-    return nlohmann::json::parse(r.out);
-}
 
 std::map<std::string, std::string> classes(const nlohmann::json& doc) {
     std::map<std::string, std::string> out;

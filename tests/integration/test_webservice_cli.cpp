@@ -4,9 +4,11 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "json_result.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
+using testing::json_of;
 using testing::run_mpsupport;
 using testing::RunResult;
 using testing::TempDir;
@@ -15,11 +17,6 @@ namespace {
 
 const char* kKey = "ZQ8K3M5N7P9R2T4V6X8Z1B3D5F7H9J2L";
 
-nlohmann::json json_of(const RunResult& r) {
-    INFO("stdout: " << r.out << "\nstderr: " << r.err);
-    REQUIRE_NOTHROW(nlohmann::json::parse(r.out));
-    return nlohmann::json::parse(r.out);
-}
 
 nlohmann::json order(int id, const std::string& reference, const std::string& date_add, const std::string& date_upd,
                      int customer, const std::vector<std::string>& products, const char* valid = "1") {

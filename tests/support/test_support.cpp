@@ -156,52 +156,6 @@ std::string drain_fd_pair(int out_fd, int err_fd, std::string& err) {
 
 }  // namespace
 
-RunResult run_mpsupport(const std::vector<std::string>& args, const fs::path& home,
-                        const std::map<std::string, std::string>& extra_env, const std::string& input) {
-    std::map<std::string, std::string> env = {
-        {"PATH", "/usr/local/bin:/usr/bin:/bin"},
-        {"HOME", home.string()},
-        {"XDG_CONFIG_HOME", (home / ".config").string()},
-        {"XDG_DATA_HOME", (home / ".local/share").string()},
-    };
-    for (const auto& [k, v] : extra_env) env[k] = v;
-    std::vector<std::string> env_strings;
-    for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
-    std::vector<char*> envp;
-    for (auto& s : env_strings) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    std::vector<std::string> argv_strings = {MPSUPPORT_BINARY};
-    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& s : argv_strings) argv.push_back(s.data());
-    argv.push_back(nullptr);
-
-    int in_pipe[2], out_pipe[2], err_pipe[2];
-    if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) throw std::runtime_error("pipe failed");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-    for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
-        posix_spawn_file_actions_addclose(&actions, fd);
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    close(in_pipe[0]);
-    close(out_pipe[1]);
-    close(err_pipe[1]);
-    if (rc != 0) throw std::runtime_error("cannot start " + argv_strings[0]);
-    if (!input.empty()) (void)!::write(in_pipe[1], input.data(), input.size());
-    close(in_pipe[1]);
-    RunResult result;
-    result.out = drain_fd_pair(out_pipe[0], err_pipe[0], result.err);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return result;
-}
-
 namespace {
 
 std::vector<std::string> environment_for(const fs::path& home, const std::map<std::string, std::string>& extra_env) {
@@ -236,6 +190,41 @@ bool accepts(int port) {
 }
 
 }  // namespace
+
+RunResult run_mpsupport(const std::vector<std::string>& args, const fs::path& home,
+                        const std::map<std::string, std::string>& extra_env, const std::string& input) {
+    auto env_strings = environment_for(home, extra_env);
+    auto envp = pointers(env_strings);
+    std::vector<std::string> argv_strings = {MPSUPPORT_BINARY};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    auto argv = pointers(argv_strings);
+
+    int in_pipe[2], out_pipe[2], err_pipe[2];
+    if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) throw std::runtime_error("pipe failed");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+    for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
+        posix_spawn_file_actions_addclose(&actions, fd);
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    close(in_pipe[0]);
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    if (rc != 0) throw std::runtime_error("cannot start " + argv_strings[0]);
+    if (!input.empty()) (void)!::write(in_pipe[1], input.data(), input.size());
+    close(in_pipe[1]);
+    RunResult result;
+    result.out = drain_fd_pair(out_pipe[0], err_pipe[0], result.err);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return result;
+}
+
 
 int free_port() {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
