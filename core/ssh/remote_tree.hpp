@@ -71,7 +71,6 @@ void fetch_remote_files(SftpClient& client, const std::string& root, const std::
 // be opened.
 std::optional<std::vector<RemoteEntry>> list_remote_folder(SftpClient& client, const std::string& path);
 
-// read_remote_file: one small file, at most `max_bytes` from `offset` (negative: from the end);
 // nothing when it does not exist. Errors other than "no such file" throw Error(unreachable).
 std::optional<std::string> read_remote_file(SftpClient& client, const std::string& path, std::size_t max_bytes,
                                             long long offset = 0);
