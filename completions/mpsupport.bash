@@ -81,6 +81,12 @@ _mpsupport()
                 fi
                 continue
                 ;;
+            --key|--url)
+                if [[ $cmd == pristine ]]; then
+                    if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
+                fi
+                continue
+                ;;
             --module|--version)
                 if [[ $cmd == verify || ( $cmd == pristine && $sub == add ) ]]; then
                     local value=${COMP_WORDS[i+1]-}
@@ -149,6 +155,18 @@ _mpsupport()
                 return 0
             fi
             ;;
+        --key)
+            # The private key file of pristine keygen and sign (not the .pub half).
+            if [[ $cmd == pristine ]]; then
+                _mpsupport_filenames
+                _mpsupport_reply < <(compgen -f -X '*.pub' -- "$cur")
+                return 0
+            fi
+            ;;
+        --url)
+            # A URL: nothing to offer.
+            [[ $cmd == pristine ]] && return 0
+            ;;
         --module)
             if [[ $cmd == verify ]]; then
                 if [[ -n $dir && -d $dir/modules ]]; then
@@ -186,7 +204,7 @@ _mpsupport()
         local flags=$globals
         case $cmd in
             "") flags+=" --version" ;;
-            verify) flags+=" --module --version --diff --strict --known-hosts --accept-new-host-key --identity --exec-hash" ;;
+            verify) flags+=" --module --version --diff --strict --known-hosts --accept-new-host-key --identity --exec-hash --core --no-fetch" ;;
             expiry) flags+=" --at --warn-days" ;;
             remind) flags+=" --thresholds --at --dry-run --expired --limit --max-per-minute" ;;
             orders)
@@ -197,7 +215,13 @@ _mpsupport()
                     list) flags+=" --expiring-within --at" ;;
                 esac
                 ;;
-            pristine) [[ $sub == add ]] && flags+=" --module --version --replace" ;;
+            pristine)
+                case $sub in
+                    add) flags+=" --module --version --replace" ;;
+                    keygen|sign) flags+=" --key" ;;
+                    import-core) flags+=" --url" ;;
+                esac
+                ;;
             config) [[ $sub == init ]] && flags+=" --force" ;;
         esac
         _mpsupport_reply < <(compgen -W "$flags" -- "$cur")
@@ -231,7 +255,7 @@ _mpsupport()
         pristine)
             case $sub in
                 "")
-                    _mpsupport_reply < <(compgen -W "add list show" -- "$cur")
+                    _mpsupport_reply < <(compgen -W "add list show fetch import-core keygen sign" -- "$cur")
                     ;;
                 add)
                     if (( npos == 0 )); then
@@ -239,9 +263,21 @@ _mpsupport()
                         _mpsupport_reply < <(compgen -d -- "$cur"; compgen -f -X '!*.[zZ][iI][pP]' -- "$cur")
                     fi
                     ;;
-                list)
+                list|fetch)
                     (( npos == 0 )) &&
                         _mpsupport_reply < <(compgen -W "$(_mpsupport_stored_modules "$prog")" -- "$cur")
+                    ;;
+                sign)
+                    if (( npos == 0 )); then
+                        _mpsupport_filenames
+                        _mpsupport_reply < <(compgen -d -- "$cur"; compgen -f -X '!*.[zZ][iI][pP]' -- "$cur")
+                    fi
+                    ;;
+                import-core)
+                    if (( npos == 0 )); then
+                        _mpsupport_filenames
+                        _mpsupport_reply < <(compgen -d -- "$cur"; compgen -f -X '!*.[xX][mM][lL]' -- "$cur")
+                    fi
                     ;;
                 show)
                     if (( npos == 0 )); then

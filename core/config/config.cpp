@@ -117,6 +117,7 @@ void read_vendor(Reader& r, VendorConfig& v) {
     r.string("smtp_user", v.smtp_user);
     r.string("from", v.from);
     r.string("manifest_url", v.manifest_url);
+    r.string("public_key", v.public_key);
     r.integer("reply_business_days", v.reply_business_days, 0, 30);
     r.strings("holidays", v.holidays);
     r.warn_unknown();
@@ -238,6 +239,7 @@ std::vector<std::pair<std::string, std::string>> config_entries(const Config& c)
         {"vendor.smtp_user", quote(c.vendor.smtp_user)},
         {"vendor.from", quote(c.vendor.from)},
         {"vendor.manifest_url", quote(c.vendor.manifest_url)},
+        {"vendor.public_key", quote(c.vendor.public_key)},
         {"vendor.reply_business_days", num(c.vendor.reply_business_days)},
         {"vendor.holidays", list(c.vendor.holidays, str)},
         {"policy.free_support_months", num(c.policy.free_support_months)},
@@ -277,6 +279,11 @@ support_email = "support@mypresta.rocks"
 contact_url = "https://mypresta.rocks/contact-us"
 reply_business_days = 1
 # holidays = ["2026-12-25"]
+# Signed pristine releases (mpsupport pristine fetch): where the vendor publishes
+# RELEASE.zip and RELEASE.zip.sig, and the vendor's release-signing key. The placeholder
+# below verifies nothing: set the key the vendor publishes.
+# manifest_url = "https://mypresta.rocks/releases/{module}/{module}-{version}.zip"
+public_key = "ed25519:UNSET-mypresta.rocks-placeholder-set-the-vendor-key"
 
 [policy]
 free_support_months = 1
