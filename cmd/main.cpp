@@ -22,6 +22,7 @@ namespace mpscli {
 
 const std::vector<CommandInfo>& commands() {
     static const std::vector<CommandInfo> table = {
+        {"diagnose", "Check a shop's storefront, back office, module files and logs", add_diagnose_command},
         {"verify", "Compare an installed module with its pristine release", add_verify_command},
         {"pristine", "Store and inspect pristine module releases", add_pristine_command},
         {"expiry", "Show when support ends for orders", add_expiry_command},

@@ -8,6 +8,7 @@
 #include "net/curl_global.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
+#include "util/text.hpp"
 
 namespace mps {
 namespace {
@@ -30,18 +31,6 @@ std::size_t write_body(char* data, std::size_t size, std::size_t count, void* us
     return n;
 }
 
-std::string lower(std::string text) {
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
-}
-
-std::string trim(const std::string& text) {
-    auto begin = text.find_first_not_of(" \t\r\n");
-    if (begin == std::string::npos) return {};
-    auto end = text.find_last_not_of(" \t\r\n");
-    return text.substr(begin, end - begin + 1);
-}
-
 // write_header: keeps the headers of the last response only (a 100 Continue or a proxy's
 // CONNECT answer comes first).
 std::size_t write_header(char* data, std::size_t size, std::size_t count, void* user) {
@@ -54,7 +43,7 @@ std::size_t write_header(char* data, std::size_t size, std::size_t count, void* 
     }
     auto colon = line.find(':');
     if (colon != std::string::npos && sink->headers.size() < 500)
-        sink->headers.emplace_back(lower(trim(line.substr(0, colon))), trim(line.substr(colon + 1)));
+        sink->headers.emplace_back(to_lower(trim(line.substr(0, colon))), trim(line.substr(colon + 1)));
     return n;
 }
 
@@ -167,14 +156,14 @@ double seconds(const net::CurlApi& api, CURL* curl, CURLINFO info) {
 }  // namespace
 
 std::string HttpResponse::header(const std::string& name) const {
-    std::string wanted = lower(name);
+    std::string wanted = to_lower(name);
     for (const auto& [key, value] : headers)
         if (key == wanted) return value;
     return {};
 }
 
 std::vector<std::string> HttpResponse::header_values(const std::string& name) const {
-    std::string wanted = lower(name);
+    std::string wanted = to_lower(name);
     std::vector<std::string> values;
     for (const auto& [key, value] : headers)
         if (key == wanted) values.push_back(value);
