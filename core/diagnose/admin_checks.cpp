@@ -193,7 +193,7 @@ std::vector<Check> check_admin(const AdminProbe& probe, const CheckSelection& se
         if (page->tls_failure) {
             // Never hand a password to a server whose certificate did not verify.
             checks.push_back(Check{"admin.credentials", Status::skip, "password not sent: the back office's certificate is not trusted",
-                                   "fix the certificate, or trust its CA with SSL_CERT_FILE"});
+                                   "fix the certificate, or trust its CA with MPSUPPORT_CA_BUNDLE"});
         } else {
             checks.push_back(facts.flavour.rfind("9.0", 0) == 0 ? form_login(*page, facts, *probe.credentials, probe.tls, deadline)
                                                                  : ajax_login(*page, facts, *probe.credentials, probe.tls, deadline));

@@ -195,7 +195,7 @@ Check certificate_check(const FetchedPage& page, const TlsOptions& tls, std::tim
     if (tls.insecure) {
         check.status = Status::warn;
         check.message = "certificate NOT verified (--insecure)";
-        check.hint = "run without --insecure, or trust the shop's CA with SSL_CERT_FILE";
+        check.hint = "run without --insecure, or trust the shop's CA with MPSUPPORT_CA_BUNDLE";
     }
     if (page.certificate && page.certificate->not_after) {
         std::time_t end = *page.certificate->not_after;
