@@ -88,7 +88,8 @@ int run_import_core(Context& ctx, const ImportCoreFlags& flags) {
         origin = flags.url;
         mps::FetchSettings settings = fetch_settings(ctx);
         settings.http.url = flags.url;
-        mps::HttpResponse response = mps::http_get(settings.http);
+        settings.http.hint = "check the URL and the network, or download the file and import it";
+        mps::HttpResponse response = mps::get_following_redirects(settings.http);
         if (response.status == 404 || response.status == 410)
             throw mps::Error(mps::ErrorKind::not_found, "no checksum list at " + flags.url + " (HTTP " +
                                                             std::to_string(response.status) + ")",
@@ -157,6 +158,7 @@ mps::FetchSettings fetch_settings(Context& ctx) {
     settings.manifest_url = ctx.config().vendor.manifest_url;
     settings.public_key = ctx.config().vendor.public_key;
     settings.http.timeout_seconds = ctx.globals.timeout;
+    settings.http.tls = ctx.tls();
     settings.now = ctx.now();
     return settings;
 }

@@ -29,6 +29,13 @@ _mpsupport_config_keys()
     "$1" --no-input config list 2>/dev/null </dev/null | sed -n 's/^\([A-Za-z0-9_.-]*\) = .*/\1/p'
 }
 
+# _mpsupport_stores PROGRAM: the [stores.NAME] profiles of the configuration.
+_mpsupport_stores()
+{
+    command -v "$1" >/dev/null 2>&1 || return 0
+    "$1" --no-input config list 2>/dev/null </dev/null | sed -n 's/^stores\.\([A-Za-z0-9_-]*\)\..*/\1/p' | sort -u
+}
+
 # _mpsupport_reply: COMPREPLY = the non-empty lines read on stdin.
 _mpsupport_reply()
 {
@@ -55,7 +62,7 @@ _mpsupport()
     local prog=${COMP_WORDS[0]}
     COMPREPLY=()
 
-    local globals="--config --json --no-color --quiet -q --verbose -v --log-file --no-input --timeout --help -h"
+    local globals="--config --json --no-color --quiet -q --verbose -v --log-file --no-input --timeout --insecure --help -h"
 
     # Walk the words before the cursor: the command, its subcommand, the positional
     # arguments typed so far, and the values given to --module and DIR.
@@ -75,20 +82,27 @@ _mpsupport()
                 if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
                 continue
                 ;;
-            --known-hosts|--identity|--exec-hash)
-                if [[ $cmd == verify ]]; then
+            --key|--url)
+                # pristine keygen/sign --key FILE, pristine import-core --url URL.
+                if [[ $cmd == pristine ]]; then
+                    if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
+                    continue
+                fi
+                ;;&
+            --url|--admin|--sftp|--only|--bundle|--order|--admin-email|--log-tail)
+                if [[ $cmd == diagnose ]]; then
                     if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
                 fi
                 continue
                 ;;
-            --key|--url)
-                if [[ $cmd == pristine ]]; then
+            --known-hosts|--identity|--exec-hash)
+                if [[ $cmd == verify || $cmd == diagnose ]]; then
                     if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
                 fi
                 continue
                 ;;
             --module|--version)
-                if [[ $cmd == verify || ( $cmd == pristine && $sub == add ) ]]; then
+                if [[ $cmd == verify || $cmd == diagnose || ( $cmd == pristine && $sub == add ) ]]; then
                     local value=${COMP_WORDS[i+1]-}
                     [[ $value == "=" ]] && { (( ++i )); value=${COMP_WORDS[i+1]-}; }
                     [[ $word == --module && i+1 -lt COMP_CWORD ]] && module=$value
@@ -134,22 +148,46 @@ _mpsupport()
             COMPREPLY=()
             return 0
             ;;
+        --url)
+            # pristine import-core --url URL: nothing to offer.
+            [[ $cmd == pristine ]] && return 0
+            ;;&
+        --url|--admin|--sftp|--order|--admin-email|--log-tail)
+            # URLs, references, addresses, sizes: nothing to offer.
+            [[ $cmd == diagnose ]] && return 0
+            ;;
+        --only)
+            if [[ $cmd == diagnose ]]; then
+                local ids="storefront admin files logs core"
+                command -v "$prog" >/dev/null 2>&1 &&
+                    ids+=" $("$prog" --no-input diagnose --list-checks 2>/dev/null </dev/null | cut -d' ' -f1)"
+                _mpsupport_reply < <(compgen -W "$ids" -- "${cur##*,}")
+                return 0
+            fi
+            ;;
+        --bundle)
+            if [[ $cmd == diagnose ]]; then
+                _mpsupport_filenames
+                _mpsupport_reply < <(compgen -d -- "$cur"; compgen -f -X '!*.[zZ][iI][pP]' -- "$cur")
+                return 0
+            fi
+            ;;
         --known-hosts)
-            if [[ $cmd == verify ]]; then
+            if [[ $cmd == verify || $cmd == diagnose ]]; then
                 _mpsupport_filenames
                 _mpsupport_reply < <(compgen -f -- "$cur")
                 return 0
             fi
             ;;
         --exec-hash)
-            if [[ $cmd == verify ]]; then
+            if [[ $cmd == verify || $cmd == diagnose ]]; then
                 _mpsupport_reply < <(compgen -W "auto never only" -- "$cur")
                 return 0
             fi
             ;;
         --identity)
             # Private key files (such as ~/.ssh/id_ed25519), not the .pub halves.
-            if [[ $cmd == verify ]]; then
+            if [[ $cmd == verify || $cmd == diagnose ]]; then
                 _mpsupport_filenames
                 _mpsupport_reply < <(compgen -f -X '*.pub' -- "$cur")
                 return 0
@@ -162,10 +200,6 @@ _mpsupport()
                 _mpsupport_reply < <(compgen -f -X '*.pub' -- "$cur")
                 return 0
             fi
-            ;;
-        --url)
-            # A URL: nothing to offer.
-            [[ $cmd == pristine ]] && return 0
             ;;
         --module)
             if [[ $cmd == verify ]]; then
@@ -182,7 +216,7 @@ _mpsupport()
                     _mpsupport_reply < <(compgen -W "$(_mpsupport_stored_modules "$prog")" -- "$cur")
                 fi
                 return 0
-            elif [[ $cmd == pristine && $sub == add ]]; then
+            elif [[ $cmd == diagnose || ( $cmd == pristine && $sub == add ) ]]; then
                 _mpsupport_reply < <(compgen -W "$(_mpsupport_stored_modules "$prog")" -- "$cur")
                 return 0
             fi
@@ -205,6 +239,7 @@ _mpsupport()
         case $cmd in
             "") flags+=" --version" ;;
             verify) flags+=" --module --version --diff --strict --known-hosts --accept-new-host-key --identity --exec-hash --core --no-fetch" ;;
+            diagnose) flags+=" --url --admin --sftp --module --only --bundle --order --admin-email --log-tail --exec-hash --list-checks --known-hosts --accept-new-host-key --identity" ;;
             expiry) flags+=" --at --warn-days" ;;
             remind) flags+=" --thresholds --at --dry-run --expired --limit --max-per-minute" ;;
             orders)
@@ -231,7 +266,7 @@ _mpsupport()
     # Commands, subcommands and their operands.
     case $cmd in
         "")
-            _mpsupport_reply < <(compgen -W "verify expiry remind orders pristine config completion" -- "$cur")
+            _mpsupport_reply < <(compgen -W "diagnose verify expiry remind orders pristine config completion" -- "$cur")
             ;;
         orders)
             case $sub in
@@ -251,6 +286,9 @@ _mpsupport()
                 _mpsupport_filenames
                 _mpsupport_reply < <(compgen -d -- "$cur")
             fi
+            ;;
+        diagnose)
+            (( npos == 0 )) && _mpsupport_reply < <(compgen -W "$(_mpsupport_stores "$prog")" -- "$cur")
             ;;
         pristine)
             case $sub in

@@ -21,17 +21,11 @@ struct TempFile {
     }
 };
 
-std::string host_of(const std::string& url) {
-    auto start = url.find("://");
-    start = start == std::string::npos ? 0 : start + 3;
-    auto end = url.find_first_of("/?#", start);
-    return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
-
 HttpResponse download(const FetchSettings& settings, const std::string& url) {
     HttpRequest request = settings.http;
     request.url = url;
-    return http_get(request);
+    if (request.hint.empty()) request.hint = "check [vendor] manifest_url and the network, then try again";
+    return get_following_redirects(request);
 }
 
 bool looks_like_html(const HttpResponse& response) {
@@ -54,6 +48,22 @@ void check_settings(const FetchSettings& settings) {
 }
 
 }  // namespace
+
+HttpResponse get_following_redirects(HttpRequest request, int max_hops) {
+    request.method = "GET";
+    for (int hop = 0;; ++hop) {
+        HttpResponse response = http_request(request);
+        bool redirect = response.status == 301 || response.status == 302 || response.status == 303 ||
+                        response.status == 307 || response.status == 308;
+        if (!redirect || response.redirect_url.empty()) return response;
+        if (hop >= max_hops)
+            throw Error(ErrorKind::unreachable,
+                        host_of(request.url) + " redirects more than " + std::to_string(max_hops) + " times",
+                        "check the URL");
+        log::debug("{} redirects to {}", request.url, response.redirect_url);
+        request.url = response.redirect_url;
+    }
+}
 
 std::string release_url(const std::string& url_template, const std::string& module, const std::string& version) {
     if (!is_valid_module_name(module))

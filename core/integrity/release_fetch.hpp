@@ -20,6 +20,10 @@ struct FetchSettings {
     std::chrono::system_clock::time_point now;
 };
 
+// get_following_redirects: GET `request.url`, following up to `max_hops` redirects (any answer
+// is checked afterwards: the signature for releases, the strict parser for checksum lists).
+HttpResponse get_following_redirects(HttpRequest request, int max_hops = 5);
+
 // release_url: `url_template` with {module} and {version} replaced (percent-encoded).
 // Error(usage) for a bad module name or version, or a template without both placeholders.
 std::string release_url(const std::string& url_template, const std::string& module, const std::string& version);

@@ -13,43 +13,32 @@
 namespace mps {
 namespace {
 
-struct Md5 {
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    Md5() {
-        if (!ctx || EVP_DigestInit_ex(ctx, EVP_md5(), nullptr) != 1)
-            throw Error(ErrorKind::internal, "OpenSSL could not initialise MD5");
+std::string hex_of(const unsigned char* digest, unsigned int length) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < length; ++i) {
+        out += hex[digest[i] >> 4];
+        out += hex[digest[i] & 15];
     }
-    ~Md5() { EVP_MD_CTX_free(ctx); }
-    void update(const void* data, std::size_t size) {
-        if (size > 0) EVP_DigestUpdate(ctx, data, size);
-    }
-    std::string hex() {
-        unsigned char digest[EVP_MAX_MD_SIZE];
-        unsigned int length = 0;
-        EVP_DigestFinal_ex(ctx, digest, &length);
-        static constexpr char digits[] = "0123456789abcdef";
-        std::string out(length * 2, '0');
-        for (unsigned int i = 0; i < length; ++i) {
-            out[2 * i] = digits[digest[i] >> 4];
-            out[2 * i + 1] = digits[digest[i] & 0xf];
-        }
-        return out;
-    }
-};
+    return out;
+}
 
 }  // namespace
 
 std::string md5_hex(std::string_view bytes) {
-    Md5 md5;
-    md5.update(bytes.data(), bytes.size());
-    return md5.hex();
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_md5(), nullptr) != 1)
+        throw Error(ErrorKind::internal, "MD5 is not available in this OpenSSL");
+    return hex_of(digest, length);
 }
 
 std::string md5_file(const std::filesystem::path& path) {
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr) != 1)
+        throw Error(ErrorKind::internal, "MD5 is not available in this OpenSSL");
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        throw Error(ErrorKind::usage, "cannot read " + path.string() + ": " + std::strerror(errno));
-    Md5 md5;
+    if (fd < 0) throw Error(ErrorKind::usage, "cannot read " + path.string() + ": " + std::strerror(errno));
     char buffer[1 << 16];
     for (;;) {
         ssize_t n = ::read(fd, buffer, sizeof buffer);
@@ -60,10 +49,13 @@ std::string md5_file(const std::filesystem::path& path) {
             throw Error(ErrorKind::usage, "cannot read " + path.string() + ": " + std::strerror(saved));
         }
         if (n == 0) break;
-        md5.update(buffer, static_cast<std::size_t>(n));
+        EVP_DigestUpdate(ctx.get(), buffer, static_cast<std::size_t>(n));
     }
     ::close(fd);
-    return md5.hex();
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(ctx.get(), digest, &length);
+    return hex_of(digest, length);
 }
 
 bool is_md5_hex(std::string_view text) {

@@ -13,6 +13,7 @@
 #include "json_result.hpp"
 #include "sshd_server.hpp"
 #include "test_support.hpp"
+#include "tls_fixture.hpp"
 #include "util/md5.hpp"
 
 namespace fs = std::filesystem;
@@ -24,14 +25,19 @@ using testing::TempDir;
 namespace {
 
 // ReleaseServer: the vendor's side: a signing key made by `pristine keygen`, releases signed
-// by `pristine sign`, served by a real HTTP server (tests/fixtures/releases.php).
+// by `pristine sign`, served over HTTPS by nginx with a test CA (tests/support/tls_fixture.hpp):
+// the releases folder as static files, /moved/ redirecting to it, /error500/ and /htmlpage/
+// proxied to tests/fixtures/releases.php (a broken server, an HTML error page). A second site
+// has a self-signed certificate.
 struct ReleaseServer {
     TempDir vendor;
     fs::path key = vendor / "keys/vendor.key";
     fs::path site = vendor / "site";
     std::string public_key;
-    int port = testing::free_port();
-    std::unique_ptr<testing::ServerProcess> server;
+    int php_port = testing::free_port();
+    std::unique_ptr<testing::ServerProcess> php;
+    std::unique_ptr<testing::TestCa> ca;
+    std::unique_ptr<testing::NginxServer> nginx;
 
     ReleaseServer() {
         auto r = run_mpsupport({"--json", "pristine", "keygen", "--key", key.string()}, vendor.path());
@@ -39,12 +45,23 @@ struct ReleaseServer {
         REQUIRE(r.exit_code == 0);
         public_key = json_of(r)["public_key"];
         fs::create_directories(site);
-        server = std::make_unique<testing::ServerProcess>(
-            std::vector<std::string>{"/usr/bin/php", "-S", "127.0.0.1:" + std::to_string(port),
+        php = std::make_unique<testing::ServerProcess>(
+            std::vector<std::string>{"/usr/bin/php", "-S", "127.0.0.1:" + std::to_string(php_port),
                                      MPSUPPORT_FIXTURES "/releases.php"},
-            port, std::map<std::string, std::string>{{"RELEASES_DIR", site.string()}});
+            php_port, std::map<std::string, std::string>{{"RELEASES_DIR", site.string()}});
+        ca = std::make_unique<testing::TestCa>(vendor / "ca");
+        std::string proxy = "proxy_pass http://127.0.0.1:" + std::to_string(php_port) + ";";
+        std::string directives = "    root " + site.string() + ";\n" +
+                                 "    location /error500/ { " + proxy + " }\n" +
+                                 "    location /htmlpage/ { " + proxy + " }\n" +
+                                 "    location /moved/ { rewrite ^/moved/(.*)$ /$1 redirect; }\n";
+        nginx = std::make_unique<testing::NginxServer>(
+            vendor / "nginx", std::vector<testing::NginxSite>{{testing::free_port(), ca->issue("releases"), directives},
+                                                              {testing::free_port(), ca->self_signed("self"), directives}});
     }
-    std::string base() const { return "http://127.0.0.1:" + std::to_string(port); }
+    std::string base() const { return "https://localhost:" + std::to_string(nginx->port(0)); }
+    std::string untrusted_base() const { return "https://localhost:" + std::to_string(nginx->port(1)); }
+    std::map<std::string, std::string> trust() const { return {{"SSL_CERT_FILE", ca->ca_cert().string()}}; }
     // publish: mymod-<version>.zip holding `content_version`, signed with `signing_key` (none: unsigned).
     fs::path publish(const std::string& version, const std::string& content_version = "",
                      const fs::path& signing_key = {}) {
@@ -64,13 +81,14 @@ struct ReleaseServer {
 
 struct Customer {
     TempDir home;
+    std::map<std::string, std::string> env;  // trust of the test CA
     fs::path store() const { return home / ".local/share/mpsupport/pristine"; }
     void configure(const std::string& manifest_url, const std::string& public_key) {
         std::string text = "[vendor]\nmanifest_url = \"" + manifest_url + "\"\n";
         if (!public_key.empty()) text += "public_key = \"" + public_key + "\"\n";
         testing::write(home / ".config/mpsupport/config.toml", text);
     }
-    RunResult run(const std::vector<std::string>& args) const { return run_mpsupport(args, home.path()); }
+    RunResult run(const std::vector<std::string>& args) const { return run_mpsupport(args, home.path(), env); }
     std::size_t stored() const { return testing::count_files(store() / "manifests") + testing::count_files(store() / "objects") + testing::count_files(store() / "archives"); }
 };
 
@@ -124,6 +142,7 @@ TEST_CASE("pristine fetch: a signed release is verified, stored and its archive 
     ReleaseServer vendor;
     vendor.publish("1.2.3");
     Customer customer;
+    customer.env = vendor.trust();
     customer.configure(vendor.base() + "/{module}/{module}-{version}.zip", vendor.public_key);
     auto r = customer.run({"--json", "pristine", "fetch", "mymod", "1.2.3"});
     INFO(r.out << r.err);
@@ -140,6 +159,19 @@ TEST_CASE("pristine fetch: a signed release is verified, stored and its archive 
     auto again = customer.run({"--json", "pristine", "fetch", "mymod", "1.2.3"});
     CHECK(again.exit_code == 0);
     CHECK(json_of(again)["outcome"] == "already-present");
+
+    // Redirects are followed (the signature decides, wherever the bytes came from).
+    vendor.publish("1.3.0");
+    customer.configure(vendor.base() + "/moved/{module}/{module}-{version}.zip", vendor.public_key);
+    auto moved = customer.run({"--json", "pristine", "fetch", "mymod", "1.3.0"});
+    INFO(moved.out << moved.err);
+    CHECK(moved.exit_code == 0);
+    // A server whose certificate nobody vouches for is unreachable, not trusted.
+    vendor.publish("1.4.0");
+    customer.configure(vendor.untrusted_base() + "/{module}/{module}-{version}.zip", vendor.public_key);
+    auto untrusted = customer.run({"--json", "pristine", "fetch", "mymod", "1.4.0"});
+    CHECK(untrusted.exit_code == 4);
+    CHECK_FALSE(customer.run({"pristine", "show", "mymod", "1.4.0"}).exit_code == 0);
 }
 
 TEST_CASE("pristine fetch refuses bad signatures and broken servers; nothing is stored", "[cli][fetch]") {
@@ -163,6 +195,7 @@ TEST_CASE("pristine fetch refuses bad signatures and broken servers; nothing is 
     vendor.publish("1.2.9", "1.2.3");
 
     Customer customer;
+    customer.env = vendor.trust();
     customer.configure(vendor.base() + "/{module}/{module}-{version}.zip", vendor.public_key);
     struct Case {
         std::string version;
@@ -205,6 +238,7 @@ TEST_CASE("verify fetches a missing release unless --no-fetch", "[cli][fetch][ve
     ReleaseServer vendor;
     vendor.publish("1.2.3");
     Customer customer;
+    customer.env = vendor.trust();
     customer.configure(vendor.base() + "/{module}/{module}-{version}.zip", vendor.public_key);
     fs::path installed = customer.home / "shop/modules/mymod";
     testing::write_tree(installed, testing::module_files("mymod", "1.2.3"));
@@ -424,4 +458,22 @@ TEST_CASE("verify --core over SFTP gives the same findings", "[sftp][core]") {
     check_core_findings(json_of(chrooted));
     std::error_code ec;
     fs::remove_all(shop, ec);
+}
+
+TEST_CASE("pristine import-core --url downloads the list over HTTPS", "[cli][core][fetch]") {
+    ReleaseServer server;
+    testing::write(server.site / "xml/md5-8/8.2.0.xml", checksum_xml(core_files(), "8.2.0"));
+    Customer customer;
+    customer.env = server.trust();
+    auto r = customer.run({"--json", "pristine", "import-core", "--url", server.base() + "/xml/md5-8/8.2.0.xml"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(json_of(r)["core_list"]["source"] == server.base() + "/xml/md5-8/8.2.0.xml");
+    auto missing = customer.run({"--json", "pristine", "import-core", "--url", server.base() + "/xml/md5-8/8.1.0.xml"});
+    CHECK(missing.exit_code == 6);
+    auto html = customer.run({"--json", "pristine", "import-core", "--url", server.base() + "/htmlpage/8.1.0.xml"});
+    CHECK(html.exit_code == 2);
+    auto broken = customer.run({"--json", "pristine", "import-core", "--url", server.base() + "/error500/8.1.0.xml"});
+    CHECK(broken.exit_code == 4);
+    CHECK(customer.run({"pristine", "import-core", "x.xml", "--url", server.base() + "/x.xml"}).exit_code == 2);
 }
