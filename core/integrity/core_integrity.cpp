@@ -194,6 +194,31 @@ Check core_check_from(const CoreChecksumList& list, const CorePlan& plan,
     return check;
 }
 
+std::vector<std::string> core_detail_lines(const Check& check, std::size_t limit) {
+    std::vector<std::string> lines;
+    if (check.id != "files.core-integrity" || !check.data.is_object()) return lines;
+    std::size_t shown = 0, total = 0;
+    auto add = [&](const std::string& state, const std::string& path) {
+        ++total;
+        if (shown++ < limit) lines.push_back("    " + state + std::string(state.size() < 9 ? 9 - state.size() : 1, ' ') + path);
+    };
+    const auto& areas = check.data.value("areas", nlohmann::json::object());
+    if (!areas.empty()) lines.push_back("PrestaShop " + check.data.value("version", "") + " core files changed:");
+    for (const auto& [area, states] : areas.items()) {
+        lines.push_back("  " + area);
+        for (const char* state : {"updated", "missing"})
+            if (states.contains(state))
+                for (const auto& path : states[state]) add(state, path.get<std::string>());
+    }
+    const auto& leftovers = check.data.value("upgrade_leftovers", nlohmann::json::array());
+    if (!leftovers.empty()) {
+        lines.push_back("  known upgrade leftovers (not tampering)");
+        for (const auto& item : leftovers) add(item.value("state", ""), item.value("path", ""));
+    }
+    if (total > shown) lines.push_back("  ... and " + std::to_string(total - shown) + " more (see --json)");
+    return lines;
+}
+
 bool core_marks_non_standard(const Check& check) {
     return check.id == "files.core-integrity" && check.data.is_object() &&
            check.data.value("environment", "") == "non-standard";

@@ -69,6 +69,10 @@ Check core_check_from(const CoreChecksumList& list, const CorePlan& plan,
 // core_check_without_list: the skip when no list is stored for `ps_version` (or it is unknown).
 Check core_check_without_list(const CoreListStore& lists, const std::string& ps_version, const std::string& where);
 
+// core_detail_lines: the changed core files of a files.core-integrity check, grouped by area,
+// then the upgrade leftovers, as text lines for a report (at most `limit` file lines).
+std::vector<std::string> core_detail_lines(const Check& check, std::size_t limit = 200);
+
 // core_marks_non_standard: did this files.core-integrity check find changed core files?
 bool core_marks_non_standard(const Check& check);
 

@@ -188,6 +188,7 @@ Report core_only_report(const std::string& shop_root, Check version_check, Check
                                                                        : "standard"},
                    {"core", core_check.data}};
     for (auto& [key, value] : extra.items()) report.body[key] = value;
+    report.details = core_detail_lines(core_check);
     report.checks.push_back(std::move(core_check));
     return report;
 }
@@ -232,6 +233,7 @@ Report assemble_verify_report(const VerifyFacts& facts) {
     if (facts.core_check) {
         core_changed = core_marks_non_standard(*facts.core_check);
         report.checks.push_back(*facts.core_check);
+        report.details = core_detail_lines(*facts.core_check);
     }
 
     const IntegrityResult& result = facts.result;

@@ -411,6 +411,12 @@ TEST_CASE("verify --core on a shop root: changed, missing, admin renamed, ignore
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);  // a warning: the environment is non-standard, nothing is voided
     check_core_findings(json_of(r));
+    auto text_core = run_mpsupport({"verify", shop.string(), "--core"}, home.path());
+    CHECK(text_core.exit_code == 0);
+    CHECK_THAT(text_core.out, Catch::Contains("updated  classes/Cart.php"));
+    CHECK_THAT(text_core.out, Catch::Contains("missing  classes/Order.php"));
+    CHECK_THAT(text_core.out, Catch::Contains("known upgrade leftovers (not tampering)"));
+    CHECK_THAT(text_core.out, Catch::Contains("environment non-standard"));
 
     // With a module: the module's verdict stands, the environment is marked non-standard.
     testing::make_zip(home / "mymod.zip", testing::zip_entries(testing::module_files("mymod", "1.2.3"), "mymod"));
