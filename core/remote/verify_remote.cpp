@@ -132,6 +132,8 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
         throw Error(ErrorKind::usage, "--core needs a shop root: " + request.url.display() + " is not one",
                     "give the folder that holds modules/, classes/ and config/");
     CoreListStore core_lists(store.core_lists_dir());
+    // --exec-hash never: nothing runs on the server, not even for the core check.
+    SshSession* exec_session = request.exec_hash == ExecHash::never ? nullptr : session.get();
     auto connect_check = [&] {
         return Check{"files.connect", Status::pass,
                      "connected to " + session->label() + " (" + session->auth_method() + "), host key " +
@@ -140,7 +142,7 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
     if (request.core && request.module.empty()) {
         Check version = prestashop_root_check(client, root);
         Check core = core_integrity_remote(client, root, version.data.value("version", ""), core_lists,
-                                           request.url.display());
+                                           request.url.display(), exec_session);
         nlohmann::json extra = {{"transport",
                                  {{"kind", "sftp"}, {"host", session->label()}, {"bytes", client.bytes_received()}}}};
         return core_only_report(request.url.display(), std::move(version), std::move(core), {connect_check()}, extra);
@@ -315,7 +317,7 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
         Check version = prestashop_root_check(client, root);
         if (request.core)
             facts.core_check = core_integrity_remote(client, root, version.data.value("version", ""),
-                                                     core_lists, request.url.display());
+                                                     core_lists, request.url.display(), exec_session);
         facts.leading_checks.insert(facts.leading_checks.begin(), std::move(version));
         facts.class_overrides = remote_class_overrides(client, root, id.name);
         facts.theme_overrides = remote_theme_overrides(client, root, id.name);

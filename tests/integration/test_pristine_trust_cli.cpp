@@ -456,12 +456,24 @@ TEST_CASE("verify --core over SFTP gives the same findings", "[sftp][core]") {
     auto doc = json_of(r);
     check_core_findings(doc);
     CHECK(doc["checks"][0]["id"] == "files.connect");
+    CHECK(doc["core"]["hashing"] == "exec md5sum");  // the full account may run commands
+    auto over_sftp = run_mpsupport(
+        [&] {
+            auto a = args("sftp://root@127.0.0.1:" + std::to_string(server.port()) + shop.string());
+            a.insert(a.end(), {"--exec-hash", "never"});
+            return a;
+        }(),
+        home.path());
+    CHECK(over_sftp.exit_code == 0);
+    check_core_findings(json_of(over_sftp));
+    CHECK(json_of(over_sftp)["core"]["hashing"] == "sftp");
     // The chrooted SFTP-only account sees the same.
     std::string relative = shop.lexically_relative(server.chroot_dir()).string();
     auto chrooted = run_mpsupport(
         args("sftp://root@127.0.0.1:" + std::to_string(server.sftp_only_port()) + "/" + relative), home.path());
     CHECK(chrooted.exit_code == 0);
     check_core_findings(json_of(chrooted));
+    CHECK(json_of(chrooted)["core"]["hashing"] == "sftp");  // ForceCommand internal-sftp: no commands
     std::error_code ec;
     fs::remove_all(shop, ec);
 }

@@ -6,6 +6,7 @@
 #include "integrity/core_integrity.hpp"
 #include "integrity/release_fetch.hpp"
 #include "integrity/signature.hpp"
+#include "remote/core_integrity_remote.hpp"
 #include "test_support.hpp"
 #include "util/error.hpp"
 #include "util/md5.hpp"
@@ -207,4 +208,23 @@ TEST_CASE("core check: grouped by area, leftovers apart, non-standard is a warni
     CHECK(only_leftovers.status == Status::pass);
     CHECK_FALSE(core_marks_non_standard(only_leftovers));
     CHECK_THAT(only_leftovers.message, Catch::Contains("upgrade leftover"));
+}
+
+TEST_CASE("remote core hashing output is parsed strictly", "[core-integrity]") {
+    using namespace std::string_literals;
+    std::string ok = "MPS-FILES\0"s + kDigest + "  ./index.php\0"s + kDigest + "  ./classes/Cart.php\0"s +
+                     "MPS-LINKS\0./classes/Link.php\0MPS-END\0"s;
+    auto parsed = parse_remote_core_md5(ok);
+    REQUIRE(parsed);
+    CHECK(parsed->md5.size() == 2);
+    CHECK(parsed->md5.at("classes/Cart.php") == kDigest);
+    CHECK(parsed->links == std::vector<std::string>{"classes/Link.php"});
+    CHECK_FALSE(parse_remote_core_md5("MPS-FILES\0"s + kDigest + "  ./index.php\0MPS-LINKS\0"s));  // no end
+    CHECK_FALSE(parse_remote_core_md5("MPS-FILES\0"s + kDigest + "  ./../etc/passwd\0MPS-LINKS\0MPS-END\0"s));
+    CHECK_FALSE(parse_remote_core_md5("MPS-FILES\0nothex  ./a\0MPS-LINKS\0MPS-END\0"s));
+    CHECK_FALSE(parse_remote_core_md5("MPS-FILES\0"s + kDigest + "  ./a\0"s + kDigest + "  ./a\0MPS-LINKS\0MPS-END\0"s));
+    std::string command = remote_core_md5_command("/srv/it's shop", {"classes", "admin1"});
+    CHECK_THAT(command, Catch::Contains("cd -- '/srv/it'\\''s shop'"));
+    CHECK_THAT(command, Catch::Contains("md5sum -z"));
+    CHECK_THAT(command, Catch::Contains("'./classes' './admin1'"));
 }
