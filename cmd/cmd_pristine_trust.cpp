@@ -20,7 +20,9 @@ namespace fs = std::filesystem;
 namespace mpscli {
 namespace {
 
-std::string default_key_file(Context& ctx) { return (ctx.paths().data_dir / "keys" / "release-signing.key").string(); }
+std::string default_key_file(Context& ctx) {
+    return (ctx.paths().data_dir / "keys" / "release-signing.key").string();
+}
 
 int run_keygen(Context& ctx, std::string key_file) {
     if (key_file.empty()) key_file = default_key_file(ctx);
@@ -32,7 +34,8 @@ int run_keygen(Context& ctx, std::string key_file) {
                                {"public_key_file", key.public_file.string()},
                                {"public_key", key.public_key}});
     ctx.out << "wrote a new Ed25519 release-signing key\n"
-            << "  private key  " << key.private_file.string() << "  (mode 0600: keep it secret, back it up)\n"
+            << "  private key  " << key.private_file.string()
+            << "  (mode 0600: keep it secret, back it up)\n"
             << "  public key   " << key.public_file.string() << "\n\n"
             << "Publish the public key; customers pin it in their config:\n\n"
             << "  [vendor]\n  public_key = \"" << key.public_key << "\"\n";
@@ -43,10 +46,12 @@ int run_sign(Context& ctx, const std::string& archive, std::string key_file) {
     if (key_file.empty()) key_file = default_key_file(ctx);
     std::error_code ec;
     if (!fs::is_regular_file(archive, ec))
-        throw mps::Error(mps::ErrorKind::usage, "cannot read " + archive + ": not a file", "give the release .zip to sign");
+        throw mps::Error(mps::ErrorKind::usage, "cannot read " + archive + ": not a file",
+                         "give the release .zip to sign");
     std::string bytes = mps::read_file(archive);
     if (bytes.compare(0, 4, "PK\x03\x04") != 0)
-        throw mps::Error(mps::ErrorKind::usage, archive + " is not a zip archive", "sign the release .zip itself");
+        throw mps::Error(mps::ErrorKind::usage, archive + " is not a zip archive",
+                         "sign the release .zip itself");
     std::string signature = mps::sign_bytes(key_file, bytes);
     std::string public_key = mps::public_key_of_file(key_file);
     if (mps::check_signature(public_key, bytes, signature) != mps::SignatureCheck::valid)
@@ -70,7 +75,8 @@ struct ImportCoreFlags {
 
 int run_import_core(Context& ctx, const ImportCoreFlags& flags) {
     if (flags.file.empty() == flags.url.empty())
-        throw mps::Error(mps::ErrorKind::usage, "pristine import-core needs a FILE.xml or --url URL (one of them)",
+        throw mps::Error(mps::ErrorKind::usage,
+                         "pristine import-core needs a FILE.xml or --url URL (one of them)",
                          "for example: mpsupport pristine import-core --url "
                          "https://api.prestashop.com/xml/md5-8/8.2.0.xml");
     std::string xml, origin;
@@ -81,7 +87,8 @@ int run_import_core(Context& ctx, const ImportCoreFlags& flags) {
             throw mps::Error(mps::ErrorKind::usage, "cannot read " + flags.file + ": not a file",
                              "give PrestaShop's checksum XML for the release");
         if (fs::file_size(flags.file, ec) > mps::CoreXmlLimits{}.max_bytes)
-            throw mps::Error(mps::ErrorKind::usage, flags.file + " is too large for a checksum list",
+            throw mps::Error(mps::ErrorKind::usage,
+                             flags.file + " is too large for a checksum list",
                              "give PrestaShop's checksum XML for the release");
         xml = mps::read_file(flags.file);
     } else {
@@ -91,9 +98,11 @@ int run_import_core(Context& ctx, const ImportCoreFlags& flags) {
         settings.http.hint = "check the URL and the network, or download the file and import it";
         mps::HttpResponse response = mps::get_following_redirects(settings.http);
         if (response.status == 404 || response.status == 410)
-            throw mps::Error(mps::ErrorKind::not_found, "no checksum list at " + flags.url + " (HTTP " +
-                                                            std::to_string(response.status) + ")",
-                             "PrestaShop does not publish a list for every release; check the version in the URL");
+            throw mps::Error(mps::ErrorKind::not_found,
+                             "no checksum list at " + flags.url + " (HTTP " +
+                                 std::to_string(response.status) + ")",
+                             "PrestaShop does not publish a list for every release; check the "
+                             "version in the URL");
         if (response.status != 200)
             throw mps::Error(mps::ErrorKind::unreachable,
                              "HTTP " + std::to_string(response.status) + " for " + flags.url,
@@ -110,15 +119,18 @@ int run_import_core(Context& ctx, const ImportCoreFlags& flags) {
                        : outcome == mps::CoreImportOutcome::replaced ? "replaced"
                                                                      : "unchanged";
     if (ctx.globals.json)
-        return emit_json(ctx, {{"schema", "mpsupport.pristine/1"},
-                               {"action", "import-core"},
-                               {"outcome", name},
-                               {"core_list", {{"version", list.version}, {"files", list.files.size()}, {"source", origin}}}});
+        return emit_json(
+            ctx, {{"schema", "mpsupport.pristine/1"},
+                  {"action", "import-core"},
+                  {"outcome", name},
+                  {"core_list",
+                   {{"version", list.version}, {"files", list.files.size()}, {"source", origin}}}});
     if (outcome == mps::CoreImportOutcome::unchanged)
-        ctx.out << "the checksum list of PrestaShop " << list.version << " is already stored; nothing changed\n";
+        ctx.out << "the checksum list of PrestaShop " << list.version
+                << " is already stored; nothing changed\n";
     else
-        ctx.out << name << " the checksum list of PrestaShop " << list.version << ": " << list.files.size()
-                << " files (from " << origin << ")\n";
+        ctx.out << name << " the checksum list of PrestaShop " << list.version << ": "
+                << list.files.size() << " files (from " << origin << ")\n";
     return 0;
 }
 
@@ -126,7 +138,7 @@ int run_fetch(Context& ctx, const std::string& module, const std::string& versio
     mps::PristineStore store(ctx.paths().pristine_dir());
     mps::FetchResult result = mps::fetch_release(store, module, version, fetch_settings(ctx));
     const auto& m = result.added.manifest;
-    const char* outcome = !result.downloaded ? "already-present"
+    const char* outcome = !result.downloaded                                  ? "already-present"
                           : result.added.outcome == mps::AddOutcome::replaced ? "replaced"
                                                                               : "added";
     if (ctx.globals.json) {
@@ -135,8 +147,11 @@ int run_fetch(Context& ctx, const std::string& module, const std::string& versio
                               {"outcome", outcome},
                               {"url", result.url},
                               {"release",
-                               {{"module", m.module}, {"version", m.version}, {"files", m.files.size()},
-                                {"digest", m.digest}, {"source", m.source}}}};
+                               {{"module", m.module},
+                                {"version", m.version},
+                                {"files", m.files.size()},
+                                {"digest", m.digest},
+                                {"source", m.source}}}};
         if (result.downloaded) {
             doc["archive_sha256"] = result.archive_sha256;
             doc["signature"] = "valid";
@@ -175,23 +190,28 @@ mps::ReleaseFetcher release_fetcher(Context& ctx, bool no_fetch) {
 
 void add_pristine_trust_commands(CLI::App& pristine, Context& ctx, std::function<int()>& action) {
     auto keygen_key = std::make_shared<std::string>();
-    auto* keygen = pristine.add_subcommand("keygen", "Vendor: write a new Ed25519 release-signing key pair");
-    keygen->add_option("--key", *keygen_key,
-                       "Private key file to create (default: $XDG_DATA_HOME/mpsupport/keys/release-signing.key)");
+    auto* keygen =
+        pristine.add_subcommand("keygen", "Vendor: write a new Ed25519 release-signing key pair");
+    keygen->add_option(
+        "--key", *keygen_key,
+        "Private key file to create (default: $XDG_DATA_HOME/mpsupport/keys/release-signing.key)");
     keygen->final_callback([&ctx, &action, keygen_key] {
         action = [&ctx, keygen_key] { return run_keygen(ctx, *keygen_key); };
     });
 
     auto sign = std::make_shared<std::pair<std::string, std::string>>();
-    auto* sign_cmd = pristine.add_subcommand("sign", "Vendor: write RELEASE.zip.sig, a detached signature");
+    auto* sign_cmd =
+        pristine.add_subcommand("sign", "Vendor: write RELEASE.zip.sig, a detached signature");
     sign_cmd->add_option("RELEASE", sign->first, "Release .zip to sign")->required();
-    sign_cmd->add_option("--key", sign->second, "Private key file (default: the one pristine keygen writes)");
+    sign_cmd->add_option("--key", sign->second,
+                         "Private key file (default: the one pristine keygen writes)");
     sign_cmd->final_callback([&ctx, &action, sign] {
         action = [&ctx, sign] { return run_sign(ctx, sign->first, sign->second); };
     });
 
     auto fetch = std::make_shared<std::pair<std::string, std::string>>();
-    auto* fetch_cmd = pristine.add_subcommand("fetch", "Download a signed release from [vendor] manifest_url");
+    auto* fetch_cmd =
+        pristine.add_subcommand("fetch", "Download a signed release from [vendor] manifest_url");
     fetch_cmd->add_option("MODULE", fetch->first, "Module name")->required();
     fetch_cmd->add_option("VERSION", fetch->second, "Version")->required();
     fetch_cmd->final_callback([&ctx, &action, fetch] {
@@ -199,12 +219,12 @@ void add_pristine_trust_commands(CLI::App& pristine, Context& ctx, std::function
     });
 
     auto core = std::make_shared<ImportCoreFlags>();
-    auto* core_cmd = pristine.add_subcommand("import-core", "Import PrestaShop's checksum list of its core files");
+    auto* core_cmd = pristine.add_subcommand("import-core",
+                                             "Import PrestaShop's checksum list of its core files");
     core_cmd->add_option("FILE", core->file, "Checksum XML (PrestaShop's /xml/md5 format)");
     core_cmd->add_option("--url", core->url, "Download the checksum XML from this URL instead");
-    core_cmd->final_callback([&ctx, &action, core] {
-        action = [&ctx, core] { return run_import_core(ctx, *core); };
-    });
+    core_cmd->final_callback(
+        [&ctx, &action, core] { action = [&ctx, core] { return run_import_core(ctx, *core); }; });
 }
 
 }  // namespace mpscli

@@ -16,7 +16,7 @@ namespace {
 
 // XmlReader: a cursor over the document that fails with the line of the problem.
 class XmlReader {
-public:
+  public:
     XmlReader(std::string_view text, const std::string& origin, const CoreXmlLimits& limits)
         : text_(text), origin_(origin), limits_(limits) {}
 
@@ -30,7 +30,8 @@ public:
         }
         skip_misc();
         Tag root = open_tag();
-        if (root.name != "checksum_list") fail("the root element is <" + root.name + ">, not <checksum_list>");
+        if (root.name != "checksum_list")
+            fail("the root element is <" + root.name + ">, not <checksum_list>");
         if (root.self_closing) fail("<checksum_list> is empty");
         bool seen_root_dir = false;
         for (;;) {
@@ -44,7 +45,8 @@ public:
             if (seen_root_dir) fail("more than one <ps_root_dir>");
             seen_root_dir = true;
             auto version = tag.attribute("version");
-            if (!version || !is_valid_version(*version) || !std::isdigit(static_cast<unsigned char>(version->front())))
+            if (!version || !is_valid_version(*version) ||
+                !std::isdigit(static_cast<unsigned char>(version->front())))
                 fail("<ps_root_dir> needs a version=\"X.Y.Z\" attribute");
             list_.version = *version;
             if (!tag.self_closing) read_dir_body("", "ps_root_dir", 2);
@@ -56,7 +58,7 @@ public:
         return std::move(list_);
     }
 
-private:
+  private:
     struct Tag {
         std::string name;
         std::vector<std::pair<std::string, std::string>> attributes;
@@ -69,15 +71,18 @@ private:
     };
 
     [[noreturn]] void fail(const std::string& what) const {
-        std::size_t line = 1 + std::count(text_.begin(), text_.begin() + std::min(pos_, text_.size()), '\n');
-        throw Error(ErrorKind::usage,
-                    origin_ + ": line " + std::to_string(line) + ": not a PrestaShop checksum list: " + what,
-                    "give the XML PrestaShop publishes for the release (api.prestashop.com/xml/md5...)");
+        std::size_t line =
+            1 + std::count(text_.begin(), text_.begin() + std::min(pos_, text_.size()), '\n');
+        throw Error(
+            ErrorKind::usage,
+            origin_ + ": line " + std::to_string(line) +
+                ": not a PrestaShop checksum list: " + what,
+            "give the XML PrestaShop publishes for the release (api.prestashop.com/xml/md5...)");
     }
 
     void skip_space() {
-        while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' || text_[pos_] == '\r' ||
-                                       text_[pos_] == '\t'))
+        while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' ||
+                                       text_[pos_] == '\r' || text_[pos_] == '\t'))
             ++pos_;
     }
 
@@ -93,7 +98,8 @@ private:
             }
             if (text_.substr(pos_, 9) == "<!DOCTYPE" || text_.substr(pos_, 8) == "<!ENTITY")
                 fail("DOCTYPE and ENTITY declarations are refused (entity expansion)");
-            if (text_.substr(pos_, 9) == "<![CDATA[") fail("CDATA sections are not part of this format");
+            if (text_.substr(pos_, 9) == "<![CDATA[")
+                fail("CDATA sections are not part of this format");
             if (text_.substr(pos_, 2) == "<!" || text_.substr(pos_, 2) == "<?")
                 fail("unexpected markup declaration or processing instruction");
             if (pos_ < text_.size() && text_[pos_] != '<') fail("unexpected text");
@@ -104,7 +110,8 @@ private:
     bool at_end_tag() const { return text_.substr(pos_, 2) == "</"; }
 
     static bool name_char(char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == ':';
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
+               c == ':';
     }
 
     std::string read_name() {
@@ -127,11 +134,16 @@ private:
             std::size_t semi = raw.find(';', i);
             if (semi == std::string_view::npos || semi - i > 10) fail("bad entity reference");
             std::string_view ref = raw.substr(i + 1, semi - i - 1);
-            if (ref == "amp") out += '&';
-            else if (ref == "lt") out += '<';
-            else if (ref == "gt") out += '>';
-            else if (ref == "quot") out += '"';
-            else if (ref == "apos") out += '\'';
+            if (ref == "amp")
+                out += '&';
+            else if (ref == "lt")
+                out += '<';
+            else if (ref == "gt")
+                out += '>';
+            else if (ref == "quot")
+                out += '"';
+            else if (ref == "apos")
+                out += '\'';
             else if (ref.size() > 1 && ref[0] == '#') {
                 unsigned long code = 0;
                 try {
@@ -143,7 +155,8 @@ private:
                 if (code < 0x20 || code > 0x7e) fail("character reference outside printable ASCII");
                 out += static_cast<char>(code);
             } else {
-                fail("entity reference &" + std::string(ref) + "; is refused (only the five XML entities)");
+                fail("entity reference &" + std::string(ref) +
+                     "; is refused (only the five XML entities)");
             }
             i = semi;
         }
@@ -171,13 +184,16 @@ private:
             }
             std::string key = read_name();
             skip_space();
-            if (pos_ >= text_.size() || text_[pos_] != '=') fail("attribute " + key + " without a value");
+            if (pos_ >= text_.size() || text_[pos_] != '=')
+                fail("attribute " + key + " without a value");
             ++pos_;
             skip_space();
-            if (pos_ >= text_.size() || (text_[pos_] != '"' && text_[pos_] != '\'')) fail("unquoted attribute");
+            if (pos_ >= text_.size() || (text_[pos_] != '"' && text_[pos_] != '\''))
+                fail("unquoted attribute");
             char quote = text_[pos_++];
             std::size_t end = text_.find(quote, pos_);
-            if (end == std::string_view::npos || end - pos_ > 4096) fail("unterminated attribute value");
+            if (end == std::string_view::npos || end - pos_ > 4096)
+                fail("unterminated attribute value");
             std::string value = decode(text_.substr(pos_, end - pos_));
             pos_ = end + 1;
             for (const auto& [k, v] : tag.attributes)
@@ -202,13 +218,16 @@ private:
         const std::string& n = *name;
         if (n.empty() || n == "." || n == ".." || n.size() > 255 ||
             n.find_first_of("/\\") != std::string::npos ||
-            std::any_of(n.begin(), n.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
-            fail("unsafe name \"" + n.substr(0, 80) + "\" (empty, '.', '..', a slash or a control character)");
+            std::any_of(n.begin(), n.end(),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+            fail("unsafe name \"" + n.substr(0, 80) +
+                 "\" (empty, '.', '..', a slash or a control character)");
         return n;
     }
 
     void read_dir_body(const std::string& prefix, const std::string& element, int depth) {
-        if (depth > limits_.max_depth) fail("nested deeper than " + std::to_string(limits_.max_depth) + " levels");
+        if (depth > limits_.max_depth)
+            fail("nested deeper than " + std::to_string(limits_.max_depth) + " levels");
         for (;;) {
             skip_misc();
             if (pos_ >= text_.size()) fail("unterminated <" + element + ">");
@@ -225,7 +244,8 @@ private:
                 if (tag.self_closing) fail("<md5file name=\"" + path + "\"/> without a digest");
                 std::size_t end = text_.find('<', pos_);
                 if (end == std::string_view::npos) fail("unterminated <md5file>");
-                std::string digest = decode(text_.substr(pos_, std::min<std::size_t>(end - pos_, 200)));
+                std::string digest =
+                    decode(text_.substr(pos_, std::min<std::size_t>(end - pos_, 200)));
                 if (end - pos_ > 200) fail("digest too long");
                 pos_ = end;
                 auto first = digest.find_first_not_of(" \t\r\n");
@@ -253,10 +273,12 @@ private:
 
 }  // namespace
 
-CoreChecksumList parse_core_checksum_xml(std::string_view xml, const std::string& origin, const CoreXmlLimits& limits) {
+CoreChecksumList parse_core_checksum_xml(std::string_view xml, const std::string& origin,
+                                         const CoreXmlLimits& limits) {
     if (xml.size() > limits.max_bytes)
         throw Error(ErrorKind::usage,
-                    origin + ": " + std::to_string(xml.size()) + " bytes is too large for a checksum list (limit " +
+                    origin + ": " + std::to_string(xml.size()) +
+                        " bytes is too large for a checksum list (limit " +
                         std::to_string(limits.max_bytes >> 20) + " MiB)",
                     "give the XML PrestaShop publishes for the release");
     return XmlReader(xml, origin, limits).read();
@@ -300,7 +322,8 @@ std::optional<CoreChecksumList> CoreListStore::load(const std::string& version) 
     if (list.version != version) throw damaged("it holds version " + list.version);
     for (const auto& [file, md5] : list.files)
         if (!is_md5_hex(md5) || file.empty() || file.front() == '/' || file.back() == '/' ||
-            ("/" + file + "/").find("/../") != std::string::npos || ("/" + file + "/").find("/./") != std::string::npos)
+            ("/" + file + "/").find("/../") != std::string::npos ||
+            ("/" + file + "/").find("/./") != std::string::npos)
             throw damaged("bad entry " + file);
     return list;
 }
@@ -311,11 +334,13 @@ std::vector<std::string> CoreListStore::versions() const {
     if (!fs::is_directory(dir_, ec)) return out;
     for (const auto& entry : fs::directory_iterator(dir_, ec)) {
         auto name = entry.path().filename().string();
-        if (entry.is_regular_file() && entry.path().extension() == ".json" && name.find(".tmp-") == std::string::npos &&
+        if (entry.is_regular_file() && entry.path().extension() == ".json" &&
+            name.find(".tmp-") == std::string::npos &&
             is_valid_version(entry.path().stem().string()))
             out.push_back(entry.path().stem().string());
     }
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return version_less(a, b); });
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return version_less(a, b); });
     return out;
 }
 

@@ -16,9 +16,9 @@
 namespace mps {
 
 struct CoreChecksumList {
-    std::string version;      // PrestaShop version (ps_root_dir version="...")
-    std::string source;       // file name or URL it was imported from
-    std::string imported_at;  // ISO 8601 UTC
+    std::string version;                       // PrestaShop version (ps_root_dir version="...")
+    std::string source;                        // file name or URL it was imported from
+    std::string imported_at;                   // ISO 8601 UTC
     std::map<std::string, std::string> files;  // path relative to the shop root -> md5 (lower case)
 };
 
@@ -39,7 +39,7 @@ enum class CoreImportOutcome { added, replaced, unchanged };
 
 // CoreListStore: the imported lists, one JSON file per version in `dir` (pristine/core).
 class CoreListStore {
-public:
+  public:
     explicit CoreListStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
     // save: store `list` for its version (atomically; an older list of that version is replaced).
@@ -51,7 +51,7 @@ public:
 
     const std::filesystem::path& dir() const { return dir_; }
 
-private:
+  private:
     std::filesystem::path dir_;
 };
 

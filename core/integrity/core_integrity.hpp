@@ -32,12 +32,13 @@ bool is_upgrade_leftover(std::string_view listed_path);
 // choose_admin_folder: which top-level folder of the shop is the renamed admin/ folder:
 // `candidates` maps folder names to the names directly inside them; the one holding most of
 // the list's admin/ entries wins (at least half of them). Nothing when none fits.
-std::optional<std::string> choose_admin_folder(const CoreChecksumList& list,
-                                               const std::map<std::string, std::set<std::string>>& candidates);
+std::optional<std::string> choose_admin_folder(
+    const CoreChecksumList& list, const std::map<std::string, std::set<std::string>>& candidates);
 
 // admin_candidates: top-level folder names that might be the renamed admin folder (not a
 // top-level name of the list other than "admin").
-std::vector<std::string> admin_candidates(const CoreChecksumList& list, const std::vector<std::string>& root_folders);
+std::vector<std::string> admin_candidates(const CoreChecksumList& list,
+                                          const std::vector<std::string>& root_folders);
 
 struct CorePlanFile {
     std::string listed;     // path in the list ("admin/index.php")
@@ -53,7 +54,8 @@ struct CorePlan {
 };
 
 // plan_core_check: the files to compare, admin/ mapped to `admin_folder`.
-CorePlan plan_core_check(const CoreChecksumList& list, const std::optional<std::string>& admin_folder);
+CorePlan plan_core_check(const CoreChecksumList& list,
+                         const std::optional<std::string>& admin_folder);
 
 struct CoreFileState {
     bool present = false;
@@ -67,7 +69,8 @@ Check core_check_from(const CoreChecksumList& list, const CorePlan& plan,
                       const std::map<std::string, CoreFileState>& states, const std::string& where);
 
 // core_check_without_list: the skip when no list is stored for `ps_version` (or it is unknown).
-Check core_check_without_list(const CoreListStore& lists, const std::string& ps_version, const std::string& where);
+Check core_check_without_list(const CoreListStore& lists, const std::string& ps_version,
+                              const std::string& where);
 
 // core_detail_lines: the changed core files of a files.core-integrity check, grouped by area,
 // then the upgrade leftovers, as text lines for a report (at most `limit` file lines).

@@ -26,7 +26,8 @@ HttpResponse get_following_redirects(HttpRequest request, int max_hops = 5);
 
 // release_url: `url_template` with {module} and {version} replaced (percent-encoded).
 // Error(usage) for a bad module name or version, or a template without both placeholders.
-std::string release_url(const std::string& url_template, const std::string& module, const std::string& version);
+std::string release_url(const std::string& url_template, const std::string& module,
+                        const std::string& version);
 
 struct FetchResult {
     AddResult added;
@@ -40,12 +41,12 @@ struct FetchResult {
 // auth (5) for a missing, malformed or non-matching signature, or a signed archive of another
 // release; unreachable (4) for network errors, HTTP 5xx and answers that are not a zip. On any
 // error nothing is stored.
-FetchResult fetch_release(const PristineStore& store, const std::string& module, const std::string& version,
-                          const FetchSettings& settings);
+FetchResult fetch_release(const PristineStore& store, const std::string& module,
+                          const std::string& version, const FetchSettings& settings);
 
 // ensure_pristine_release: fetch `module` `version` when it is missing and a manifest_url is
 // configured; returns true when it is stored afterwards. Errors as fetch_release.
-bool ensure_pristine_release(const PristineStore& store, const std::string& module, const std::string& version,
-                             const FetchSettings& settings);
+bool ensure_pristine_release(const PristineStore& store, const std::string& module,
+                             const std::string& version, const FetchSettings& settings);
 
 }  // namespace mps

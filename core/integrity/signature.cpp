@@ -55,7 +55,8 @@ std::string raw_public(EVP_PKEY* key) {
     std::size_t size = sizeof raw;
     if (EVP_PKEY_get_raw_public_key(key, raw, &size) != 1 || size != 32)
         throw Error(ErrorKind::internal, "OpenSSL could not export the Ed25519 public key");
-    return std::string(kPrefix) + base64_encode(std::string_view(reinterpret_cast<char*>(raw), size));
+    return std::string(kPrefix) +
+           base64_encode(std::string_view(reinterpret_cast<char*>(raw), size));
 }
 
 std::optional<std::string> raw_key_bytes(std::string_view key) {
@@ -81,9 +82,11 @@ void write_exclusive(const fs::path& path, std::string_view content, mode_t mode
     if (fd < 0) {
         int saved = errno;
         if (saved == EEXIST)
-            throw Error(ErrorKind::usage, path.string() + " already exists: a signing key is never overwritten",
+            throw Error(ErrorKind::usage,
+                        path.string() + " already exists: a signing key is never overwritten",
                         "move the old key away first, or choose another file with --key");
-        throw Error(ErrorKind::usage, "cannot create " + path.string() + ": " + std::strerror(saved),
+        throw Error(ErrorKind::usage,
+                    "cannot create " + path.string() + ": " + std::strerror(saved),
                     "choose a writable location with --key");
     }
     ::fchmod(fd, mode);  // whatever the umask
@@ -95,13 +98,15 @@ void write_exclusive(const fs::path& path, std::string_view content, mode_t mode
             int saved = errno;
             ::close(fd);
             ::unlink(path.c_str());
-            throw Error(ErrorKind::usage, "cannot write " + path.string() + ": " + std::strerror(saved));
+            throw Error(ErrorKind::usage,
+                        "cannot write " + path.string() + ": " + std::strerror(saved));
         }
         done += static_cast<std::size_t>(n);
     }
     if (::fsync(fd) != 0 || ::close(fd) != 0) {
         ::unlink(path.c_str());
-        throw Error(ErrorKind::usage, "cannot write " + path.string() + ": " + std::strerror(errno));
+        throw Error(ErrorKind::usage,
+                    "cannot write " + path.string() + ": " + std::strerror(errno));
     }
 }
 
@@ -111,7 +116,9 @@ bool is_placeholder_public_key(std::string_view key) {
     return key.empty() || key.find("UNSET") != std::string_view::npos;
 }
 
-bool is_valid_public_key(std::string_view key) { return raw_key_bytes(key).has_value(); }
+bool is_valid_public_key(std::string_view key) {
+    return raw_key_bytes(key).has_value();
+}
 
 NewSigningKey write_new_signing_key(const fs::path& key_file) {
     fs::path public_file = key_file;
@@ -119,19 +126,21 @@ NewSigningKey write_new_signing_key(const fs::path& key_file) {
     std::error_code ec;
     for (const auto& path : {key_file, public_file})
         if (fs::exists(fs::symlink_status(path, ec)))
-            throw Error(ErrorKind::usage, path.string() + " already exists: a signing key is never overwritten",
+            throw Error(ErrorKind::usage,
+                        path.string() + " already exists: a signing key is never overwritten",
                         "move the old key away first, or choose another file with --key");
     if (!key_file.parent_path().empty()) ensure_directory(key_file.parent_path());
 
     EVP_PKEY* raw = nullptr;
-    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr),
-                                                                     EVP_PKEY_CTX_free);
+    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+        EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr), EVP_PKEY_CTX_free);
     if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_keygen(ctx.get(), &raw) != 1)
         throw Error(ErrorKind::internal, "OpenSSL could not generate an Ed25519 key");
     Pkey key(raw);
 
     Bio private_bio(BIO_new(BIO_s_mem())), public_bio(BIO_new(BIO_s_mem()));
-    if (PEM_write_bio_PrivateKey(private_bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1 ||
+    if (PEM_write_bio_PrivateKey(private_bio.get(), key.get(), nullptr, nullptr, 0, nullptr,
+                                 nullptr) != 1 ||
         PEM_write_bio_PUBKEY(public_bio.get(), key.get()) != 1)
         throw Error(ErrorKind::internal, "OpenSSL could not write the Ed25519 key as PEM");
     SecretString private_pem;
@@ -146,7 +155,9 @@ NewSigningKey write_new_signing_key(const fs::path& key_file) {
     return NewSigningKey{key_file, public_file, raw_public(key.get())};
 }
 
-std::string public_key_of_file(const fs::path& key_file) { return raw_public(load_private(key_file).get()); }
+std::string public_key_of_file(const fs::path& key_file) {
+    return raw_public(load_private(key_file).get());
+}
 
 std::string sign_bytes(const fs::path& key_file, std::string_view data) {
     Pkey key = load_private(key_file);
@@ -154,32 +165,37 @@ std::string sign_bytes(const fs::path& key_file, std::string_view data) {
     unsigned char signature[64];
     std::size_t size = sizeof signature;
     if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1 ||
-        EVP_DigestSign(ctx.get(), signature, &size, reinterpret_cast<const unsigned char*>(data.data()), data.size()) !=
-            1 ||
+        EVP_DigestSign(ctx.get(), signature, &size,
+                       reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
         size != 64)
         throw Error(ErrorKind::internal, "OpenSSL could not sign with " + key_file.string());
     return base64_encode(std::string_view(reinterpret_cast<char*>(signature), size)) + "\n";
 }
 
-SignatureCheck check_signature(std::string_view public_key, std::string_view data, std::string_view signature_text) {
+SignatureCheck check_signature(std::string_view public_key, std::string_view data,
+                               std::string_view signature_text) {
     auto raw = raw_key_bytes(public_key);
     if (!raw)
-        throw Error(ErrorKind::usage, "[vendor] public_key is not an Ed25519 public key (\"ed25519:<base64>\")",
+        throw Error(ErrorKind::usage,
+                    "[vendor] public_key is not an Ed25519 public key (\"ed25519:<base64>\")",
                     "copy the line printed by 'mpsupport pristine keygen' on the vendor's side");
     // One line of base64, optionally followed by a newline (CRLF accepted).
     std::string_view text = signature_text;
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
-    if (text.empty() || text.size() > 100 || text.find_first_of("\r\n \t") != std::string_view::npos)
+    if (text.empty() || text.size() > 100 ||
+        text.find_first_of("\r\n \t") != std::string_view::npos)
         return SignatureCheck::malformed;
     auto signature = base64_decode(text);
     if (!signature || signature->size() != 64) return SignatureCheck::malformed;
 
     Pkey key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-                                         reinterpret_cast<const unsigned char*>(raw->data()), raw->size()));
+                                         reinterpret_cast<const unsigned char*>(raw->data()),
+                                         raw->size()));
     MdCtx ctx(EVP_MD_CTX_new());
     if (!key || !ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1)
         throw Error(ErrorKind::internal, "OpenSSL could not load the Ed25519 public key");
-    int ok = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature->data()), signature->size(),
+    int ok = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature->data()),
+                              signature->size(),
                               reinterpret_cast<const unsigned char*>(data.data()), data.size());
     return ok == 1 ? SignatureCheck::valid : SignatureCheck::mismatch;
 }

@@ -42,6 +42,7 @@ enum class SignatureCheck { valid, malformed, mismatch };
 // check_signature: does `signature_text` (the content of a .sig file) sign `data` with
 // `public_key` ("ed25519:...")? malformed: not one base64 line of 64 bytes; mismatch: a
 // signature of other bytes or by another key. Error(usage) when `public_key` is not valid.
-SignatureCheck check_signature(std::string_view public_key, std::string_view data, std::string_view signature_text);
+SignatureCheck check_signature(std::string_view public_key, std::string_view data,
+                               std::string_view signature_text);
 
 }  // namespace mps

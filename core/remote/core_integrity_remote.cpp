@@ -18,8 +18,10 @@ namespace {
 std::string shell_quote(const std::string& text) {
     std::string out = "'";
     for (char c : text) {
-        if (c == '\'') out += "'\\''";
-        else out += c;
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
     }
     return out + "'";
 }
@@ -42,9 +44,11 @@ std::string remote_core_md5_command(const std::string& root, const std::vector<s
         return "{ " + find + "; }";
     }("f");
     std::string links = "{ find . -maxdepth 1 -type l -print0" +
-                        (tops.empty() ? std::string() : "; find" + folders + " -type l -print0") + "; }";
+                        (tops.empty() ? std::string() : "; find" + folders + " -type l -print0") +
+                        "; }";
     return "cd -- " + shell_quote(root) + " && printf 'MPS-FILES\\0' && " + lookup +
-           " | LC_ALL=C xargs -0 -r md5sum -z -- && printf 'MPS-LINKS\\0' && " + links + " && printf 'MPS-END\\0'";
+           " | LC_ALL=C xargs -0 -r md5sum -z -- && printf 'MPS-LINKS\\0' && " + links +
+           " && printf 'MPS-END\\0'";
 }
 
 std::optional<RemoteCoreHashes> parse_remote_core_md5(const std::string& output) {
@@ -55,7 +59,8 @@ std::optional<RemoteCoreHashes> parse_remote_core_md5(const std::string& output)
         records.push_back(output.substr(start, end - start));
         start = end + 1;
     }
-    if (records.size() < 3 || records.front() != "MPS-FILES" || records.back() != "MPS-END") return std::nullopt;
+    if (records.size() < 3 || records.front() != "MPS-FILES" || records.back() != "MPS-END")
+        return std::nullopt;
     RemoteCoreHashes hashes;
     bool in_links = false;
     for (std::size_t i = 1; i + 1 < records.size(); ++i) {
@@ -71,16 +76,18 @@ std::optional<RemoteCoreHashes> parse_remote_core_md5(const std::string& output)
             hashes.links.push_back(clean);
             continue;
         }
-        if (record.size() < 37 || record.compare(32, 2, "  ") != 0 || !is_md5_hex(record.substr(0, 32)) ||
-            !clean_path(record.substr(34), clean) || !hashes.md5.emplace(clean, record.substr(0, 32)).second)
+        if (record.size() < 37 || record.compare(32, 2, "  ") != 0 ||
+            !is_md5_hex(record.substr(0, 32)) || !clean_path(record.substr(34), clean) ||
+            !hashes.md5.emplace(clean, record.substr(0, 32)).second)
             return std::nullopt;
     }
     if (!in_links) return std::nullopt;
     return hashes;
 }
 
-Check core_integrity_remote(SftpClient& client, const std::string& shop_root, const std::string& ps_version,
-                            const CoreListStore& lists, const std::string& where, SshSession* exec_session) {
+Check core_integrity_remote(SftpClient& client, const std::string& shop_root,
+                            const std::string& ps_version, const CoreListStore& lists,
+                            const std::string& where, SshSession* exec_session) {
     auto list = ps_version.empty() ? std::nullopt : lists.load(ps_version);
     if (!list) return core_check_without_list(lists, ps_version, where);
 
@@ -91,8 +98,10 @@ Check core_integrity_remote(SftpClient& client, const std::string& shop_root, co
     std::vector<std::string> root_folders;
     std::map<std::string, RemoteEntry> present;  // shop path -> entry
     for (const auto& entry : *root_entries) {
-        if (entry.attrs.is_dir()) root_folders.push_back(entry.path);
-        else present[entry.path] = entry;
+        if (entry.attrs.is_dir())
+            root_folders.push_back(entry.path);
+        else
+            present[entry.path] = entry;
     }
     std::map<std::string, std::set<std::string>> candidates;
     for (const auto& folder : admin_candidates(*list, root_folders)) {
@@ -104,32 +113,39 @@ Check core_integrity_remote(SftpClient& client, const std::string& shop_root, co
 
     std::set<std::string> tops;
     for (const auto& file : plan.files)
-        if (auto slash = file.shop_path.find('/'); slash != std::string::npos) tops.insert(file.shop_path.substr(0, slash));
+        if (auto slash = file.shop_path.find('/'); slash != std::string::npos)
+            tops.insert(file.shop_path.substr(0, slash));
     std::erase_if(tops, [&](const std::string& top) {
         return std::find(root_folders.begin(), root_folders.end(), top) == root_folders.end();
     });
 
     // Fast path: the server hashes its own files; only digests travel.
     if (exec_session) {
-        auto result = exec_session->exec(remote_core_md5_command(shop_root, {tops.begin(), tops.end()}), 64u << 20);
+        auto result = exec_session->exec(
+            remote_core_md5_command(shop_root, {tops.begin(), tops.end()}), 64u << 20);
         std::optional<RemoteCoreHashes> hashes;
-        if (result && result->exit_status == 0 && !result->truncated) hashes = parse_remote_core_md5(result->out);
+        if (result && result->exit_status == 0 && !result->truncated)
+            hashes = parse_remote_core_md5(result->out);
         if (hashes) {
             std::map<std::string, CoreFileState> states;
             for (const auto& [path, md5] : hashes->md5) states[path] = CoreFileState{true, md5};
-            for (const auto& path : hashes->links) states[path] = CoreFileState{true, "symbolic link"};
+            for (const auto& path : hashes->links)
+                states[path] = CoreFileState{true, "symbolic link"};
             Check check = core_check_from(*list, plan, states, where);
             check.data["hashing"] = "exec md5sum";
             log::info("{}: core files hashed on the server (md5sum)", where);
             return check;
         }
-        log::info("{}: hashing core files on the server failed or was refused; reading them over SFTP", where);
+        log::info(
+            "{}: hashing core files on the server failed or was refused; reading them over SFTP",
+            where);
     }
 
     // List every top-level folder that holds checked files, all at once.
     std::vector<std::pair<std::string, std::unique_ptr<TreeLister>>> listers;
     for (const auto& top : tops) {
-        listers.emplace_back(top, std::make_unique<TreeLister>(client, remote_join(shop_root, top)));
+        listers.emplace_back(top,
+                             std::make_unique<TreeLister>(client, remote_join(shop_root, top)));
         listers.back().second->start();
     }
     client.run();
@@ -173,10 +189,12 @@ Check core_integrity_remote(SftpClient& client, const std::string& shop_root, co
             to_fetch.push_back(entry);
         }
     }
-    FileSink sink{[&](const RemoteEntry& e, std::string& content) { states[e.path].md5 = md5_hex(content); },
-                  [&](const RemoteEntry& e, const std::string& error) { states[e.path].unreadable = error; }};
+    FileSink sink{
+        [&](const RemoteEntry& e, std::string& content) { states[e.path].md5 = md5_hex(content); },
+        [&](const RemoteEntry& e, const std::string& error) { states[e.path].unreadable = error; }};
     fetch_remote_files(client, shop_root, to_fetch, sink);
-    log::info("{}: {} core files read to compare with PrestaShop {}", where, to_fetch.size(), list->version);
+    log::info("{}: {} core files read to compare with PrestaShop {}", where, to_fetch.size(),
+              list->version);
     Check check = core_check_from(*list, plan, states, where);
     check.data["hashing"] = "sftp";
     return check;

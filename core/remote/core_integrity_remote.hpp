@@ -20,9 +20,9 @@ class SshSession;
 // skip). `where` names the shop in messages (an sftp:// URL). With `exec_session`, the files
 // are first MD5-hashed on the server (md5sum), and only when that is refused or fails are they
 // read over SFTP. Error(unreachable) when the connection breaks.
-Check core_integrity_remote(SftpClient& client, const std::string& shop_root, const std::string& ps_version,
-                            const CoreListStore& lists, const std::string& where,
-                            SshSession* exec_session = nullptr);
+Check core_integrity_remote(SftpClient& client, const std::string& shop_root,
+                            const std::string& ps_version, const CoreListStore& lists,
+                            const std::string& where, SshSession* exec_session = nullptr);
 
 // remote_core_md5_command: the shell command that prints, NUL-separated, "MPS-FILES",
 // "<md5>  ./<path>" for every regular file directly in `root` and below the folders `tops`,

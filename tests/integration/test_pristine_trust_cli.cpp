@@ -1,9 +1,9 @@
 // Vendor-signed releases (pristine keygen, sign, fetch; verify's auto-fetch) against a real
 // release server on loopback, and PrestaShop core integrity (pristine import-core, verify
 // --core) on generated shop trees, locally and over SFTP.
+#include <sys/stat.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-#include <sys/stat.h>
 
 #include <functional>
 #include <map>
@@ -40,7 +40,8 @@ struct ReleaseServer {
     std::unique_ptr<testing::NginxServer> nginx;
 
     ReleaseServer() {
-        auto r = run_mpsupport({"--json", "pristine", "keygen", "--key", key.string()}, vendor.path());
+        auto r =
+            run_mpsupport({"--json", "pristine", "keygen", "--key", key.string()}, vendor.path());
         INFO(r.out << r.err);
         REQUIRE(r.exit_code == 0);
         public_key = json_of(r)["public_key"];
@@ -56,21 +57,29 @@ struct ReleaseServer {
                                  "    location /htmlpage/ { " + proxy + " }\n" +
                                  "    location /moved/ { rewrite ^/moved/(.*)$ /$1 redirect; }\n";
         nginx = std::make_unique<testing::NginxServer>(
-            vendor / "nginx", std::vector<testing::NginxSite>{{testing::free_port(), ca->issue("releases"), directives},
-                                                              {testing::free_port(), ca->self_signed("self"), directives}});
+            vendor / "nginx", std::vector<testing::NginxSite>{
+                                  {testing::free_port(), ca->issue("releases"), directives},
+                                  {testing::free_port(), ca->self_signed("self"), directives}});
     }
     std::string base() const { return "https://localhost:" + std::to_string(nginx->port(0)); }
-    std::string untrusted_base() const { return "https://localhost:" + std::to_string(nginx->port(1)); }
-    std::map<std::string, std::string> trust() const { return {{"SSL_CERT_FILE", ca->ca_cert().string()}}; }
-    // publish: mymod-<version>.zip holding `content_version`, signed with `signing_key` (none: unsigned).
+    std::string untrusted_base() const {
+        return "https://localhost:" + std::to_string(nginx->port(1));
+    }
+    std::map<std::string, std::string> trust() const {
+        return {{"SSL_CERT_FILE", ca->ca_cert().string()}};
+    }
+    // publish: mymod-<version>.zip holding `content_version`, signed with `signing_key` (none:
+    // unsigned).
     fs::path publish(const std::string& version, const std::string& content_version = "",
                      const fs::path& signing_key = {}) {
-        auto files = testing::module_files("mymod", content_version.empty() ? version : content_version);
+        auto files =
+            testing::module_files("mymod", content_version.empty() ? version : content_version);
         fs::path zip = site / "mymod" / ("mymod-" + version + ".zip");
         fs::create_directories(zip.parent_path());
         testing::make_zip(zip, testing::zip_entries(files, "mymod"));
         if (signing_key.empty() || signing_key != "none") {
-            auto r = run_mpsupport({"pristine", "sign", zip.string(), "--key", (signing_key.empty() ? key : signing_key).string()},
+            auto r = run_mpsupport({"pristine", "sign", zip.string(), "--key",
+                                    (signing_key.empty() ? key : signing_key).string()},
                                    vendor.path());
             INFO(r.err);
             REQUIRE(r.exit_code == 0);
@@ -88,22 +97,33 @@ struct Customer {
         if (!public_key.empty()) text += "public_key = \"" + public_key + "\"\n";
         testing::write(home / ".config/mpsupport/config.toml", text);
     }
-    RunResult run(const std::vector<std::string>& args) const { return run_mpsupport(args, home.path(), env); }
-    std::size_t stored() const { return testing::count_files(store() / "manifests") + testing::count_files(store() / "objects") + testing::count_files(store() / "archives"); }
+    RunResult run(const std::vector<std::string>& args) const {
+        return run_mpsupport(args, home.path(), env);
+    }
+    std::size_t stored() const {
+        return testing::count_files(store() / "manifests") +
+               testing::count_files(store() / "objects") +
+               testing::count_files(store() / "archives");
+    }
 };
 
-std::string error_hint(const RunResult& r) { return json_of(r)["error"]["hint"].get<std::string>(); }
-std::string error_message(const RunResult& r) { return json_of(r)["error"]["message"].get<std::string>(); }
+std::string error_hint(const RunResult& r) {
+    return json_of(r)["error"]["hint"].get<std::string>();
+}
+std::string error_message(const RunResult& r) {
+    return json_of(r)["error"]["message"].get<std::string>();
+}
 
 }  // namespace
 
-TEST_CASE("pristine keygen and sign: key files, modes, never printed, never overwritten", "[cli][signature]") {
+TEST_CASE("pristine keygen and sign: key files, modes, never printed, never overwritten",
+          "[cli][signature]") {
     TempDir vendor;
     fs::path key = vendor / "k/vendor.key";
     auto r = run_mpsupport({"pristine", "keygen", "--key", key.string()}, vendor.path());
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
-    struct stat st{};
+    struct stat st {};
     REQUIRE(::stat(key.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
     std::string secret = testing::slurp(key);
@@ -124,21 +144,26 @@ TEST_CASE("pristine keygen and sign: key files, modes, never printed, never over
 
     fs::path zip = vendor / "mymod-1.0.0.zip";
     testing::make_zip(zip, testing::zip_entries(testing::module_files("mymod", "1.0.0"), "mymod"));
-    auto sign = run_mpsupport({"--json", "pristine", "sign", zip.string(), "--key", key.string()}, vendor.path());
+    auto sign = run_mpsupport({"--json", "pristine", "sign", zip.string(), "--key", key.string()},
+                              vendor.path());
     REQUIRE(sign.exit_code == 0);
     CHECK(fs::exists(zip.string() + ".sig"));
     CHECK(json_of(sign)["signature_file"] == zip.string() + ".sig");
     CHECK(sign.out.find(body) == std::string::npos);
     // The default key signs too; a missing key or a non-zip is exit 2.
     CHECK(run_mpsupport({"pristine", "sign", zip.string()}, vendor.path()).exit_code == 0);
-    CHECK(run_mpsupport({"pristine", "sign", zip.string(), "--key", (vendor / "nokey").string()}, vendor.path())
+    CHECK(run_mpsupport({"pristine", "sign", zip.string(), "--key", (vendor / "nokey").string()},
+                        vendor.path())
               .exit_code == 2);
     testing::write(vendor / "notes.txt", "hello");
-    CHECK(run_mpsupport({"pristine", "sign", (vendor / "notes.txt").string(), "--key", key.string()}, vendor.path())
-              .exit_code == 2);
+    CHECK(
+        run_mpsupport({"pristine", "sign", (vendor / "notes.txt").string(), "--key", key.string()},
+                      vendor.path())
+            .exit_code == 2);
 }
 
-TEST_CASE("pristine fetch: a signed release is verified, stored and its archive cached", "[cli][fetch]") {
+TEST_CASE("pristine fetch: a signed release is verified, stored and its archive cached",
+          "[cli][fetch]") {
     ReleaseServer vendor;
     vendor.publish("1.2.3");
     Customer customer;
@@ -168,13 +193,15 @@ TEST_CASE("pristine fetch: a signed release is verified, stored and its archive 
     CHECK(moved.exit_code == 0);
     // A server whose certificate nobody vouches for is unreachable, not trusted.
     vendor.publish("1.4.0");
-    customer.configure(vendor.untrusted_base() + "/{module}/{module}-{version}.zip", vendor.public_key);
+    customer.configure(vendor.untrusted_base() + "/{module}/{module}-{version}.zip",
+                       vendor.public_key);
     auto untrusted = customer.run({"--json", "pristine", "fetch", "mymod", "1.4.0"});
     CHECK(untrusted.exit_code == 4);
     CHECK_FALSE(customer.run({"pristine", "show", "mymod", "1.4.0"}).exit_code == 0);
 }
 
-TEST_CASE("pristine fetch refuses bad signatures and broken servers; nothing is stored", "[cli][fetch]") {
+TEST_CASE("pristine fetch refuses bad signatures and broken servers; nothing is stored",
+          "[cli][fetch]") {
     ReleaseServer vendor;
     // One byte changed after signing.
     fs::path tampered = vendor.publish("2.0.0");
@@ -183,7 +210,9 @@ TEST_CASE("pristine fetch refuses bad signatures and broken servers; nothing is 
     testing::write(tampered, bytes);
     // Signed by another key.
     TempDir other;
-    REQUIRE(run_mpsupport({"pristine", "keygen", "--key", (other / "other.key").string()}, other.path()).exit_code == 0);
+    REQUIRE(
+        run_mpsupport({"pristine", "keygen", "--key", (other / "other.key").string()}, other.path())
+            .exit_code == 0);
     vendor.publish("3.0.0", "", other / "other.key");
     // Truncated signature.
     fs::path truncated = vendor.publish("4.0.0");
@@ -271,7 +300,8 @@ std::map<std::string, std::string> core_files(const std::string& version = "8.2.
         {"classes/Order.php", "<?php class OrderCore extends ObjectModel {}\n"},
         {"classes/db/Db.php", "<?php abstract class DbCore {}\n"},
         {"controllers/front/CartController.php", "<?php class CartControllerCore {}\n"},
-        {"src/Core/Version.php", "<?php\nfinal class Version\n{\n    public const VERSION = '" + version + "';\n}\n"},
+        {"src/Core/Version.php",
+         "<?php\nfinal class Version\n{\n    public const VERSION = '" + version + "';\n}\n"},
         {"config/config.inc.php", "<?php // config\n"},
         {"config/defines.inc.php", "<?php define('_PS_MODE_DEV_', false);\n"},
         {"vendor/autoload.php", "<?php // autoload\n"},
@@ -287,7 +317,8 @@ std::map<std::string, std::string> core_files(const std::string& version = "8.2.
 }
 
 // checksum_xml: PrestaShop's checksum list of `files`, nested dir/md5file like the real ones.
-std::string checksum_xml(const std::map<std::string, std::string>& files, const std::string& version) {
+std::string checksum_xml(const std::map<std::string, std::string>& files,
+                         const std::string& version) {
     struct Node {
         std::map<std::string, Node> dirs;
         std::map<std::string, std::string> files;
@@ -303,22 +334,26 @@ std::string checksum_xml(const std::map<std::string, std::string>& files, const 
     }
     std::function<std::string(const Node&)> render = [&](const Node& node) {
         std::string out;
-        for (const auto& [name, child] : node.dirs) out += "<dir name=\"" + name + "\">" + render(child) + "</dir>\n";
-        for (const auto& [name, md5] : node.files) out += "<md5file name=\"" + name + "\">" + md5 + "</md5file>\n";
+        for (const auto& [name, child] : node.dirs)
+            out += "<dir name=\"" + name + "\">" + render(child) + "</dir>\n";
+        for (const auto& [name, md5] : node.files)
+            out += "<md5file name=\"" + name + "\">" + md5 + "</md5file>\n";
         return out;
     };
-    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checksum_list><ps_root_dir version=\"" + version + "\">\n" +
-           render(root) + "</ps_root_dir></checksum_list>\n";
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checksum_list><ps_root_dir version=\"" +
+           version + "\">\n" + render(root) + "</ps_root_dir></checksum_list>\n";
 }
 
 // write_changed_shop: the shop as installed (admin renamed), then changed: a core class edited,
 // a file missing, files changed in an ignored folder, upgrade leftovers.
 void write_changed_shop(const fs::path& shop) {
     for (const auto& [path, content] : core_files()) {
-        std::string target = path.compare(0, 6, "admin/") == 0 ? "admin842xkq/" + path.substr(6) : path;
+        std::string target =
+            path.compare(0, 6, "admin/") == 0 ? "admin842xkq/" + path.substr(6) : path;
         testing::write(shop / target, content);
     }
-    testing::write(shop / "classes/Cart.php", "<?php class CartCore extends ObjectModel { /* hacked */ }\n");
+    testing::write(shop / "classes/Cart.php",
+                   "<?php class CartCore extends ObjectModel { /* hacked */ }\n");
     fs::remove(shop / "classes/Order.php");
     testing::write(shop / "admin842xkq/init.php", "<?php // admin init, edited\n");
     testing::write(shop / "img/logo.jpg", "PNG now");
@@ -342,7 +377,8 @@ void check_core_findings(const nlohmann::json& doc) {
     REQUIRE(checks.count("files.core-integrity"));
     const auto& core = checks["files.core-integrity"];
     CHECK(core["status"] == "warn");
-    CHECK(listed(core["data"], "updated") == std::set<std::string>{"admin842xkq/init.php", "classes/Cart.php"});
+    CHECK(listed(core["data"], "updated") ==
+          std::set<std::string>{"admin842xkq/init.php", "classes/Cart.php"});
     CHECK(listed(core["data"], "missing") == std::set<std::string>{"classes/Order.php"});
     CHECK(core["data"]["areas"]["admin"]["updated"][0] == "admin842xkq/init.php");
     CHECK(core["data"]["admin_folder"] == "admin842xkq");
@@ -357,34 +393,42 @@ void check_core_findings(const nlohmann::json& doc) {
 TEST_CASE("pristine import-core stores PrestaShop's list; hostile XML is exit 2", "[cli][core]") {
     TempDir home;
     testing::write(home / "8.2.0.xml", checksum_xml(core_files(), "8.2.0"));
-    auto r = run_mpsupport({"--json", "pristine", "import-core", (home / "8.2.0.xml").string()}, home.path());
+    auto r = run_mpsupport({"--json", "pristine", "import-core", (home / "8.2.0.xml").string()},
+                           home.path());
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(json_of(r)["core_list"]["version"] == "8.2.0");
     CHECK(json_of(r)["core_list"]["files"] == core_files().size());
-    auto again = run_mpsupport({"--json", "pristine", "import-core", (home / "8.2.0.xml").string()}, home.path());
+    auto again = run_mpsupport({"--json", "pristine", "import-core", (home / "8.2.0.xml").string()},
+                               home.path());
     CHECK(json_of(again)["outcome"] == "unchanged");
 
     TempDir other;
     testing::write(other / "bomb.xml",
-                   "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol1 \"&lol;&lol;&lol;\">]>\n"
-                   "<checksum_list><ps_root_dir version=\"8.2.0\"><md5file name=\"&lol1;\">x</md5file></ps_root_dir>"
+                   "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol1 "
+                   "\"&lol;&lol;&lol;\">]>\n"
+                   "<checksum_list><ps_root_dir version=\"8.2.0\"><md5file "
+                   "name=\"&lol1;\">x</md5file></ps_root_dir>"
                    "</checksum_list>\n");
-    auto bomb = run_mpsupport({"--json", "pristine", "import-core", (other / "bomb.xml").string()}, other.path());
+    auto bomb = run_mpsupport({"--json", "pristine", "import-core", (other / "bomb.xml").string()},
+                              other.path());
     CHECK(bomb.exit_code == 2);
     CHECK_THAT(error_message(bomb), Catch::Contains("bomb.xml: line 2"));
     CHECK_THAT(error_message(bomb), Catch::Contains("DOCTYPE"));
     std::string deep = "<checksum_list><ps_root_dir version=\"8.2.0\">";
     for (int i = 0; i < 5000; ++i) deep += "<dir name=\"d\">";
     testing::write(other / "deep.xml", deep);
-    CHECK(run_mpsupport({"pristine", "import-core", (other / "deep.xml").string()}, other.path()).exit_code == 2);
+    CHECK(run_mpsupport({"pristine", "import-core", (other / "deep.xml").string()}, other.path())
+              .exit_code == 2);
     testing::write(other / "page.xml", "<html><body>Not found</body></html>");
-    CHECK(run_mpsupport({"pristine", "import-core", (other / "page.xml").string()}, other.path()).exit_code == 2);
+    CHECK(run_mpsupport({"pristine", "import-core", (other / "page.xml").string()}, other.path())
+              .exit_code == 2);
     CHECK(run_mpsupport({"pristine", "import-core"}, other.path()).exit_code == 2);
     CHECK(testing::count_files(other / ".local/share/mpsupport") == 0);
 }
 
-TEST_CASE("verify --core on a shop root: changed, missing, admin renamed, ignored folders", "[cli][core]") {
+TEST_CASE("verify --core on a shop root: changed, missing, admin renamed, ignored folders",
+          "[cli][core]") {
     TempDir home;
     fs::path shop = home / "shop";
     write_changed_shop(shop);
@@ -392,21 +436,26 @@ TEST_CASE("verify --core on a shop root: changed, missing, admin renamed, ignore
     testing::write(home / "1.7.8.10.xml", checksum_xml(core_files("1.7.8.10"), "1.7.8.10"));
 
     // Only a list for another version: a skip that says what to import, never a silent pass.
-    REQUIRE(run_mpsupport({"pristine", "import-core", (home / "1.7.8.10.xml").string()}, home.path()).exit_code == 0);
+    REQUIRE(
+        run_mpsupport({"pristine", "import-core", (home / "1.7.8.10.xml").string()}, home.path())
+            .exit_code == 0);
     auto skipped = run_mpsupport({"--json", "verify", shop.string(), "--core"}, home.path());
     INFO(skipped.out << skipped.err);
     CHECK(skipped.exit_code == 0);
     auto skip_doc = json_of(skipped);
     CHECK(skip_doc["checks"].back()["id"] == "files.core-integrity");
     CHECK(skip_doc["checks"].back()["status"] == "skip");
-    CHECK_THAT(skip_doc["checks"].back()["message"].get<std::string>(), Catch::Contains("1.7.8.10"));
+    CHECK_THAT(skip_doc["checks"].back()["message"].get<std::string>(),
+               Catch::Contains("1.7.8.10"));
     CHECK_THAT(skip_doc["checks"].back()["hint"].get<std::string>(),
-               Catch::Contains("pristine import-core --url https://api.prestashop.com/xml/md5-8/8.2.0.xml"));
+               Catch::Contains(
+                   "pristine import-core --url https://api.prestashop.com/xml/md5-8/8.2.0.xml"));
     CHECK(skip_doc["environment"] == "unknown");
     auto text = run_mpsupport({"verify", shop.string(), "--core"}, home.path());
     CHECK_THAT(text.out, Catch::Contains("core not checked"));
 
-    REQUIRE(run_mpsupport({"pristine", "import-core", (home / "8.2.0.xml").string()}, home.path()).exit_code == 0);
+    REQUIRE(run_mpsupport({"pristine", "import-core", (home / "8.2.0.xml").string()}, home.path())
+                .exit_code == 0);
     auto r = run_mpsupport({"--json", "verify", shop.string(), "--core"}, home.path());
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);  // a warning: the environment is non-standard, nothing is voided
@@ -419,9 +468,13 @@ TEST_CASE("verify --core on a shop root: changed, missing, admin renamed, ignore
     CHECK_THAT(text_core.out, Catch::Contains("environment non-standard"));
 
     // With a module: the module's verdict stands, the environment is marked non-standard.
-    testing::make_zip(home / "mymod.zip", testing::zip_entries(testing::module_files("mymod", "1.2.3"), "mymod"));
-    REQUIRE(run_mpsupport({"pristine", "add", (home / "mymod.zip").string()}, home.path()).exit_code == 0);
-    auto both = run_mpsupport({"--json", "verify", shop.string(), "--module", "mymod", "--core"}, home.path());
+    testing::make_zip(home / "mymod.zip",
+                      testing::zip_entries(testing::module_files("mymod", "1.2.3"), "mymod"));
+    REQUIRE(
+        run_mpsupport({"pristine", "add", (home / "mymod.zip").string()}, home.path()).exit_code ==
+        0);
+    auto both = run_mpsupport({"--json", "verify", shop.string(), "--module", "mymod", "--core"},
+                              home.path());
     CHECK(both.exit_code == 0);
     auto both_doc = json_of(both);
     CHECK(both_doc["support"] == "covered");
@@ -429,7 +482,8 @@ TEST_CASE("verify --core on a shop root: changed, missing, admin renamed, ignore
     CHECK_THAT(both_doc["verdict"].get<std::string>(), Catch::Contains("core files changed"));
 
     // --core needs a shop root.
-    CHECK(run_mpsupport({"verify", (shop / "modules/mymod").string(), "--core"}, home.path()).exit_code == 2);
+    CHECK(run_mpsupport({"verify", (shop / "modules/mymod").string(), "--core"}, home.path())
+              .exit_code == 2);
 }
 
 TEST_CASE("verify --core over SFTP gives the same findings", "[sftp][core]") {
@@ -440,9 +494,11 @@ TEST_CASE("verify --core over SFTP gives the same findings", "[sftp][core]") {
     write_changed_shop(shop);
     testing::run_shell("chmod -R a+rX " + shop.string());
     testing::write(home / "8.2.0.xml", checksum_xml(core_files(), "8.2.0"));
-    REQUIRE(run_mpsupport({"pristine", "import-core", (home / "8.2.0.xml").string()}, home.path()).exit_code == 0);
+    REQUIRE(run_mpsupport({"pristine", "import-core", (home / "8.2.0.xml").string()}, home.path())
+                .exit_code == 0);
     testing::write(home / "known_hosts", server.known_hosts_line(server.port()) + "\n" +
-                                             server.known_hosts_line(server.sftp_only_port()) + "\n");
+                                             server.known_hosts_line(server.sftp_only_port()) +
+                                             "\n");
     std::vector<std::string> ssh = {"--known-hosts", (home / "known_hosts").string(), "--identity",
                                     server.client_key().string()};
     auto args = [&](const std::string& url) {
@@ -450,7 +506,9 @@ TEST_CASE("verify --core over SFTP gives the same findings", "[sftp][core]") {
         a.insert(a.end(), ssh.begin(), ssh.end());
         return a;
     };
-    auto r = run_mpsupport(args("sftp://root@127.0.0.1:" + std::to_string(server.port()) + shop.string()), home.path());
+    auto r = run_mpsupport(
+        args("sftp://root@127.0.0.1:" + std::to_string(server.port()) + shop.string()),
+        home.path());
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
     auto doc = json_of(r);
@@ -470,10 +528,12 @@ TEST_CASE("verify --core over SFTP gives the same findings", "[sftp][core]") {
     // The chrooted SFTP-only account sees the same.
     std::string relative = shop.lexically_relative(server.chroot_dir()).string();
     auto chrooted = run_mpsupport(
-        args("sftp://root@127.0.0.1:" + std::to_string(server.sftp_only_port()) + "/" + relative), home.path());
+        args("sftp://root@127.0.0.1:" + std::to_string(server.sftp_only_port()) + "/" + relative),
+        home.path());
     CHECK(chrooted.exit_code == 0);
     check_core_findings(json_of(chrooted));
-    CHECK(json_of(chrooted)["core"]["hashing"] == "sftp");  // ForceCommand internal-sftp: no commands
+    CHECK(json_of(chrooted)["core"]["hashing"] ==
+          "sftp");  // ForceCommand internal-sftp: no commands
     std::error_code ec;
     fs::remove_all(shop, ec);
 }
@@ -483,15 +543,20 @@ TEST_CASE("pristine import-core --url downloads the list over HTTPS", "[cli][cor
     testing::write(server.site / "xml/md5-8/8.2.0.xml", checksum_xml(core_files(), "8.2.0"));
     Customer customer;
     customer.env = server.trust();
-    auto r = customer.run({"--json", "pristine", "import-core", "--url", server.base() + "/xml/md5-8/8.2.0.xml"});
+    auto r = customer.run(
+        {"--json", "pristine", "import-core", "--url", server.base() + "/xml/md5-8/8.2.0.xml"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
     CHECK(json_of(r)["core_list"]["source"] == server.base() + "/xml/md5-8/8.2.0.xml");
-    auto missing = customer.run({"--json", "pristine", "import-core", "--url", server.base() + "/xml/md5-8/8.1.0.xml"});
+    auto missing = customer.run(
+        {"--json", "pristine", "import-core", "--url", server.base() + "/xml/md5-8/8.1.0.xml"});
     CHECK(missing.exit_code == 6);
-    auto html = customer.run({"--json", "pristine", "import-core", "--url", server.base() + "/htmlpage/8.1.0.xml"});
+    auto html = customer.run(
+        {"--json", "pristine", "import-core", "--url", server.base() + "/htmlpage/8.1.0.xml"});
     CHECK(html.exit_code == 2);
-    auto broken = customer.run({"--json", "pristine", "import-core", "--url", server.base() + "/error500/8.1.0.xml"});
+    auto broken = customer.run(
+        {"--json", "pristine", "import-core", "--url", server.base() + "/error500/8.1.0.xml"});
     CHECK(broken.exit_code == 4);
-    CHECK(customer.run({"pristine", "import-core", "x.xml", "--url", server.base() + "/x.xml"}).exit_code == 2);
+    CHECK(customer.run({"pristine", "import-core", "x.xml", "--url", server.base() + "/x.xml"})
+              .exit_code == 2);
 }

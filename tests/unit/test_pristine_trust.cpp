@@ -1,6 +1,6 @@
 // Signatures, PrestaShop core checksum lists and the core comparison (pure parts).
-#include <catch2/catch.hpp>
 #include <sys/stat.h>
+#include <catch2/catch.hpp>
 
 #include "integrity/core_checksums.hpp"
 #include "integrity/core_integrity.hpp"
@@ -15,7 +15,8 @@ using namespace mps;
 
 namespace {
 
-std::string expect_xml_error(const std::string& xml, const std::string& needle, const CoreXmlLimits& limits = {}) {
+std::string expect_xml_error(const std::string& xml, const std::string& needle,
+                             const CoreXmlLimits& limits = {}) {
     try {
         parse_core_checksum_xml(xml, "list.xml", limits);
         FAIL("accepted: " << xml.substr(0, 200));
@@ -31,8 +32,8 @@ std::string expect_xml_error(const std::string& xml, const std::string& needle, 
 const char* kDigest = "0123456789abcdef0123456789abcdef";
 
 std::string small_list(const std::string& body, const std::string& version = "8.2.0") {
-    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checksum_list><ps_root_dir version=\"" + version + "\">" +
-           body + "</ps_root_dir></checksum_list>\n";
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checksum_list><ps_root_dir version=\"" +
+           version + "\">" + body + "</ps_root_dir></checksum_list>\n";
 }
 
 }  // namespace
@@ -40,7 +41,7 @@ std::string small_list(const std::string& body, const std::string& version = "8.
 TEST_CASE("Ed25519: keygen, sign and verify round trip; tampering is refused", "[signature]") {
     testing::TempDir dir;
     auto key = write_new_signing_key(dir / "keys/vendor.key");
-    struct stat st{};
+    struct stat st {};
     REQUIRE(::stat(key.private_file.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
     CHECK(testing::slurp(key.public_file).find("BEGIN PUBLIC KEY") != std::string::npos);
@@ -55,13 +56,15 @@ TEST_CASE("Ed25519: keygen, sign and verify round trip; tampering is refused", "
     std::string changed = data;
     changed[5] ^= 1;
     CHECK(check_signature(key.public_key, changed, sig) == SignatureCheck::mismatch);
-    CHECK(check_signature(key.public_key, data, sig.substr(0, sig.size() / 2)) == SignatureCheck::malformed);
+    CHECK(check_signature(key.public_key, data, sig.substr(0, sig.size() / 2)) ==
+          SignatureCheck::malformed);
     CHECK(check_signature(key.public_key, data, "<html>404</html>") == SignatureCheck::malformed);
     CHECK(check_signature(key.public_key, data, "") == SignatureCheck::malformed);
 
     auto other = write_new_signing_key(dir / "other.key");
     CHECK(check_signature(other.public_key, data, sig) == SignatureCheck::mismatch);
-    CHECK(check_signature(key.public_key, data, sign_bytes(other.private_file, data)) == SignatureCheck::mismatch);
+    CHECK(check_signature(key.public_key, data, sign_bytes(other.private_file, data)) ==
+          SignatureCheck::mismatch);
 
     // An existing key is never overwritten.
     CHECK_THROWS_AS(write_new_signing_key(dir / "keys/vendor.key"), Error);
@@ -74,18 +77,20 @@ TEST_CASE("Ed25519: keygen, sign and verify round trip; tampering is refused", "
 TEST_CASE("release URLs come from the template, checked and encoded", "[fetch]") {
     CHECK(release_url("https://v.example/r/{module}/{module}-{version}.zip", "mymod", "1.2.3") ==
           "https://v.example/r/mymod/mymod-1.2.3.zip");
-    CHECK(release_url("https://v.example/{module}?v={version}", "mymod", "1.0+b") == "https://v.example/mymod?v=1.0%2Bb");
+    CHECK(release_url("https://v.example/{module}?v={version}", "mymod", "1.0+b") ==
+          "https://v.example/mymod?v=1.0%2Bb");
     CHECK_THROWS_AS(release_url("https://v.example/{module}.zip", "mymod", "1.2.3"), Error);
     CHECK_THROWS_AS(release_url("https://v.example/{module}/{version}", "../etc", "1.2.3"), Error);
     CHECK_THROWS_AS(release_url("ftp://v.example/{module}/{version}", "mymod", "1.2.3"), Error);
 }
 
 TEST_CASE("checksum XML: the PrestaShop format is read", "[core-list]") {
-    std::string xml = small_list(std::string("<md5file name=\"index.php\">") + kDigest + "</md5file>\n" +
-                                 "<dir name=\"classes\"><md5file name=\"Cart.php\">" +
-                                 "ABCDEF0123456789ABCDEF0123456789</md5file><dir name=\"db\">" +
-                                 "<md5file name='Db&amp;Co.php'>" + kDigest + "</md5file></dir></dir>" +
-                                 "<!-- comment --><dir name=\"empty\"/>");
+    std::string xml =
+        small_list(std::string("<md5file name=\"index.php\">") + kDigest + "</md5file>\n" +
+                   "<dir name=\"classes\"><md5file name=\"Cart.php\">" +
+                   "ABCDEF0123456789ABCDEF0123456789</md5file><dir name=\"db\">" +
+                   "<md5file name='Db&amp;Co.php'>" + kDigest + "</md5file></dir></dir>" +
+                   "<!-- comment --><dir name=\"empty\"/>");
     auto list = parse_core_checksum_xml(xml, "list.xml");
     CHECK(list.version == "8.2.0");
     REQUIRE(list.files.size() == 3);
@@ -96,13 +101,17 @@ TEST_CASE("checksum XML: the PrestaShop format is read", "[core-list]") {
 
 TEST_CASE("checksum XML: malformed and hostile documents are refused", "[core-list]") {
     std::string file = std::string("<md5file name=\"a.php\">") + kDigest + "</md5file>";
-    expect_xml_error("<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;\">]>" + small_list(file),
-                     "DOCTYPE");
-    expect_xml_error(small_list("<md5file name=\"&lol;\">" + std::string(kDigest) + "</md5file>"), "entity");
+    expect_xml_error(
+        "<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;\">]>" + small_list(file),
+        "DOCTYPE");
+    expect_xml_error(small_list("<md5file name=\"&lol;\">" + std::string(kDigest) + "</md5file>"),
+                     "entity");
     expect_xml_error(small_list("<![CDATA[x]]>" + file), "CDATA");
-    expect_xml_error(small_list(std::string("<md5file name=\"../../etc/passwd\">") + kDigest + "</md5file>"),
+    expect_xml_error(
+        small_list(std::string("<md5file name=\"../../etc/passwd\">") + kDigest + "</md5file>"),
+        "unsafe name");
+    expect_xml_error(small_list(std::string("<md5file name=\"a/b.php\">") + kDigest + "</md5file>"),
                      "unsafe name");
-    expect_xml_error(small_list(std::string("<md5file name=\"a/b.php\">") + kDigest + "</md5file>"), "unsafe name");
     expect_xml_error(small_list("<md5file name=\"a.php\">nothex</md5file>"), "32 hex");
     expect_xml_error(small_list(file + file), "listed twice");
     expect_xml_error(small_list(""), "no files");
@@ -119,7 +128,8 @@ TEST_CASE("checksum XML: malformed and hostile documents are refused", "[core-li
     for (int i = 0; i < 100; ++i) deep += "</dir>";
     expect_xml_error(small_list(deep), "nested deeper");
     std::string many;
-    for (int i = 0; i < 50; ++i) many += "<md5file name=\"f" + std::to_string(i) + "\">" + kDigest + "</md5file>";
+    for (int i = 0; i < 50; ++i)
+        many += "<md5file name=\"f" + std::to_string(i) + "\">" + kDigest + "</md5file>";
     CoreXmlLimits limits;
     limits.max_elements = 20;
     expect_xml_error(small_list(many), "more than 20 elements", limits);
@@ -148,7 +158,8 @@ TEST_CASE("core lists are stored per version", "[core-list]") {
     CHECK_FALSE(lists.load("9.0.0"));
 }
 
-TEST_CASE("core plan: skips like PrestaShop, admin folder mapped, leftovers known", "[core-integrity]") {
+TEST_CASE("core plan: skips like PrestaShop, admin folder mapped, leftovers known",
+          "[core-integrity]") {
     CHECK(is_skipped_core_path("install/index.php"));
     CHECK(is_skipped_core_path("install-dev/x.php"));
     CHECK(is_skipped_core_path("img/logo.jpg"));
@@ -163,11 +174,13 @@ TEST_CASE("core plan: skips like PrestaShop, admin folder mapped, leftovers know
 
     CoreChecksumList list;
     list.version = "8.2.0";
-    list.files = {{"admin/index.php", kDigest}, {"admin/init.php", kDigest}, {"admin/themes/x.tpl", kDigest},
-                  {"classes/Cart.php", kDigest}, {"img/a.png", kDigest}, {"index.php", kDigest}};
+    list.files = {{"admin/index.php", kDigest},    {"admin/init.php", kDigest},
+                  {"admin/themes/x.tpl", kDigest}, {"classes/Cart.php", kDigest},
+                  {"img/a.png", kDigest},          {"index.php", kDigest}};
     auto candidates = admin_candidates(list, {"admin42xyz", "classes", "img", "backup"});
     CHECK(candidates == std::vector<std::string>{"admin42xyz", "backup"});
-    auto admin = choose_admin_folder(list, {{"admin42xyz", {"index.php", "init.php", "themes"}}, {"backup", {"x"}}});
+    auto admin = choose_admin_folder(
+        list, {{"admin42xyz", {"index.php", "init.php", "themes"}}, {"backup", {"x"}}});
     REQUIRE(admin);
     CHECK(*admin == "admin42xyz");
     CHECK_FALSE(choose_admin_folder(list, {{"backup", {"index.php"}}}));
@@ -182,16 +195,21 @@ TEST_CASE("core plan: skips like PrestaShop, admin folder mapped, leftovers know
     CHECK(checksum_list_url("8.2.0") == "https://api.prestashop.com/xml/md5-8/8.2.0.xml");
 }
 
-TEST_CASE("core check: grouped by area, leftovers apart, non-standard is a warning", "[core-integrity]") {
+TEST_CASE("core check: grouped by area, leftovers apart, non-standard is a warning",
+          "[core-integrity]") {
     CoreChecksumList list;
     list.version = "8.2.0";
     std::string same = md5_hex("same");
-    list.files = {{"classes/Cart.php", same}, {"classes/Order.php", same}, {"index.php", same},
-                  {"vendor/composer/installers/x.php", same}, {"config/defines.inc.php", same}};
+    list.files = {{"classes/Cart.php", same},
+                  {"classes/Order.php", same},
+                  {"index.php", same},
+                  {"vendor/composer/installers/x.php", same},
+                  {"config/defines.inc.php", same}};
     auto plan = plan_core_check(list, std::nullopt);
-    std::map<std::string, CoreFileState> states = {{"classes/Cart.php", {true, md5_hex("changed")}},
-                                                   {"index.php", {true, same}},
-                                                   {"config/defines.inc.php", {true, md5_hex("dev mode")}}};
+    std::map<std::string, CoreFileState> states = {
+        {"classes/Cart.php", {true, md5_hex("changed")}},
+        {"index.php", {true, same}},
+        {"config/defines.inc.php", {true, md5_hex("dev mode")}}};
     Check check = core_check_from(list, plan, states, "/srv/shop");
     CHECK(check.id == "files.core-integrity");
     CHECK(check.status == Status::warn);
@@ -212,17 +230,20 @@ TEST_CASE("core check: grouped by area, leftovers apart, non-standard is a warni
 
 TEST_CASE("remote core hashing output is parsed strictly", "[core-integrity]") {
     using namespace std::string_literals;
-    std::string ok = "MPS-FILES\0"s + kDigest + "  ./index.php\0"s + kDigest + "  ./classes/Cart.php\0"s +
-                     "MPS-LINKS\0./classes/Link.php\0MPS-END\0"s;
+    std::string ok = "MPS-FILES\0"s + kDigest + "  ./index.php\0"s + kDigest +
+                     "  ./classes/Cart.php\0"s + "MPS-LINKS\0./classes/Link.php\0MPS-END\0"s;
     auto parsed = parse_remote_core_md5(ok);
     REQUIRE(parsed);
     CHECK(parsed->md5.size() == 2);
     CHECK(parsed->md5.at("classes/Cart.php") == kDigest);
     CHECK(parsed->links == std::vector<std::string>{"classes/Link.php"});
-    CHECK_FALSE(parse_remote_core_md5("MPS-FILES\0"s + kDigest + "  ./index.php\0MPS-LINKS\0"s));  // no end
-    CHECK_FALSE(parse_remote_core_md5("MPS-FILES\0"s + kDigest + "  ./../etc/passwd\0MPS-LINKS\0MPS-END\0"s));
+    CHECK_FALSE(
+        parse_remote_core_md5("MPS-FILES\0"s + kDigest + "  ./index.php\0MPS-LINKS\0"s));  // no end
+    CHECK_FALSE(parse_remote_core_md5("MPS-FILES\0"s + kDigest +
+                                      "  ./../etc/passwd\0MPS-LINKS\0MPS-END\0"s));
     CHECK_FALSE(parse_remote_core_md5("MPS-FILES\0nothex  ./a\0MPS-LINKS\0MPS-END\0"s));
-    CHECK_FALSE(parse_remote_core_md5("MPS-FILES\0"s + kDigest + "  ./a\0"s + kDigest + "  ./a\0MPS-LINKS\0MPS-END\0"s));
+    CHECK_FALSE(parse_remote_core_md5("MPS-FILES\0"s + kDigest + "  ./a\0"s + kDigest +
+                                      "  ./a\0MPS-LINKS\0MPS-END\0"s));
     std::string command = remote_core_md5_command("/srv/it's shop", {"classes", "admin1"});
     CHECK_THAT(command, Catch::Contains("cd -- '/srv/it'\\''s shop'"));
     CHECK_THAT(command, Catch::Contains("md5sum -z"));
