@@ -246,12 +246,14 @@ complete -c mpsupport -n '__mpsupport_in pristine keygen' -l key -r -F -d 'Priva
 complete -c mpsupport -n '__mpsupport_at 2 pristine sign' -a '(__fish_complete_suffix .zip)'
 complete -c mpsupport -n '__mpsupport_in pristine sign' -l key -r -F -d 'Private key file'
 
-# config path|list|get|init
+# config path|list|get|set|init
 complete -c mpsupport -n '__mpsupport_at 1 config' -a path -d 'Print the configuration file in use'
 complete -c mpsupport -n '__mpsupport_at 1 config' -a list -d 'Print every effective setting'
 complete -c mpsupport -n '__mpsupport_at 1 config' -a get -d 'Print one setting'
+complete -c mpsupport -n '__mpsupport_at 1 config' -a set -d 'Change one setting in the configuration file'
 complete -c mpsupport -n '__mpsupport_at 1 config' -a init -d 'Write a commented configuration file'
 complete -c mpsupport -n '__mpsupport_at 2 config get' -a '(__mpsupport_config_keys)'
+complete -c mpsupport -n '__mpsupport_at 2 config set' -a '(__mpsupport_config_keys)'
 complete -c mpsupport -n '__mpsupport_in config init' -l force -d 'Overwrite an existing file'
 
 # completion bash|zsh|fish
