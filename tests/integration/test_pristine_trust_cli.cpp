@@ -255,6 +255,17 @@ TEST_CASE("pristine fetch refuses bad signatures and broken servers; nothing is 
     CHECK_THAT(error_message(html), Catch::Contains("HTML page"));
     CHECK(customer.stored() == 0);
 
+    // A public key of the wrong shape is refused when the config is read, naming the key.
+    customer.configure(vendor.base() + "/{module}/{module}-{version}.zip", "ed25519:c2hvcnQ=");
+    auto bad_key = customer.run({"--json", "pristine", "fetch", "mymod", "1.2.3"});
+    CHECK(bad_key.exit_code == 2);
+    CHECK_THAT(error_message(bad_key), Catch::Contains("vendor.public_key"));
+    // `config set` checks it the same way and then accepts the real key.
+    customer.configure(vendor.base() + "/{module}/{module}-{version}.zip", "");
+    CHECK(customer.run({"config", "set", "vendor.public_key", "ed25519:nope"}).exit_code == 2);
+    CHECK(customer.run({"config", "set", "vendor.public_key", vendor.public_key}).exit_code == 0);
+    CHECK(customer.run({"config", "get", "vendor.public_key"}).out.find(vendor.public_key) != std::string::npos);
+
     // The shipped placeholder key verifies nothing: a clear configuration error.
     customer.configure(vendor.base() + "/{module}/{module}-{version}.zip", "");
     auto placeholder = customer.run({"--json", "pristine", "fetch", "mymod", "1.2.3"});
