@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "diagnose/diagnose.hpp"
+#include "pristine_fetch.hpp"
 #include "render.hpp"
 #include "ssh_flags.hpp"
 #include "util/iso_time.hpp"
@@ -27,6 +28,7 @@ struct DiagnoseFlags {
     std::string exec_hash = "auto";
     int log_tail_kib = 256;
     bool list_checks = false;
+    bool no_fetch = false;
     SshFlags ssh;
 };
 
@@ -91,6 +93,7 @@ mps::DiagnoseRequest request_from(Context& ctx, const DiagnoseFlags& flags) {
     request.now = ctx.now();
     request.want_bundle = !flags.bundle.empty();
     request.log_tail_bytes = static_cast<std::size_t>(flags.log_tail_kib) * 1024;
+    request.fetch_missing = release_fetcher(ctx, flags.no_fetch);
     auto password = ctx.env().get("MPSUPPORT_ADMIN_PASSWORD");
     if (password && flags.admin_email.empty())
         throw mps::Error(mps::ErrorKind::usage, "MPSUPPORT_ADMIN_PASSWORD is set but --admin-email is not",
@@ -160,6 +163,8 @@ void add_diagnose_command(CLI::App& app, Context& ctx, Action& action) {
     sub->add_option("--exec-hash", flags->exec_hash, "Hash module files with a command on the server (auto, never, only)")
         ->check(CLI::IsMember({"auto", "never", "only"}));
     sub->add_flag("--list-checks", flags->list_checks, "List every check id and what it looks at");
+    sub->add_flag("--no-fetch", flags->no_fetch,
+                  "Never download a missing pristine release (default: fetch it, signed, when [vendor] manifest_url is set)");
     add_ssh_flags(*sub, flags->ssh);
     sub->final_callback([&ctx, &action, flags] { action = [&ctx, flags] { return run_diagnose(ctx, *flags); }; });
 }

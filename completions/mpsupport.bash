@@ -239,7 +239,7 @@ _mpsupport()
         case $cmd in
             "") flags+=" --version" ;;
             verify) flags+=" --module --version --diff --strict --known-hosts --accept-new-host-key --identity --exec-hash --core --no-fetch" ;;
-            diagnose) flags+=" --url --admin --sftp --module --only --bundle --order --admin-email --log-tail --exec-hash --list-checks --known-hosts --accept-new-host-key --identity" ;;
+            diagnose) flags+=" --url --admin --sftp --module --only --bundle --order --admin-email --log-tail --exec-hash --list-checks --no-fetch --known-hosts --accept-new-host-key --identity" ;;
             expiry) flags+=" --at --warn-days" ;;
             remind) flags+=" --thresholds --at --dry-run --expired --limit --max-per-minute" ;;
             orders)

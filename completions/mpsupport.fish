@@ -181,6 +181,7 @@ complete -c mpsupport -n '__mpsupport_in diagnose' -l admin-email -x -d 'Check t
 complete -c mpsupport -n '__mpsupport_in diagnose' -l log-tail -x -d 'KiB read from the end of each log file'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l exec-hash -x -a 'auto never only' -d 'Hash module files on the server'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l list-checks -d 'List every check id'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l no-fetch -d 'Never download a missing pristine release'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l known-hosts -r -F -d 'known_hosts file (default ~/.ssh/known_hosts)'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l accept-new-host-key -d 'Record an unknown host key (never a changed one)'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l identity -r -F -d 'Private key file (repeatable)'

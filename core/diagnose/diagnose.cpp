@@ -6,6 +6,7 @@
 #include <set>
 
 #include "diagnose/storefront_checks.hpp"
+#include "integrity/core_integrity.hpp"
 #include "util/log.hpp"
 #include "util/text.hpp"
 
@@ -114,8 +115,8 @@ std::string diagnose_verdict(const std::vector<Check>& checks, bool files_given)
             integrity_judged = integrity_judged || check.status != Status::fail || check.outcome == ErrorKind::finding;
             if (check.status == Status::fail && check.outcome == ErrorKind::finding) ++voiding_modules;
         }
-        if ((check.id == "files.overrides" || check.id == "files.core-integrity") && check.status == Status::warn)
-            non_standard.push_back(check.id == "files.overrides" ? "class overrides" : "changed core files");
+        if (check.id == "files.overrides" && check.status == Status::warn) non_standard.push_back("class overrides");
+        if (check.id == "files.core-integrity" && core_marks_non_standard(check)) non_standard.push_back("changed core files");
         if (check.status == Status::fail && check.outcome == ErrorKind::finding && check.id != "files.integrity")
             problems.push_back(check.id);
     }
@@ -156,6 +157,7 @@ DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore&
         probe.now = std::chrono::system_clock::to_time_t(request.now);
         probe.log_tail_bytes = request.log_tail_bytes;
         probe.want_diffs = request.want_bundle;
+        probe.fetch_missing = request.fetch_missing;
         files = std::async(std::launch::async, [probe, &store, &policy, &selection, &deadline] {
             return check_files(probe, store, policy, selection, deadline);
         });
@@ -183,6 +185,9 @@ DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore&
         module_results = found.modules;
         if (!found.prestashop_version.empty()) prestashop_version = found.prestashop_version;
     }
+    for (const auto& check : checks)
+        if (check.id == "files.core-integrity" && core_marks_non_standard(check))
+            for (auto& line : core_detail_lines(check, 50)) result.report.details.push_back(line);
     add_missing_need_skips(request, checks);
     add_dependency_skips(request, checks);
     std::stable_sort(checks.begin(), checks.end(),

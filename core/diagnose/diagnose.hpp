@@ -34,6 +34,7 @@ struct DiagnoseRequest {
     std::chrono::system_clock::time_point now;
     bool want_bundle = false;            // collect diffs for the bundle
     std::size_t log_tail_bytes = 256 * 1024;
+    ReleaseFetcher fetch_missing;        // signed download of a missing release (unset: --no-fetch)
 };
 
 struct DiagnoseResult {

@@ -3,6 +3,7 @@
 #include <future>
 #include <mutex>
 
+#include "remote/core_integrity_remote.hpp"
 #include "remote/remote_logs.hpp"
 #include "remote/remote_shop.hpp"
 #include "ssh/remote_tree.hpp"
@@ -39,6 +40,7 @@ ModuleOutcome verify_module(const FilesProbe& probe, const SshOptions& ssh, cons
     request.want_diffs = probe.want_diffs;
     request.exec_hash = probe.exec_hash;
     request.ssh = ssh;
+    request.fetch_missing = probe.fetch_missing;
     try {
         outcome.report = verify_remote(request, store, policy);
     } catch (const Error& e) {
@@ -48,7 +50,8 @@ ModuleOutcome verify_module(const FilesProbe& probe, const SshOptions& ssh, cons
 }
 
 // shop_checks: on the first connection, the shop root, the modules present and the logs.
-void shop_checks(SftpClient& client, const FilesProbe& probe, const CheckSelection& selection, FilesFindings& out) {
+void shop_checks(SftpClient& client, SshSession& session, const FilesProbe& probe, const PristineStore& store,
+                 const CheckSelection& selection, FilesFindings& out) {
     const std::string& root = probe.url.path;
     std::vector<std::string> paths = {root, remote_join(root, "modules"), remote_join(root, "classes"),
                                       remote_join(root, "config")};
@@ -68,6 +71,11 @@ void shop_checks(SftpClient& client, const FilesProbe& probe, const CheckSelecti
         Check check = prestashop_root_check(client, root);
         if (check.data.contains("version")) out.prestashop_version = check.data["version"].get<std::string>();
         if (selection.selected("files.prestashop-root")) out.checks.push_back(check);
+    }
+    if (selection.selected("files.core-integrity")) {
+        CoreListStore lists(store.core_lists_dir());
+        out.checks.push_back(core_integrity_remote(client, root, out.prestashop_version, lists, probe.url.display(),
+                                                   probe.exec_hash == ExecHash::never ? nullptr : &session));
     }
     if (selection.selected("files.module-present")) {
         std::vector<std::string> installed;
@@ -202,7 +210,7 @@ FilesFindings check_files(const FilesProbe& probe, const PristineStore& store, c
     }
     try {
         SftpClient client(*session);
-        shop_checks(client, probe, selection, out);
+        shop_checks(client, *session, probe, store, selection, out);
     } catch (const Error& e) {
         out.checks.push_back(failed(selection.any_in("logs") ? "logs.collect" : "files.prestashop-root", e));
     }

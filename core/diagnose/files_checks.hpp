@@ -26,6 +26,7 @@ struct FilesProbe {
     int log_days = 7;
     std::size_t log_tail_bytes = 256 * 1024;
     bool want_diffs = false;           // for the bundle
+    ReleaseFetcher fetch_missing;      // signed download of a missing release (unset: --no-fetch)
 };
 
 struct ModuleDiff {

@@ -13,6 +13,7 @@
 #include "sshd_server.hpp"
 #include "test_support.hpp"
 #include "tls_fixture.hpp"
+#include "util/md5.hpp"
 #include "util/sha256.hpp"
 
 namespace fs = std::filesystem;
@@ -298,6 +299,19 @@ TEST_CASE("diagnose over SFTP: files, overrides, logs; a changed file voids supp
     RunResult missing = run({"--module", "othermod"});
     CHECK(missing.exit_code == 6);
     CHECK(status_of(json_of(missing), "files.module-present") == "fail");
+
+    // files.core-integrity: a core class changed against the imported list for 8.2.0.
+    auto md5 = [](const std::string& text) { return mps::md5_hex(text); };
+    testing::write(home / "core.xml", "<?xml version=\"1.0\"?>\n<checksum_list><ps_root_dir version=\"8.2.0\">"
+                                      "<dir name=\"classes\"><md5file name=\"Cart.php\">" + md5("<?php class CartCore { /* 8.2.0 */ }\n") +
+                                      "</md5file></dir></ps_root_dir></checksum_list>\n");
+    REQUIRE(run_mpsupport({"pristine", "import-core", (home / "core.xml").string()}, home.path()).exit_code == 0);
+    testing::write(shop / "modules/mymod/mymod.php", files["mymod.php"]);
+    RunResult core = run({"--module", "mymod", "--only", "files,core"});
+    CHECK(core.exit_code == 0);
+    auto core_doc = json_of(core);
+    CHECK(status_of(core_doc, "files.core-integrity") == "warn");
+    CHECK_THAT(core_doc["verdict"].get<std::string>(), Catch::StartsWith("environment non-standard"));
 
     testing::write(home / "empty_known_hosts", "");
     RunResult unknown_key = diagnose(home, {"--sftp", sftp, "--known-hosts", (home / "empty_known_hosts").string(), "--identity",
