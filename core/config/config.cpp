@@ -119,6 +119,7 @@ void read_vendor(Reader& r, VendorConfig& v) {
     r.string("manifest_url", v.manifest_url);
     r.integer("reply_business_days", v.reply_business_days, 0, 30);
     r.strings("holidays", v.holidays);
+    r.string("contact_subject", v.contact_subject);
     r.warn_unknown();
 }
 
@@ -240,6 +241,7 @@ std::vector<std::pair<std::string, std::string>> config_entries(const Config& c)
         {"vendor.manifest_url", quote(c.vendor.manifest_url)},
         {"vendor.reply_business_days", num(c.vendor.reply_business_days)},
         {"vendor.holidays", list(c.vendor.holidays, str)},
+        {"vendor.contact_subject", quote(c.vendor.contact_subject)},
         {"policy.free_support_months", num(c.policy.free_support_months)},
         {"policy.max_support_months", num(c.policy.max_support_months)},
         {"policy.allowed_change", list(c.policy.allowed_change, str)},
@@ -277,6 +279,8 @@ support_email = "support@mypresta.rocks"
 contact_url = "https://mypresta.rocks/contact-us"
 reply_business_days = 1
 # holidays = ["2026-12-25"]
+# The subject (id_contact, or its name) that `ticket open` picks on the contact form.
+# contact_subject = "2"
 
 [policy]
 free_support_months = 1

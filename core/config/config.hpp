@@ -19,6 +19,7 @@ struct VendorConfig {
     std::string manifest_url;  // template with {module} and {version}
     int reply_business_days = 1;
     std::vector<std::string> holidays;  // YYYY-MM-DD
+    std::string contact_subject;        // id_contact (or its name) of the contact form; empty: chosen from the page
 };
 
 struct PolicyConfig {
