@@ -29,6 +29,13 @@ _mpsupport_config_keys()
     "$1" --no-input config list 2>/dev/null </dev/null | sed -n 's/^\([A-Za-z0-9_.-]*\) = .*/\1/p'
 }
 
+# _mpsupport_store_names PROGRAM: the [stores.NAME] profiles of the configuration.
+_mpsupport_store_names()
+{
+    command -v "$1" >/dev/null 2>&1 || return 0
+    "$1" --no-input config list 2>/dev/null </dev/null | sed -n 's/^stores\.\(.*\)\.url = .*/\1/p'
+}
+
 # _mpsupport_reply: COMPREPLY = the non-empty lines read on stdin.
 _mpsupport_reply()
 {
@@ -81,8 +88,16 @@ _mpsupport()
                 fi
                 continue
                 ;;
+            --order|--summary|--message|--message-file|--url|--admin|--email|--admin-access|--sftp-access|--via|--bundle|--contact-subject)
+                if [[ $cmd == ticket ]]; then
+                    if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
+                fi
+                continue
+                ;;
             --module|--version)
-                if [[ $cmd == verify || ( $cmd == pristine && $sub == add ) ]]; then
+                if [[ $cmd == ticket ]]; then
+                    if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
+                elif [[ $cmd == verify || ( $cmd == pristine && $sub == add ) ]]; then
                     local value=${COMP_WORDS[i+1]-}
                     [[ $value == "=" ]] && { (( ++i )); value=${COMP_WORDS[i+1]-}; }
                     [[ $word == --module && i+1 -lt COMP_CWORD ]] && module=$value
@@ -96,7 +111,7 @@ _mpsupport()
         esac
         if [[ -z $cmd ]]; then
             cmd=$word
-        elif [[ -z $sub && ( $cmd == pristine || $cmd == config || $cmd == completion || $cmd == orders ) ]]; then
+        elif [[ -z $sub && ( $cmd == pristine || $cmd == config || $cmd == completion || $cmd == orders || $cmd == ticket ) ]]; then
             sub=$word
         else
             (( ++npos ))
@@ -110,6 +125,21 @@ _mpsupport()
         prev=${COMP_WORDS[COMP_CWORD-2]}
     elif [[ $cur == "=" ]]; then
         cur=
+    fi
+
+    # The value of an option of ticket.
+    if [[ $cmd == ticket ]]; then
+        case $prev in
+            --via) _mpsupport_reply < <(compgen -W "form email" -- "$cur"); return 0 ;;
+            --admin-access|--sftp-access) _mpsupport_reply < <(compgen -W "on-request withheld" -- "$cur"); return 0 ;;
+            --message-file) _mpsupport_filenames; _mpsupport_reply < <(compgen -f -- "$cur"); return 0 ;;
+            --bundle)
+                _mpsupport_filenames
+                _mpsupport_reply < <(compgen -d -- "$cur"; compgen -f -X '!*.[zZ][iI][pP]' -- "$cur")
+                return 0
+                ;;
+            --order|--module|--summary|--message|--url|--admin|--email|--contact-subject) return 0 ;;
+        esac
     fi
 
     # The value of an option.
@@ -198,6 +228,10 @@ _mpsupport()
                 esac
                 ;;
             pristine) [[ $sub == add ]] && flags+=" --module --version --replace" ;;
+            ticket)
+                [[ $sub == draft || $sub == open ]] &&
+                    flags+=" --order --module --summary --message --message-file --url --admin --email --admin-access --sftp-access --via --bundle --contact-subject --force"
+                ;;
             config) [[ $sub == init ]] && flags+=" --force" ;;
         esac
         _mpsupport_reply < <(compgen -W "$flags" -- "$cur")
@@ -207,7 +241,7 @@ _mpsupport()
     # Commands, subcommands and their operands.
     case $cmd in
         "")
-            _mpsupport_reply < <(compgen -W "verify expiry remind orders pristine config completion" -- "$cur")
+            _mpsupport_reply < <(compgen -W "verify expiry remind orders ticket pristine config completion" -- "$cur")
             ;;
         orders)
             case $sub in
@@ -219,6 +253,14 @@ _mpsupport()
                         _mpsupport_filenames
                         _mpsupport_reply < <(compgen -d -- "$cur"; compgen -f -X '!*.[cC][sS][vV]' -- "$cur")
                     fi
+                    ;;
+            esac
+            ;;
+        ticket)
+            case $sub in
+                "") _mpsupport_reply < <(compgen -W "draft open list" -- "$cur") ;;
+                draft|open)
+                    (( npos == 0 )) && _mpsupport_reply < <(compgen -W "$(_mpsupport_store_names "$prog")" -- "$cur")
                     ;;
             esac
             ;;
