@@ -32,6 +32,7 @@ void add_expiry_command(CLI::App& app, Context& ctx, Action& action) {
             std::shared_ptr<mps::Webservice> webservice;
             if (auto settings = mps::webservice_settings(config.orders, ctx.env().get("MPSUPPORT_WEBSERVICE_KEY"))) {
                 settings->timeout_seconds = ctx.globals.timeout;
+                settings->tls = ctx.tls();
                 webservice = std::make_shared<mps::Webservice>(*settings, config.policy);
                 request.remote = [webservice](const std::string& ref) { return webservice->order_lines(ref); };
                 request.remote_only = config.orders.source == "webservice";

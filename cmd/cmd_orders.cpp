@@ -59,6 +59,7 @@ int run_sync(Context& ctx, bool full) {
                          "set [orders] webservice_url (the shop's /api root) in " + ctx.paths().config_file.string() +
                              " and export MPSUPPORT_WEBSERVICE_KEY");
     settings->timeout_seconds = ctx.globals.timeout;
+    settings->tls = ctx.tls();
     mps::Webservice webservice(*settings, config.policy);
     auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), false);
     auto result = mps::sync_orders(*ledger, webservice, full, mps::iso_utc(ctx.now()));

@@ -62,7 +62,7 @@ int run(Context& ctx, const RemindFlags& flags) {
             throw mps::Error(mps::ErrorKind::usage, "vendor.smtp_user is set but MPSUPPORT_SMTP_PASSWORD is not",
                              "export MPSUPPORT_SMTP_PASSWORD with the SMTP password");
         mailer = std::make_unique<mps::SmtpMailer>(
-            mps::SmtpSettings{config.vendor.smtp_url, config.vendor.smtp_user, password.value_or(""), ctx.globals.timeout});
+            mps::SmtpSettings{config.vendor.smtp_url, config.vendor.smtp_user, password.value_or(""), ctx.globals.timeout, ctx.tls()});
     }
     auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), flags.dry_run);
     mps::RemindDeps deps{*ledger,

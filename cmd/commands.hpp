@@ -23,6 +23,7 @@ struct CommandInfo {
 
 void add_pristine_command(CLI::App& app, Context& ctx, Action& action);
 void add_verify_command(CLI::App& app, Context& ctx, Action& action);
+void add_diagnose_command(CLI::App& app, Context& ctx, Action& action);
 void add_config_command(CLI::App& app, Context& ctx, Action& action);
 void add_completion_command(CLI::App& app, Context& ctx, Action& action);
 void add_expiry_command(CLI::App& app, Context& ctx, Action& action);

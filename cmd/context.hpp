@@ -8,6 +8,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "net/tls_options.hpp"
 #include "util/environment.hpp"
 #include "util/paths.hpp"
 
@@ -22,6 +23,7 @@ struct GlobalOptions {
     std::string log_file;                     // --log-file
     bool no_input = false;                    // --no-input
     int timeout = 30;                         // --timeout: seconds for any network wait
+    bool insecure = false;                    // --insecure: no TLS verification
 };
 
 struct Terminal {
@@ -55,6 +57,9 @@ public:
     // ask_secret: read a line from the terminal without echo (passwords); nothing when
     // prompting is not allowed or the user gives an empty answer.
     std::optional<std::string> ask_secret(const std::string& prompt);
+
+    // tls: how TLS peers are verified (--insecure, SSL_CERT_FILE).
+    mps::TlsOptions tls() const { return mps::tls_options_from(env_, globals.insecure); }
 
     const mps::Paths& paths();
     const mps::Config& config();

@@ -22,6 +22,7 @@ namespace mpscli {
 
 const std::vector<CommandInfo>& commands() {
     static const std::vector<CommandInfo> table = {
+        {"diagnose", "Check a shop's storefront, back office, module files and logs", add_diagnose_command},
         {"verify", "Compare an installed module with its pristine release", add_verify_command},
         {"pristine", "Store and inspect pristine module releases", add_pristine_command},
         {"expiry", "Show when support ends for orders", add_expiry_command},
@@ -131,6 +132,7 @@ int run(int argc, char** argv) {
         app.add_flag("--no-input", g.no_input, "Never prompt (also MPSUPPORT_NO_INPUT=1)");
         app.add_option("--timeout", g.timeout, "Seconds to wait for a remote before giving up (default 30)")
             ->check(CLI::Range(1, 3600));
+        app.add_flag("--insecure", g.insecure, "Do not verify TLS certificates (reported loudly)");
 
         Action action;
         for (const auto& command : commands()) command.add(app, ctx, action);
@@ -152,6 +154,7 @@ int run(int argc, char** argv) {
             throw mps::Error(mps::ErrorKind::usage, e.what(), "run 'mpsupport --help' or 'mpsupport COMMAND --help'");
         }
         configure_logging(g);
+        if (g.insecure) spdlog::warn("--insecure: TLS certificates and host names are NOT verified");
         if (!action) throw mps::Error(mps::ErrorKind::internal, "no command selected");
         return action();
     } catch (const mps::Error& e) {

@@ -135,6 +135,14 @@ int emit_report(Context& ctx, const mps::Report& report) {
         if (!check.hint.empty()) ctx.out << "    " << pad("", width + 2) << "→ " << check.hint << "\n";
     }
     if (report.body.contains("files")) print_file_verdicts(ctx, report.body["files"]);
+    if (report.body.contains("module_files"))
+        for (const auto& module : report.body["module_files"]) {
+            if (!module.contains("files") || module["files"].empty()) continue;
+            if (!ctx.globals.quiet) ctx.out << "\n" << paint(ctx, module.value("module", "") + " " + module.value("version", ""), "bold");
+            print_file_verdicts(ctx, module["files"]);
+        }
+    if (!report.details.empty()) ctx.out << "\n";
+    for (const auto& line : report.details) ctx.out << line << "\n";
     const char* verdict_color = code == 0 ? "green" : "red";
     ctx.out << "\n" << paint(ctx, "Verdict: " + report.verdict, verdict_color) << "\n";
     return code;

@@ -62,7 +62,7 @@ _mpsupport()
     local prog=${COMP_WORDS[0]}
     COMPREPLY=()
 
-    local globals="--config --json --no-color --quiet -q --verbose -v --log-file --no-input --timeout --help -h"
+    local globals="--config --json --no-color --quiet -q --verbose -v --log-file --no-input --timeout --insecure --help -h"
 
     # Walk the words before the cursor: the command, its subcommand, the positional
     # arguments typed so far, and the values given to --module and DIR.

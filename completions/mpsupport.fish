@@ -142,6 +142,7 @@ complete -c mpsupport -s v -l verbose -d 'More log output on stderr (-vv: debug)
 complete -c mpsupport -l log-file -r -F -d 'Also write the debug log to this file'
 complete -c mpsupport -l no-input -d 'Never prompt (also MPSUPPORT_NO_INPUT=1)'
 complete -c mpsupport -l timeout -x -d 'Seconds to wait for a remote (1-3600, default 30)'
+complete -c mpsupport -l insecure -d 'Do not verify TLS certificates (reported loudly)'
 complete -c mpsupport -s h -l help -d 'Print help'
 complete -c mpsupport -n '__mpsupport_at 0' -l version -d 'Print the version'
 

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <string>
 
+#include "util/environment.hpp"
 #include "util/error.hpp"
 
 namespace mps::net {
@@ -45,6 +46,13 @@ const CurlApi& curl_api() {
         load(library, "curl_url_get", api.url_get, missing);
         load(library, "curl_url_cleanup", api.url_cleanup, missing);
         load(library, "curl_free", api.free, missing);
+        load(library, "curl_mime_init", api.mime_init, missing);
+        load(library, "curl_mime_addpart", api.mime_addpart, missing);
+        load(library, "curl_mime_name", api.mime_name, missing);
+        load(library, "curl_mime_data", api.mime_data, missing);
+        load(library, "curl_mime_filename", api.mime_filename, missing);
+        load(library, "curl_mime_type", api.mime_type, missing);
+        load(library, "curl_mime_free", api.mime_free, missing);
         if (!missing.empty()) {
             failure = "libcurl.so.4 lacks " + missing;
             return;
@@ -57,4 +65,30 @@ const CurlApi& curl_api() {
     return api;
 }
 
+void apply_tls(const CurlApi& api, CURL* curl, const TlsOptions& tls) {
+    if (tls.insecure) {
+        api.easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+        api.easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+    } else {
+        api.easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+        api.easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    }
+    if (!tls.ca_file.empty()) api.easy_setopt(curl, CURLOPT_CAINFO, tls.ca_file.c_str());
+}
+
 }  // namespace mps::net
+
+namespace mps {
+
+TlsOptions tls_options_from(const Environment& env, bool insecure) {
+    TlsOptions tls;
+    tls.insecure = insecure;
+    for (const char* name : {"MPSUPPORT_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"})
+        if (auto value = env.get(name)) {
+            tls.ca_file = *value;
+            break;
+        }
+    return tls;
+}
+
+}  // namespace mps

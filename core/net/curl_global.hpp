@@ -4,6 +4,8 @@
 // and its thirty-odd dependent libraries. Calls go through curl_api().
 #include <curl/curl.h>
 
+#include "net/tls_options.hpp"
+
 namespace mps::net {
 
 struct CurlApi {
@@ -22,10 +24,20 @@ struct CurlApi {
     decltype(&::curl_url_get) url_get;
     decltype(&::curl_url_cleanup) url_cleanup;
     decltype(&::curl_free) free;
+    decltype(&::curl_mime_init) mime_init;
+    decltype(&::curl_mime_addpart) mime_addpart;
+    decltype(&::curl_mime_name) mime_name;
+    decltype(&::curl_mime_data) mime_data;
+    decltype(&::curl_mime_filename) mime_filename;
+    decltype(&::curl_mime_type) mime_type;
+    decltype(&::curl_mime_free) mime_free;
 };
 
 // curl_api: libcurl (libcurl.so.4), loaded and globally initialised once per process.
 // Throws Error(internal) when it cannot be loaded.
 const CurlApi& curl_api();
+
+// apply_tls: certificate verification (or not, with --insecure) and the CA bundle to trust.
+void apply_tls(const CurlApi& api, CURL* curl, const TlsOptions& tls);
 
 }  // namespace mps::net

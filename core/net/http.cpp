@@ -2,26 +2,28 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <memory>
 
 #include "net/curl_global.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
+#include "util/text.hpp"
 
 namespace mps {
 namespace {
 
-constexpr std::size_t kMaxBody = 64u << 20;
-
 struct Sink {
+    std::size_t limit = 0;
     std::string body;
     bool too_big = false;
+    HttpHeaders headers;
 };
 
 std::size_t write_body(char* data, std::size_t size, std::size_t count, void* user) {
     auto* sink = static_cast<Sink*>(user);
     std::size_t n = size * count;
-    if (sink->body.size() + n > kMaxBody) {
+    if (sink->body.size() + n > sink->limit) {
         sink->too_big = true;
         return 0;
     }
@@ -29,14 +31,174 @@ std::size_t write_body(char* data, std::size_t size, std::size_t count, void* us
     return n;
 }
 
-std::string host_of(const std::string& url) {
-    auto start = url.find("://");
-    start = start == std::string::npos ? 0 : start + 3;
-    auto end = url.find_first_of("/?#", start);
-    return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+// write_header: keeps the headers of the last response only (a 100 Continue or a proxy's
+// CONNECT answer comes first).
+std::size_t write_header(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* sink = static_cast<Sink*>(user);
+    std::size_t n = size * count;
+    std::string line(data, n);
+    if (line.rfind("HTTP/", 0) == 0) {
+        sink->headers.clear();
+        return n;
+    }
+    auto colon = line.find(':');
+    if (colon != std::string::npos && sink->headers.size() < 500)
+        sink->headers.emplace_back(to_lower(trim(line.substr(0, colon))), trim(line.substr(colon + 1)));
+    return n;
+}
+
+std::string redact_all(std::string text, const std::vector<std::string>& secrets) {
+    for (const auto& secret : secrets) text = redact(std::move(text), secret);
+    return text;
+}
+
+const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+// parse_cert_time: libcurl reports dates as OpenSSL prints them ("Mar  5 12:00:00 2027 GMT")
+// or, in newer versions, as "2027-03-05 12:00:00 GMT".
+std::optional<std::time_t> parse_cert_time(const std::string& text) {
+    std::tm tm{};
+    int day = 0, hour = 0, minute = 0, second = 0, year = 0, month = 0;
+    char name[4] = {0};
+    if (std::sscanf(text.c_str(), "%d-%d-%d %d:%d:%d", &year, &month, &day, &hour, &minute, &second) == 6) {
+        tm.tm_mon = month - 1;
+    } else if (std::sscanf(text.c_str(), "%3s %d %d:%d:%d %d", name, &day, &hour, &minute, &second, &year) == 6) {
+        auto* found = std::find_if(std::begin(kMonths), std::end(kMonths), [&](const char* m) { return name == std::string(m); });
+        if (found == std::end(kMonths)) return std::nullopt;
+        tm.tm_mon = static_cast<int>(found - std::begin(kMonths));
+    } else {
+        return std::nullopt;
+    }
+    tm.tm_year = year - 1900;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = second;
+    return timegm(&tm);
+}
+
+std::optional<Certificate> leaf_certificate(const net::CurlApi& api, CURL* curl) {
+    curl_certinfo* info = nullptr;
+    if (api.easy_getinfo(curl, CURLINFO_CERTINFO, &info) != CURLE_OK || !info || info->num_of_certs < 1)
+        return std::nullopt;
+    Certificate certificate;
+    for (curl_slist* item = info->certinfo[0]; item; item = item->next) {
+        std::string field = item->data;
+        auto colon = field.find(':');
+        if (colon == std::string::npos) continue;
+        std::string name = field.substr(0, colon), value = field.substr(colon + 1);
+        if (name == "Subject") certificate.subject = value;
+        else if (name == "Issuer") certificate.issuer = value;
+        else if (name == "Expire date") certificate.not_after = parse_cert_time(value);
+    }
+    return certificate;
+}
+
+HttpFailureKind failure_kind(CURLcode rc) {
+    switch (rc) {
+        case CURLE_COULDNT_RESOLVE_HOST:
+        case CURLE_COULDNT_RESOLVE_PROXY: return HttpFailureKind::dns;
+        case CURLE_COULDNT_CONNECT: return HttpFailureKind::connect;
+        case CURLE_OPERATION_TIMEDOUT: return HttpFailureKind::timeout;
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_SSL_CERTPROBLEM:
+        case CURLE_SSL_CACERT_BADFILE:
+        case CURLE_SSL_ISSUER_ERROR:
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH: return HttpFailureKind::tls;
+        default: return HttpFailureKind::other;
+    }
+}
+
+using Slist = std::unique_ptr<curl_slist, void (*)(curl_slist*)>;
+using Mime = std::unique_ptr<curl_mime, void (*)(curl_mime*)>;
+
+std::string urlencoded_body(const std::vector<FormField>& form) {
+    std::string body;
+    for (const auto& field : form) {
+        if (!body.empty()) body += '&';
+        body += url_encode(field.name) + "=" + url_encode(field.value);
+    }
+    return body;
+}
+
+Mime multipart_body(const net::CurlApi& api, CURL* curl, const std::vector<FormField>& form) {
+    Mime mime(api.mime_init(curl), api.mime_free);
+    for (const auto& field : form) {
+        curl_mimepart* part = api.mime_addpart(mime.get());
+        api.mime_name(part, field.name.c_str());
+        if (field.file_path.empty()) {
+            api.mime_data(part, field.value.data(), field.value.size());
+            continue;
+        }
+        // Read the file here, so an unreadable one is a clear usage error, not a libcurl abort.
+        std::error_code ec;
+        auto size = std::filesystem::file_size(field.file_path, ec);
+        if (ec) throw Error(ErrorKind::usage, "cannot read " + field.file_path + ": " + ec.message(), "check the file name");
+        std::string content(size, '\0');
+        std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(field.file_path.c_str(), "rb"), std::fclose);
+        if (!file || std::fread(content.data(), 1, size, file.get()) != size)
+            throw Error(ErrorKind::usage, "cannot read " + field.file_path, "check the file's permissions");
+        api.mime_data(part, content.data(), content.size());  // libcurl copies the data
+        std::string name = field.file_name.empty() ? std::filesystem::path(field.file_path).filename().string() : field.file_name;
+        api.mime_filename(part, name.c_str());
+        api.mime_type(part, field.content_type.empty() ? "application/octet-stream" : field.content_type.c_str());
+    }
+    return mime;
+}
+
+double seconds(const net::CurlApi& api, CURL* curl, CURLINFO info) {
+    curl_off_t micros = 0;
+    api.easy_getinfo(curl, info, &micros);
+    return static_cast<double>(micros) / 1e6;
 }
 
 }  // namespace
+
+std::string HttpResponse::header(const std::string& name) const {
+    std::string wanted = to_lower(name);
+    for (const auto& [key, value] : headers)
+        if (key == wanted) return value;
+    return {};
+}
+
+std::vector<std::string> HttpResponse::header_values(const std::string& name) const {
+    std::string wanted = to_lower(name);
+    std::vector<std::string> values;
+    for (const auto& [key, value] : headers)
+        if (key == wanted) values.push_back(value);
+    return values;
+}
+
+void CookieJar::absorb(const HttpResponse& response) {
+    for (const auto& set_cookie : response.header_values("set-cookie")) {
+        std::string pair = set_cookie.substr(0, set_cookie.find(';'));
+        auto equals = pair.find('=');
+        if (equals == std::string::npos) continue;
+        std::string name = trim(pair.substr(0, equals)), value = trim(pair.substr(equals + 1));
+        if (name.empty()) continue;
+        auto same = std::find_if(cookies_.begin(), cookies_.end(), [&](const auto& c) { return c.first == name; });
+        bool deleted = value.empty() || value == "deleted";
+        if (same != cookies_.end()) {
+            if (deleted) cookies_.erase(same);
+            else same->second = value;
+        } else if (!deleted) {
+            cookies_.emplace_back(name, value);
+        }
+    }
+}
+
+std::string CookieJar::header() const {
+    std::string out;
+    for (const auto& [name, value] : cookies_) out += (out.empty() ? "" : "; ") + name + "=" + value;
+    return out;
+}
+
+std::vector<std::string> CookieJar::names() const {
+    std::vector<std::string> out;
+    for (const auto& cookie : cookies_) out.push_back(cookie.first);
+    return out;
+}
 
 std::string redact(std::string text, const std::string& secret) {
     if (secret.empty()) return text;
@@ -60,13 +222,23 @@ std::string url_encode(const std::string& value) {
     return out;
 }
 
-HttpResponse http_get(const HttpRequest& request) {
+std::string host_of(const std::string& url) {
+    auto start = url.find("://");
+    start = start == std::string::npos ? 0 : start + 3;
+    auto end = url.find_first_of("/?#", start);
+    std::string authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    auto at = authority.rfind('@');  // never show user:password@
+    return at == std::string::npos ? authority : authority.substr(at + 1);
+}
+
+HttpOutcome try_http_request(const HttpRequest& request) {
     const net::CurlApi& api = net::curl_api();
-    std::unique_ptr<CURL, decltype(api.easy_cleanup)> curl(api.easy_init(), api.easy_cleanup);
-    if (!curl) throw Error(ErrorKind::internal, "cannot start libcurl");
+    std::unique_ptr<CURL, decltype(api.easy_cleanup)> handle(api.easy_init(), api.easy_cleanup);
+    if (!handle) throw Error(ErrorKind::internal, "cannot start libcurl");
+    CURL* c = handle.get();
     char error[CURL_ERROR_SIZE] = {0};
     Sink sink;
-    CURL* c = curl.get();
+    sink.limit = request.max_body;
     api.easy_setopt(c, CURLOPT_URL, request.url.c_str());
     api.easy_setopt(c, CURLOPT_ERRORBUFFER, error);
     api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -75,37 +247,103 @@ HttpResponse http_get(const HttpRequest& request) {
     api.easy_setopt(c, CURLOPT_TIMEOUT, request.timeout_seconds);
     api.easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
     api.easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+    api.easy_setopt(c, CURLOPT_HEADERFUNCTION, write_header);
+    api.easy_setopt(c, CURLOPT_HEADERDATA, &sink);
     api.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
     api.easy_setopt(c, CURLOPT_USERAGENT, "mpsupport");
+    net::apply_tls(api, c, request.tls);
+    if (request.want_certificate) api.easy_setopt(c, CURLOPT_CERTINFO, 1L);
     if (request.basic) {
         api.easy_setopt(c, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
         api.easy_setopt(c, CURLOPT_USERNAME, request.basic_user.c_str());
         api.easy_setopt(c, CURLOPT_PASSWORD, "");
     }
-    std::string shown = redact(request.url, request.secret);
-    log::debug("GET {}", shown);
+    if (!request.cookies.empty()) api.easy_setopt(c, CURLOPT_COOKIE, request.cookies.c_str());
+
+    Slist headers(nullptr, api.slist_free_all);
+    for (const auto& [name, value] : request.headers) {
+        std::string line = name + ": " + value;
+        headers.reset(api.slist_append(headers.release(), line.c_str()));
+    }
+    if (headers) api.easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+
+    std::string body;
+    Mime mime(nullptr, api.mime_free);
+    if (request.method == "HEAD") {
+        api.easy_setopt(c, CURLOPT_NOBODY, 1L);
+    } else if (request.method == "POST") {
+        if (request.multipart) {
+            mime = multipart_body(api, c, request.form);
+            api.easy_setopt(c, CURLOPT_MIMEPOST, mime.get());
+        } else {
+            body = urlencoded_body(request.form);
+            api.easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+            api.easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
+        }
+    } else if (request.method != "GET") {
+        throw Error(ErrorKind::internal, "unsupported HTTP method " + request.method);
+    }
+
+    std::string shown = redact_all(request.url, request.secrets);
+    log::debug("{} {}", request.method, shown);
     CURLcode rc = api.easy_perform(c);
-    std::string host = host_of(shown);
-    if (sink.too_big)
-        throw Error(ErrorKind::unreachable, host + " answered with more than 64 MiB at " + shown,
-                    "check [orders] webservice_url");
+    HttpOutcome outcome;
+    outcome.failure.host = host_of(shown);
+    if (sink.too_big) {
+        outcome.failure.kind = HttpFailureKind::too_big;
+        outcome.failure.message = outcome.failure.host + " answered with more than " +
+                                  std::to_string(request.max_body >> 20) + " MiB at " + shown;
+        return outcome;
+    }
     if (rc != CURLE_OK) {
-        std::string why = redact(error[0] ? error : api.easy_strerror(rc), request.secret);
-        if (rc == CURLE_OPERATION_TIMEDOUT)
-            throw Error(ErrorKind::unreachable, "timeout: " + host + " did not answer in " +
-                                                    std::to_string(request.timeout_seconds) + " s",
-                        "try again later, or check that the shop is up");
-        throw Error(ErrorKind::unreachable, "cannot reach " + host + ": " + why,
-                    "check [orders] webservice_url and the network");
+        outcome.failure.kind = failure_kind(rc);
+        std::string why = redact_all(error[0] ? error : api.easy_strerror(rc), request.secrets);
+        if (outcome.failure.kind == HttpFailureKind::timeout)
+            outcome.failure.message = "timeout: " + outcome.failure.host + " did not answer in " +
+                                      std::to_string(request.timeout_seconds) + " s";
+        else if (outcome.failure.kind == HttpFailureKind::tls)
+            outcome.failure.message = "TLS with " + outcome.failure.host + " failed: " + why;
+        else
+            outcome.failure.message = "cannot reach " + outcome.failure.host + ": " + why;
+        return outcome;
     }
     HttpResponse response;
     api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
-    char* type = nullptr;
-    api.easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
-    if (type) response.content_type = type;
+    char* text = nullptr;
+    if (api.easy_getinfo(c, CURLINFO_CONTENT_TYPE, &text) == CURLE_OK && text) response.content_type = text;
+    text = nullptr;
+    if (api.easy_getinfo(c, CURLINFO_REDIRECT_URL, &text) == CURLE_OK && text) response.redirect_url = text;
+    text = nullptr;
+    if (api.easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &text) == CURLE_OK && text) response.effective_url = text;
+    response.timings.dns = seconds(api, c, CURLINFO_NAMELOOKUP_TIME_T);
+    response.timings.connect = seconds(api, c, CURLINFO_CONNECT_TIME_T);
+    response.timings.tls = seconds(api, c, CURLINFO_APPCONNECT_TIME_T);
+    response.timings.first_byte = seconds(api, c, CURLINFO_STARTTRANSFER_TIME_T);
+    response.timings.total = seconds(api, c, CURLINFO_TOTAL_TIME_T);
+    if (request.want_certificate) response.certificate = leaf_certificate(api, c);
+    response.headers = std::move(sink.headers);
     response.body = std::move(sink.body);
-    log::debug("GET {}: HTTP {}, {} bytes", shown, response.status, response.body.size());
-    return response;
+    log::debug("{} {}: HTTP {}, {} bytes", request.method, shown, response.status, response.body.size());
+    outcome.response = std::move(response);
+    return outcome;
+}
+
+HttpResponse http_request(const HttpRequest& request) {
+    HttpOutcome outcome = try_http_request(request);
+    if (outcome.response) return std::move(*outcome.response);
+    const HttpFailure& failure = outcome.failure;
+    std::string hint = request.hint;
+    if (failure.kind == HttpFailureKind::timeout) hint = "try again later, or check that the server is up (--timeout)";
+    else if (failure.kind == HttpFailureKind::tls && hint.empty())
+        hint = "check the server's certificate; SSL_CERT_FILE names a CA bundle to trust, --insecure skips the check";
+    else if (hint.empty()) hint = "check the URL and the network";
+    throw Error(ErrorKind::unreachable, failure.message, hint);
+}
+
+HttpResponse http_get(const HttpRequest& request) {
+    HttpRequest get = request;
+    get.method = "GET";
+    return http_request(get);
 }
 
 }  // namespace mps

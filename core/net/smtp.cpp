@@ -88,6 +88,7 @@ SendResult SmtpMailer::send(const std::string& from, const std::string& to, cons
     api.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     api.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, std::min(s.timeout_seconds, 30L));
     api.easy_setopt(curl, CURLOPT_TIMEOUT, s.timeout_seconds);
+    net::apply_tls(api, curl, s.tls);
     // smtp:// must upgrade with STARTTLS, except to a relay on this machine.
     if (s.url.rfind("smtp://", 0) == 0)
         api.easy_setopt(curl, CURLOPT_USE_SSL, impl_->loopback ? static_cast<long>(CURLUSESSL_TRY)

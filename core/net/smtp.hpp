@@ -5,6 +5,7 @@
 #include <string>
 
 #include "mail/mailer.hpp"
+#include "net/tls_options.hpp"
 
 namespace mps {
 
@@ -13,6 +14,7 @@ struct SmtpSettings {
     std::string user;      // empty: no AUTH
     std::string password;  // from MPSUPPORT_SMTP_PASSWORD; never logged
     long timeout_seconds = 60;
+    TlsOptions tls;
 };
 
 class SmtpMailer : public Mailer {

@@ -87,7 +87,9 @@ std::string Webservice::fetch(const std::string& path_and_query, const char* wha
         HttpRequest request;
         request.url = settings_.url + path_and_query;
         request.timeout_seconds = settings_.timeout_seconds;
-        request.secret = settings_.key;
+        request.secrets = {settings_.key};
+        request.tls = settings_.tls;
+        request.hint = "check [orders] webservice_url and the network";
         if (use_query_key_) request.url += "&ws_key=" + url_encode(settings_.key);
         else request.basic = true, request.basic_user = settings_.key;
         ++requests_;

@@ -19,6 +19,7 @@ struct WebserviceSettings {
     std::string url;  // the API root, e.g. https://shop.example/api
     std::string key;  // MPSUPPORT_WEBSERVICE_KEY; never printed
     long timeout_seconds = 30;
+    TlsOptions tls;
     std::size_t page_size = 100;
 };
 

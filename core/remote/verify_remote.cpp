@@ -5,6 +5,7 @@
 #include "integrity/module_info.hpp"
 #include "integrity/verify.hpp"
 #include "remote/remote_hashes.hpp"
+#include "remote/remote_shop.hpp"
 #include "shop/prestashop_version.hpp"
 #include "shop/shop_tree.hpp"
 #include "ssh/remote_tree.hpp"
@@ -22,32 +23,6 @@ std::string basename_of(const std::string& path) {
     while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
     auto slash = trimmed.rfind('/');
     return slash == std::string::npos ? trimmed : trimmed.substr(slash + 1);
-}
-
-// stat_kinds: which of `paths` are folders (true), other things (false), or absent; one round trip.
-std::map<std::string, bool> stat_kinds(SftpClient& client, const std::vector<std::string>& paths) {
-    std::map<std::string, bool> found;
-    for (const auto& path : paths)
-        client.send(
-            sftp::STAT, [&](sftp::Writer& w) { w.str(path); },
-            [&found, path](SftpClient::Reply& reply) {
-                if (reply.type == sftp::ATTRS) found[path] = reply.body.attrs().is_dir();
-            });
-    client.run();
-    return found;
-}
-
-// fetch_small_files: contents of the files that exist among `paths` (relative to `root`).
-std::map<std::string, std::string> fetch_small_files(SftpClient& client, const std::string& root,
-                                                     const std::vector<std::string>& paths) {
-    std::vector<RemoteEntry> entries;
-    for (const auto& path : paths) entries.push_back(RemoteEntry{path, {}});
-    std::map<std::string, std::string> contents;
-    FileSink sink{
-        [&](const RemoteEntry& e, std::string& content) { contents[e.path] = std::move(content); },
-        [](const RemoteEntry&, const std::string&) {}};
-    fetch_remote_files(client, root, entries, sink);
-    return contents;
 }
 
 std::vector<std::string> remote_class_overrides(SftpClient& client, const std::string& shop_root,
@@ -100,30 +75,6 @@ std::vector<std::string> remote_theme_overrides(SftpClient& client, const std::s
     }
     std::sort(out.begin(), out.end());
     return out;
-}
-
-Check prestashop_root_check(SftpClient& client, const std::string& shop_root) {
-    std::vector<std::string> paths;
-    for (const auto& source : prestashop_version_sources()) paths.push_back(source.path);
-    auto contents = fetch_small_files(client, shop_root, paths);
-    Check check{"files.prestashop-root", Status::info};
-    for (const auto& source : prestashop_version_sources()) {
-        auto it = contents.find(source.path);
-        if (it == contents.end()) continue;
-        if (auto version = prestashop_version_from(it->second)) {
-            check.message =
-                "PrestaShop " + *version + " at " + shop_root + " (from " + source.path + ")";
-            check.data = {{"version", *version}, {"source", source.path}};
-            return check;
-        }
-    }
-    check.status = Status::warn;
-    check.message =
-        "shop root " + shop_root + " found, but no PrestaShop version file could be read";
-    check.hint =
-        "check that the account can read src/Core/Version.php, app/AppKernel.php or "
-        "config/settings.inc.php";
-    return check;
 }
 
 // partial_report: exit 4, with what was done before the connection broke.

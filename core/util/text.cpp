@@ -1,5 +1,6 @@
 #include "util/text.hpp"
 
+#include <cctype>
 #include <cmath>
 
 namespace mps {
@@ -64,6 +65,34 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 
 std::string percent(double ratio) {
     return std::to_string(static_cast<int>(std::lround(ratio * 100.0))) + "%";
+}
+
+}  // namespace mps
+
+namespace mps {
+
+std::vector<std::string> split(std::string_view text, char separator) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        auto end = text.find(separator, start);
+        parts.emplace_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+        if (end == std::string_view::npos) return parts;
+        start = end + 1;
+    }
+}
+
+std::string trim(std::string_view text) {
+    auto begin = text.find_first_not_of(" \t\r\n");
+    if (begin == std::string_view::npos) return {};
+    auto end = text.find_last_not_of(" \t\r\n");
+    return std::string(text.substr(begin, end - begin + 1));
+}
+
+std::string to_lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
 }
 
 }  // namespace mps

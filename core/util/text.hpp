@@ -24,4 +24,13 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 // percent: "12%" style rendering of a 0..1 ratio.
 std::string percent(double ratio);
 
+// split: the parts of `text` between `separator`s (empty parts kept).
+std::vector<std::string> split(std::string_view text, char separator);
+
+// trim: `text` without leading and trailing spaces, tabs, CR and LF.
+std::string trim(std::string_view text);
+
+// to_lower: ASCII lower case.
+std::string to_lower(std::string_view text);
+
 }  // namespace mps

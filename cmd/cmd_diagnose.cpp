@@ -1,0 +1,167 @@
+// mpsupport diagnose [STORE]: storefront, admin, files and logs checks at once, doctor output,
+// and the support bundle.
+#include <CLI/CLI.hpp>
+
+#include <sstream>
+
+#include "commands.hpp"
+#include "diagnose/diagnose.hpp"
+#include "render.hpp"
+#include "ssh_flags.hpp"
+#include "util/iso_time.hpp"
+#include "util/text.hpp"
+
+namespace mpscli {
+namespace {
+
+struct DiagnoseFlags {
+    std::string store;
+    std::string url;
+    std::string admin;
+    std::string sftp;
+    std::vector<std::string> modules;
+    std::vector<std::string> only;
+    std::string bundle;
+    std::string order;
+    std::string admin_email;
+    std::string exec_hash = "auto";
+    int log_tail_kib = 256;
+    bool list_checks = false;
+    SshFlags ssh;
+};
+
+int list_checks(Context& ctx) {
+    if (ctx.globals.json) {
+        nlohmann::json checks = nlohmann::json::array();
+        for (const auto& info : mps::check_catalog()) {
+            nlohmann::json needs = nlohmann::json::array();
+            for (auto need : info.needs) needs.push_back(mps::need_name(need));
+            checks.push_back({{"id", info.id}, {"group", info.group}, {"needs", needs}, {"depends_on", info.depends_on},
+                              {"summary", info.summary}});
+        }
+        return emit_json(ctx, {{"schema", "mpsupport.diagnose-checks/1"}, {"checks", checks}});
+    }
+    std::size_t width = 0;
+    for (const auto& info : mps::check_catalog()) width = std::max(width, info.id.size());
+    for (const auto& info : mps::check_catalog()) {
+        std::string id = info.id;
+        id.resize(width + 2, ' ');
+        ctx.out << id << info.summary << "\n";
+    }
+    return 0;
+}
+
+// request_from: flags over the store profile's fields.
+mps::DiagnoseRequest request_from(Context& ctx, const DiagnoseFlags& flags) {
+    mps::DiagnoseRequest request;
+    const auto& config = ctx.config();
+    mps::StoreConfig profile;
+    if (!flags.store.empty()) {
+        auto it = config.stores.find(flags.store);
+        if (it == config.stores.end()) {
+            std::vector<std::string> names;
+            for (const auto& [name, store] : config.stores) names.push_back(name);
+            throw mps::Error(mps::ErrorKind::usage, "no store profile '" + flags.store + "' in " + ctx.paths().config_file.string(),
+                             names.empty() ? "add a [stores." + flags.store + "] section, or give --url, --admin and --sftp"
+                                           : "known stores: " + mps::join(names, ", "));
+        }
+        profile = it->second;
+        request.store = flags.store;
+    }
+    request.url = flags.url.empty() ? profile.url : flags.url;
+    request.admin_url = flags.admin.empty() ? profile.admin_url : flags.admin;
+    std::string sftp = flags.sftp.empty() ? profile.sftp : flags.sftp;
+    if (!sftp.empty()) request.sftp = mps::parse_sftp_url(sftp);
+    request.modules = flags.modules.empty() ? profile.modules : flags.modules;
+    request.order = flags.order.empty() ? profile.order : flags.order;
+    for (const auto& url : {request.url, request.admin_url})
+        if (!url.empty() && url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+            throw mps::Error(mps::ErrorKind::usage, "'" + url + "' is not an http:// or https:// URL",
+                             "give the full address, e.g. https://shop.example/");
+    if (request.url.empty() && request.admin_url.empty() && !request.sftp)
+        throw mps::Error(mps::ErrorKind::usage, "nothing to diagnose: no store URL, admin URL or SFTP access",
+                         "give STORE (a [stores.NAME] profile) or --url, --admin and/or --sftp");
+    request.selection = mps::CheckSelection::parse(flags.only);
+    request.exec_hash = flags.exec_hash == "never"  ? mps::ExecHash::never
+                        : flags.exec_hash == "only" ? mps::ExecHash::only
+                                                    : mps::ExecHash::auto_;
+    if (request.sftp) request.ssh = ssh_options(ctx, flags.ssh);
+    request.tls = ctx.tls();
+    request.timeout_seconds = ctx.globals.timeout;
+    request.now = ctx.now();
+    request.want_bundle = !flags.bundle.empty();
+    request.log_tail_bytes = static_cast<std::size_t>(flags.log_tail_kib) * 1024;
+    auto password = ctx.env().get("MPSUPPORT_ADMIN_PASSWORD");
+    if (password && flags.admin_email.empty())
+        throw mps::Error(mps::ErrorKind::usage, "MPSUPPORT_ADMIN_PASSWORD is set but --admin-email is not",
+                         "give --admin-email with the employee's e-mail to check the login, or unset the variable");
+    if (!flags.admin_email.empty()) {
+        if (!password) password = ctx.ask_secret("Back-office password for " + flags.admin_email + ": ");
+        if (!password)
+            throw mps::Error(mps::ErrorKind::usage, "--admin-email needs the password in MPSUPPORT_ADMIN_PASSWORD",
+                             "export MPSUPPORT_ADMIN_PASSWORD (it is never printed or stored)");
+        request.admin = mps::AdminCredentials{flags.admin_email, *password};
+    }
+    return request;
+}
+
+// render_to_string: the report as `emit_report` prints it, without colours, for the bundle.
+std::string render_to_string(Context& ctx, const mps::Report& report, bool json) {
+    std::ostringstream out;
+    std::ostringstream err;
+    std::istringstream in;
+    Context plain(out, err, in, ctx.env(), Terminal{}, [&ctx] { return ctx.now(); });
+    plain.globals.json = json;
+    plain.globals.no_color = true;
+    emit_report(plain, report);
+    return out.str();
+}
+
+int run_diagnose(Context& ctx, const DiagnoseFlags& flags) {
+    if (flags.list_checks) return list_checks(ctx);
+    mps::DiagnoseRequest request = request_from(ctx, flags);
+    std::optional<std::filesystem::path> bundle;
+    if (!flags.bundle.empty()) bundle = mps::bundle_path(flags.bundle, request.order);
+    mps::PristineStore store(ctx.paths().pristine_dir());
+    if (ctx.terminal().stderr_tty && !ctx.globals.quiet && !ctx.globals.json)
+        ctx.err << "diagnose: checking " << (request.url.empty() ? "" : "storefront ") << (request.admin_url.empty() ? "" : "admin ")
+                << (request.sftp ? "files " : "") << "at once...\n";
+    mps::DiagnoseResult result = mps::run_diagnose(request, store, ctx.config().policy);
+    if (bundle) {
+        result.report.body["bundle"] = bundle->string();
+        result.report.details.push_back("Bundle: " + bundle->string());
+        mps::Masker masker;
+        for (const char* name : {"MPSUPPORT_ADMIN_PASSWORD", "MPSUPPORT_SFTP_PASSWORD", "MPSUPPORT_WEBSERVICE_KEY", "MPSUPPORT_SMTP_PASSWORD"})
+            if (auto secret = ctx.env().get(name)) masker.add_secret(*secret);
+        auto members = mps::bundle_members(result, render_to_string(ctx, result.report, true),
+                                           render_to_string(ctx, result.report, false), masker);
+        mps::write_bundle(*bundle, members, mps::iso_utc(ctx.now()));
+    }
+    return emit_report(ctx, result.report);
+}
+
+}  // namespace
+
+void add_diagnose_command(CLI::App& app, Context& ctx, Action& action) {
+    auto flags = std::make_shared<DiagnoseFlags>();
+    auto* sub = app.add_subcommand("diagnose", "Check a shop's storefront, back office, module files and logs");
+    sub->add_option("STORE", flags->store, "A [stores.NAME] profile of the config (flags override its fields)");
+    sub->add_option("--url", flags->url, "Storefront URL (https://shop.example/)");
+    sub->add_option("--admin", flags->admin, "Back-office URL (https://shop.example/admin123abc/)");
+    sub->add_option("--sftp", flags->sftp, "Shop root over SFTP (sftp://user@host[:port]/path)");
+    sub->add_option("--module", flags->modules, "Module to check (repeatable)");
+    sub->add_option("--only", flags->only, "Run only these groups or check ids (storefront,admin,files,logs,core or ids)");
+    sub->add_option("--bundle", flags->bundle, "Write a support bundle (.zip) for a ticket");
+    sub->add_option("--order", flags->order, "Order reference (prefixes the bundle name; default: the profile's order)");
+    sub->add_option("--admin-email", flags->admin_email,
+                    "Check that this employee can log in (password from MPSUPPORT_ADMIN_PASSWORD; read only)");
+    sub->add_option("--log-tail", flags->log_tail_kib, "KiB read from the end of each recent log file (default 256)")
+        ->check(CLI::Range(1, 16384));
+    sub->add_option("--exec-hash", flags->exec_hash, "Hash module files with a command on the server (auto, never, only)")
+        ->check(CLI::IsMember({"auto", "never", "only"}));
+    sub->add_flag("--list-checks", flags->list_checks, "List every check id and what it looks at");
+    add_ssh_flags(*sub, flags->ssh);
+    sub->final_callback([&ctx, &action, flags] { action = [&ctx, flags] { return run_diagnose(ctx, *flags); }; });
+}
+
+}  // namespace mpscli

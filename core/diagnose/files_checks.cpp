@@ -1,0 +1,192 @@
+#include "diagnose/files_checks.hpp"
+
+#include <future>
+
+#include "remote/remote_logs.hpp"
+#include "remote/remote_shop.hpp"
+#include "ssh/remote_tree.hpp"
+#include "ssh/sftp_client.hpp"
+#include "util/log.hpp"
+#include "util/text.hpp"
+
+namespace mps {
+namespace {
+
+struct ModuleOutcome {
+    std::string module;
+    std::optional<Report> report;
+    std::optional<Error> error;
+};
+
+bool is_host_key_error(const Error& e) {
+    std::string text = e.what();
+    return e.kind() == ErrorKind::auth && to_lower(text).find("host key") != std::string::npos;
+}
+
+Check failed(const std::string& id, const Error& e) {
+    Check check{id, Status::fail, e.what(), e.hint()};
+    check.outcome = e.kind() == ErrorKind::internal ? ErrorKind::unreachable : e.kind();
+    return check;
+}
+
+ModuleOutcome verify_module(const FilesProbe& probe, const SshOptions& ssh, const std::string& module,
+                            const PristineStore& store, const PolicyConfig& policy) {
+    ModuleOutcome outcome{module, std::nullopt, std::nullopt};
+    RemoteVerifyRequest request;
+    request.url = probe.url;
+    request.module = module;
+    request.want_diffs = probe.want_diffs;
+    request.exec_hash = probe.exec_hash;
+    request.ssh = ssh;
+    try {
+        outcome.report = verify_remote(request, store, policy);
+    } catch (const Error& e) {
+        outcome.error = e;
+    }
+    return outcome;
+}
+
+// shop_checks: on the first connection, the shop root, the modules present and the logs.
+void shop_checks(SftpClient& client, const FilesProbe& probe, const CheckSelection& selection, FilesFindings& out) {
+    const std::string& root = probe.url.path;
+    std::vector<std::string> paths = {root, remote_join(root, "modules"), remote_join(root, "classes"),
+                                      remote_join(root, "config")};
+    for (const auto& module : probe.modules) paths.push_back(remote_join(root, "modules/" + module));
+    auto kinds = stat_kinds(client, paths);
+    bool shop_root = kinds[remote_join(root, "modules")] && (kinds[remote_join(root, "classes")] || kinds[remote_join(root, "config")]);
+    if (!kinds.count(root) || !kinds[root] || !shop_root) {
+        Check check{"files.prestashop-root", Status::fail,
+                    probe.url.display() + (kinds.count(root) && kinds[root] ? " is not a PrestaShop root (no modules/ with classes/ or config/)"
+                                                                             : " is not a folder on the server"),
+                    "give --sftp the shop's root folder (where index.php, modules/ and config/ are)"};
+        check.outcome = ErrorKind::usage;
+        out.checks.push_back(check);
+        return;
+    }
+    if (selection.selected("files.prestashop-root") || selection.any_in("core")) {
+        Check check = prestashop_root_check(client, root);
+        if (check.data.contains("version")) out.prestashop_version = check.data["version"].get<std::string>();
+        if (selection.selected("files.prestashop-root")) out.checks.push_back(check);
+    }
+    if (selection.selected("files.module-present")) {
+        std::vector<std::string> installed;
+        bool listed = false;
+        for (const auto& module : probe.modules) {
+            std::string folder = remote_join(root, "modules/" + module);
+            if (kinds[folder]) {
+                Check check{"files.module-present", Status::pass, module + " is installed (modules/" + module + ")"};
+                check.data = {{"module", module}};
+                out.checks.push_back(check);
+                continue;
+            }
+            if (!listed) {
+                if (auto entries = list_remote_folder(client, remote_join(root, "modules")))
+                    for (const auto& entry : *entries)
+                        if (entry.attrs.is_dir()) installed.push_back(entry.path);
+                std::sort(installed.begin(), installed.end());
+                listed = true;
+            }
+            Check check{"files.module-present", Status::fail, module + " is not installed in " + probe.url.display(),
+                        installed.empty() ? "check the module name (its folder under modules/)"
+                                          : "check the module name; installed: " + join(installed, ", ")};
+            check.outcome = ErrorKind::not_found;
+            check.data = {{"module", module}};
+            out.checks.push_back(check);
+        }
+    }
+    if (selection.any_in("logs")) {
+        out.logs = collect_remote_logs(client, root, probe.now, probe.log_days, probe.log_tail_bytes);
+        if (selection.selected("logs.collect")) out.checks.push_back(logs_collect_check(out.logs, probe.log_days, probe.log_tail_bytes));
+        if (selection.selected("logs.errors"))
+            for (const auto& module : probe.modules) {
+                Check check = logs_errors_check(out.logs, module);
+                check.data["module"] = module;
+                out.checks.push_back(check);
+            }
+    }
+}
+
+void module_checks(const ModuleOutcome& outcome, const CheckSelection& selection, FilesFindings& out) {
+    if (outcome.error) {
+        const Error& e = *outcome.error;
+        // A missing module folder is already files.module-present.
+        if (e.kind() == ErrorKind::not_found && std::string(e.what()).find("is not installed") != std::string::npos) return;
+        Check check = failed("files.integrity", e);
+        check.data = {{"module", outcome.module}};
+        if (selection.selected("files.integrity")) out.checks.push_back(check);
+        return;
+    }
+    const Report& report = *outcome.report;
+    for (const auto& check : report.checks) {
+        if (check.status == Status::pass && check.id == "files.connect") continue;  // said once for the shop
+        if (check.id == "files.prestashop-root") continue;
+        if (!selection.selected(check.id) && check.id != "files.connect") continue;
+        Check copy = check;
+        if (copy.data.is_object()) copy.data["module"] = outcome.module;
+        out.checks.push_back(copy);
+    }
+    nlohmann::json module = {{"module", outcome.module}};
+    for (const char* key : {"version", "support", "environment", "files"})
+        if (report.body.contains(key)) module[key] = report.body[key];
+    if (report.body.contains("files"))
+        for (auto& file : module["files"]) {
+            if (file.contains("diff")) {
+                out.diffs.push_back({outcome.module, file["path"].get<std::string>(), file["diff"].get<std::string>()});
+                file.erase("diff");  // diffs go to the bundle, not into the report
+            }
+        }
+    out.modules.push_back(module);
+}
+
+}  // namespace
+
+FilesFindings check_files(const FilesProbe& probe, const PristineStore& store, const PolicyConfig& policy,
+                          const CheckSelection& selection, const Deadline& deadline) {
+    FilesFindings out;
+    SshOptions options = probe.ssh;
+    options.user = probe.url.user;
+    options.host = probe.url.host;
+    options.port = probe.url.port;
+    options.timeout_seconds = static_cast<int>(std::min<long>(options.timeout_seconds, deadline.remaining_seconds()));
+    std::unique_ptr<SshSession> session;
+    try {
+        session = SshSession::connect(options);
+    } catch (const Error& e) {
+        if (is_host_key_error(e)) {
+            out.checks.push_back(failed("files.hostkey", e));
+            out.checks.push_back(Check{"files.connect", Status::skip, "not attempted: the server's host key is not trusted"});
+        } else {
+            if (e.kind() == ErrorKind::auth)
+                out.checks.push_back(Check{"files.hostkey", Status::pass, "host key of " + probe.url.host + " matches " +
+                                                                             options.known_hosts.string()});
+            out.checks.push_back(failed("files.connect", e));
+        }
+        return out;
+    }
+    out.checks.push_back(Check{"files.hostkey", Status::pass,
+                               "host key of " + session->label() + " matches " + options.known_hosts.string() + " (" +
+                                   session->host_key_fingerprint() + ")"});
+    out.checks.push_back(Check{"files.connect", Status::pass,
+                               "connected to " + session->label() + " (" + session->auth_method() + ")"});
+    // The host key is now known (or recorded): the per-module connections start at once and
+    // run while this one looks at the shop.
+    options.accept_new_host_key = false;
+    std::vector<std::future<ModuleOutcome>> modules;
+    bool module_work = selection.selected("files.version") || selection.selected("files.integrity") ||
+                       selection.selected("files.overrides") || selection.selected("files.theme-overrides") ||
+                       selection.selected("files.listing");
+    if (module_work)
+        for (const auto& module : probe.modules)
+            modules.push_back(std::async(std::launch::async, verify_module, std::cref(probe), options, module,
+                                         std::cref(store), std::cref(policy)));
+    try {
+        SftpClient client(*session);
+        shop_checks(client, probe, selection, out);
+    } catch (const Error& e) {
+        out.checks.push_back(failed(selection.any_in("logs") ? "logs.collect" : "files.prestashop-root", e));
+    }
+    for (auto& future : modules) module_checks(future.get(), selection, out);
+    return out;
+}
+
+}  // namespace mps

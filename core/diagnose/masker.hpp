@@ -1,0 +1,31 @@
+#pragma once
+// Masking what a support bundle must not reveal (SPEC.md "Bundle"): the secrets the user gave,
+// e-mail addresses, tokens, cookies and Authorization values found in logs and HTML. The same
+// value always gets the same mask, so a reader can still follow it across files.
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace mps {
+
+class Masker {
+public:
+    // add_secret: a value that must never appear (password, webservice key...); ignored when
+    // shorter than 4 characters (it would mask random text).
+    void add_secret(const std::string& value);
+    // mask: `text` with every secret, e-mail address, token, cookie and Authorization value replaced.
+    std::string mask(std::string_view text);
+
+private:
+    std::string mask_for(const std::string& kind, const std::string& value);
+    std::string mask_secrets(std::string text);
+    std::string mask_emails(const std::string& text);
+    std::string mask_header_values(const std::string& text);
+    std::string mask_named_values(const std::string& text);
+
+    std::map<std::string, std::string> secrets_;   // value -> mask
+    std::map<std::string, std::string> masks_;     // kind + value -> mask
+    std::map<std::string, int> counters_;          // kind -> last number
+};
+
+}  // namespace mps

@@ -1,0 +1,61 @@
+#include "remote/remote_shop.hpp"
+
+#include "shop/prestashop_version.hpp"
+#include "ssh/remote_tree.hpp"
+#include "ssh/sftp_client.hpp"
+
+namespace mps {
+
+// stat_kinds: which of `paths` are folders (true), other things (false), or absent; one round trip.
+std::map<std::string, bool> stat_kinds(SftpClient& client, const std::vector<std::string>& paths) {
+    std::map<std::string, bool> found;
+    for (const auto& path : paths)
+        client.send(
+            sftp::STAT, [&](sftp::Writer& w) { w.str(path); },
+            [&found, path](SftpClient::Reply& reply) {
+                if (reply.type == sftp::ATTRS) found[path] = reply.body.attrs().is_dir();
+            });
+    client.run();
+    return found;
+}
+
+// fetch_small_files: contents of the files that exist among `paths` (relative to `root`).
+std::map<std::string, std::string> fetch_small_files(SftpClient& client, const std::string& root,
+                                                     const std::vector<std::string>& paths) {
+    std::vector<RemoteEntry> entries;
+    for (const auto& path : paths) entries.push_back(RemoteEntry{path, {}});
+    std::map<std::string, std::string> contents;
+    FileSink sink{
+        [&](const RemoteEntry& e, std::string& content) { contents[e.path] = std::move(content); },
+        [](const RemoteEntry&, const std::string&) {}};
+    fetch_remote_files(client, root, entries, sink);
+    return contents;
+}
+
+
+
+Check prestashop_root_check(SftpClient& client, const std::string& shop_root) {
+    std::vector<std::string> paths;
+    for (const auto& source : prestashop_version_sources()) paths.push_back(source.path);
+    auto contents = fetch_small_files(client, shop_root, paths);
+    Check check{"files.prestashop-root", Status::info};
+    for (const auto& source : prestashop_version_sources()) {
+        auto it = contents.find(source.path);
+        if (it == contents.end()) continue;
+        if (auto version = prestashop_version_from(it->second)) {
+            check.message =
+                "PrestaShop " + *version + " at " + shop_root + " (from " + source.path + ")";
+            check.data = {{"version", *version}, {"source", source.path}};
+            return check;
+        }
+    }
+    check.status = Status::warn;
+    check.message =
+        "shop root " + shop_root + " found, but no PrestaShop version file could be read";
+    check.hint =
+        "check that the account can read src/Core/Version.php, app/AppKernel.php or "
+        "config/settings.inc.php";
+    return check;
+}
+
+}  // namespace mps

@@ -1,0 +1,25 @@
+#pragma once
+// Small questions about a shop over SFTP, shared by verify and diagnose: what exists, a few
+// small files, and which PrestaShop the root holds.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "report/report.hpp"
+
+namespace mps {
+
+class SftpClient;
+
+// stat_kinds: which of `paths` are folders (true), other things (false), or absent; one round trip.
+std::map<std::string, bool> stat_kinds(SftpClient& client, const std::vector<std::string>& paths);
+
+// fetch_small_files: contents of the files that exist among `paths` (relative to `root`).
+std::map<std::string, std::string> fetch_small_files(SftpClient& client, const std::string& root,
+                                                     const std::vector<std::string>& paths);
+
+// prestashop_root_check: the files.prestashop-root check (the version line only is read from
+// the version files; settings.inc.php's secrets are never kept).
+Check prestashop_root_check(SftpClient& client, const std::string& shop_root);
+
+}  // namespace mps
