@@ -9,6 +9,7 @@
 #include "orders/webservice.hpp"
 #include "render.hpp"
 #include "ticket/business_days.hpp"
+#include "ticket/contact_form.hpp"
 #include "ticket/open_ticket.hpp"
 #include "ticket/preflight.hpp"
 #include "ticket_input.hpp"
@@ -75,7 +76,8 @@ int run_ticket(Context& ctx, const TicketFlags& flags, bool open) {
             throw mps::Error(mps::ErrorKind::usage, "vendor.smtp_user is set but MPSUPPORT_SMTP_PASSWORD is not",
                              "export MPSUPPORT_SMTP_PASSWORD with the SMTP password");
         mailer = std::make_unique<mps::SmtpMailer>(mps::SmtpSettings{config.vendor.smtp_url, config.vendor.smtp_user,
-                                                                     password.value_or(""), ctx.globals.timeout});
+                                                                     password.value_or(""), ctx.globals.timeout,
+                                                                     ctx.tls()});
     }
 
     auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), !open);
@@ -101,8 +103,10 @@ int run_ticket(Context& ctx, const TicketFlags& flags, bool open) {
     }
     if (mps::deciding_outcome(input.checks)) return emit_report(ctx, mps::ticket_report(input));
 
-    if (flags.via == "form") throw mps::Error(mps::ErrorKind::internal, "TODO: contact form");
-    mps::TicketOutcome outcome = mps::send_ticket_email(ticket, config.vendor, *mailer, ctx.now());
+    mps::TicketOutcome outcome =
+        flags.via == "email"
+            ? mps::send_ticket_email(ticket, config.vendor, *mailer, ctx.now())
+            : mps::send_ticket_form(ticket, {config.vendor.contact_url, contact_subject, ctx.globals.timeout, ctx.tls()});
     if (outcome.sent()) input.reply_due = mps::reply_due(mps::local_date(ctx.now()), config.vendor.reply_business_days, holidays);
     input.ledger_id = ledger->add_ticket(mps::ticket_record(ticket, outcome, mps::iso_utc(ctx.now()), input.reply_due));
     input.outcome = outcome;

@@ -163,7 +163,7 @@ bool has_class(const Tag& tag, const char* cls) {
 std::string text_until_tag(std::string_view html, std::size_t from) {
     std::size_t close = html.find('<', from);
     if (close == std::string_view::npos) close = html.size();
-    return html_text(html.substr(from, close - from));
+    return html_inner_text(html.substr(from, close - from));
 }
 
 // element_inner: the inner HTML of the element opened by `tag` (nested same-name tags counted).
@@ -219,7 +219,7 @@ ContactPage parse_form(std::string_view html, const Tag& form, std::size_t end) 
 
 }  // namespace
 
-std::string html_text(std::string_view html) {
+std::string html_inner_text(std::string_view html) {
     std::string stripped;
     for (std::size_t i = 0; i < html.size(); ++i) {
         if (html[i] == '<') {
@@ -287,9 +287,9 @@ ContactAnswer parse_contact_answer(std::string_view html) {
         std::size_t pos = 0;
         while (auto li = next_tag(inner, pos)) {
             pos = li->end;
-            if (li->name == "li") items.push_back(html_text(element_inner(inner, *li)));
+            if (li->name == "li") items.push_back(html_inner_text(element_inner(inner, *li)));
         }
-        if (items.empty()) items.push_back(html_text(inner));
+        if (items.empty()) items.push_back(html_inner_text(inner));
         for (auto& item : items)
             if (!item.empty() && std::find(target->messages.begin(), target->messages.end(), item) == target->messages.end())
                 target->messages.push_back(item);

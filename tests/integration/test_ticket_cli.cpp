@@ -271,3 +271,186 @@ TEST_CASE("ticket open --via email: a refused recipient and a dead server are re
     CHECK(tickets[1]["outcome"] == "failed");
     CHECK(tickets[1]["reply_due"].is_null());
 }
+
+namespace {
+
+// ContactShop: the vendor's contact page (tests/fixtures/contactform.php on php -S).
+struct ContactShop {
+    TempDir dir;
+    int port = testing::free_port();
+    testing::ServerProcess php{{"/usr/bin/php", "-d", "session.save_path=" + dir.path().string(), "-S",
+                                "127.0.0.1:" + std::to_string(port), MPSUPPORT_FIXTURES "/contactform.php"},
+                               port,
+                               {{"CONTACT_DIR", dir.path().string()}}};
+    std::string url(const std::string& variant) const {
+        return "http://127.0.0.1:" + std::to_string(port) + "/" + variant + "/contact-us";
+    }
+    std::vector<std::string> posts() const {
+        std::vector<std::string> out;
+        if (!fs::exists(dir / "posts")) return out;
+        std::string text = testing::slurp(dir / "posts"), line;
+        for (char c : text) {
+            if (c == '\n') out.push_back(line), line.clear();
+            else line += c;
+        }
+        return out;
+    }
+    nlohmann::json message(int n) const {
+        return nlohmann::json::parse(testing::slurp(dir / "messages" / (std::to_string(n) + ".json")));
+    }
+    std::string upload(int n) const { return testing::slurp(dir / "messages" / (std::to_string(n) + ".upload")); }
+};
+
+}  // namespace
+
+TEST_CASE("ticket open through a PrestaShop 1.7+ contact form, with the bundle", "[cli][ticket][form]") {
+    ContactShop shop;
+    Owner o;
+    o.contact_url = shop.url("17");
+    o.write_config("");
+    std::string bundle = binary_bundle();
+    testing::write(o.home / "ACTIVEREF-bundle.zip", bundle);
+    auto r = o.run(ticket_args("open", {"-vv", "--json", "--bundle", (o.home / "ACTIVEREF-bundle.zip").string()}));
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    auto doc = json_of(r);
+    CHECK(doc["outcome"] == "sent");
+    CHECK(doc["detail"] == "Your message has been successfully sent to our team.");
+    CHECK(doc["channel"] == "form");
+    CHECK_FALSE(doc["reply_due"].is_null());
+    CHECK(shop.posts() == std::vector<std::string>{"sent"});
+    auto m = shop.message(1);
+    CHECK(m["id_contact"] == "2");  // "Customer service"
+    CHECK(m["from"] == "owner@shop.example");
+    CHECK(m["url"] == "");
+    CHECK(m["psgdpr_consent_checkbox"] == "1");
+    CHECK_FALSE(m.contains("id_order"));  // a guest's 1.7 form has none
+    CHECK_THAT(m["message"].get<std::string>(),
+               Catch::StartsWith("[ACTIVEREF] mymod: Blank page after saving the settings\n"));
+    CHECK_THAT(m["message"].get<std::string>(), Catch::Contains("Back-office credentials: available on request"));
+    CHECK_THAT(m["content_type"].get<std::string>(), Catch::StartsWith("multipart/form-data"));
+    CHECK(m["fileUpload"] == "ACTIVEREF-bundle.zip");
+    CHECK(m["fileUpload_type"] == "application/zip");
+    CHECK(shop.upload(1) == bundle);
+    REQUIRE(m["cookie_names"].size() == 1);  // the session cookie from the GET came back
+    // The token and the cookie are secrets: in no output, even at debug level.
+    std::string token = m["token"];
+    CHECK(token.size() == 32);
+    CHECK(r.out.find(token) == std::string::npos);
+    CHECK(r.err.find(token) == std::string::npos);
+    auto list = json_of(o.run({"--json", "ticket", "list"}));
+    REQUIRE(list["tickets"].size() == 1);
+    CHECK(list["tickets"][0]["channel"] == "form");
+    CHECK(list["tickets"][0]["outcome"] == "sent");
+    CHECK(list["tickets"][0]["detail"] == "Your message has been successfully sent to our team.");
+}
+
+TEST_CASE("ticket open through a PrestaShop 1.6 contact form", "[cli][ticket][form]") {
+    ContactShop shop;
+    Owner o("contact_subject = \"webmaster\"\n");
+    o.contact_url = shop.url("16");
+    o.write_config("contact_subject = \"webmaster\"\n");
+    testing::write(o.home / "notes.txt", "screenshot notes");
+    auto r = o.run(ticket_args("open", {"--bundle", (o.home / "notes.txt").string()}));
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("Your message has been successfully sent to our team."));
+    CHECK_THAT(r.out, Catch::Contains("expect a reply by "));
+    auto m = shop.message(1);
+    CHECK(m["id_contact"] == "1");  // by name, any case
+    CHECK(m["id_order"] == "ACTIVEREF");  // 1.6 takes the reference
+    CHECK(m["contactKey"].get<std::string>().size() == 32);
+    CHECK_FALSE(m.contains("token"));
+    CHECK(shop.upload(1) == "screenshot notes");
+    // The same message again: 1.6 says it has it already.
+    auto again = o.run(ticket_args("open", {"--json", "--bundle", (o.home / "notes.txt").string()}));
+    CHECK(again.exit_code == 0);
+    CHECK(json_of(again)["outcome"] == "already-sent");
+    CHECK(json_of(again)["detail"] == "Your message has already been sent.");
+    CHECK(shop.posts() == std::vector<std::string>{"sent", "already-sent"});
+}
+
+TEST_CASE("a stale token is refreshed and the form posted once more; a wrong one is refused", "[cli][ticket][form]") {
+    ContactShop shop;
+    Owner o;
+    o.contact_url = shop.url("17-stale");
+    o.write_config("");
+    auto stale = o.run(ticket_args("open", {"--json"}));
+    INFO(stale.out << stale.err);
+    CHECK(stale.exit_code == 0);
+    CHECK(json_of(stale)["outcome"] == "sent");
+    CHECK(shop.posts() == std::vector<std::string>{
+                             "error: An error occurred while sending the message, please try again.", "sent"});
+
+    o.contact_url = shop.url("17-badtoken");
+    o.write_config("");
+    auto bad = o.run(ticket_args("open"));
+    CHECK(bad.exit_code == 3);
+    CHECK_THAT(bad.out, Catch::Contains("An error occurred while sending the message, please try again."));
+    CHECK(shop.posts().size() == 4);  // one retry, not more
+    auto tickets = json_of(o.run({"--json", "ticket", "list"}))["tickets"];
+    REQUIRE(tickets.size() == 2);
+    CHECK(tickets[1]["outcome"] == "rejected");
+    CHECK(tickets[1]["reply_due"].is_null());
+}
+
+TEST_CASE("the shop's refusals are shown verbatim; what the form cannot take is refused first", "[cli][ticket][form]") {
+    ContactShop shop;
+    Owner o;
+    testing::write(o.home / "ACTIVEREF-bundle.zip", binary_bundle());
+    std::string zip = (o.home / "ACTIVEREF-bundle.zip").string();
+
+    o.contact_url = shop.url("17-pdfonly");
+    o.write_config("");
+    auto ext = o.run(ticket_args("open", {"--json", "--bundle", zip}));
+    CHECK(ext.exit_code == 3);
+    auto doc = json_of(ext);
+    CHECK(doc["outcome"] == "rejected");
+    CHECK(doc["detail"] == "Bad file extension");
+    CHECK(shop.posts() == std::vector<std::string>{"error: Bad file extension"});
+
+    testing::write(o.home / "bundle.tar.gz", "x");
+    auto targz = o.run(ticket_args("open", {"--bundle", (o.home / "bundle.tar.gz").string()}));
+    CHECK(targz.exit_code == 3);
+    CHECK_THAT(targz.out, Catch::Contains("the contact form accepts only"));
+
+    o.contact_url = shop.url("16-small");
+    o.write_config("");
+    auto big = o.run(ticket_args("open", {"--bundle", zip}));
+    CHECK(big.exit_code == 2);
+    CHECK_THAT(big.err, Catch::Contains("the contact form takes at most 100"));
+
+    o.contact_url = shop.url("17-noupload");
+    o.write_config("");
+    auto none = o.run(ticket_args("open", {"--bundle", zip}));
+    CHECK(none.exit_code == 2);
+    CHECK_THAT(none.err, Catch::Contains("takes no attachments"));
+
+    auto subject = o.run(ticket_args("open", {"--contact-subject", "Sales"}));
+    CHECK(subject.exit_code == 2);
+    CHECK_THAT(subject.err, Catch::Contains("no subject 'Sales'"));
+    CHECK_THAT(subject.err, Catch::Contains("2 (Customer service), 1 (Webmaster)"));
+    CHECK(shop.posts().size() == 1);  // none of these reached the shop
+
+    auto noform = o.run(ticket_args("draft", {"--contact-subject", "2"}));  // draft never contacts the shop
+    CHECK(noform.exit_code == 0);
+}
+
+TEST_CASE("an unreachable contact page is exit 4 and recorded as failed", "[cli][ticket][form]") {
+    ContactShop shop;
+    Owner o;
+    o.contact_url = "http://127.0.0.1:" + std::to_string(testing::free_port()) + "/contact-us";
+    o.write_config("");
+    auto down = o.run(ticket_args("open"));
+    INFO(down.out << down.err);
+    CHECK(down.exit_code == 4);
+    o.contact_url = shop.url("nope");
+    o.write_config("");
+    auto missing = o.run(ticket_args("open", {"--json"}));
+    CHECK(missing.exit_code == 4);
+    CHECK_THAT(json_of(missing)["detail"].get<std::string>(), Catch::Contains("answered HTTP 404"));
+    auto tickets = json_of(o.run({"--json", "ticket", "list"}))["tickets"];
+    REQUIRE(tickets.size() == 2);
+    CHECK(tickets[0]["outcome"] == "failed");
+    CHECK(tickets[1]["outcome"] == "failed");
+}
