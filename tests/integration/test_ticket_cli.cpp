@@ -7,6 +7,7 @@
 #include "orders/date.hpp"
 #include "test_support.hpp"
 #include "ticket/business_days.hpp"
+#include "tls_fixture.hpp"
 #include "util/base64.hpp"
 
 namespace fs = std::filesystem;
@@ -426,11 +427,19 @@ TEST_CASE("the shop's refusals are shown verbatim; what the form cannot take is 
     CHECK(none.exit_code == 2);
     CHECK_THAT(none.err, Catch::Contains("takes no attachments"));
 
+    // An address the shop refuses (PHP's FILTER_VALIDATE_EMAIL wants a dot in the domain).
+    o.contact_url = shop.url("17");
+    o.write_config("");
+    auto email = o.run(ticket_args("open", {"--json", "--email", "owner@localhost"}));
+    CHECK(email.exit_code == 3);
+    CHECK(json_of(email)["detail"] == "Invalid email address.");
+    CHECK(shop.posts().size() == 2);
+
     auto subject = o.run(ticket_args("open", {"--contact-subject", "Sales"}));
     CHECK(subject.exit_code == 2);
     CHECK_THAT(subject.err, Catch::Contains("no subject 'Sales'"));
     CHECK_THAT(subject.err, Catch::Contains("2 (Customer service), 1 (Webmaster)"));
-    CHECK(shop.posts().size() == 1);  // none of these reached the shop
+    CHECK(shop.posts().size() == 2);  // none of the others reached the shop
 
     auto noform = o.run(ticket_args("draft", {"--contact-subject", "2"}));  // draft never contacts the shop
     CHECK(noform.exit_code == 0);
@@ -453,4 +462,45 @@ TEST_CASE("an unreachable contact page is exit 4 and recorded as failed", "[cli]
     REQUIRE(tickets.size() == 2);
     CHECK(tickets[0]["outcome"] == "failed");
     CHECK(tickets[1]["outcome"] == "failed");
+}
+
+TEST_CASE("the contact form over TLS, behind a same-site redirect; --insecure; no cross-site redirect", "[cli][ticket][form][tls]") {
+    ContactShop shop;
+    testing::TempDir dir;
+    testing::TestCa ca(dir.path() / "ca");
+    std::string proxy = "    location = /contact-us { return 302 /17/contact-us; }\n"
+                        "    location = /moved { return 302 https://other.example/contact-us; }\n"
+                        "    location / {\n"
+                        "        proxy_pass http://127.0.0.1:" + std::to_string(shop.port) + ";\n"
+                        "        proxy_set_header Host $http_host;\n"
+                        "        proxy_set_header X-Forwarded-Proto https;\n"
+                        "    }\n";
+    testing::NginxServer nginx(dir.path() / "nginx", {{testing::free_port(), ca.issue("good"), proxy},
+                                                      {testing::free_port(), ca.self_signed("self"), proxy}});
+    auto url = [&](std::size_t site, const std::string& path) {
+        return "https://localhost:" + std::to_string(nginx.port(site)) + path;
+    };
+    Owner o;
+    o.env["SSL_CERT_FILE"] = ca.ca_cert().string();
+    o.contact_url = url(0, "/contact-us");
+    o.write_config("");
+    auto r = o.run(ticket_args("open", {"--json"}));
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(json_of(r)["outcome"] == "sent");
+    CHECK(shop.posts() == std::vector<std::string>{"sent"});
+
+    o.contact_url = url(1, "/17/contact-us");  // self-signed
+    o.write_config("");
+    auto untrusted = o.run(ticket_args("open"));
+    CHECK(untrusted.exit_code == 4);
+    auto insecure = o.run(ticket_args("open", {"--insecure"}));
+    CHECK(insecure.exit_code == 0);
+    CHECK(shop.posts().size() == 2);
+
+    o.contact_url = url(0, "/moved");
+    o.write_config("");
+    auto moved = o.run(ticket_args("open", {"--json"}));
+    CHECK(moved.exit_code == 4);
+    CHECK_THAT(json_of(moved)["detail"].get<std::string>(), Catch::Contains("redirects to another site"));
 }
