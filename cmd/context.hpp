@@ -58,7 +58,7 @@ public:
     // prompting is not allowed or the user gives an empty answer.
     std::optional<std::string> ask_secret(const std::string& prompt);
 
-    // tls: how TLS peers are verified (--insecure, SSL_CERT_FILE).
+    // tls: how TLS peers are verified (--insecure, MPSUPPORT_CA_BUNDLE and friends).
     mps::TlsOptions tls() const { return mps::tls_options_from(env_, globals.insecure); }
 
     const mps::Paths& paths();

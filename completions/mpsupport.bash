@@ -29,11 +29,11 @@ _mpsupport_config_keys()
     "$1" --no-input config list 2>/dev/null </dev/null | sed -n 's/^\([A-Za-z0-9_.-]*\) = .*/\1/p'
 }
 
-# _mpsupport_store_names PROGRAM: the [stores.NAME] profiles of the configuration.
-_mpsupport_store_names()
+# _mpsupport_stores PROGRAM: the [stores.NAME] profiles of the configuration.
+_mpsupport_stores()
 {
     command -v "$1" >/dev/null 2>&1 || return 0
-    "$1" --no-input config list 2>/dev/null </dev/null | sed -n 's/^stores\.\(.*\)\.url = .*/\1/p'
+    "$1" --no-input config list 2>/dev/null </dev/null | sed -n 's/^stores\.\([A-Za-z0-9_-]*\)\..*/\1/p' | sort -u
 }
 
 # _mpsupport_reply: COMPREPLY = the non-empty lines read on stdin.
@@ -82,8 +82,14 @@ _mpsupport()
                 if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
                 continue
                 ;;
+            --url|--admin|--sftp|--only|--bundle|--order|--admin-email|--log-tail)
+                if [[ $cmd == diagnose ]]; then
+                    if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
+                fi
+                continue
+                ;;
             --known-hosts|--identity|--exec-hash)
-                if [[ $cmd == verify ]]; then
+                if [[ $cmd == verify || $cmd == diagnose ]]; then
                     if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
                 fi
                 continue
@@ -97,7 +103,7 @@ _mpsupport()
             --module|--version)
                 if [[ $cmd == ticket ]]; then
                     if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
-                elif [[ $cmd == verify || ( $cmd == pristine && $sub == add ) ]]; then
+                elif [[ $cmd == verify || $cmd == diagnose || ( $cmd == pristine && $sub == add ) ]]; then
                     local value=${COMP_WORDS[i+1]-}
                     [[ $value == "=" ]] && { (( ++i )); value=${COMP_WORDS[i+1]-}; }
                     [[ $word == --module && i+1 -lt COMP_CWORD ]] && module=$value
@@ -158,22 +164,42 @@ _mpsupport()
             COMPREPLY=()
             return 0
             ;;
+        --url|--admin|--sftp|--order|--admin-email|--log-tail)
+            # URLs, references, addresses, sizes: nothing to offer.
+            [[ $cmd == diagnose ]] && return 0
+            ;;
+        --only)
+            if [[ $cmd == diagnose ]]; then
+                local ids="storefront admin files logs core"
+                command -v "$prog" >/dev/null 2>&1 &&
+                    ids+=" $("$prog" --no-input diagnose --list-checks 2>/dev/null </dev/null | cut -d' ' -f1)"
+                _mpsupport_reply < <(compgen -W "$ids" -- "${cur##*,}")
+                return 0
+            fi
+            ;;
+        --bundle)
+            if [[ $cmd == diagnose ]]; then
+                _mpsupport_filenames
+                _mpsupport_reply < <(compgen -d -- "$cur"; compgen -f -X '!*.[zZ][iI][pP]' -- "$cur")
+                return 0
+            fi
+            ;;
         --known-hosts)
-            if [[ $cmd == verify ]]; then
+            if [[ $cmd == verify || $cmd == diagnose ]]; then
                 _mpsupport_filenames
                 _mpsupport_reply < <(compgen -f -- "$cur")
                 return 0
             fi
             ;;
         --exec-hash)
-            if [[ $cmd == verify ]]; then
+            if [[ $cmd == verify || $cmd == diagnose ]]; then
                 _mpsupport_reply < <(compgen -W "auto never only" -- "$cur")
                 return 0
             fi
             ;;
         --identity)
             # Private key files (such as ~/.ssh/id_ed25519), not the .pub halves.
-            if [[ $cmd == verify ]]; then
+            if [[ $cmd == verify || $cmd == diagnose ]]; then
                 _mpsupport_filenames
                 _mpsupport_reply < <(compgen -f -X '*.pub' -- "$cur")
                 return 0
@@ -194,7 +220,7 @@ _mpsupport()
                     _mpsupport_reply < <(compgen -W "$(_mpsupport_stored_modules "$prog")" -- "$cur")
                 fi
                 return 0
-            elif [[ $cmd == pristine && $sub == add ]]; then
+            elif [[ $cmd == diagnose || ( $cmd == pristine && $sub == add ) ]]; then
                 _mpsupport_reply < <(compgen -W "$(_mpsupport_stored_modules "$prog")" -- "$cur")
                 return 0
             fi
@@ -217,6 +243,7 @@ _mpsupport()
         case $cmd in
             "") flags+=" --version" ;;
             verify) flags+=" --module --version --diff --strict --known-hosts --accept-new-host-key --identity --exec-hash" ;;
+            diagnose) flags+=" --url --admin --sftp --module --only --bundle --order --admin-email --log-tail --exec-hash --list-checks --known-hosts --accept-new-host-key --identity" ;;
             expiry) flags+=" --at --warn-days" ;;
             remind) flags+=" --thresholds --at --dry-run --expired --limit --max-per-minute" ;;
             orders)
@@ -241,7 +268,7 @@ _mpsupport()
     # Commands, subcommands and their operands.
     case $cmd in
         "")
-            _mpsupport_reply < <(compgen -W "verify expiry remind orders ticket pristine config completion" -- "$cur")
+            _mpsupport_reply < <(compgen -W "diagnose verify expiry remind orders ticket pristine config completion" -- "$cur")
             ;;
         orders)
             case $sub in
@@ -260,7 +287,7 @@ _mpsupport()
             case $sub in
                 "") _mpsupport_reply < <(compgen -W "draft open list" -- "$cur") ;;
                 draft|open)
-                    (( npos == 0 )) && _mpsupport_reply < <(compgen -W "$(_mpsupport_store_names "$prog")" -- "$cur")
+                    (( npos == 0 )) && _mpsupport_reply < <(compgen -W "$(_mpsupport_stores "$prog")" -- "$cur")
                     ;;
             esac
             ;;
@@ -269,6 +296,9 @@ _mpsupport()
                 _mpsupport_filenames
                 _mpsupport_reply < <(compgen -d -- "$cur")
             fi
+            ;;
+        diagnose)
+            (( npos == 0 )) && _mpsupport_reply < <(compgen -W "$(_mpsupport_stores "$prog")" -- "$cur")
             ;;
         pristine)
             case $sub in

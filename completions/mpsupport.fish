@@ -20,16 +20,22 @@ function __mpsupport_operands
             case --config --log-file --timeout --at --warn-days --thresholds --limit --max-per-minute --expiring-within
                 set skip 1
             case --known-hosts --identity --exec-hash
-                if test "$operands[1]" = verify
+                if test "$operands[1]" = verify; or test "$operands[1]" = diagnose
                     set skip 1
                 end
-            case --order --summary --message --message-file --url --admin --email --admin-access --sftp-access --via --bundle --contact-subject
+            case --url --admin --sftp --only --bundle --order --admin-email --log-tail
+                if test "$operands[1]" = diagnose
+                    set skip 1
+                else if test "$operands[1]" = ticket; and contains -- $word --url --admin --bundle --order
+                    set skip 1
+                end
+            case --summary --message --message-file --email --admin-access --sftp-access --via --contact-subject
                 if test "$operands[1]" = ticket
                     set skip 1
                 end
             case --module --version
-                # Values only for `verify`, `pristine add` and `ticket` (top-level --version has none).
-                if test "$operands[1]" = verify; or test "$operands[1] $operands[2]" = "pristine add"; or test "$operands[1]" = ticket
+                # Values only for `verify`, `diagnose`, `pristine add` and `ticket` (top-level --version has none).
+                if test "$operands[1]" = verify; or test "$operands[1]" = diagnose; or test "$operands[1] $operands[2]" = "pristine add"; or test "$operands[1]" = ticket
                     set skip 1
                 end
             case '-*'
@@ -111,17 +117,25 @@ function __mpsupport_verify_modules
     end
 end
 
-function __mpsupport_config_keys
-    set -l prog (__mpsupport_program)
-    command -q $prog; or return 0
-    command $prog --no-input config list 2>/dev/null </dev/null | string replace -rf '^([A-Za-z0-9_.-]+) = .*' '$1'
-end
-
 # __mpsupport_stores: the [stores.NAME] profiles of the configuration.
 function __mpsupport_stores
     set -l prog (__mpsupport_program)
     command -q $prog; or return 0
-    command $prog --no-input config list 2>/dev/null </dev/null | string replace -rf '^stores\.(.*)\.url = .*' '$1'
+    $prog --no-input config list 2>/dev/null </dev/null | string replace -rf '^stores\.([A-Za-z0-9_-]+)\..*' '$1' | sort -u
+end
+
+# __mpsupport_diagnose_only: check groups and ids for diagnose --only.
+function __mpsupport_diagnose_only
+    printf '%s\n' storefront admin files logs core
+    set -l prog (__mpsupport_program)
+    command -q $prog; or return 0
+    $prog --no-input diagnose --list-checks 2>/dev/null </dev/null | string replace -r ' .*' ''
+end
+
+function __mpsupport_config_keys
+    set -l prog (__mpsupport_program)
+    command -q $prog; or return 0
+    command $prog --no-input config list 2>/dev/null </dev/null | string replace -rf '^([A-Za-z0-9_.-]+) = .*' '$1'
 end
 
 # __mpsupport_zips_and_dirs: release archives (*.zip) and folders.
@@ -147,6 +161,7 @@ complete -c mpsupport -s h -l help -d 'Print help'
 complete -c mpsupport -n '__mpsupport_at 0' -l version -d 'Print the version'
 
 # Commands.
+complete -c mpsupport -n '__mpsupport_at 0' -a diagnose -d 'Check a shop'"'"'s storefront, back office, module files and logs'
 complete -c mpsupport -n '__mpsupport_at 0' -a verify -d 'Compare an installed module with its pristine release'
 complete -c mpsupport -n '__mpsupport_at 0' -a expiry -d 'Show when support ends for orders'
 complete -c mpsupport -n '__mpsupport_at 0' -a remind -d 'E-mail customers whose support ends soon (for cron)'
@@ -155,6 +170,23 @@ complete -c mpsupport -n '__mpsupport_at 0' -a ticket -d 'Prepare, send and list
 complete -c mpsupport -n '__mpsupport_at 0' -a pristine -d 'Store and inspect pristine module releases'
 complete -c mpsupport -n '__mpsupport_at 0' -a config -d 'Show and create the configuration file'
 complete -c mpsupport -n '__mpsupport_at 0' -a completion -d 'Print a shell completion script'
+
+# diagnose [STORE] [--url U] [--admin U] [--sftp sftp://...] [--module NAME]... [--only ...] [--bundle F.zip]
+complete -c mpsupport -n '__mpsupport_at 1 diagnose' -a '(__mpsupport_stores)'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l url -x -d 'Storefront URL'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l admin -x -d 'Back-office URL'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l sftp -x -d 'Shop root over SFTP (an sftp:// address)'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l module -x -a '(__mpsupport_stored_modules)' -d 'Module to check (repeatable)'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l only -x -a '(__mpsupport_diagnose_only)' -d 'Only these groups or check ids'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l bundle -r -F -d 'Write a support bundle (.zip)'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l order -x -d 'Order reference (prefixes the bundle name)'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l admin-email -x -d 'Check this employee can log in (MPSUPPORT_ADMIN_PASSWORD)'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l log-tail -x -d 'KiB read from the end of each log file'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l exec-hash -x -a 'auto never only' -d 'Hash module files on the server'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l list-checks -d 'List every check id'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l known-hosts -r -F -d 'known_hosts file (default ~/.ssh/known_hosts)'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l accept-new-host-key -d 'Record an unknown host key (never a changed one)'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l identity -r -F -d 'Private key file (repeatable)'
 
 # verify DIR|sftp://... [--module NAME] [--version V] [--diff] [--strict]
 #        [--known-hosts FILE] [--accept-new-host-key] [--identity FILE]...

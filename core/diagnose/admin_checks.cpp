@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include <fmt/format.h>
+
 #include "diagnose/page_markers.hpp"
 #include "util/text.hpp"
 
@@ -121,7 +123,7 @@ std::vector<Check> check_admin(const AdminProbe& probe, const CheckSelection& se
     LoginPageFacts facts = read_login_page(r.status, r);
     auto want = [&](const char* id) { return selection.selected(id); };
     if (want("admin.reach")) {
-        Check check{"admin.reach", Status::pass, "HTTP " + std::to_string(r.status) + " in " + std::to_string(page->seconds).substr(0, 4) + " s"};
+        Check check{"admin.reach", Status::pass, fmt::format("HTTP {} in {:.2f} s", r.status, page->seconds)};
         if (page->chain.size() > 1) check.message += " after " + std::to_string(page->chain.size() - 1) + " redirect(s)";
         check.data = {{"status", r.status}, {"url", page->chain.back().url}};
         if (r.status >= 500) {
@@ -163,17 +165,27 @@ std::vector<Check> check_admin(const AdminProbe& probe, const CheckSelection& se
         checks.push_back(check);
     }
     if (want("admin.security")) {
-        std::vector<std::string> problems;
+        std::vector<std::string> problems, fixes;
         std::string url = page->chain.back().url;
-        if (folder_name(url) == "admin") problems.push_back("the admin folder is still called \"admin\"");
-        if (facts.admin_folder_warning) problems.push_back("the login page asks to rename the admin folder");
-        if (facts.install_warning) problems.push_back("the login page says the /install folder still exists");
-        if (url.rfind("http://", 0) == 0) problems.push_back("the back office is served over plain HTTP (passwords travel in clear)");
-        if (page->tls_failure) problems.push_back("its certificate is not trusted: " + page->tls_failure->message);
+        bool default_name = folder_name(url) == "admin";
+        if (default_name) problems.push_back("the admin folder is still called \"admin\"");
+        if (facts.admin_folder_warning && !default_name) problems.push_back("the login page asks to rename the admin folder");
+        if (default_name || facts.admin_folder_warning) fixes.push_back("rename the admin folder");
+        if (facts.install_warning) {
+            problems.push_back("the login page says the /install folder still exists");
+            fixes.push_back("delete the /install folder");
+        }
+        if (url.rfind("http://", 0) == 0) {
+            problems.push_back("the back office is served over plain HTTP (passwords travel in clear)");
+            fixes.push_back("serve the back office over HTTPS");
+        }
+        if (page->tls_failure) {
+            problems.push_back("its certificate is not trusted: " + page->tls_failure->message);
+            fixes.push_back("fix the certificate");
+        }
         Check check{"admin.security", problems.empty() ? Status::pass : Status::warn};
         check.message = problems.empty() ? "admin folder renamed, no install folder warning, HTTPS" : join(problems, "; ");
-        if (!problems.empty())
-            check.hint = "rename the admin folder, delete /install and serve the back office over HTTPS";
+        if (!fixes.empty()) check.hint = join(fixes, ", ");
         check.data = {{"problems", problems}};
         checks.push_back(check);
     }
@@ -181,7 +193,7 @@ std::vector<Check> check_admin(const AdminProbe& probe, const CheckSelection& se
         if (page->tls_failure) {
             // Never hand a password to a server whose certificate did not verify.
             checks.push_back(Check{"admin.credentials", Status::skip, "password not sent: the back office's certificate is not trusted",
-                                   "fix the certificate, or trust its CA with SSL_CERT_FILE"});
+                                   "fix the certificate, or trust its CA with MPSUPPORT_CA_BUNDLE"});
         } else {
             checks.push_back(facts.flavour.rfind("9.0", 0) == 0 ? form_login(*page, facts, *probe.credentials, probe.tls, deadline)
                                                                  : ajax_login(*page, facts, *probe.credentials, probe.tls, deadline));

@@ -57,9 +57,14 @@ Check reach_check(const FetchedPage& page, const StorefrontFacts& facts) {
     return check;
 }
 
-Check prestashop_check(const StorefrontFacts& facts) {
+Check prestashop_check(const StorefrontFacts& facts, long status) {
     Check check{"storefront.prestashop"};
     check.data = {{"family", family_name(facts.family)}, {"evidence", facts.evidence}, {"theme", facts.theme}};
+    if (!facts.prestashop && status >= 500) {
+        check.status = Status::skip;
+        check.message = "cannot tell: the page is an error (HTTP " + std::to_string(status) + "), not the storefront";
+        return check;
+    }
     if (!facts.prestashop) {
         check.status = Status::fail;
         check.message = "the page is not a PrestaShop storefront (no PrestaShop marker found)";
@@ -190,7 +195,7 @@ Check certificate_check(const FetchedPage& page, const TlsOptions& tls, std::tim
     if (tls.insecure) {
         check.status = Status::warn;
         check.message = "certificate NOT verified (--insecure)";
-        check.hint = "run without --insecure, or trust the shop's CA with SSL_CERT_FILE";
+        check.hint = "run without --insecure, or trust the shop's CA with MPSUPPORT_CA_BUNDLE";
     }
     if (page.certificate && page.certificate->not_after) {
         std::time_t end = *page.certificate->not_after;
@@ -239,7 +244,7 @@ StorefrontFindings check_storefront(const StorefrontProbe& probe, const CheckSel
     auto want = [&](const char* id) { return selection.selected(id); };
     if (want("storefront.reach")) out.checks.push_back(reach_check(*page, facts));
     if (want("storefront.tls")) out.checks.push_back(certificate_check(*page, probe.tls, probe.now));
-    if (want("storefront.prestashop")) out.checks.push_back(prestashop_check(facts));
+    if (want("storefront.prestashop")) out.checks.push_back(prestashop_check(facts, page->response.status));
     if (facts.prestashop && want("storefront.version")) {
         std::string api = api_version(out.final_url, options, deadline);
         out.checks.push_back(version_check(*page, facts, api, out.version));

@@ -335,7 +335,7 @@ HttpResponse http_request(const HttpRequest& request) {
     std::string hint = request.hint;
     if (failure.kind == HttpFailureKind::timeout) hint = "try again later, or check that the server is up (--timeout)";
     else if (failure.kind == HttpFailureKind::tls && hint.empty())
-        hint = "check the server's certificate; SSL_CERT_FILE names a CA bundle to trust, --insecure skips the check";
+        hint = "check the server's certificate; MPSUPPORT_CA_BUNDLE names a CA bundle to trust, --insecure skips the check";
     else if (hint.empty()) hint = "check the URL and the network";
     throw Error(ErrorKind::unreachable, failure.message, hint);
 }

@@ -126,7 +126,7 @@ expect_excludes() {
 }
 
 # The required behaviour.
-expect_exactly "mpsupport " verify expiry remind orders ticket pristine config completion
+expect_exactly "mpsupport " diagnose verify expiry remind orders ticket pristine config completion
 expect_exactly "mpsupport pr" pristine
 expect_exactly "mpsupport pristine " add list show
 expect_includes "mpsupport verify --" --module --diff --strict
@@ -138,7 +138,7 @@ expect_includes "mpsupport --" --config --json --no-color --quiet --verbose --lo
 expect_includes "mpsupport pristine add --" --module --version --replace
 expect_includes "mpsupport config init --" --force
 expect_excludes "mpsupport verify --" --replace --force
-expect_exactly "mpsupport --config /nonexistent/x.toml " verify expiry remind orders ticket pristine config completion
+expect_exactly "mpsupport --config /nonexistent/x.toml " diagnose verify expiry remind orders ticket pristine config completion
 expect_exactly "mpsupport -v --json conf" config
 
 # --timeout (global) and the SSH flags of verify.
@@ -147,10 +147,13 @@ expect_includes "mpsupport verify --" --timeout --known-hosts --accept-new-host-
 expect_exactly "mpsupport verify sftp://h/x --exec-hash " auto never only
 expect_exactly "mpsupport verify --acc" --accept-new-host-key
 expect_exactly "mpsupport verify --id" --identity
+expect_includes "mpsupport diagnose --" --url --admin --sftp --module --only --bundle --list-checks --admin-email --insecure
+expect_exactly "mpsupport diagnose --only sto" storefront storefront.reach storefront.tls storefront.prestashop storefront.version storefront.maintenance storefront.php-errors storefront.module-assets
+expect_exactly "mpsupport diagnose --url https://x --exec-hash " auto never only
 expect_excludes "mpsupport pristine add --" --known-hosts --accept-new-host-key --identity
 expect_excludes "mpsupport config init --" --known-hosts --accept-new-host-key --identity
-expect_exactly "mpsupport --timeout 30 " verify expiry remind orders ticket pristine config completion
-expect_exactly "mpsupport --timeout=30 " verify expiry remind orders ticket pristine config completion
+expect_exactly "mpsupport --timeout 30 " diagnose verify expiry remind orders ticket pristine config completion
+expect_exactly "mpsupport --timeout=30 " diagnose verify expiry remind orders ticket pristine config completion
 expect_exactly "mpsupport --timeout 5 -v pr" pristine
 expect_exactly "mpsupport pristine --timeout 10 " add list show
 # Orders, expiry and reminders.
