@@ -75,6 +75,9 @@ CREATE INDEX tickets_reference ON tickets (reference);
 )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+// The oldest schema a read-only open reads as it is: the migrations after it only add tables
+// (3: tickets, which read as none until a write migrates the file).
+constexpr int kReadableFrom = 2;
 
 // The indexes of order_lines as the migrations create them; a bulk load into an empty ledger
 // drops them and builds them once after the rows (keep in step with the latest migration).
@@ -182,6 +185,7 @@ std::unique_ptr<Ledger> Ledger::open(const fs::path& path, bool read_only) {
                         "upgrade mpsupport");
         if (version < kSchemaVersion) {
             // Never written by a command that migrates (or older): read it as empty rather than write.
+            if (version >= kReadableFrom) return std::unique_ptr<Ledger>(new Ledger(std::move(db)));
             if (version > 0)
                 throw Error(ErrorKind::usage, "ledger " + path.string() + " has an old schema",
                             "run 'mpsupport orders import', 'mpsupport remind' or 'mpsupport ticket open' once to migrate it");

@@ -19,6 +19,8 @@ std::int64_t Ledger::add_ticket(const TicketRecord& t) {
 }
 
 std::vector<TicketRecord> Ledger::tickets() {
+    // A ledger of schema 2 opened read-only has no tickets table yet: no tickets.
+    if (db_->scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'tickets'") == 0) return {};
     sqlite::Statement s(*db_,
                         "SELECT id, sent_at, channel, reference, module, summary, customer_email, outcome, detail, "
                         "reply_due, message_id, attachment FROM tickets ORDER BY sent_at, id");

@@ -1,6 +1,7 @@
 // Tickets: business days, the contact page parser on PrestaShop's own markup, the ticket text,
 // multipart e-mail with an attachment, and the tickets table of the ledger.
 #include <catch2/catch.hpp>
+#include <sqlite3.h>
 
 #include "mail/message.hpp"
 #include "orders/ledger.hpp"
@@ -15,6 +16,7 @@
 #include "util/error.hpp"
 
 using namespace mps;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -446,4 +448,37 @@ TEST_CASE("the ledger records tickets", "[ticket][orders]") {
     CHECK(all[1].reply_due.empty());  // nothing to expect from a ticket that did not go
     // Read-only opens see them too.
     CHECK(Ledger::open(dir / "ledger.sqlite", true)->tickets().size() == 2);
+}
+
+TEST_CASE("a ledger of schema 2 reads without tickets and migrates on the first write", "[ticket][orders]") {
+    testing::TempDir dir;
+    fs::path file = dir / "ledger.sqlite";
+    {
+        auto ledger = Ledger::open(file, false);
+        OrderLine line;
+        line.reference = "ABCDEFGHI";
+        line.module = "mymod";
+        line.purchased_at = "2026-11-20 10:00:00";
+        line.purchase_date = d("2026-11-20");
+        line.customer_email = "a@shop.example";
+        ledger->import_lines({line}, "csv", "2026-11-20T10:00:00Z");
+    }
+    // Back to what mpsupport 0.1 (schema 2) left.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "DROP TABLE tickets; PRAGMA user_version = 2;", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    {
+        auto reader = Ledger::open(file, true);  // never writes
+        CHECK(reader->schema_version() == 2);
+        CHECK(reader->tickets().empty());
+        CHECK(reader->order("ABCDEFGHI").size() == 1);
+    }
+    auto writer = Ledger::open(file, false);
+    CHECK(writer->schema_version() == 3);
+    Ticket t = full_ticket();
+    TicketOutcome sent{"email", "help@vendor.example", "sent", "", "id@x", std::nullopt, ""};
+    writer->add_ticket(ticket_record(t, sent, "2026-11-27T10:00:00Z", d("2026-11-30")));
+    CHECK(writer->tickets().size() == 1);
+    CHECK(writer->order("ABCDEFGHI").size() == 1);
 }
