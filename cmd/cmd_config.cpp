@@ -1,10 +1,11 @@
-// mpsupport config path|list|get|init: where the configuration is and what it says.
+// mpsupport config path|list|get|set|init: where the configuration is, what it says, and changing it.
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
 #include <ostream>
 
 #include "commands.hpp"
+#include "config/config_edit.hpp"
 #include "render.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -48,6 +49,19 @@ int run_get(Context& ctx, const std::string& key) {
                      "'mpsupport config list' shows every key");
 }
 
+int run_set(Context& ctx, const std::string& key, const std::string& value) {
+    const auto& file = ctx.paths().config_file;
+    mps::set_config_value(file, ctx.config(), key, value);
+    mps::Config updated = mps::load_config(file, true);
+    std::string rendered;
+    for (const auto& [name, shown] : mps::config_entries(updated))
+        if (name == key) rendered = shown;
+    if (ctx.globals.json)
+        return emit_json(ctx, {{"schema", "mpsupport.config/1"}, {"key", key}, {"value", rendered}, {"config_file", file.string()}});
+    if (!ctx.globals.quiet) ctx.out << key << " = " << rendered << "  (" << file.string() << ")\n";
+    return 0;
+}
+
 int run_init(Context& ctx, bool force) {
     const auto& file = ctx.paths().config_file;
     std::error_code ec;
@@ -64,7 +78,7 @@ int run_init(Context& ctx, bool force) {
 }  // namespace
 
 void add_config_command(CLI::App& app, Context& ctx, Action& action) {
-    auto* config = app.add_subcommand("config", "Show and create the configuration file");
+    auto* config = app.add_subcommand("config", "Show, create and change the configuration file");
     config->require_subcommand(1, 1);
     config->add_subcommand("path", "Print the configuration file in use")->final_callback([&ctx, &action] {
         action = [&ctx] { return run_path(ctx); };
@@ -76,6 +90,13 @@ void add_config_command(CLI::App& app, Context& ctx, Action& action) {
     auto* get = config->add_subcommand("get", "Print one setting");
     get->add_option("KEY", *key, "Dotted key, e.g. policy.major_rewrite_ratio")->required();
     get->final_callback([&ctx, &action, key] { action = [&ctx, key] { return run_get(ctx, *key); }; });
+    auto set_args = std::make_shared<std::pair<std::string, std::string>>();
+    auto* set = config->add_subcommand("set", "Change one setting in the configuration file (comments are kept)");
+    set->add_option("KEY", set_args->first, "Dotted key, e.g. vendor.support_email or stores.myshop.url")->required();
+    set->add_option("VALUE", set_args->second, "New value (lists: a,b,c)")->required();
+    set->final_callback([&ctx, &action, set_args] {
+        action = [&ctx, set_args] { return run_set(ctx, set_args->first, set_args->second); };
+    });
     auto force = std::make_shared<bool>(false);
     auto* init = config->add_subcommand("init", "Write a commented configuration file with the defaults");
     init->add_flag("--force", *force, "Overwrite an existing file");

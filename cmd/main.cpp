@@ -29,7 +29,7 @@ const std::vector<CommandInfo>& commands() {
         {"remind", "E-mail customers whose support ends soon (for cron)", add_remind_command},
         {"orders", "Import and inspect the orders ledger", add_orders_command},
         {"ticket", "Prepare, send and list support tickets", add_ticket_command},
-        {"config", "Show and create the configuration file", add_config_command},
+        {"config", "Show, create and change the configuration file", add_config_command},
         {"completion", "Print a shell completion script", add_completion_command},
     };
     return table;

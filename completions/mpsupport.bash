@@ -327,9 +327,9 @@ _mpsupport()
         config)
             case $sub in
                 "")
-                    _mpsupport_reply < <(compgen -W "path list get init" -- "$cur")
+                    _mpsupport_reply < <(compgen -W "path list get set init" -- "$cur")
                     ;;
-                get)
+                get|set)
                     (( npos == 0 )) &&
                         _mpsupport_reply < <(compgen -W "$(_mpsupport_config_keys "$prog")" -- "$cur")
                     ;;

@@ -258,12 +258,14 @@ complete -c mpsupport -n '__mpsupport_at 2 pristine list' -a '(__mpsupport_store
 complete -c mpsupport -n '__mpsupport_at 2 pristine show' -a '(__mpsupport_stored_modules)'
 complete -c mpsupport -n '__mpsupport_at 3 pristine show' -a '(__mpsupport_stored_versions (__mpsupport_operands)[3])'
 
-# config path|list|get|init
+# config path|list|get|set|init
 complete -c mpsupport -n '__mpsupport_at 1 config' -a path -d 'Print the configuration file in use'
 complete -c mpsupport -n '__mpsupport_at 1 config' -a list -d 'Print every effective setting'
 complete -c mpsupport -n '__mpsupport_at 1 config' -a get -d 'Print one setting'
+complete -c mpsupport -n '__mpsupport_at 1 config' -a set -d 'Change one setting in the configuration file'
 complete -c mpsupport -n '__mpsupport_at 1 config' -a init -d 'Write a commented configuration file'
 complete -c mpsupport -n '__mpsupport_at 2 config get' -a '(__mpsupport_config_keys)'
+complete -c mpsupport -n '__mpsupport_at 2 config set' -a '(__mpsupport_config_keys)'
 complete -c mpsupport -n '__mpsupport_in config init' -l force -d 'Overwrite an existing file'
 
 # completion bash|zsh|fish

@@ -1,6 +1,7 @@
 #include "diagnose/files_checks.hpp"
 
 #include <future>
+#include <mutex>
 
 #include "remote/remote_logs.hpp"
 #include "remote/remote_shop.hpp"
@@ -148,6 +149,18 @@ FilesFindings check_files(const FilesProbe& probe, const PristineStore& store, c
     options.host = probe.url.host;
     options.port = probe.url.port;
     options.timeout_seconds = static_cast<int>(std::min<long>(options.timeout_seconds, deadline.remaining_seconds()));
+    if (options.ask_password) {
+        // Asked once: the per-module connections reuse the answer instead of prompting again.
+        auto ask = options.ask_password;
+        auto answer = std::make_shared<std::optional<std::string>>();
+        auto asked = std::make_shared<bool>(false);
+        auto lock = std::make_shared<std::mutex>();
+        options.ask_password = [ask, answer, asked, lock](const std::string& prompt) {
+            std::lock_guard<std::mutex> guard(*lock);
+            if (!*asked) *answer = ask(prompt), *asked = true;
+            return *answer;
+        };
+    }
     std::unique_ptr<SshSession> session;
     try {
         session = SshSession::connect(options);

@@ -246,7 +246,9 @@ StorefrontFindings check_storefront(const StorefrontProbe& probe, const CheckSel
     if (want("storefront.tls")) out.checks.push_back(certificate_check(*page, probe.tls, probe.now));
     if (want("storefront.prestashop")) out.checks.push_back(prestashop_check(facts, page->response.status));
     if (facts.prestashop && want("storefront.version")) {
-        std::string api = api_version(out.final_url, options, deadline);
+        PageFetchOptions api_options = options;
+        if (page->tls_failure) api_options.tls.insecure = true;  // already reported by storefront.tls
+        std::string api = api_version(out.final_url, api_options, deadline);
         out.checks.push_back(version_check(*page, facts, api, out.version));
     }
     if (want("storefront.maintenance")) out.checks.push_back(maintenance_check(*page, facts));

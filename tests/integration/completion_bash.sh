@@ -133,7 +133,7 @@ expect_includes "mpsupport verify --" --module --diff --strict
 expect_exactly "mpsupport completion " bash zsh fish
 
 # More of the command tree.
-expect_exactly "mpsupport config " path list get init
+expect_exactly "mpsupport config " path list get set init
 expect_includes "mpsupport --" --config --json --no-color --quiet --verbose --log-file --no-input --version --help
 expect_includes "mpsupport pristine add --" --module --version --replace
 expect_includes "mpsupport config init --" --force

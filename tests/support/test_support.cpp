@@ -178,6 +178,8 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
     return out;
 }
 
+}  // namespace
+
 bool accepts(int port) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
@@ -188,8 +190,6 @@ bool accepts(int port) {
     close(fd);
     return ok;
 }
-
-}  // namespace
 
 RunResult run_mpsupport(const std::vector<std::string>& args, const fs::path& home,
                         const std::map<std::string, std::string>& extra_env, const std::string& input) {

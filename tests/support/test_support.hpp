@@ -61,6 +61,8 @@ RunResult run_mpsupport(const std::vector<std::string>& args, const std::filesys
 
 // free_port: a TCP port on 127.0.0.1 that nothing listens on right now.
 int free_port();
+// accepts: something listens on 127.0.0.1:port.
+bool accepts(int port);
 
 // ServerProcess: a real server started for a test (php -S, aiosmtpd...) on 127.0.0.1:port.
 // The constructor returns once the port accepts connections; a server that exits or does not

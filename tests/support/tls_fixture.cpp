@@ -1,12 +1,9 @@
 #include "tls_fixture.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -83,17 +80,6 @@ void write_key(const std::filesystem::path& path, EVP_PKEY* key) {
     std::fclose(file);
 }
 
-bool port_accepts(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bool ok = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-    close(fd);
-    return ok;
-}
-
 }  // namespace
 
 struct TestCa::Impl {
@@ -165,7 +151,7 @@ NginxServer::NginxServer(const std::filesystem::path& dir, const std::vector<Ngi
     process_ = std::make_unique<ServerProcess>(
         std::vector<std::string>{nginx_binary(), "-p", dir.string(), "-c", conf_path.string()}, sites.front().port);
     for (int port : ports_)
-        for (int i = 0; i < 200 && !port_accepts(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        for (int i = 0; i < 200 && !accepts(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
 }
 
 }  // namespace testing
