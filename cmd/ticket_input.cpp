@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <istream>
 #include <ostream>
+#include <tuple>
 
 #include "util/error.hpp"
 #include "util/fs.hpp"
