@@ -35,6 +35,8 @@ std::optional<mps::Access> ask_access(Context& ctx, const std::string& what) {
     while (true) {
         std::string a = ask_line(ctx, "Can you give " + what + " if support asks for it? (never typed here) [y/n]");
         if (a.empty()) return std::nullopt;
+        if (a == "y" || a == "Y") return mps::Access::on_request;
+        if (a == "n" || a == "N") return mps::Access::withheld;
         if (auto access = mps::parse_access(a)) return access;
     }
 }

@@ -1,7 +1,13 @@
-// CLI tests of `ticket draft|open|list`: against a real SMTP server on loopback (Debian
-// python3-aiosmtpd, tests/fixtures/smtp_server.py) and the orders ledger.
+// CLI tests of `ticket draft|open|list` against real servers on loopback: an SMTP server
+// (Debian python3-aiosmtpd, tests/fixtures/smtp_server.py), PrestaShop 1.7+ and 1.6 contact
+// pages (tests/fixtures/contactform.php on php -S, also behind nginx with TLS), the orders
+// ledger, and a pseudo-terminal (script(1)) for the questions.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdlib>
 
 #include "json_result.hpp"
 #include "orders/date.hpp"
@@ -503,4 +509,31 @@ TEST_CASE("the contact form over TLS, behind a same-site redirect; --insecure; n
     auto moved = o.run(ticket_args("open", {"--json"}));
     CHECK(moved.exit_code == 4);
     CHECK_THAT(json_of(moved)["detail"].get<std::string>(), Catch::Contains("redirects to another site"));
+}
+
+TEST_CASE("on a terminal, ticket asks for what is missing and takes the description from $EDITOR", "[cli][ticket]") {
+    Owner o;
+    // A pseudo-terminal from script(1) (util-linux): stdin and stdout are terminals.
+    testing::write(o.home / "editor.sh", "#!/bin/sh\nprintf 'Described in the editor\\n# dropped comment\\n' >> \"$1\"\n");
+    fs::permissions(o.home / "editor.sh", fs::perms::owner_all);
+    testing::write(o.home / "answers", "mymod\nThe summary\nhttps://s.example\nhttps://s.example/adm42\nmaybe\ny\nn\n");
+    std::string home = o.home.path().string();
+    std::string command = "env -i PATH=/usr/bin:/bin HOME='" + home + "' XDG_CONFIG_HOME='" + home + "/.config' " +
+                          "XDG_DATA_HOME='" + home + "/.local/share' EDITOR='" + home + "/editor.sh' TERM=dumb " +
+                          "script -qec '" MPSUPPORT_BINARY " ticket draft --order ACTIVEREF' /dev/null <'" + home +
+                          "/answers' >'" + home + "/screen' 2>&1";
+    int rc = std::system(command.c_str());
+    std::string screen = testing::slurp(o.home / "screen");
+    screen.erase(std::remove(screen.begin(), screen.end(), '\r'), screen.end());
+    INFO(screen);
+    CHECK(WEXITSTATUS(rc) == 0);
+    CHECK_THAT(screen, Catch::Contains("Module (technical name"));
+    CHECK_THAT(screen, Catch::Contains("[ACTIVEREF] mymod: The summary\n"));
+    CHECK_THAT(screen, Catch::Contains("Customer e-mail: owner@shop.example\n"));  // from the order, not asked
+    CHECK(screen.find("Your e-mail address") == std::string::npos);
+    CHECK_THAT(screen, Catch::Contains("Back-office URL: https://s.example/adm42\n"));
+    CHECK_THAT(screen, Catch::Contains("Back-office credentials: available on request\n"));  // "maybe" was asked again
+    CHECK_THAT(screen, Catch::Contains("SFTP access: not available\n"));
+    CHECK_THAT(screen, Catch::Contains("Description:\nDescribed in the editor\n"));
+    CHECK(screen.find("dropped comment") == std::string::npos);
 }
