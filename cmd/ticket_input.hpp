@@ -12,7 +12,7 @@
 namespace mpscli {
 
 struct TicketFlags {
-    std::string store;           // STORE: a [stores.NAME] profile
+    std::string store;  // STORE: a [stores.NAME] profile
     std::string order, module, summary, message, message_file, url, admin, email;
     std::string admin_access, sftp_access;  // on-request | withheld
     std::string via = "form";
@@ -23,7 +23,8 @@ struct TicketFlags {
 
 // gather_ticket: the ticket from flags and the profile. `lookup_email` gives the customer's
 // address from the order (asked once the order and module are known; nothing when unknown).
-mps::Ticket gather_ticket(Context& ctx, const TicketFlags& flags,
-                          const std::function<std::optional<std::string>(const mps::Ticket&)>& lookup_email);
+mps::Ticket gather_ticket(
+    Context& ctx, const TicketFlags& flags,
+    const std::function<std::optional<std::string>(const mps::Ticket&)>& lookup_email);
 
 }  // namespace mpscli

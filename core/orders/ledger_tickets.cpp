@@ -7,10 +7,20 @@ namespace mps {
 std::int64_t Ledger::add_ticket(const TicketRecord& t) {
     sqlite::Transaction tx(*db_);
     sqlite::Statement s(*db_,
-                        "INSERT INTO tickets (sent_at, channel, reference, module, summary, customer_email, outcome, "
-                        "detail, reply_due, message_id, attachment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-    s.bind(1, t.sent_at).bind(2, t.channel).bind(3, t.reference).bind(4, t.module).bind(5, t.summary);
-    s.bind(6, t.customer_email).bind(7, t.outcome).bind(8, t.detail).bind(9, t.reply_due).bind(10, t.message_id);
+                        "INSERT INTO tickets (sent_at, channel, reference, module, summary, "
+                        "customer_email, outcome, "
+                        "detail, reply_due, message_id, attachment) VALUES (?1, ?2, ?3, ?4, ?5, "
+                        "?6, ?7, ?8, ?9, ?10, ?11)");
+    s.bind(1, t.sent_at)
+        .bind(2, t.channel)
+        .bind(3, t.reference)
+        .bind(4, t.module)
+        .bind(5, t.summary);
+    s.bind(6, t.customer_email)
+        .bind(7, t.outcome)
+        .bind(8, t.detail)
+        .bind(9, t.reply_due)
+        .bind(10, t.message_id);
     s.bind(11, t.attachment);
     s.step();
     std::int64_t id = db_->scalar("SELECT last_insert_rowid()");
@@ -20,10 +30,13 @@ std::int64_t Ledger::add_ticket(const TicketRecord& t) {
 
 std::vector<TicketRecord> Ledger::tickets() {
     // A ledger of schema 2 opened read-only has no tickets table yet: no tickets.
-    if (db_->scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'tickets'") == 0) return {};
-    sqlite::Statement s(*db_,
-                        "SELECT id, sent_at, channel, reference, module, summary, customer_email, outcome, detail, "
-                        "reply_due, message_id, attachment FROM tickets ORDER BY sent_at, id");
+    if (db_->scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'tickets'") == 0)
+        return {};
+    sqlite::Statement s(
+        *db_,
+        "SELECT id, sent_at, channel, reference, module, summary, customer_email, outcome, detail, "
+        "reply_due, message_id, attachment FROM tickets ORDER BY sent_at, id");
     std::vector<TicketRecord> out;
     while (s.step()) {
         TicketRecord t;

@@ -17,8 +17,9 @@ std::vector<Date> parse_holidays(const std::vector<std::string>& values) {
     for (const auto& value : values) {
         auto date = parse_date(value);
         if (!date)
-            throw Error(ErrorKind::usage, "vendor.holidays: '" + value + "' is not a day (YYYY-MM-DD)",
-                        "fix [vendor] holidays in the configuration, e.g. holidays = [\"2026-12-25\"]");
+            throw Error(
+                ErrorKind::usage, "vendor.holidays: '" + value + "' is not a day (YYYY-MM-DD)",
+                "fix [vendor] holidays in the configuration, e.g. holidays = [\"2026-12-25\"]");
         out.push_back(*date);
     }
     std::sort(out.begin(), out.end());
@@ -34,7 +35,8 @@ Date reply_due(const Date& sent, int business_days, const std::vector<Date>& hol
     Date day = sent;
     if (business_days <= 0) {
         // A year of holidays in a row is a configuration error; stop looking after that.
-        for (int guard = 0; guard < 366 && !is_business_day(day, holidays); ++guard) day = add_days(day, 1);
+        for (int guard = 0; guard < 366 && !is_business_day(day, holidays); ++guard)
+            day = add_days(day, 1);
         return day;
     }
     int counted = 0;

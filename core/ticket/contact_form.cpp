@@ -15,7 +15,8 @@ namespace {
 constexpr int kMaxRedirects = 5;
 
 std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     return text;
 }
 
@@ -27,7 +28,9 @@ std::string origin(const std::string& url) {
     return lower(url.substr(0, slash));
 }
 
-std::string joined(const std::vector<std::string>& messages) { return join(messages, " "); }
+std::string joined(const std::vector<std::string>& messages) {
+    return join(messages, " ");
+}
 
 struct Exchange {
     const ContactFormSettings& settings;
@@ -44,7 +47,8 @@ struct Exchange {
         r.tls = settings.tls;
         r.secrets = secrets;
         r.max_body = 8u << 20;
-        r.hint = "check [vendor] contact_url and your connection; or send by e-mail with --via email";
+        r.hint =
+            "check [vendor] contact_url and your connection; or send by e-mail with --via email";
         return r;
     }
 
@@ -57,12 +61,15 @@ struct Exchange {
             if (response.status < 300 || response.status >= 400 || response.redirect_url.empty())
                 return {std::move(response), url};
             if (hop == kMaxRedirects)
-                throw Error(ErrorKind::unreachable, "contact page " + settings.url + ": more than 5 redirects",
+                throw Error(ErrorKind::unreachable,
+                            "contact page " + settings.url + ": more than 5 redirects",
                             "check [vendor] contact_url");
             if (origin(response.redirect_url) != origin(settings.url))
-                throw Error(ErrorKind::unreachable,
-                            "contact page " + settings.url + " redirects to another site: " + response.redirect_url,
-                            "set [vendor] contact_url to the page it redirects to, if you trust it");
+                throw Error(
+                    ErrorKind::unreachable,
+                    "contact page " + settings.url +
+                        " redirects to another site: " + response.redirect_url,
+                    "set [vendor] contact_url to the page it redirects to, if you trust it");
             log::debug("contact form: redirected to {}", response.redirect_url);
             url = response.redirect_url;
             r = request("GET", url);
@@ -73,12 +80,14 @@ struct Exchange {
         auto [response, url] = perform(request("GET", settings.url));
         if (response.status != 200)
             throw Error(ErrorKind::unreachable,
-                        "contact page " + settings.url + " answered HTTP " + std::to_string(response.status),
+                        "contact page " + settings.url + " answered HTTP " +
+                            std::to_string(response.status),
                         "check [vendor] contact_url; or send by e-mail with --via email");
         ContactPage page = parse_contact_page(response.body);
         if (!page.has_form)
             throw Error(ErrorKind::unreachable, "no PrestaShop contact form at " + url,
-                        "check [vendor] contact_url (the shop's contact page); or send by e-mail with --via email");
+                        "check [vendor] contact_url (the shop's contact page); or send by e-mail "
+                        "with --via email");
         for (const auto* secret : {&page.token, &page.contact_key})
             if (!secret->empty()) secrets.push_back(*secret);
         return {std::move(page), url};
@@ -87,7 +96,8 @@ struct Exchange {
 
 }  // namespace
 
-std::string choose_subject(const ContactPage& page, const std::string& wanted, const std::string& url) {
+std::string choose_subject(const ContactPage& page, const std::string& wanted,
+                           const std::string& url) {
     if (page.subjects.empty())
         throw Error(ErrorKind::unreachable, "the contact form at " + url + " offers no subject",
                     "send by e-mail with --via email");
@@ -95,8 +105,10 @@ std::string choose_subject(const ContactPage& page, const std::string& wanted, c
         for (const auto& s : page.subjects)
             if (s.id == wanted || lower(s.label) == lower(wanted)) return s.id;
         std::string offered;
-        for (const auto& s : page.subjects) offered += (offered.empty() ? "" : ", ") + s.id + " (" + s.label + ")";
-        throw Error(ErrorKind::usage, "the contact form at " + url + " has no subject '" + wanted + "'",
+        for (const auto& s : page.subjects)
+            offered += (offered.empty() ? "" : ", ") + s.id + " (" + s.label + ")";
+        throw Error(ErrorKind::usage,
+                    "the contact form at " + url + " has no subject '" + wanted + "'",
                     "give --contact-subject (or [vendor] contact_subject) one of: " + offered);
     }
     for (const char* word : {"support", "customer service", "technique", "sav"})
@@ -105,7 +117,8 @@ std::string choose_subject(const ContactPage& page, const std::string& wanted, c
     return page.subjects.front().id;
 }
 
-TicketOutcome send_ticket_form(const Ticket& t, const ContactFormSettings& settings, const HttpFunction& http) {
+TicketOutcome send_ticket_form(const Ticket& t, const ContactFormSettings& settings,
+                               const HttpFunction& http) {
     TicketOutcome out{"form", settings.url, "", "", "", std::nullopt, ""};
     Exchange x{settings, http, {}, {}};
     try {
@@ -113,19 +126,24 @@ TicketOutcome send_ticket_form(const Ticket& t, const ContactFormSettings& setti
         std::string subject = choose_subject(page, settings.subject, page_url);
         if (t.attachment) {
             if (!page.file_upload)
-                throw Error(ErrorKind::usage, "the contact form at " + page_url + " takes no attachments",
+                throw Error(ErrorKind::usage,
+                            "the contact form at " + page_url + " takes no attachments",
                             "send by e-mail with --via email, or leave out --bundle");
             if (page.max_file_size && t.attachment->size > *page.max_file_size)
                 throw Error(ErrorKind::usage,
-                            "--bundle " + t.attachment->filename + " is " + std::to_string(t.attachment->size) +
-                                " bytes; the contact form takes at most " + std::to_string(*page.max_file_size),
+                            "--bundle " + t.attachment->filename + " is " +
+                                std::to_string(t.attachment->size) +
+                                " bytes; the contact form takes at most " +
+                                std::to_string(*page.max_file_size),
                             "send by e-mail with --via email, or make a smaller bundle");
         }
         for (int attempt = 1;; ++attempt) {
             HttpRequest post = x.request("POST", resolve_url(page_url, page.action));
             if (origin(post.url) != origin(page_url))
-                throw Error(ErrorKind::unreachable, "the contact form at " + page_url + " posts to another site: " + post.url,
-                            "check [vendor] contact_url");
+                throw Error(
+                    ErrorKind::unreachable,
+                    "the contact form at " + page_url + " posts to another site: " + post.url,
+                    "check [vendor] contact_url");
             auto& f = post.form;
             f.push_back({"id_contact", subject});
             f.push_back({"from", t.customer_email});
@@ -134,8 +152,10 @@ TicketOutcome send_ticket_form(const Ticket& t, const ContactFormSettings& setti
                 if (o.label == t.order_reference) f.push_back({"id_order", o.value});
             f.push_back({"message", ticket_body(t)});
             f.push_back({"url", ""});
-            if (page.legacy()) f.push_back({"contactKey", page.contact_key});
-            else f.push_back({"token", page.token});
+            if (page.legacy())
+                f.push_back({"contactKey", page.contact_key});
+            else
+                f.push_back({"token", page.token});
             if (page.gdpr_consent) f.push_back({"psgdpr_consent_checkbox", "1"});
             if (t.attachment)
                 f.push_back({"fileUpload", "", t.attachment->path, t.attachment->filename,
@@ -146,7 +166,8 @@ TicketOutcome send_ticket_form(const Ticket& t, const ContactFormSettings& setti
             auto [response, answer_url] = x.perform(std::move(post));
             if (response.status >= 500)
                 throw Error(ErrorKind::unreachable,
-                            "contact form " + answer_url + " answered HTTP " + std::to_string(response.status),
+                            "contact form " + answer_url + " answered HTTP " +
+                                std::to_string(response.status),
                             "try again later, or send by e-mail with --via email");
             ContactAnswer answer = parse_contact_answer(response.body);
             switch (answer.kind) {
@@ -162,7 +183,8 @@ TicketOutcome send_ticket_form(const Ticket& t, const ContactFormSettings& setti
                     if (is_token_error(answer) && attempt == 1) {
                         log::info("contact form: the shop refused the token; reading a fresh one");
                         ContactPage fresh = parse_contact_page(response.body);
-                        if (fresh.has_form && (!fresh.token.empty() || !fresh.contact_key.empty())) {
+                        if (fresh.has_form &&
+                            (!fresh.token.empty() || !fresh.contact_key.empty())) {
                             for (const auto* s : {&fresh.token, &fresh.contact_key})
                                 if (!s->empty()) x.secrets.push_back(*s);
                             page = std::move(fresh);
@@ -175,14 +197,16 @@ TicketOutcome send_ticket_form(const Ticket& t, const ContactFormSettings& setti
                     out.failure = ErrorKind::finding;
                     out.detail = joined(answer.messages);
                     out.hint = is_token_error(answer)
-                                   ? "the shop refused the form twice; try again later, or send by e-mail with --via email"
+                                   ? "the shop refused the form twice; try again later, or send by "
+                                     "e-mail with --via email"
                                    : "correct what the shop says and send again";
                     return out;
                 case ContactAnswerKind::none:
-                    throw Error(ErrorKind::unreachable,
-                                "contact form " + answer_url + " answered HTTP " + std::to_string(response.status) +
-                                    " without a success or error message",
-                                "check the contact page in a browser, or send by e-mail with --via email");
+                    throw Error(
+                        ErrorKind::unreachable,
+                        "contact form " + answer_url + " answered HTTP " +
+                            std::to_string(response.status) + " without a success or error message",
+                        "check the contact page in a browser, or send by e-mail with --via email");
             }
         }
     } catch (const Error& e) {

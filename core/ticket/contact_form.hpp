@@ -25,7 +25,8 @@ using HttpFunction = std::function<HttpResponse(const HttpRequest&)>;
 // else the subject named like "support" or "customer service", else the first one.
 // Error(usage) naming the offered subjects when `wanted` matches none, Error(unreachable)
 // when the form offers none.
-std::string choose_subject(const ContactPage& page, const std::string& wanted, const std::string& url);
+std::string choose_subject(const ContactPage& page, const std::string& wanted,
+                           const std::string& url);
 
 // send_ticket_form: the whole exchange. Usage problems (a subject the form lacks, an
 // attachment it cannot take) throw Error(usage) before anything is posted; a shop that

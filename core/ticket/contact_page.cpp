@@ -9,15 +9,16 @@ namespace {
 
 std::string lower(std::string_view text) {
     std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     return out;
 }
 
 struct Tag {
-    std::string name;  // lower case; "/form" for a closing tag
+    std::string name;                               // lower case; "/form" for a closing tag
     std::map<std::string, std::string> attributes;  // names lower case, values decoded
-    std::size_t begin = 0;  // offset of '<'
-    std::size_t end = 0;    // offset after '>'
+    std::size_t begin = 0;                          // offset of '<'
+    std::size_t end = 0;                            // offset after '>'
 };
 
 void append_utf8(std::string& out, unsigned long cp) {
@@ -41,9 +42,9 @@ void append_utf8(std::string& out, unsigned long cp) {
 
 std::string decode(std::string_view text) {
     static const std::map<std::string, unsigned long> named = {
-        {"amp", '&'},     {"lt", '<'},       {"gt", '>'},       {"quot", '"'},     {"apos", '\''},
-        {"nbsp", 0xA0},   {"laquo", 0xAB},   {"raquo", 0xBB},   {"eacute", 0xE9},  {"egrave", 0xE8},
-        {"agrave", 0xE0}, {"ccedil", 0xE7},  {"ecirc", 0xEA},   {"rsquo", 0x2019}, {"hellip", 0x2026},
+        {"amp", '&'},      {"lt", '<'},      {"gt", '>'},     {"quot", '"'},     {"apos", '\''},
+        {"nbsp", 0xA0},    {"laquo", 0xAB},  {"raquo", 0xBB}, {"eacute", 0xE9},  {"egrave", 0xE8},
+        {"agrave", 0xE0},  {"ccedil", 0xE7}, {"ecirc", 0xEA}, {"rsquo", 0x2019}, {"hellip", 0x2026},
         {"trade", 0x2122}, {"copy", 0xA9}};
     std::string out;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -62,8 +63,9 @@ std::string decode(std::string_view text) {
         if (!entity.empty() && entity[0] == '#') {
             bool hex = entity.size() > 1 && (entity[1] == 'x' || entity[1] == 'X');
             std::string digits = entity.substr(hex ? 2 : 1);
-            if (!digits.empty() && digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") ==
-                                       std::string::npos) {
+            if (!digits.empty() &&
+                digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") ==
+                    std::string::npos) {
                 cp = std::stoul(digits.substr(0, 8), nullptr, hex ? 16 : 10);
                 ok = true;
             }
@@ -103,7 +105,8 @@ std::optional<Tag> next_tag(std::string_view html, std::size_t from) {
         std::size_t p = i + 1;
         if (html[p] == '/') ++p;
         std::size_t name_end = p;
-        while (name_end < html.size() && (std::isalnum(static_cast<unsigned char>(html[name_end])) || html[name_end] == '-'))
+        while (name_end < html.size() &&
+               (std::isalnum(static_cast<unsigned char>(html[name_end])) || html[name_end] == '-'))
             ++name_end;
         tag.name = (html[i + 1] == '/' ? "/" : "") + lower(html.substr(p, name_end - p));
         p = name_end;
@@ -113,8 +116,8 @@ std::optional<Tag> next_tag(std::string_view html, std::size_t from) {
                 continue;
             }
             std::size_t an = p;
-            while (p < html.size() && !std::isspace(static_cast<unsigned char>(html[p])) && html[p] != '=' &&
-                   html[p] != '>' && html[p] != '/')
+            while (p < html.size() && !std::isspace(static_cast<unsigned char>(html[p])) &&
+                   html[p] != '=' && html[p] != '>' && html[p] != '/')
                 ++p;
             std::string name = lower(html.substr(an, p - an));
             while (p < html.size() && std::isspace(static_cast<unsigned char>(html[p]))) ++p;
@@ -130,7 +133,9 @@ std::optional<Tag> next_tag(std::string_view html, std::size_t from) {
                     p = std::min(close + 1, html.size());
                 } else {
                     std::size_t vs = p;
-                    while (p < html.size() && !std::isspace(static_cast<unsigned char>(html[p])) && html[p] != '>') ++p;
+                    while (p < html.size() && !std::isspace(static_cast<unsigned char>(html[p])) &&
+                           html[p] != '>')
+                        ++p;
                     value = decode(html.substr(vs, p - vs));
                 }
             }
@@ -172,7 +177,8 @@ std::string_view element_inner(std::string_view html, const Tag& tag) {
     std::size_t from = tag.end;
     while (auto t = next_tag(html, from)) {
         if (t->name == tag.name) ++depth;
-        if (t->name == "/" + tag.name && --depth == 0) return html.substr(tag.end, t->begin - tag.end);
+        if (t->name == "/" + tag.name && --depth == 0)
+            return html.substr(tag.end, t->begin - tag.end);
         from = t->end;
     }
     return html.substr(tag.end);
@@ -189,7 +195,8 @@ ContactPage parse_form(std::string_view html, const Tag& form, std::size_t end) 
         if (t->begin >= end) break;
         from = t->end;
         std::string name = attr(*t, "name");
-        if (t->name == "input" || t->name == "button" || t->name == "textarea" || t->name == "select") {
+        if (t->name == "input" || t->name == "button" || t->name == "textarea" ||
+            t->name == "select") {
             if (name == "submitMessage") submit = true;
             if (name == "message" && t->name == "textarea") message = true;
             if (name == "token") page.token = attr(*t, "value");
@@ -200,7 +207,8 @@ ContactPage parse_form(std::string_view html, const Tag& form, std::size_t end) 
             if (name == "id_order" && t->name == "input") page.order_text = true;
             if (name == "MAX_FILE_SIZE") {
                 std::string v = attr(*t, "value");
-                if (!v.empty() && v.size() < 19 && v.find_first_not_of("0123456789") == std::string::npos)
+                if (!v.empty() && v.size() < 19 &&
+                    v.find_first_not_of("0123456789") == std::string::npos)
                     page.max_file_size = std::stoull(v);
             }
         }
@@ -209,8 +217,10 @@ ContactPage parse_form(std::string_view html, const Tag& form, std::size_t end) 
         if (t->name == "option") {
             std::string value = attr(*t, "value");
             std::string label = text_until_tag(html, t->end);
-            if (select == "id_contact" && !value.empty() && value != "0") page.subjects.push_back({value, label});
-            if (select == "id_order" && !value.empty()) page.order_options.push_back({value, label});
+            if (select == "id_contact" && !value.empty() && value != "0")
+                page.subjects.push_back({value, label});
+            if (select == "id_order" && !value.empty())
+                page.order_options.push_back({value, label});
         }
     }
     page.has_form = submit && message;
@@ -236,7 +246,8 @@ std::string html_inner_text(std::string_view html) {
     bool blank = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
         unsigned char c = static_cast<unsigned char>(text[i]);
-        bool nbsp = c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0;
+        bool nbsp =
+            c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0;
         if (std::isspace(c) || nbsp) {
             if (nbsp) ++i;
             blank = true;
@@ -291,7 +302,8 @@ ContactAnswer parse_contact_answer(std::string_view html) {
         }
         if (items.empty()) items.push_back(html_inner_text(inner));
         for (auto& item : items)
-            if (!item.empty() && std::find(target->messages.begin(), target->messages.end(), item) == target->messages.end())
+            if (!item.empty() && std::find(target->messages.begin(), target->messages.end(),
+                                           item) == target->messages.end())
                 target->messages.push_back(item);
         from = t->end + inner.size();
     }
@@ -320,11 +332,13 @@ bool is_token_error(const ContactAnswer& answer) {
 
 bool allowed_attachment(std::string_view filename) {
     std::string name = lower(filename);
-    static const char* const extensions[] = {".txt", ".rtf", ".doc", ".docx", ".pdf", ".zip",
-                                             ".png", ".jpeg", ".gif", ".jpg", ".webp"};
+    static const char* const extensions[] = {".txt", ".rtf",  ".doc", ".docx", ".pdf", ".zip",
+                                             ".png", ".jpeg", ".gif", ".jpg",  ".webp"};
     for (const char* e : extensions) {
         std::string ext = e;
-        if (name.size() > ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0) return true;
+        if (name.size() > ext.size() &&
+            name.compare(name.size() - ext.size(), ext.size(), ext) == 0)
+            return true;
     }
     return false;
 }

@@ -21,18 +21,18 @@ struct ContactOrderOption {
 };
 
 struct ContactPage {
-    bool has_form = false;         // a form holding `submitMessage` and `message` was found
-    std::string action;            // the form's action attribute (may be relative; empty: the page)
-    bool multipart = false;        // enctype="multipart/form-data"
-    std::string token;             // 1.7+: hidden `token`
-    std::string contact_key;       // 1.6: hidden `contactKey`
-    std::vector<ContactSubject> subjects;  // `id_contact` options with a non-zero value
-    bool file_upload = false;      // an input named `fileUpload`
+    bool has_form = false;    // a form holding `submitMessage` and `message` was found
+    std::string action;       // the form's action attribute (may be relative; empty: the page)
+    bool multipart = false;   // enctype="multipart/form-data"
+    std::string token;        // 1.7+: hidden `token`
+    std::string contact_key;  // 1.6: hidden `contactKey`
+    std::vector<ContactSubject> subjects;         // `id_contact` options with a non-zero value
+    bool file_upload = false;                     // an input named `fileUpload`
     std::optional<std::uintmax_t> max_file_size;  // hidden MAX_FILE_SIZE (1.6)
-    bool order_text = false;       // `id_order` is a text input (1.6, guest): takes the reference
+    bool order_text = false;  // `id_order` is a text input (1.6, guest): takes the reference
     std::vector<ContactOrderOption> order_options;  // `id_order` is a select (logged-in customer)
-    bool gdpr_consent = false;     // a `psgdpr_consent_checkbox` input
-    bool honeypot = false;         // an input named `url`
+    bool gdpr_consent = false;                      // a `psgdpr_consent_checkbox` input
+    bool honeypot = false;                          // an input named `url`
 
     // legacy: a 1.6 form (contactKey) rather than 1.7+ (token).
     bool legacy() const { return !contact_key.empty() && token.empty(); }

@@ -13,7 +13,9 @@ TicketOutcome send_ticket_email(const Ticket& ticket, const VendorConfig& vendor
     SendResult r = mailer.send(m.from_address, m.to_address, render_message(m));
     out.detail = r.detail;
     switch (r.status) {
-        case SendStatus::sent: out.detail = "accepted by the SMTP server"; break;
+        case SendStatus::sent:
+            out.detail = "accepted by the SMTP server";
+            break;
         case SendStatus::rejected:
             out.outcome = "rejected";
             out.failure = ErrorKind::finding;
@@ -34,12 +36,14 @@ TicketOutcome send_ticket_email(const Ticket& ticket, const VendorConfig& vendor
     return out;
 }
 
-nlohmann::json draft_payload(const Ticket& t, const std::string& channel, const VendorConfig& vendor,
-                             const std::string& contact_subject) {
+nlohmann::json draft_payload(const Ticket& t, const std::string& channel,
+                             const VendorConfig& vendor, const std::string& contact_subject) {
     nlohmann::json attachment = nullptr;
     if (t.attachment)
-        attachment = {{"filename", t.attachment->filename}, {"content_type", content_type_for(t.attachment->filename)},
-                      {"size", t.attachment->size}, {"sha256", t.attachment->sha256}};
+        attachment = {{"filename", t.attachment->filename},
+                      {"content_type", content_type_for(t.attachment->filename)},
+                      {"size", t.attachment->size},
+                      {"sha256", t.attachment->sha256}};
     if (channel == "email")
         return {{"to", format_mailbox(vendor.name, vendor.support_email)},
                 {"from", vendor.from.empty() ? t.customer_email : vendor.from},
@@ -49,7 +53,8 @@ nlohmann::json draft_payload(const Ticket& t, const std::string& channel, const 
                 {"attachment", attachment}};
     return {{"url", vendor.contact_url},
             {"fields",
-             {{"id_contact", contact_subject.empty() ? nlohmann::json(nullptr) : nlohmann::json(contact_subject)},
+             {{"id_contact",
+               contact_subject.empty() ? nlohmann::json(nullptr) : nlohmann::json(contact_subject)},
               {"from", t.customer_email},
               {"message", ticket_body(t)},
               {"url", ""},
@@ -75,7 +80,8 @@ TicketRecord ticket_record(const Ticket& t, const TicketOutcome& o, const std::s
 }
 
 std::string reply_phrase(const Date& day) {
-    static const char* const names[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+    static const char* const names[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                        "Friday", "Saturday", "Sunday"};
     return std::string(names[weekday(day)]) + " " + format_date(day);
 }
 
@@ -94,8 +100,9 @@ Report ticket_report(const TicketReportInput& in) {
                                             : "through the contact form " + in.destination;
     auto refusal = deciding_outcome(report.checks);
     if (in.action == "draft") {
-        report.verdict = refusal ? "'ticket open' would not send this ticket (see the failed checks)"
-                                 : "ready to send " + via;
+        report.verdict = refusal
+                             ? "'ticket open' would not send this ticket (see the failed checks)"
+                             : "ready to send " + via;
         return report;
     }
     if (!in.outcome) {
@@ -115,11 +122,14 @@ Report ticket_report(const TicketReportInput& in) {
     report.checks.push_back(std::move(sent));
     report.body["outcome"] = o.outcome;
     report.body["detail"] = o.detail;
-    report.body["message_id"] = o.message_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.message_id);
-    report.body["reply_due"] = in.reply_due && o.sent() ? nlohmann::json(format_date(*in.reply_due)) : nlohmann::json(nullptr);
+    report.body["message_id"] =
+        o.message_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.message_id);
+    report.body["reply_due"] = in.reply_due && o.sent() ? nlohmann::json(format_date(*in.reply_due))
+                                                        : nlohmann::json(nullptr);
     report.body["ledger_id"] = in.ledger_id;
     if (o.sent())
-        report.verdict = "ticket sent " + via + (in.reply_due ? "; expect a reply by " + reply_phrase(*in.reply_due) : "");
+        report.verdict = "ticket sent " + via +
+                         (in.reply_due ? "; expect a reply by " + reply_phrase(*in.reply_due) : "");
     else
         report.verdict = "ticket not sent: " + o.detail;
     return report;

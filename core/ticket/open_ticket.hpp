@@ -15,11 +15,11 @@
 namespace mps {
 
 struct TicketOutcome {
-    std::string channel;      // "form" or "email"
-    std::string destination;  // the contact page URL or the support address
-    std::string outcome;      // "sent", "already-sent", "rejected", "failed"
-    std::string detail;       // the shop's or the server's answer, verbatim (one line)
-    std::string message_id;   // e-mail
+    std::string channel;               // "form" or "email"
+    std::string destination;           // the contact page URL or the support address
+    std::string outcome;               // "sent", "already-sent", "rejected", "failed"
+    std::string detail;                // the shop's or the server's answer, verbatim (one line)
+    std::string message_id;            // e-mail
     std::optional<ErrorKind> failure;  // why it was not sent: finding (refused), unreachable, auth
     std::string hint;
     bool sent() const { return outcome == "sent" || outcome == "already-sent"; }
@@ -32,12 +32,12 @@ TicketOutcome send_ticket_email(const Ticket& ticket, const VendorConfig& vendor
 
 // draft_payload: what `ticket open` would send: the form fields (the token comes from the page
 // at send time) or the e-mail's headers and body; attachments by name, size and digest.
-nlohmann::json draft_payload(const Ticket& ticket, const std::string& channel, const VendorConfig& vendor,
-                             const std::string& contact_subject);
+nlohmann::json draft_payload(const Ticket& ticket, const std::string& channel,
+                             const VendorConfig& vendor, const std::string& contact_subject);
 
 // ticket_record: the ledger row of a ticket that reached its channel.
-TicketRecord ticket_record(const Ticket& ticket, const TicketOutcome& outcome, const std::string& now_iso,
-                           const std::optional<Date>& reply_due);
+TicketRecord ticket_record(const Ticket& ticket, const TicketOutcome& outcome,
+                           const std::string& now_iso, const std::optional<Date>& reply_due);
 
 // reply_phrase: "Monday 2026-11-30".
 std::string reply_phrase(const Date& day);

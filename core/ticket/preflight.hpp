@@ -31,13 +31,14 @@ OrderSupport order_support(const ExpiryRequest& request, const std::string& modu
                            const PolicyConfig& policy);
 
 struct PreflightOptions {
-    bool force = false;            // --force: send even when support expired or the order is unknown
-    bool via_form = true;          // the contact form only takes some attachment types
+    bool force = false;    // --force: send even when support expired or the order is unknown
+    bool via_form = true;  // the contact form only takes some attachment types
 };
 
 // preflight_checks: ticket.support (fail with outcome finding when expired, not_found when
 // the order or module is unknown; a warning instead with --force), ticket.scope (warn when the
 // summary reads like a customisation request) and ticket.attachment.
-std::vector<Check> preflight_checks(const Ticket& ticket, const OrderSupport& support, const PreflightOptions& options);
+std::vector<Check> preflight_checks(const Ticket& ticket, const OrderSupport& support,
+                                    const PreflightOptions& options);
 
 }  // namespace mps

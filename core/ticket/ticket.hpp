@@ -1,8 +1,8 @@
 #pragma once
 // A support ticket (SPEC.md "Tickets", POLICY.md §2 and §6): what it holds, what is missing,
 // and the text the vendor receives (the same for the contact form and the e-mail).
-#include <nlohmann/json.hpp>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,17 +18,17 @@ const char* access_name(Access access);
 std::optional<Access> parse_access(const std::string& text);
 
 struct Attachment {
-    std::string path;       // the file on disk
-    std::string filename;   // the name the vendor sees
+    std::string path;      // the file on disk
+    std::string filename;  // the name the vendor sees
     std::uintmax_t size = 0;
-    std::string sha256;     // hex
+    std::string sha256;  // hex
 };
 
 struct Ticket {
     std::string order_reference;
     std::string module;
-    std::string summary;         // one line: the subject
-    std::string message;         // the description
+    std::string summary;  // one line: the subject
+    std::string message;  // the description
     std::string customer_email;
     std::string store_url;
     std::string admin_url;

@@ -1,7 +1,7 @@
 // Tickets: business days, the contact page parser on PrestaShop's own markup, the ticket text,
 // multipart e-mail with an attachment, and the tickets table of the ledger.
-#include <catch2/catch.hpp>
 #include <sqlite3.h>
+#include <catch2/catch.hpp>
 
 #include "mail/message.hpp"
 #include "orders/ledger.hpp"
@@ -20,7 +20,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Date d(const char* text) { return *parse_date(text); }
+Date d(const char* text) {
+    return *parse_date(text);
+}
 
 // The classic theme's contactform widget (1.7.8), as a guest sees it, uploads enabled.
 const char* kPage17 = R"html(<!doctype html>
@@ -154,10 +156,12 @@ TEST_CASE("business days skip weekends and holidays", "[ticket]") {
     CHECK(reply_due(d("2026-11-28"), 1, none) == d("2026-11-30"));  // Saturday -> Monday
     CHECK(reply_due(d("2026-11-29"), 1, none) == d("2026-11-30"));  // Sunday -> Monday
     CHECK(reply_due(d("2026-11-27"), 3, none) == d("2026-12-02"));
-    CHECK(reply_due(d("2026-11-28"), 0, none) == d("2026-11-30"));  // same day, or the next business day
+    CHECK(reply_due(d("2026-11-28"), 0, none) ==
+          d("2026-11-30"));  // same day, or the next business day
     CHECK(reply_due(d("2026-11-26"), 0, none) == d("2026-11-26"));
     auto holidays = parse_holidays({"2026-12-25", "2026-12-28", "2027-01-01"});
-    CHECK(reply_due(d("2026-12-24"), 1, holidays) == d("2026-12-29"));  // Christmas, weekend, a bridge day
+    CHECK(reply_due(d("2026-12-24"), 1, holidays) ==
+          d("2026-12-29"));  // Christmas, weekend, a bridge day
     CHECK(reply_due(d("2026-12-31"), 1, holidays) == d("2027-01-04"));  // across the year
     CHECK(reply_due(d("2026-12-31"), 2, holidays) == d("2027-01-05"));
     CHECK(reply_phrase(d("2026-11-30")) == "Monday 2026-11-30");
@@ -203,7 +207,9 @@ TEST_CASE("the 1.6 contact page: contactKey, MAX_FILE_SIZE, order reference fiel
 }
 
 TEST_CASE("a page without the contact form, or with uploads disabled", "[ticket]") {
-    CHECK_FALSE(parse_contact_page("<html><body><form action=\"/search\"><input name=\"s\"></form></body></html>").has_form);
+    CHECK_FALSE(parse_contact_page(
+                    "<html><body><form action=\"/search\"><input name=\"s\"></form></body></html>")
+                    .has_form);
     std::string no_upload = kPage17;
     auto at = no_upload.find("<input type=\"file\"");
     no_upload.replace(at, no_upload.find('>', at) - at + 1, "");
@@ -215,7 +221,8 @@ TEST_CASE("a page without the contact form, or with uploads disabled", "[ticket]
 
 TEST_CASE("the shop's answers: success, errors, already sent", "[ticket]") {
     // 1.7+: the notifications block and the widget both show the message.
-    auto ok17 = parse_contact_answer(R"(<aside id="notifications"><div class="container"></div></aside>
+    auto ok17 =
+        parse_contact_answer(R"(<aside id="notifications"><div class="container"></div></aside>
 <section class="contact-form"><form action="/contact-us" method="post">
       <div class="col-xs-12 alert alert-success">
         <ul>
@@ -234,7 +241,8 @@ TEST_CASE("the shop's answers: success, errors, already sent", "[ticket]") {
     CHECK_FALSE(is_token_error(bad17));
 
     auto token17 = parse_contact_answer(
-        "<div class=\"col-xs-12 alert alert-danger\"><ul><li>An error occurred while sending the message, please try "
+        "<div class=\"col-xs-12 alert alert-danger\"><ul><li>An error occurred while sending the "
+        "message, please try "
         "again.</li></ul></div>");
     CHECK(is_token_error(token17));
 
@@ -247,17 +255,21 @@ TEST_CASE("the shop's answers: success, errors, already sent", "[ticket]") {
 					<p class="lnk"><a class="alert-link" href="/index.php" title="Back">&laquo; Back</a></p>
 			</div>)");
     CHECK(bad16.kind == ContactAnswerKind::error);
-    CHECK(bad16.messages == std::vector<std::string>{"Invalid email address.", "The message cannot be blank."});
+    CHECK(bad16.messages ==
+          std::vector<std::string>{"Invalid email address.", "The message cannot be blank."});
     auto token16 = parse_contact_answer(
-        "<div class=\"alert alert-danger\"><p>There is 1 error</p><ol><li>An error occurred while sending the "
+        "<div class=\"alert alert-danger\"><p>There is 1 error</p><ol><li>An error occurred while "
+        "sending the "
         "message.</li></ol></div>");
     CHECK(is_token_error(token16));
 
     auto ok16 = parse_contact_answer(
-        "<p class=\"alert alert-success\">Your message has been successfully sent to our team.</p>");
+        "<p class=\"alert alert-success\">Your message has been successfully sent to our "
+        "team.</p>");
     CHECK(ok16.kind == ContactAnswerKind::success);
     CHECK(ok16.messages[0] == "Your message has been successfully sent to our team.");
-    auto again16 = parse_contact_answer("<p class=\"alert alert-warning\">Your message has already been sent.</p>");
+    auto again16 = parse_contact_answer(
+        "<p class=\"alert alert-warning\">Your message has already been sent.</p>");
     CHECK(again16.kind == ContactAnswerKind::already_sent);
     CHECK(html_inner_text("a&nbsp;&#039;b&#x27;  &amp;\n c&eacute;") == "a 'b' & cé");
 }
@@ -294,14 +306,16 @@ TEST_CASE("a ticket names what is missing and says 'available on request'", "[ti
     auto missing = missing_items(empty);
     std::vector<std::string> flags;
     for (const auto& m : missing) flags.push_back(m.flag);
-    CHECK(flags == std::vector<std::string>{"--order", "--module", "--summary", "--message", "--email", "--url",
-                                            "--admin", "--admin-access", "--sftp-access"});
+    CHECK(flags == std::vector<std::string>{"--order", "--module", "--summary", "--message",
+                                            "--email", "--url", "--admin", "--admin-access",
+                                            "--sftp-access"});
     Ticket t = full_ticket();
     CHECK(missing_items(t).empty());
     CHECK_NOTHROW(validate_ticket(t));
     CHECK(ticket_subject(t) == "[XKBKNABJK] mymod: Blank page after saving the settings");
     std::string body = ticket_body(t);
-    CHECK_THAT(body, Catch::StartsWith("[XKBKNABJK] mymod: Blank page after saving the settings\n\n"));
+    CHECK_THAT(body,
+               Catch::StartsWith("[XKBKNABJK] mymod: Blank page after saving the settings\n\n"));
     CHECK_THAT(body, Catch::Contains("Back-office credentials: available on request\n"));
     CHECK_THAT(body, Catch::Contains("SFTP access: not available\n"));
     CHECK_THAT(body, Catch::Contains("Back-office URL: https://shop.example/admin123abc\n"));
@@ -328,12 +342,15 @@ TEST_CASE("customisation requests are recognised", "[ticket]") {
     CHECK_FALSE(looks_like_customisation("Fatal error on the product page"));
 }
 
-TEST_CASE("pre-flight: expired support refuses unless --force; unknown orders are not found", "[ticket]") {
+TEST_CASE("pre-flight: expired support refuses unless --force; unknown orders are not found",
+          "[ticket]") {
     Ticket t = full_ticket();
     OrderSupport expired;
     expired.state = SupportState::expired;
     expired.message = "mymod bought 2025-01-01: support ended 2025-02-01";
-    expired.hint = "extended support, up to 2026-01-01 (12 months after purchase), can be bought on the module's product page";
+    expired.hint =
+        "extended support, up to 2026-01-01 (12 months after purchase), can be bought on the "
+        "module's product page";
     auto checks = preflight_checks(t, expired, {});
     REQUIRE(checks.size() == 3);
     CHECK(checks[0].id == "ticket.support");
@@ -358,13 +375,16 @@ TEST_CASE("pre-flight: expired support refuses unless --force; unknown orders ar
     checks = preflight_checks(t, active, {false, true});
     CHECK(checks[2].status == Status::fail);  // the form refuses it
     CHECK(checks[2].status == Status::fail);
-    CHECK(preflight_checks(t, active, {false, false})[2].status == Status::pass);  // e-mail takes anything
+    CHECK(preflight_checks(t, active, {false, false})[2].status ==
+          Status::pass);  // e-mail takes anything
 }
 
-TEST_CASE("the ticket e-mail: subject, Reply-To, a base64 attachment identical to the file", "[ticket][mail]") {
+TEST_CASE("the ticket e-mail: subject, Reply-To, a base64 attachment identical to the file",
+          "[ticket][mail]") {
     testing::TempDir dir;
     std::string bytes;
-    for (int i = 0; i < 5000; ++i) bytes += static_cast<char>((i * 7919) & 0xff);  // binary, all byte values
+    for (int i = 0; i < 5000; ++i)
+        bytes += static_cast<char>((i * 7919) & 0xff);  // binary, all byte values
     testing::write(dir / "XKBKNABJK-bundle.zip", bytes);
     Ticket t = full_ticket();
     t.attachment = describe_attachment((dir / "XKBKNABJK-bundle.zip").string());
@@ -376,9 +396,12 @@ TEST_CASE("the ticket e-mail: subject, Reply-To, a base64 attachment identical t
     MailMessage m = build_ticket_mail(t, vendor, now);
     CHECK(m.from_address == "owner@shop.example");  // no [vendor] from: the customer
     CHECK(m.reply_to_address == "owner@shop.example");
-    CHECK_THAT(m.message_id, Catch::StartsWith("ticket.XKBKNABJK.mymod.") && Catch::EndsWith("@shop.example"));
+    CHECK_THAT(m.message_id,
+               Catch::StartsWith("ticket.XKBKNABJK.mymod.") && Catch::EndsWith("@shop.example"));
     std::string text = render_message(m);
-    CHECK_THAT(text, Catch::Contains("\r\nSubject: [XKBKNABJK] mymod: Blank page after saving the settings\r\n"));
+    CHECK_THAT(text,
+               Catch::Contains(
+                   "\r\nSubject: [XKBKNABJK] mymod: Blank page after saving the settings\r\n"));
     CHECK_THAT(text, Catch::Contains("\r\nReply-To: owner@shop.example\r\n"));
     CHECK_THAT(text, Catch::Contains("\r\nTo: =?UTF-8?B?"));
     CHECK_FALSE(text.find("Auto-Submitted") != std::string::npos);
@@ -386,9 +409,12 @@ TEST_CASE("the ticket e-mail: subject, Reply-To, a base64 attachment identical t
     REQUIRE(ct != std::string::npos);
     auto b0 = ct + std::string("Content-Type: multipart/mixed; boundary=\"").size();
     std::string boundary = text.substr(b0, text.find('"', b0) - b0);
-    CHECK_THAT(text, Catch::Contains("\r\n--" + boundary + "\r\nContent-Type: text/plain; charset=UTF-8\r\n"));
-    CHECK_THAT(text, Catch::Contains("Content-Type: application/zip\r\nContent-Transfer-Encoding: base64\r\n"
-                                     "Content-Disposition: attachment; filename=\"XKBKNABJK-bundle.zip\"\r\n\r\n"));
+    CHECK_THAT(text, Catch::Contains("\r\n--" + boundary +
+                                     "\r\nContent-Type: text/plain; charset=UTF-8\r\n"));
+    CHECK_THAT(text,
+               Catch::Contains(
+                   "Content-Type: application/zip\r\nContent-Transfer-Encoding: base64\r\n"
+                   "Content-Disposition: attachment; filename=\"XKBKNABJK-bundle.zip\"\r\n\r\n"));
     CHECK_THAT(text, Catch::EndsWith("\r\n--" + boundary + "--\r\n"));
     // Decode the attachment part back.
     auto start = text.find("filename=\"XKBKNABJK-bundle.zip\"\r\n\r\n");
@@ -433,10 +459,13 @@ TEST_CASE("the ledger records tickets", "[ticket][orders]") {
     CHECK(ledger->schema_version() == 3);
     CHECK(ledger->tickets().empty());
     Ticket t = full_ticket();
-    TicketOutcome sent{"form", "https://vendor.example/contact-us", "sent",
-                       "Your message has been successfully sent to our team.", "", std::nullopt, ""};
+    TicketOutcome sent{"form", "https://vendor.example/contact-us",
+                       "sent", "Your message has been successfully sent to our team.",
+                       "",     std::nullopt,
+                       ""};
     auto id = ledger->add_ticket(ticket_record(t, sent, "2026-11-27T10:00:00Z", d("2026-11-30")));
-    TicketOutcome failed{"email", "help@vendor.example", "failed", "smtp: connection refused", "", ErrorKind::unreachable, ""};
+    TicketOutcome failed{"email", "help@vendor.example",  "failed", "smtp: connection refused",
+                         "",      ErrorKind::unreachable, ""};
     ledger->add_ticket(ticket_record(t, failed, "2026-11-27T11:00:00Z", d("2026-11-30")));
     auto all = ledger->tickets();
     REQUIRE(all.size() == 2);
@@ -450,7 +479,8 @@ TEST_CASE("the ledger records tickets", "[ticket][orders]") {
     CHECK(Ledger::open(dir / "ledger.sqlite", true)->tickets().size() == 2);
 }
 
-TEST_CASE("a ledger of schema 2 reads without tickets and migrates on the first write", "[ticket][orders]") {
+TEST_CASE("a ledger of schema 2 reads without tickets and migrates on the first write",
+          "[ticket][orders]") {
     testing::TempDir dir;
     fs::path file = dir / "ledger.sqlite";
     {
@@ -466,7 +496,8 @@ TEST_CASE("a ledger of schema 2 reads without tickets and migrates on the first 
     // Back to what mpsupport 0.1 (schema 2) left.
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db, "DROP TABLE tickets; PRAGMA user_version = 2;", nullptr, nullptr, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "DROP TABLE tickets; PRAGMA user_version = 2;", nullptr, nullptr,
+                         nullptr) == SQLITE_OK);
     sqlite3_close(db);
     {
         auto reader = Ledger::open(file, true);  // never writes
