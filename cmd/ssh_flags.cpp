@@ -2,6 +2,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
+
+#include "util/error.hpp"
+
 namespace mpscli {
 
 void add_ssh_flags(CLI::App& command, SshFlags& flags) {
@@ -19,7 +23,13 @@ mps::SshOptions ssh_options(Context& ctx, const SshFlags& flags) {
     if (flags.identities.empty()) {
         options.identities = mps::default_identities(home);
     } else {
-        for (const auto& identity : flags.identities) options.identities.emplace_back(identity);
+        for (const auto& identity : flags.identities) {
+            std::error_code ec;
+            if (!std::filesystem::is_regular_file(identity, ec))
+                throw mps::Error(mps::ErrorKind::usage, "--identity " + identity + ": no such key file",
+                                 "give the private key file (e.g. ~/.ssh/id_ed25519), not the .pub one");
+            options.identities.emplace_back(identity);
+        }
     }
     options.use_agent = ctx.env().get("SSH_AUTH_SOCK").has_value();
     options.password = ctx.env().get("MPSUPPORT_SFTP_PASSWORD");

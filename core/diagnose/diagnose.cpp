@@ -50,6 +50,7 @@ void add_missing_need_skips(const DiagnoseRequest& request, std::vector<Check>& 
                     skip.hint = "give --admin https://shop.example/admin123abc/ (or admin_url in the store profile)";
                     break;
                 case CheckNeed::sftp:
+                    skip.id = "files.connect";
                     skip.message = "module files, overrides and logs not checked: no SFTP access";
                     skip.hint = "give --sftp sftp://user@host/path/to/shop (or sftp in the store profile)";
                     break;

@@ -161,6 +161,21 @@ FilesFindings check_files(const FilesProbe& probe, const PristineStore& store, c
             return *answer;
         };
     }
+    bool module_work = selection.selected("files.version") || selection.selected("files.integrity") ||
+                       selection.selected("files.overrides") || selection.selected("files.theme-overrides") ||
+                       selection.selected("files.listing");
+    std::vector<std::future<ModuleOutcome>> modules;
+    auto start_modules = [&](const SshOptions& module_options) {
+        if (!module_work) return;
+        for (const auto& module : probe.modules)
+            modules.push_back(std::async(std::launch::async, verify_module, std::cref(probe), module_options, module,
+                                         std::cref(store), std::cref(policy)));
+    };
+    // The per-module connections need nothing from the first one unless it may record a new
+    // host key (then they wait, so the key is written once): start them together, so the
+    // handshakes overlap. If the first one fails, their results are not used.
+    bool records_host_key = options.accept_new_host_key;
+    if (!records_host_key) start_modules(options);
     std::unique_ptr<SshSession> session;
     try {
         session = SshSession::connect(options);
@@ -181,17 +196,10 @@ FilesFindings check_files(const FilesProbe& probe, const PristineStore& store, c
                                    session->host_key_fingerprint() + ")"});
     out.checks.push_back(Check{"files.connect", Status::pass,
                                "connected to " + session->label() + " (" + session->auth_method() + ")"});
-    // The host key is now known (or recorded): the per-module connections start at once and
-    // run while this one looks at the shop.
-    options.accept_new_host_key = false;
-    std::vector<std::future<ModuleOutcome>> modules;
-    bool module_work = selection.selected("files.version") || selection.selected("files.integrity") ||
-                       selection.selected("files.overrides") || selection.selected("files.theme-overrides") ||
-                       selection.selected("files.listing");
-    if (module_work)
-        for (const auto& module : probe.modules)
-            modules.push_back(std::async(std::launch::async, verify_module, std::cref(probe), options, module,
-                                         std::cref(store), std::cref(policy)));
+    if (records_host_key) {
+        options.accept_new_host_key = false;
+        start_modules(options);
+    }
     try {
         SftpClient client(*session);
         shop_checks(client, probe, selection, out);

@@ -81,11 +81,22 @@ std::optional<WebserviceSettings> webservice_settings(const OrdersConfig& orders
 Webservice::Webservice(WebserviceSettings settings, const PolicyConfig& policy, Get get)
     : settings_(std::move(settings)), policy_(policy), get_(std::move(get)) {}
 
+// dispatcher_url: the same request for a shop without URL rewriting:
+// https://shop/api/orders?a=1 -> https://shop/webservice/dispatcher.php?url=orders&a=1.
+std::string dispatcher_url(const std::string& api_root, const std::string& path_and_query) {
+    std::string root = api_root;
+    if (root.size() >= 4 && root.compare(root.size() - 4, 4, "/api") == 0) root.resize(root.size() - 4);
+    std::string resource = path_and_query.substr(path_and_query[0] == '/' ? 1 : 0);
+    auto question = resource.find('?');
+    if (question != std::string::npos) resource[question] = '&';
+    return root + "/webservice/dispatcher.php?url=" + resource;
+}
+
 std::string Webservice::fetch(const std::string& path_and_query, const char* what) {
     std::string host = settings_.url;
-    for (int attempt = 0; attempt < 2; ++attempt) {
+    for (int attempt = 0; attempt < 3; ++attempt) {
         HttpRequest request;
-        request.url = settings_.url + path_and_query;
+        request.url = use_dispatcher_ ? dispatcher_url(settings_.url, path_and_query) : settings_.url + path_and_query;
         request.timeout_seconds = settings_.timeout_seconds;
         request.secrets = {settings_.key};
         request.tls = settings_.tls;
@@ -112,6 +123,12 @@ std::string Webservice::fetch(const std::string& path_and_query, const char* wha
                         error.find("code 22") != std::string::npos
                             ? "enable the webservice in the shop's back office (Advanced Parameters > Webservice)"
                             : "try again later");
+        if (response.status == 404 && error.empty() && !use_dispatcher_) {
+            // Not PrestaShop's 404 (no error body): the shop has no URL rewriting for /api.
+            log::info("{}: HTTP 404 without a webservice error; retrying through webservice/dispatcher.php", where);
+            use_dispatcher_ = true;
+            continue;
+        }
         if (response.status == 404 && std::string(what) == "customer") return "";
         throw Error(ErrorKind::unreachable, "webservice " + where + " answered " + answer + " to the " + what + " request",
                     response.status == 400 ? "the shop rejected the query; check its PrestaShop version and [orders] webservice_url"

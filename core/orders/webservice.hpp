@@ -52,6 +52,7 @@ private:
     const PolicyConfig& policy_;
     Get get_;
     bool use_query_key_ = false;
+    bool use_dispatcher_ = false;  // no URL rewriting: webservice/dispatcher.php?url=
     std::size_t requests_ = 0;
     std::map<std::string, std::pair<std::string, std::string>> customers_;  // id -> email, name
 };

@@ -9,7 +9,8 @@
 # (tests/fixtures/shop/router.php on php -S), the files a loopback OpenSSH sshd; each sits behind
 # its own latency_proxy.py (D ms per chunk each way, default 25 ms: 50 ms RTT, full bandwidth).
 # Alternating, R runs each (default 3), medians of
-#   (a) mpsupport diagnose --url --admin --sftp --module          (the three parts at once)
+#   (a) mpsupport diagnose --url --admin --sftp --module          (the three parts at once; default
+#       --exec-hash auto, so module files are hashed by a command on the server when it can)
 #   (b) the same with --only storefront, --only admin, --only files,logs, one after the other
 #       (sum: the run without concurrency; each part's median is the concurrency yardstick)
 #   (c) by hand: curl the storefront, the admin URL and URL/api/, then sftp -b (OpenSSH) get -r
@@ -326,7 +327,7 @@ log_copied() {  # the log file arrived whole (c: flat in out/, d: under out/var/
 
 # Sanity pass (untimed): the whole run and each part exit 0; JSON of the whole run for the report.
 set +e
-diag >"$work/sanity.txt" 2>&1
+diag --log-file "$work/sanity.log" >"$work/sanity.txt" 2>&1
 sanity_rc=$?
 "$bin" --json --timeout 300 diagnose --url "$url" --admin "$admin" --sftp "$sftp_url" --module "$module" \
   --known-hosts "$kh" --identity "$key" </dev/null >"$work/sanity.json" 2>"$work/sanity-json.err"
@@ -348,6 +349,8 @@ print("mpsupport's own seconds: %s" % doc.get("seconds"))
 EOF
 )
 
+# How the module files were hashed (--exec-hash auto: a command on the server when it can, else SFTP).
+hashing=$(sed -n 's/^.* info [^ ]*: \([0-9]* files hashed by .*\)$/\1/p' "$work/sanity.log" | head -n1)
 declare -A times=() rcs=()
 tools=(a b c d)
 say "timing $runs run(s) each, alternating: ${tools[*]} (b = storefront + admin + files,logs one after the other)"
@@ -442,4 +445,5 @@ faster=$(awk -v a="${med[a]}" -v c="${med[c]}" -v d="${med[d]}" 'BEGIN { print (
   printf '  c, d          every run copied %d module files and the whole log; diff -r found no difference\n' "$n_files"
   printf '  sanity --json %s\n' "$(sed -n 1p <<<"$summary_json")"
   printf '  sanity --json %s\n' "$(sed -n 2p <<<"$summary_json")"
+  printf '  sanity log    %s\n' "${hashing:-(no hashing line in the log)}"
 } | tee "$work/summary.txt"

@@ -238,6 +238,9 @@ TEST_CASE("diagnose: usage errors, --list-checks, --only, store profiles", "[dia
     CHECK(run_mpsupport({"diagnose", "nosuchstore"}, home.path()).exit_code == 2);
     CHECK(run_mpsupport({"diagnose", "--url", "shop.example"}, home.path()).exit_code == 2);
     CHECK(run_mpsupport({"diagnose", "--url", "https://x.example", "--bundle", "b.tar.gz"}, home.path()).exit_code == 2);
+    auto no_key = run_mpsupport({"diagnose", "--sftp", "sftp://root@127.0.0.1:1/x", "--identity", "/nonexistent/key"}, home.path());
+    CHECK(no_key.exit_code == 2);
+    CHECK_THAT(no_key.err, Catch::Contains("/nonexistent/key"));
 
     FixtureShop shop("8.2.0");
     testing::write(home / "config.toml", "[stores.myshop]\nurl = \"" + shop.url() + "\"\nadmin_url = \"" + shop.admin() +

@@ -149,6 +149,22 @@ TEST_CASE("orders sync falls back to ws_key when Authorization is stripped; the 
     for (const std::string* text : {&r.out, &r.err, &log}) CHECK(text->find(kKey) == std::string::npos);
 }
 
+TEST_CASE("a shop without URL rewriting is reached through webservice/dispatcher.php", "[cli][webservice]") {
+    Shop shop;
+    shop.state["mode"] = "no-rewrite";
+    shop.state["orders"].push_back(order(1, "NOREWRITE", "2026-01-10 10:00:00", "2026-01-10 10:00:00", 7, {"mymod"}));
+    shop.save();
+    auto r = shop.run({"orders", "sync"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("synced 1 order"));
+    auto requests = shop.requests();
+    REQUIRE_FALSE(requests.empty());
+    CHECK(requests[0] == "/api/orders auth=basic");  // logged by the fixture as the resource it served
+    auto shown = shop.run({"--json", "orders", "show", "NOREWRITE"});
+    CHECK(shown.exit_code == 0);
+}
+
 TEST_CASE("webservice errors: bad key, disabled, bad filter, empty answer", "[cli][webservice]") {
     Shop shop;
     auto empty = shop.run({"--json", "orders", "sync"});
