@@ -1,10 +1,12 @@
-// mpsupport pristine add|list|show: the local store of pristine module releases.
+// mpsupport pristine add|list|show: the local store of pristine module releases (keygen, sign,
+// fetch and import-core are in cmd_pristine_trust.cpp).
 #include <CLI/CLI.hpp>
 
 #include <ostream>
 
 #include "commands.hpp"
 #include "integrity/pristine_store.hpp"
+#include "pristine_fetch.hpp"
 #include "render.hpp"
 #include "util/error.hpp"
 
@@ -145,6 +147,8 @@ void add_pristine_command(CLI::App& app, Context& ctx, Action& action) {
     show_cmd->final_callback([&ctx, &action, show] {
         action = [&ctx, show] { return run_show(ctx, show->first, show->second); };
     });
+
+    add_pristine_trust_commands(*pristine, ctx, action);
 }
 
 }  // namespace mpscli

@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "integrity/verify.hpp"
+#include "pristine_fetch.hpp"
 #include "remote/verify_remote.hpp"
 #include "render.hpp"
 #include "ssh_flags.hpp"
@@ -18,6 +19,7 @@ struct VerifyFlags {
     std::string target;
     std::string exec_hash = "auto";
     mps::VerifyRequest request;
+    bool no_fetch = false;
     SshFlags ssh;
 };
 
@@ -31,6 +33,8 @@ int run_verify(Context& ctx, VerifyFlags& flags) {
         remote.version = flags.request.version;
         remote.want_diffs = flags.request.want_diffs;
         remote.strict = flags.request.strict;
+        remote.core = flags.request.core;
+        remote.fetch_missing = release_fetcher(ctx, flags.no_fetch);
         remote.ssh = ssh_options(ctx, flags.ssh);
         remote.exec_hash = flags.exec_hash == "never"  ? mps::ExecHash::never
                            : flags.exec_hash == "only" ? mps::ExecHash::only
@@ -42,6 +46,7 @@ int run_verify(Context& ctx, VerifyFlags& flags) {
         spdlog::warn("--exec-hash, --identity, --known-hosts and --accept-new-host-key apply to sftp:// targets only; "
                      "ignored for {}", flags.target);
     flags.request.target = flags.target;
+    flags.request.fetch_missing = release_fetcher(ctx, flags.no_fetch);
     flags.request.threads = mps::default_thread_count();
     return emit_report(ctx, mps::verify_local(flags.request, store, policy));
 }
@@ -52,12 +57,16 @@ void add_verify_command(CLI::App& app, Context& ctx, Action& action) {
     auto flags = std::make_shared<VerifyFlags>();
     auto* sub = app.add_subcommand("verify", "Compare an installed module with its pristine release");
     sub->add_option("TARGET", flags->target,
-                    "Installed module folder, shop root (with --module), or sftp://user@host[:port]/path")
+                    "Installed module folder, shop root (with --module and/or --core), or sftp://user@host[:port]/path")
         ->required();
     sub->add_option("--module", flags->request.module, "Module name (needed when TARGET is a shop root)");
     sub->add_option("--version", flags->request.version, "Compare with this release instead of the installed version");
     sub->add_flag("--diff", flags->request.want_diffs, "Print unified diffs of changed text files");
     sub->add_flag("--strict", flags->request.strict, "Any difference from the release is a finding (exit 3)");
+    sub->add_flag("--core", flags->request.core,
+                  "Shop root only: also compare PrestaShop's core files with its imported checksum list");
+    sub->add_flag("--no-fetch", flags->no_fetch,
+                  "Never download a missing pristine release from [vendor] manifest_url");
     add_ssh_flags(*sub, flags->ssh);
     sub->add_option("--exec-hash", flags->exec_hash,
                     "sftp:// only: hash files with a command on the server (auto: when allowed; never; only)")

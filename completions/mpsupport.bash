@@ -82,12 +82,19 @@ _mpsupport()
                 if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
                 continue
                 ;;
+            --key|--url)
+                # pristine keygen/sign --key FILE, pristine import-core --url URL.
+                if [[ $cmd == pristine ]]; then
+                    if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
+                    continue
+                fi
+                ;;&
             --url|--admin|--sftp|--only|--bundle|--order|--admin-email|--log-tail)
                 if [[ $cmd == diagnose ]]; then
                     if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
+                    continue
                 fi
-                continue
-                ;;
+                ;;&
             --known-hosts|--identity|--exec-hash)
                 if [[ $cmd == verify || $cmd == diagnose ]]; then
                     if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
@@ -164,6 +171,10 @@ _mpsupport()
             COMPREPLY=()
             return 0
             ;;
+        --url)
+            # pristine import-core --url URL: nothing to offer.
+            [[ $cmd == pristine ]] && return 0
+            ;;&
         --url|--admin|--sftp|--order|--admin-email|--log-tail)
             # URLs, references, addresses, sizes: nothing to offer.
             [[ $cmd == diagnose ]] && return 0
@@ -200,6 +211,14 @@ _mpsupport()
         --identity)
             # Private key files (such as ~/.ssh/id_ed25519), not the .pub halves.
             if [[ $cmd == verify || $cmd == diagnose ]]; then
+                _mpsupport_filenames
+                _mpsupport_reply < <(compgen -f -X '*.pub' -- "$cur")
+                return 0
+            fi
+            ;;
+        --key)
+            # The private key file of pristine keygen and sign (not the .pub half).
+            if [[ $cmd == pristine ]]; then
                 _mpsupport_filenames
                 _mpsupport_reply < <(compgen -f -X '*.pub' -- "$cur")
                 return 0
@@ -242,7 +261,7 @@ _mpsupport()
         local flags=$globals
         case $cmd in
             "") flags+=" --version" ;;
-            verify) flags+=" --module --version --diff --strict --known-hosts --accept-new-host-key --identity --exec-hash" ;;
+            verify) flags+=" --module --version --diff --strict --known-hosts --accept-new-host-key --identity --exec-hash --core --no-fetch" ;;
             diagnose) flags+=" --url --admin --sftp --module --only --bundle --order --admin-email --log-tail --exec-hash --list-checks --known-hosts --accept-new-host-key --identity" ;;
             expiry) flags+=" --at --warn-days" ;;
             remind) flags+=" --thresholds --at --dry-run --expired --limit --max-per-minute" ;;
@@ -254,7 +273,13 @@ _mpsupport()
                     list) flags+=" --expiring-within --at" ;;
                 esac
                 ;;
-            pristine) [[ $sub == add ]] && flags+=" --module --version --replace" ;;
+            pristine)
+                case $sub in
+                    add) flags+=" --module --version --replace" ;;
+                    keygen|sign) flags+=" --key" ;;
+                    import-core) flags+=" --url" ;;
+                esac
+                ;;
             ticket)
                 [[ $sub == draft || $sub == open ]] &&
                     flags+=" --order --module --summary --message --message-file --url --admin --email --admin-access --sftp-access --via --bundle --contact-subject --force"
@@ -303,7 +328,7 @@ _mpsupport()
         pristine)
             case $sub in
                 "")
-                    _mpsupport_reply < <(compgen -W "add list show" -- "$cur")
+                    _mpsupport_reply < <(compgen -W "add list show fetch import-core keygen sign" -- "$cur")
                     ;;
                 add)
                     if (( npos == 0 )); then
@@ -311,9 +336,21 @@ _mpsupport()
                         _mpsupport_reply < <(compgen -d -- "$cur"; compgen -f -X '!*.[zZ][iI][pP]' -- "$cur")
                     fi
                     ;;
-                list)
+                list|fetch)
                     (( npos == 0 )) &&
                         _mpsupport_reply < <(compgen -W "$(_mpsupport_stored_modules "$prog")" -- "$cur")
+                    ;;
+                sign)
+                    if (( npos == 0 )); then
+                        _mpsupport_filenames
+                        _mpsupport_reply < <(compgen -d -- "$cur"; compgen -f -X '!*.[zZ][iI][pP]' -- "$cur")
+                    fi
+                    ;;
+                import-core)
+                    if (( npos == 0 )); then
+                        _mpsupport_filenames
+                        _mpsupport_reply < <(compgen -d -- "$cur"; compgen -f -X '!*.[xX][mM][lL]' -- "$cur")
+                    fi
                     ;;
                 show)
                     if (( npos == 0 )); then

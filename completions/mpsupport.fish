@@ -33,6 +33,10 @@ function __mpsupport_operands
                 if test "$operands[1]" = ticket
                     set skip 1
                 end
+            case --key --url
+                if test "$operands[1]" = pristine
+                    set skip 1
+                end
             case --module --version
                 # Values only for `verify`, `diagnose`, `pristine add` and `ticket` (top-level --version has none).
                 if test "$operands[1]" = verify; or test "$operands[1]" = diagnose; or test "$operands[1] $operands[2]" = "pristine add"; or test "$operands[1]" = ticket
@@ -198,6 +202,8 @@ complete -c mpsupport -n '__mpsupport_in verify' -l strict -d 'Any difference fr
 complete -c mpsupport -n '__mpsupport_in verify' -l known-hosts -r -F -d 'known_hosts file for sftp:// (default ~/.ssh/known_hosts)'
 complete -c mpsupport -n '__mpsupport_in verify' -l accept-new-host-key -d 'Record an unknown host key (never a changed one)'
 complete -c mpsupport -n '__mpsupport_in verify' -l identity -r -F -d 'Private key file for sftp:// (repeatable)'
+complete -c mpsupport -n '__mpsupport_in verify' -l core -d 'Shop root: also compare PrestaShop core files'
+complete -c mpsupport -n '__mpsupport_in verify' -l no-fetch -d 'Never download a missing pristine release'
 complete -c mpsupport -n '__mpsupport_in verify' -l exec-hash -x -a 'auto never only' -d 'sftp://: hash files on the server (auto, never, only)'
 
 # expiry ORDER_REF... [--at DATE] [--warn-days N]
@@ -257,6 +263,17 @@ complete -c mpsupport -n '__mpsupport_in pristine add' -l replace -d 'Replace a 
 complete -c mpsupport -n '__mpsupport_at 2 pristine list' -a '(__mpsupport_stored_modules)'
 complete -c mpsupport -n '__mpsupport_at 2 pristine show' -a '(__mpsupport_stored_modules)'
 complete -c mpsupport -n '__mpsupport_at 3 pristine show' -a '(__mpsupport_stored_versions (__mpsupport_operands)[3])'
+# pristine fetch|import-core|keygen|sign
+complete -c mpsupport -n '__mpsupport_at 1 pristine' -a fetch -d 'Download a signed release from the vendor'
+complete -c mpsupport -n '__mpsupport_at 1 pristine' -a import-core -d 'Import PrestaShop core checksum list'
+complete -c mpsupport -n '__mpsupport_at 1 pristine' -a keygen -d 'Vendor: new Ed25519 release-signing key'
+complete -c mpsupport -n '__mpsupport_at 1 pristine' -a sign -d 'Vendor: write RELEASE.zip.sig'
+complete -c mpsupport -n '__mpsupport_at 2 pristine fetch' -a '(__mpsupport_stored_modules)'
+complete -c mpsupport -n '__mpsupport_at 2 pristine import-core' -a '(__fish_complete_suffix .xml)'
+complete -c mpsupport -n '__mpsupport_in pristine import-core' -l url -x -d 'Download the checksum XML from this URL'
+complete -c mpsupport -n '__mpsupport_in pristine keygen' -l key -r -F -d 'Private key file to create'
+complete -c mpsupport -n '__mpsupport_at 2 pristine sign' -a '(__fish_complete_suffix .zip)'
+complete -c mpsupport -n '__mpsupport_in pristine sign' -l key -r -F -d 'Private key file'
 
 # config path|list|get|set|init
 complete -c mpsupport -n '__mpsupport_at 1 config' -a path -d 'Print the configuration file in use'

@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <functional>
 #include <set>
 #include <sstream>
@@ -26,6 +28,20 @@ public:
         if (auto* node = take(key)) {
             if (!node->is_string()) fail(*node, key, "must be a string");
             out = node->as_string()->get();
+        }
+    }
+
+    // public_key: an Ed25519 key "ed25519:" + base64 of 32 bytes, or the UNSET placeholder.
+    void public_key(const char* key, std::string& out) {
+        if (auto* node = table_.get(key)) {
+            string(key, out);
+            bool placeholder = out.empty() || out.find("UNSET") != std::string::npos;
+            bool shaped = out.size() == 52 && out.compare(0, 8, "ed25519:") == 0 && out.back() == '=' &&
+                          std::all_of(out.begin() + 8, out.end() - 1, [](unsigned char c) {
+                              return std::isalnum(c) || c == '+' || c == '/';
+                          });
+            if (!placeholder && !shaped)
+                fail(*node, key, "must be \"ed25519:\" followed by the base64 of 32 bytes (from pristine keygen)");
         }
     }
     void integer(const char* key, int& out, int min, int max) {
@@ -117,6 +133,7 @@ void read_vendor(Reader& r, VendorConfig& v) {
     r.string("smtp_user", v.smtp_user);
     r.string("from", v.from);
     r.string("manifest_url", v.manifest_url);
+    r.public_key("public_key", v.public_key);
     r.integer("reply_business_days", v.reply_business_days, 0, 30);
     r.strings("holidays", v.holidays);
     r.string("contact_subject", v.contact_subject);
@@ -239,6 +256,7 @@ std::vector<std::pair<std::string, std::string>> config_entries(const Config& c)
         {"vendor.smtp_user", quote(c.vendor.smtp_user)},
         {"vendor.from", quote(c.vendor.from)},
         {"vendor.manifest_url", quote(c.vendor.manifest_url)},
+        {"vendor.public_key", quote(c.vendor.public_key)},
         {"vendor.reply_business_days", num(c.vendor.reply_business_days)},
         {"vendor.holidays", list(c.vendor.holidays, str)},
         {"vendor.contact_subject", quote(c.vendor.contact_subject)},
@@ -281,6 +299,11 @@ reply_business_days = 1
 # holidays = ["2026-12-25"]
 # The subject (id_contact, or its name) that `ticket open` picks on the contact form.
 # contact_subject = "2"
+# Signed pristine releases (mpsupport pristine fetch): where the vendor publishes
+# RELEASE.zip and RELEASE.zip.sig, and the vendor's release-signing key. The placeholder
+# below verifies nothing: set the key the vendor publishes.
+# manifest_url = "https://mypresta.rocks/releases/{module}/{module}-{version}.zip"
+public_key = "ed25519:UNSET-mypresta.rocks-placeholder-set-the-vendor-key"
 
 [policy]
 free_support_months = 1

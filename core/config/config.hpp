@@ -9,6 +9,9 @@
 
 namespace mps {
 
+// kPlaceholderPublicKey: the default [vendor] public_key of the mypresta.rocks profile: unset.
+inline constexpr const char* kPlaceholderPublicKey = "ed25519:UNSET-mypresta.rocks-placeholder-set-the-vendor-key";
+
 struct VendorConfig {
     std::string name = "mypresta.rocks";
     std::string support_email = "support@mypresta.rocks";
@@ -17,6 +20,9 @@ struct VendorConfig {
     std::string smtp_user;
     std::string from;
     std::string manifest_url;  // template with {module} and {version}
+    // The vendor's Ed25519 release-signing key, "ed25519:<base64>"; the shipped placeholder
+    // verifies nothing (pristine fetch refuses to run until it is set).
+    std::string public_key = kPlaceholderPublicKey;
     int reply_business_days = 1;
     std::vector<std::string> holidays;  // YYYY-MM-DD
     std::string contact_subject;        // id_contact (or its name) of the contact form; empty: chosen from the page

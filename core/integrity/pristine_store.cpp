@@ -74,13 +74,20 @@ AddResult PristineStore::add(const fs::path& source, const AddOptions& options) 
         if (it == by_path.end() || it->second->size > (8u << 20)) return std::nullopt;
         return read_file(it->second->staged);
     };
-    ModuleIdentity id = detect_module(lookup, top_folder, options.module, options.version, source.string());
+    std::string origin = options.source_label.empty() ? source.string() : options.source_label;
+    ModuleIdentity id = detect_module(lookup, top_folder, options.module, options.version, origin);
+    if (!options.expect_module.empty() && (id.name != options.expect_module || id.version != options.expect_version))
+        throw Error(ErrorKind::auth,
+                    "the signed archive " + origin + " holds " + id.name + " " + id.version + ", not " +
+                        options.expect_module + " " + options.expect_version,
+                    "the server answers with another release than the one asked for; tell the vendor");
 
     Manifest incoming;
     incoming.module = id.name;
     incoming.version = id.version;
     incoming.source = fs::absolute(source).lexically_normal().filename().string();
     if (incoming.source.empty()) incoming.source = fs::absolute(source).lexically_normal().parent_path().filename().string();
+    if (!options.source_label.empty()) incoming.source = options.source_label;
     incoming.added_at = iso_utc(options.now);
     for (const auto& file : staged) incoming.files.push_back({file.path, file.sha256, file.size});
     std::sort(incoming.files.begin(), incoming.files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });

@@ -3,6 +3,8 @@
 //   objects/ab/abcdef...          file contents, content-addressed by SHA-256
 //   manifests/<module>/<version>.json
 //   tmp/                          staging for releases being added
+//   core/<version>.json           PrestaShop core checksum lists (integrity/core_checksums.hpp)
+//   archives/ab/<sha256>.zip      signed archives fetched from the vendor, with their .sig
 // A release becomes visible only when its manifest is renamed into place, after all its
 // objects are stored, so an interrupted add leaves nothing a reader can see.
 #include <chrono>
@@ -21,6 +23,11 @@ struct AddOptions {
     std::string version;  // --version: overrides detection
     bool replace = false; // --replace: a different release of the same version may replace it
     std::chrono::system_clock::time_point now;
+    // Set by pristine fetch: the release must be this module and version (else Error(auth):
+    // a signed archive of another release served in its place), and where it came from.
+    std::string expect_module;
+    std::string expect_version;
+    std::string source_label;  // recorded as the manifest's source instead of the file name
     // Asked when a different release of the same version is stored and `replace` is false;
     // returns true to replace it (an interactive prompt). Unset: refuse.
     std::function<bool(const Manifest& stored, const Manifest& incoming)> confirm_replace;
@@ -61,6 +68,8 @@ public:
     std::string read_object(const std::string& sha256) const;
 
     const std::filesystem::path& root() const { return root_; }
+    // core_lists_dir: where imported PrestaShop core checksum lists live (core/<version>.json).
+    std::filesystem::path core_lists_dir() const { return root_ / "core"; }
 
 private:
     std::filesystem::path manifest_path(const std::string& module, const std::string& version) const;

@@ -2,6 +2,7 @@
 
 #include <future>
 
+#include "integrity/core_integrity.hpp"
 #include "integrity/local_tree.hpp"
 #include "integrity/module_info.hpp"
 #include "shop/shop_tree.hpp"
@@ -26,6 +27,7 @@ Target resolve_target(const VerifyRequest& request) {
         throw Error(ErrorKind::usage, "cannot read " + dir.string() + ": not a folder",
                     "give an installed module folder, or a shop root with --module NAME");
     if (is_shop_root(dir)) {
+        if (request.module.empty() && request.core) return {{}, dir};
         if (request.module.empty()) {
             auto modules = installed_modules(dir);
             throw Error(ErrorKind::usage, dir.string() + " is a shop root: name the module with --module NAME",
@@ -40,7 +42,23 @@ Target resolve_target(const VerifyRequest& request) {
                         "installed modules: " + join(installed_modules(dir), ", "));
         return {module_dir, dir};
     }
+    if (request.core)
+        throw Error(ErrorKind::usage, "--core needs a shop root: " + dir.string() + " is not one",
+                    "give the folder that holds modules/, classes/ and config/");
     return {dir, {}};
+}
+
+Check local_version_check(const fs::path& root) {
+    Check check{"files.prestashop-root", Status::info};
+    if (auto found = detect_prestashop_local(root)) {
+        check.message = "PrestaShop " + found->version + " at " + root.string() + " (from " + found->source + ")";
+        check.data = {{"version", found->version}, {"source", found->source}};
+    } else {
+        check.status = Status::warn;
+        check.message = "shop root " + root.string() + " found, but no PrestaShop version file could be read";
+        check.hint = "check src/Core/Version.php, app/AppKernel.php or config/settings.inc.php";
+    }
+    return check;
 }
 
 FileLookup folder_lookup(const fs::path& dir) {
@@ -136,6 +154,45 @@ Error release_not_stored(const PristineStore& store, const ModuleIdentity& id) {
                      (known.empty() ? std::string() : " (stored versions: " + join(known, ", ") + ")"));
 }
 
+Manifest require_release(const PristineStore& store, const ModuleIdentity& id, const ReleaseFetcher& fetch) {
+    if (!store.has(id.name, id.version) && fetch) fetch(id.name, id.version);
+    if (!store.has(id.name, id.version)) throw release_not_stored(store, id);
+    auto release = store.load(id.name, id.version);
+    if (!release) throw release_not_stored(store, id);
+    return std::move(*release);
+}
+
+Report core_only_report(const std::string& shop_root, Check version_check, Check core_check,
+                        std::vector<Check> connection_checks, nlohmann::json extra) {
+    Report report;
+    report.schema = "mpsupport.verify/1";
+    std::string version = version_check.data.value("version", "");
+    report.title = "PrestaShop " + (version.empty() ? std::string("core") : version + " core") + " in " + shop_root;
+    report.checks = std::move(connection_checks);
+    report.checks.push_back(version_check);
+    bool non_standard = core_marks_non_standard(core_check);
+    if (non_standard)
+        report.verdict = "environment non-standard: " +
+                         std::to_string(core_check.data.value("updated", 0) + core_check.data.value("missing", 0)) +
+                         " PrestaShop core file(s) changed (POLICY.md §5; a warning, module support is not voided)";
+    else if (core_check.status == Status::skip)
+        report.verdict = "core not checked: " + core_check.message;
+    else if (core_check.status == Status::warn)
+        report.verdict = "no changed core file found, but the check is incomplete";
+    else
+        report.verdict = "PrestaShop core files match the checksum list";
+    report.body = {{"shop_root", shop_root},
+                   {"prestashop_version", version},
+                   {"environment", non_standard                            ? "non-standard"
+                                   : core_check.status == Status::skip ? "unknown"
+                                                                       : "standard"},
+                   {"core", core_check.data}};
+    for (auto& [key, value] : extra.items()) report.body[key] = value;
+    report.details = core_detail_lines(core_check);
+    report.checks.push_back(std::move(core_check));
+    return report;
+}
+
 Report assemble_verify_report(const VerifyFacts& facts) {
     const ModuleIdentity& id = facts.module.id;
     Report report;
@@ -172,6 +229,13 @@ Report assemble_verify_report(const VerifyFacts& facts) {
         report.checks.push_back(std::move(themes));
     }
 
+    bool core_changed = false;
+    if (facts.core_check) {
+        core_changed = core_marks_non_standard(*facts.core_check);
+        report.checks.push_back(*facts.core_check);
+        report.details = core_detail_lines(*facts.core_check);
+    }
+
     const IntegrityResult& result = facts.result;
     if (result.voided()) {
         report.verdict = "support voided: " + std::to_string(result.voiding) +
@@ -180,7 +244,13 @@ Report assemble_verify_report(const VerifyFacts& facts) {
         report.verdict = "support covered: no change to " + id.name + " " + id.version + " voids support";
         if (facts.strict && result.differs()) report.verdict += ", but the module differs from its release (--strict)";
     }
-    if (non_standard) report.verdict += "; environment non-standard (class overrides)";
+    if (non_standard && core_changed)
+        report.verdict += "; environment non-standard (class overrides, core files changed)";
+    else if (non_standard)
+        report.verdict += "; environment non-standard (class overrides)";
+    else if (core_changed)
+        report.verdict += "; environment non-standard (core files changed)";
+    non_standard = non_standard || core_changed;
 
     report.body = {{"module", id.name},
                    {"version", id.version},
@@ -193,18 +263,27 @@ Report assemble_verify_report(const VerifyFacts& facts) {
                    {"strict", facts.strict},
                    {"files", file_verdicts_json(result)}};
     if (!facts.shop_root.empty()) report.body["shop_root"] = facts.shop_root;
+    if (facts.core_check) report.body["core"] = facts.core_check->data;
     for (auto& [key, value] : facts.extra.items()) report.body[key] = value;
     return report;
 }
 
 Report verify_local(const VerifyRequest& request, const PristineStore& store, const PolicyConfig& policy) {
     Target target = resolve_target(request);
+    CoreListStore core_lists(store.core_lists_dir());
+    if (target.module_dir.empty()) {
+        Check version = local_version_check(target.shop_root);
+        Check core = core_integrity_local(target.shop_root, version.data.value("version", ""), core_lists,
+                                          request.threads);
+        return core_only_report(target.shop_root.string(), std::move(version), std::move(core));
+    }
     std::string name_hint = fs::absolute(target.module_dir).lexically_normal().filename().string();
     if (name_hint.empty())
         name_hint = fs::absolute(target.module_dir).lexically_normal().parent_path().filename().string();
     VerifiedModule module = identify_for_verify(folder_lookup(target.module_dir), name_hint, request.module,
                                                 request.version, target.module_dir.string());
     const ModuleIdentity& id = module.id;
+    if (!store.has(id.name, id.version) && request.fetch_missing) request.fetch_missing(id.name, id.version);
     if (!store.has(id.name, id.version)) throw release_not_stored(store, id);
     // Parse the manifest while the installed files are walked and hashed.
     auto pending_release = std::async(std::launch::async, [&] { return store.load(id.name, id.version); });
@@ -220,6 +299,12 @@ Report verify_local(const VerifyRequest& request, const PristineStore& store, co
         facts.class_overrides = module_class_overrides(target.shop_root, id.name);
         facts.theme_overrides = theme_template_overrides(target.shop_root, id.name);
         facts.shop_root = target.shop_root.string();
+        if (request.core) {
+            Check version = local_version_check(target.shop_root);
+            facts.core_check = core_integrity_local(target.shop_root, version.data.value("version", ""), core_lists,
+                                                    request.threads);
+            facts.leading_checks.push_back(std::move(version));
+        }
     }
     return assemble_verify_report(facts);
 }

@@ -2,6 +2,7 @@
 // `mpsupport verify DIR`: an installed module folder (or a shop root and a module name)
 // compared with the pristine release of the same version.
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,12 +16,18 @@
 
 namespace mps {
 
+// ReleaseFetcher: asked to add a missing pristine release to the store (pristine fetch); it
+// throws when it cannot (not found, bad signature, unreachable). Unset: nothing is fetched.
+using ReleaseFetcher = std::function<void(const std::string& module, const std::string& version)>;
+
 struct VerifyRequest {
     std::filesystem::path target;  // module folder or shop root
     std::string module;            // --module (required for a shop root)
     std::string version;           // --version: compare with this release instead
     bool want_diffs = false;       // --diff
     bool strict = false;           // --strict: any difference is a finding
+    bool core = false;             // --core: also compare the shop's PrestaShop core files
+    ReleaseFetcher fetch_missing;  // auto-fetch of a missing release (unset: --no-fetch)
     unsigned threads = 2;
 };
 
@@ -53,6 +60,7 @@ struct VerifyFacts {
     std::string shop_root;
     std::vector<Check> connection_checks;  // e.g. files.connect, first of all
     std::vector<Check> leading_checks;     // e.g. files.prestashop-root, before files.integrity
+    std::optional<Check> core_check;       // files.core-integrity (--core)
     nlohmann::json extra = nlohmann::json::object();
 };
 
@@ -63,6 +71,15 @@ VerifiedModule identify_for_verify(const FileLookup& lookup, const std::string& 
 
 // release_not_stored: the exit-6 error naming `pristine add` and the stored versions.
 Error release_not_stored(const PristineStore& store, const ModuleIdentity& id);
+
+// require_release: the stored release of `id`, fetched first with `fetch` when missing and set;
+// Error(not_found) when it is still not stored.
+Manifest require_release(const PristineStore& store, const ModuleIdentity& id, const ReleaseFetcher& fetch);
+
+// core_only_report: the mpsupport.verify/1 report of `verify SHOP --core` without --module:
+// the PrestaShop version check and files.core-integrity.
+Report core_only_report(const std::string& shop_root, Check version_check, Check core_check,
+                        std::vector<Check> connection_checks = {}, nlohmann::json extra = nlohmann::json::object());
 
 // assemble_verify_report: the mpsupport.verify/1 report from the facts.
 Report assemble_verify_report(const VerifyFacts& facts);

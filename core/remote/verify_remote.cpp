@@ -2,7 +2,9 @@
 
 #include <map>
 
+#include "integrity/core_integrity.hpp"
 #include "integrity/module_info.hpp"
+#include "remote/core_integrity_remote.hpp"
 #include "integrity/verify.hpp"
 #include "remote/remote_hashes.hpp"
 #include "remote/remote_shop.hpp"
@@ -126,6 +128,25 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
                     "give the path of the shop root or of the module folder");
     bool shop_root = kinds[remote_join(root, "modules")] &&
                      (kinds[remote_join(root, "classes")] || kinds[remote_join(root, "config")]);
+    if (request.core && !shop_root)
+        throw Error(ErrorKind::usage, "--core needs a shop root: " + request.url.display() + " is not one",
+                    "give the folder that holds modules/, classes/ and config/");
+    CoreListStore core_lists(store.core_lists_dir());
+    // --exec-hash never: nothing runs on the server, not even for the core check.
+    SshSession* exec_session = request.exec_hash == ExecHash::never ? nullptr : session.get();
+    auto connect_check = [&] {
+        return Check{"files.connect", Status::pass,
+                     "connected to " + session->label() + " (" + session->auth_method() + "), host key " +
+                         session->host_key_fingerprint()};
+    };
+    if (request.core && request.module.empty()) {
+        Check version = prestashop_root_check(client, root);
+        Check core = core_integrity_remote(client, root, version.data.value("version", ""), core_lists,
+                                           request.url.display(), exec_session);
+        nlohmann::json extra = {{"transport",
+                                 {{"kind", "sftp"}, {"host", session->label()}, {"bytes", client.bytes_received()}}}};
+        return core_only_report(request.url.display(), std::move(version), std::move(core), {connect_check()}, extra);
+    }
     std::string module_dir = root;
     if (shop_root) {
         if (request.module.empty()) {
@@ -177,9 +198,7 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
     VerifiedModule module =
         identify_for_verify(lookup, name_hint, request.module, request.version, location);
     const ModuleIdentity& id = module.id;
-    if (!store.has(id.name, id.version)) throw release_not_stored(store, id);
-    auto release = store.load(id.name, id.version);
-    if (!release) throw release_not_stored(store, id);
+    auto release = std::optional<Manifest>(require_release(store, id, request.fetch_missing));
 
     std::vector<InstalledFile> installed;
     std::map<std::string, std::string> kept;
@@ -281,10 +300,7 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
         2);
 
     VerifyFacts facts{module, location, *release, result, request.strict};
-    Check connect{"files.connect", Status::pass,
-                  "connected to " + session->label() + " (" + session->auth_method() +
-                      "), host key " + session->host_key_fingerprint()};
-    facts.connection_checks.push_back(connect);
+    facts.connection_checks.push_back(connect_check());
     if (!listing.refused.empty() || !listing.unreadable.empty() || listing.truncated) {
         Check odd{"files.listing", Status::warn};
         odd.message = "listing of " + location +
@@ -298,8 +314,11 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
         facts.leading_checks.push_back(odd);
     }
     if (shop_root) {
-        facts.leading_checks.insert(facts.leading_checks.begin(),
-                                    prestashop_root_check(client, root));
+        Check version = prestashop_root_check(client, root);
+        if (request.core)
+            facts.core_check = core_integrity_remote(client, root, version.data.value("version", ""),
+                                                     core_lists, request.url.display(), exec_session);
+        facts.leading_checks.insert(facts.leading_checks.begin(), std::move(version));
         facts.class_overrides = remote_class_overrides(client, root, id.name);
         facts.theme_overrides = remote_theme_overrides(client, root, id.name);
         facts.shop_root = request.url.display();

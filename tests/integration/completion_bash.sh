@@ -128,7 +128,7 @@ expect_excludes() {
 # The required behaviour.
 expect_exactly "mpsupport " diagnose verify expiry remind orders ticket pristine config completion
 expect_exactly "mpsupport pr" pristine
-expect_exactly "mpsupport pristine " add list show
+expect_exactly "mpsupport pristine " add list show fetch import-core keygen sign
 expect_includes "mpsupport verify --" --module --diff --strict
 expect_exactly "mpsupport completion " bash zsh fish
 
@@ -155,7 +155,16 @@ expect_excludes "mpsupport config init --" --known-hosts --accept-new-host-key -
 expect_exactly "mpsupport --timeout 30 " diagnose verify expiry remind orders ticket pristine config completion
 expect_exactly "mpsupport --timeout=30 " diagnose verify expiry remind orders ticket pristine config completion
 expect_exactly "mpsupport --timeout 5 -v pr" pristine
-expect_exactly "mpsupport pristine --timeout 10 " add list show
+# Signed releases and core checksum lists.
+expect_includes "mpsupport verify --" --core --no-fetch
+expect_includes "mpsupport pristine keygen --" --key
+expect_excludes "mpsupport pristine keygen --" --url --replace --module
+expect_includes "mpsupport pristine sign --" --key
+expect_includes "mpsupport pristine import-core --" --url
+expect_excludes "mpsupport pristine fetch --" --key --url --replace
+expect_excludes "mpsupport pristine add --" --key --url
+expect_exactly "mpsupport pristine import-core --url "
+expect_exactly "mpsupport pristine --timeout 10 " add list show fetch import-core keygen sign
 # Orders, expiry and reminders.
 expect_exactly "mpsupport orders " import sync show list
 expect_exactly "mpsupport or" orders
@@ -190,6 +199,11 @@ expect_exactly "mpsupport --config " notes.txt release.zip shop somedir
 : >"$work/files/orders.csv"
 expect_exactly "mpsupport orders import " orders.csv shop somedir
 rm -f "$work/files/orders.csv"
+: >"$work/files/8.2.0.xml"
+expect_exactly "mpsupport pristine import-core " 8.2.0.xml shop somedir
+rm -f "$work/files/8.2.0.xml"
+expect_exactly "mpsupport pristine sign " release.zip shop somedir
+expect_exactly "mpsupport pristine sign release.zip --key $HOME/.ssh/id_" "$HOME/.ssh/id_ed25519"
 expect_exactly "mpsupport verify shop --module " alpha beta
 # No file names for --timeout: its value is a number of seconds.
 expect_exactly "mpsupport --timeout "

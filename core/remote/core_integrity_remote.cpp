@@ -1,0 +1,203 @@
+#include "remote/core_integrity_remote.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+#include "integrity/core_integrity.hpp"
+#include "ssh/remote_tree.hpp"
+#include "ssh/ssh_session.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+#include "util/md5.hpp"
+#include "util/safe_path.hpp"
+
+namespace mps {
+namespace {
+
+std::string shell_quote(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
+    }
+    return out + "'";
+}
+
+bool clean_path(const std::string& raw, std::string& clean) {
+    if (raw.size() < 3 || raw.compare(0, 2, "./") != 0) return false;
+    std::string why;
+    clean = normalize_relative_path(raw.substr(2), why);
+    return !clean.empty() && clean == raw.substr(2);
+}
+
+}  // namespace
+
+std::string remote_core_md5_command(const std::string& root, const std::vector<std::string>& tops) {
+    std::string folders;
+    for (const auto& top : tops) folders += " " + shell_quote("./" + top);
+    std::string lookup = [&](const char* type) {
+        std::string find = "find . -maxdepth 1 -type " + std::string(type) + " -print0";
+        if (!tops.empty()) find += "; find" + folders + " -type " + type + " -print0";
+        return "{ " + find + "; }";
+    }("f");
+    std::string links = "{ find . -maxdepth 1 -type l -print0" +
+                        (tops.empty() ? std::string() : "; find" + folders + " -type l -print0") +
+                        "; }";
+    return "cd -- " + shell_quote(root) + " && printf 'MPS-FILES\\0' && " + lookup +
+           " | LC_ALL=C xargs -0 -r md5sum -z -- && printf 'MPS-LINKS\\0' && " + links +
+           " && printf 'MPS-END\\0'";
+}
+
+std::optional<RemoteCoreHashes> parse_remote_core_md5(const std::string& output) {
+    std::vector<std::string> records;
+    for (std::size_t start = 0; start < output.size();) {
+        std::size_t end = output.find('\0', start);
+        if (end == std::string::npos) return std::nullopt;
+        records.push_back(output.substr(start, end - start));
+        start = end + 1;
+    }
+    if (records.size() < 3 || records.front() != "MPS-FILES" || records.back() != "MPS-END")
+        return std::nullopt;
+    RemoteCoreHashes hashes;
+    bool in_links = false;
+    for (std::size_t i = 1; i + 1 < records.size(); ++i) {
+        const std::string& record = records[i];
+        if (record == "MPS-LINKS") {
+            if (in_links) return std::nullopt;
+            in_links = true;
+            continue;
+        }
+        std::string clean;
+        if (in_links) {
+            if (!clean_path(record, clean)) return std::nullopt;
+            hashes.links.push_back(clean);
+            continue;
+        }
+        if (record.size() < 37 || record.compare(32, 2, "  ") != 0 ||
+            !is_md5_hex(record.substr(0, 32)) || !clean_path(record.substr(34), clean) ||
+            !hashes.md5.emplace(clean, record.substr(0, 32)).second)
+            return std::nullopt;
+    }
+    if (!in_links) return std::nullopt;
+    return hashes;
+}
+
+Check core_integrity_remote(SftpClient& client, const std::string& shop_root,
+                            const std::string& ps_version, const CoreListStore& lists,
+                            const std::string& where, SshSession* exec_session) {
+    auto list = ps_version.empty() ? std::nullopt : lists.load(ps_version);
+    if (!list) return core_check_without_list(lists, ps_version, where);
+
+    auto root_entries = list_remote_folder(client, shop_root);
+    if (!root_entries)
+        throw Error(ErrorKind::not_found, where + ": the shop root cannot be listed",
+                    "check the path and that the account may read it");
+    std::vector<std::string> root_folders;
+    std::map<std::string, RemoteEntry> present;  // shop path -> entry
+    for (const auto& entry : *root_entries) {
+        if (entry.attrs.is_dir())
+            root_folders.push_back(entry.path);
+        else
+            present[entry.path] = entry;
+    }
+    std::map<std::string, std::set<std::string>> candidates;
+    for (const auto& folder : admin_candidates(*list, root_folders)) {
+        auto& children = candidates[folder];
+        if (auto entries = list_remote_folder(client, remote_join(shop_root, folder)))
+            for (const auto& entry : *entries) children.insert(entry.path);
+    }
+    CorePlan plan = plan_core_check(*list, choose_admin_folder(*list, candidates));
+
+    std::set<std::string> tops;
+    for (const auto& file : plan.files)
+        if (auto slash = file.shop_path.find('/'); slash != std::string::npos)
+            tops.insert(file.shop_path.substr(0, slash));
+    std::erase_if(tops, [&](const std::string& top) {
+        return std::find(root_folders.begin(), root_folders.end(), top) == root_folders.end();
+    });
+
+    // Fast path: the server hashes its own files; only digests travel.
+    if (exec_session) {
+        auto result = exec_session->exec(
+            remote_core_md5_command(shop_root, {tops.begin(), tops.end()}), 64u << 20);
+        std::optional<RemoteCoreHashes> hashes;
+        if (result && result->exit_status == 0 && !result->truncated)
+            hashes = parse_remote_core_md5(result->out);
+        if (hashes) {
+            std::map<std::string, CoreFileState> states;
+            for (const auto& [path, md5] : hashes->md5) states[path] = CoreFileState{true, md5};
+            for (const auto& path : hashes->links)
+                states[path] = CoreFileState{true, "symbolic link"};
+            Check check = core_check_from(*list, plan, states, where);
+            check.data["hashing"] = "exec md5sum";
+            log::info("{}: core files hashed on the server (md5sum)", where);
+            return check;
+        }
+        log::info(
+            "{}: hashing core files on the server failed or was refused; reading them over SFTP",
+            where);
+    }
+
+    // List every top-level folder that holds checked files, all at once.
+    std::vector<std::pair<std::string, std::unique_ptr<TreeLister>>> listers;
+    for (const auto& top : tops) {
+        listers.emplace_back(top,
+                             std::make_unique<TreeLister>(client, remote_join(shop_root, top)));
+        listers.back().second->start();
+    }
+    client.run();
+    std::map<std::string, CoreFileState> states;
+    std::vector<std::string> unreadable_folders;  // "top/sub: why"
+    for (auto& [top, lister] : listers) {
+        RemoteListing listing;
+        try {
+            listing = lister->take();
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::not_found) throw;
+            unreadable_folders.push_back(top + ": " + e.what());
+            continue;
+        }
+        for (auto& entry : listing.files) present[top + "/" + entry.path] = entry;
+        for (const auto& note : listing.unreadable) unreadable_folders.push_back(top + "/" + note);
+    }
+
+    std::vector<RemoteEntry> to_fetch;
+    for (const auto& file : plan.files) {
+        auto it = present.find(file.shop_path);
+        if (it == present.end()) {
+            for (const auto& note : unreadable_folders) {
+                std::string folder = note.substr(0, note.find(": "));
+                if (file.shop_path.compare(0, folder.size() + 1, folder + "/") == 0) {
+                    states[file.shop_path] = CoreFileState{true, "", "folder " + note};
+                    break;
+                }
+            }
+            continue;
+        }
+        CoreFileState& state = states[file.shop_path];
+        state.present = true;
+        if (it->second.attrs.is_link()) {
+            state.md5 = "symbolic link";
+        } else if (!it->second.attrs.is_regular()) {
+            state.md5 = "not a regular file";
+        } else {
+            RemoteEntry entry = it->second;
+            entry.path = file.shop_path;
+            to_fetch.push_back(entry);
+        }
+    }
+    FileSink sink{
+        [&](const RemoteEntry& e, std::string& content) { states[e.path].md5 = md5_hex(content); },
+        [&](const RemoteEntry& e, const std::string& error) { states[e.path].unreadable = error; }};
+    fetch_remote_files(client, shop_root, to_fetch, sink);
+    log::info("{}: {} core files read to compare with PrestaShop {}", where, to_fetch.size(),
+              list->version);
+    Check check = core_check_from(*list, plan, states, where);
+    check.data["hashing"] = "sftp";
+    return check;
+}
+
+}  // namespace mps
