@@ -28,6 +28,7 @@ const std::vector<CommandInfo>& commands() {
         {"expiry", "Show when support ends for orders", add_expiry_command},
         {"remind", "E-mail customers whose support ends soon (for cron)", add_remind_command},
         {"orders", "Import and inspect the orders ledger", add_orders_command},
+        {"ticket", "Prepare, send and list support tickets", add_ticket_command},
         {"config", "Show, create and change the configuration file", add_config_command},
         {"completion", "Print a shell completion script", add_completion_command},
     };

@@ -92,17 +92,25 @@ _mpsupport()
             --url|--admin|--sftp|--only|--bundle|--order|--admin-email|--log-tail)
                 if [[ $cmd == diagnose ]]; then
                     if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
+                    continue
                 fi
-                continue
-                ;;
+                ;;&
             --known-hosts|--identity|--exec-hash)
                 if [[ $cmd == verify || $cmd == diagnose ]]; then
                     if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
                 fi
                 continue
                 ;;
+            --order|--summary|--message|--message-file|--url|--admin|--email|--admin-access|--sftp-access|--via|--bundle|--contact-subject)
+                if [[ $cmd == ticket ]]; then
+                    if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
+                fi
+                continue
+                ;;
             --module|--version)
-                if [[ $cmd == verify || $cmd == diagnose || ( $cmd == pristine && $sub == add ) ]]; then
+                if [[ $cmd == ticket ]]; then
+                    if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
+                elif [[ $cmd == verify || $cmd == diagnose || ( $cmd == pristine && $sub == add ) ]]; then
                     local value=${COMP_WORDS[i+1]-}
                     [[ $value == "=" ]] && { (( ++i )); value=${COMP_WORDS[i+1]-}; }
                     [[ $word == --module && i+1 -lt COMP_CWORD ]] && module=$value
@@ -116,7 +124,7 @@ _mpsupport()
         esac
         if [[ -z $cmd ]]; then
             cmd=$word
-        elif [[ -z $sub && ( $cmd == pristine || $cmd == config || $cmd == completion || $cmd == orders ) ]]; then
+        elif [[ -z $sub && ( $cmd == pristine || $cmd == config || $cmd == completion || $cmd == orders || $cmd == ticket ) ]]; then
             sub=$word
         else
             (( ++npos ))
@@ -130,6 +138,21 @@ _mpsupport()
         prev=${COMP_WORDS[COMP_CWORD-2]}
     elif [[ $cur == "=" ]]; then
         cur=
+    fi
+
+    # The value of an option of ticket.
+    if [[ $cmd == ticket ]]; then
+        case $prev in
+            --via) _mpsupport_reply < <(compgen -W "form email" -- "$cur"); return 0 ;;
+            --admin-access|--sftp-access) _mpsupport_reply < <(compgen -W "on-request withheld" -- "$cur"); return 0 ;;
+            --message-file) _mpsupport_filenames; _mpsupport_reply < <(compgen -f -- "$cur"); return 0 ;;
+            --bundle)
+                _mpsupport_filenames
+                _mpsupport_reply < <(compgen -d -- "$cur"; compgen -f -X '!*.[zZ][iI][pP]' -- "$cur")
+                return 0
+                ;;
+            --order|--module|--summary|--message|--url|--admin|--email|--contact-subject) return 0 ;;
+        esac
     fi
 
     # The value of an option.
@@ -257,6 +280,10 @@ _mpsupport()
                     import-core) flags+=" --url" ;;
                 esac
                 ;;
+            ticket)
+                [[ $sub == draft || $sub == open ]] &&
+                    flags+=" --order --module --summary --message --message-file --url --admin --email --admin-access --sftp-access --via --bundle --contact-subject --force"
+                ;;
             config) [[ $sub == init ]] && flags+=" --force" ;;
         esac
         _mpsupport_reply < <(compgen -W "$flags" -- "$cur")
@@ -266,7 +293,7 @@ _mpsupport()
     # Commands, subcommands and their operands.
     case $cmd in
         "")
-            _mpsupport_reply < <(compgen -W "diagnose verify expiry remind orders pristine config completion" -- "$cur")
+            _mpsupport_reply < <(compgen -W "diagnose verify expiry remind orders ticket pristine config completion" -- "$cur")
             ;;
         orders)
             case $sub in
@@ -278,6 +305,14 @@ _mpsupport()
                         _mpsupport_filenames
                         _mpsupport_reply < <(compgen -d -- "$cur"; compgen -f -X '!*.[cC][sS][vV]' -- "$cur")
                     fi
+                    ;;
+            esac
+            ;;
+        ticket)
+            case $sub in
+                "") _mpsupport_reply < <(compgen -W "draft open list" -- "$cur") ;;
+                draft|open)
+                    (( npos == 0 )) && _mpsupport_reply < <(compgen -W "$(_mpsupport_stores "$prog")" -- "$cur")
                     ;;
             esac
             ;;

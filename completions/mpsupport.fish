@@ -26,14 +26,20 @@ function __mpsupport_operands
             case --url --admin --sftp --only --bundle --order --admin-email --log-tail
                 if test "$operands[1]" = diagnose
                     set skip 1
+                else if test "$operands[1]" = ticket; and contains -- $word --url --admin --bundle --order
+                    set skip 1
+                end
+            case --summary --message --message-file --email --admin-access --sftp-access --via --contact-subject
+                if test "$operands[1]" = ticket
+                    set skip 1
                 end
             case --key --url
                 if test "$operands[1]" = pristine
                     set skip 1
                 end
             case --module --version
-                # Values only for `verify` and `pristine add` (top-level --version has none).
-                if test "$operands[1]" = verify; or test "$operands[1]" = diagnose; or test "$operands[1] $operands[2]" = "pristine add"
+                # Values only for `verify`, `diagnose`, `pristine add` and `ticket` (top-level --version has none).
+                if test "$operands[1]" = verify; or test "$operands[1]" = diagnose; or test "$operands[1] $operands[2]" = "pristine add"; or test "$operands[1]" = ticket
                     set skip 1
                 end
             case '-*'
@@ -164,6 +170,7 @@ complete -c mpsupport -n '__mpsupport_at 0' -a verify -d 'Compare an installed m
 complete -c mpsupport -n '__mpsupport_at 0' -a expiry -d 'Show when support ends for orders'
 complete -c mpsupport -n '__mpsupport_at 0' -a remind -d 'E-mail customers whose support ends soon (for cron)'
 complete -c mpsupport -n '__mpsupport_at 0' -a orders -d 'Import and inspect the orders ledger'
+complete -c mpsupport -n '__mpsupport_at 0' -a ticket -d 'Prepare, send and list support tickets'
 complete -c mpsupport -n '__mpsupport_at 0' -a pristine -d 'Store and inspect pristine module releases'
 complete -c mpsupport -n '__mpsupport_at 0' -a config -d 'Show and create the configuration file'
 complete -c mpsupport -n '__mpsupport_at 0' -a completion -d 'Print a shell completion script'
@@ -223,6 +230,28 @@ complete -c mpsupport -n '__mpsupport_in orders sync' -l full -d 'Fetch every or
 complete -c mpsupport -n '__mpsupport_in orders show' -l at -x -d 'As of this day (YYYY-MM-DD)'
 complete -c mpsupport -n '__mpsupport_in orders list' -l expiring-within -x -d 'Only support ending within N days'
 complete -c mpsupport -n '__mpsupport_in orders list' -l at -x -d 'As of this day (YYYY-MM-DD)'
+
+# ticket draft|open [STORE] [--order REF] ... | list
+complete -c mpsupport -n '__mpsupport_at 1 ticket' -a draft -d 'Print the ticket that ticket open would send'
+complete -c mpsupport -n '__mpsupport_at 1 ticket' -a open -d 'Send a ticket through the contact form or by e-mail'
+complete -c mpsupport -n '__mpsupport_at 1 ticket' -a list -d 'List the tickets sent'
+for verb in draft open
+    complete -c mpsupport -n "__mpsupport_at 2 ticket $verb" -a '(__mpsupport_stores)'
+    complete -c mpsupport -n "__mpsupport_in ticket $verb" -l order -x -d 'Order reference of the module purchase'
+    complete -c mpsupport -n "__mpsupport_in ticket $verb" -l module -x -d 'Technical name of the module'
+    complete -c mpsupport -n "__mpsupport_in ticket $verb" -l summary -x -d 'One line: what does not work'
+    complete -c mpsupport -n "__mpsupport_in ticket $verb" -l message -x -d 'The description'
+    complete -c mpsupport -n "__mpsupport_in ticket $verb" -l message-file -r -F -d 'Read the description from a file'
+    complete -c mpsupport -n "__mpsupport_in ticket $verb" -l url -x -d 'The store URL'
+    complete -c mpsupport -n "__mpsupport_in ticket $verb" -l admin -x -d 'The back-office URL'
+    complete -c mpsupport -n "__mpsupport_in ticket $verb" -l email -x -d 'Your e-mail address'
+    complete -c mpsupport -n "__mpsupport_in ticket $verb" -l admin-access -x -a 'on-request withheld' -d 'Back-office credentials on request'
+    complete -c mpsupport -n "__mpsupport_in ticket $verb" -l sftp-access -x -a 'on-request withheld' -d 'SFTP access on request'
+    complete -c mpsupport -n "__mpsupport_in ticket $verb" -l via -x -a 'form email' -d 'The channel'
+    complete -c mpsupport -n "__mpsupport_in ticket $verb" -l bundle -r -a '(__mpsupport_zips_and_dirs)' -d 'Attach this bundle (.zip)'
+    complete -c mpsupport -n "__mpsupport_in ticket $verb" -l contact-subject -x -d 'id_contact or name of the form subject'
+    complete -c mpsupport -n "__mpsupport_in ticket $verb" -l force -d 'Send even when support expired'
+end
 
 # pristine add|list|show
 complete -c mpsupport -n '__mpsupport_at 1 pristine' -a add -d 'Store a release (.zip or unpacked folder)'

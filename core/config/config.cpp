@@ -136,6 +136,7 @@ void read_vendor(Reader& r, VendorConfig& v) {
     r.public_key("public_key", v.public_key);
     r.integer("reply_business_days", v.reply_business_days, 0, 30);
     r.strings("holidays", v.holidays);
+    r.string("contact_subject", v.contact_subject);
     r.warn_unknown();
 }
 
@@ -258,6 +259,7 @@ std::vector<std::pair<std::string, std::string>> config_entries(const Config& c)
         {"vendor.public_key", quote(c.vendor.public_key)},
         {"vendor.reply_business_days", num(c.vendor.reply_business_days)},
         {"vendor.holidays", list(c.vendor.holidays, str)},
+        {"vendor.contact_subject", quote(c.vendor.contact_subject)},
         {"policy.free_support_months", num(c.policy.free_support_months)},
         {"policy.max_support_months", num(c.policy.max_support_months)},
         {"policy.allowed_change", list(c.policy.allowed_change, str)},
@@ -295,6 +297,8 @@ support_email = "support@mypresta.rocks"
 contact_url = "https://mypresta.rocks/contact-us"
 reply_business_days = 1
 # holidays = ["2026-12-25"]
+# The subject (id_contact, or its name) that `ticket open` picks on the contact form.
+# contact_subject = "2"
 # Signed pristine releases (mpsupport pristine fetch): where the vendor publishes
 # RELEASE.zip and RELEASE.zip.sig, and the vendor's release-signing key. The placeholder
 # below verifies nothing: set the key the vendor publishes.

@@ -25,6 +25,7 @@ struct VendorConfig {
     std::string public_key = kPlaceholderPublicKey;
     int reply_business_days = 1;
     std::vector<std::string> holidays;  // YYYY-MM-DD
+    std::string contact_subject;        // id_contact (or its name) of the contact form; empty: chosen from the page
 };
 
 struct PolicyConfig {

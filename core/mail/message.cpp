@@ -153,19 +153,85 @@ std::string quoted_printable(std::string_view text) {
     return out;
 }
 
+std::string content_type_for(std::string_view filename) {
+    std::string name(filename);
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    auto dot = name.rfind('.');
+    std::string ext = dot == std::string::npos ? "" : name.substr(dot + 1);
+    static const std::pair<const char*, const char*> types[] = {
+        {"zip", "application/zip"},   {"pdf", "application/pdf"},     {"txt", "text/plain"},
+        {"rtf", "application/rtf"},   {"doc", "application/msword"},  {"png", "image/png"},
+        {"jpg", "image/jpeg"},        {"jpeg", "image/jpeg"},         {"gif", "image/gif"},
+        {"webp", "image/webp"},       {"json", "application/json"},
+        {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}};
+    for (const auto& [e, type] : types)
+        if (ext == e) return type;
+    return "application/octet-stream";
+}
+
+std::string base64_lines(std::string_view bytes) {
+    std::string encoded = base64(bytes);
+    std::string out;
+    out.reserve(encoded.size() + encoded.size() / 76 * 2 + 2);
+    for (std::size_t i = 0; i < encoded.size(); i += 76) {
+        out.append(encoded, i, 76);
+        out += "\r\n";
+    }
+    return out;
+}
+
+namespace {
+
+// filename_parameter: filename="name" for plain ASCII, else RFC 2231 filename*=UTF-8''...
+std::string filename_parameter(std::string_view raw) {
+    std::string name = strip_breaks(raw);
+    bool plain = printable_ascii(name) && name.find_first_of("\"\\") == std::string::npos;
+    if (plain) return "filename=\"" + name + "\"";
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out = "filename*=UTF-8''";
+    for (unsigned char c : name) {
+        if (std::isalnum(c) || c == '.' || c == '-' || c == '_') out += static_cast<char>(c);
+        else out += {'%', hex[c >> 4], hex[c & 15]};
+    }
+    return out;
+}
+
+}  // namespace
+
 std::string render_message(const MailMessage& m) {
     std::string out;
     out += "Date: " + rfc5322_date(m.date) + "\r\n";
     out += "From: " + format_mailbox(m.from_name, m.from_address) + "\r\n";
     out += "To: " + format_mailbox(m.to_name, m.to_address) + "\r\n";
+    if (!m.reply_to_address.empty()) out += "Reply-To: " + format_mailbox(m.reply_to_name, m.reply_to_address) + "\r\n";
     out += "Subject: " + encode_header_text(m.subject) + "\r\n";
     out += "Message-ID: <" + strip_breaks(m.message_id) + ">\r\n";
     out += "MIME-Version: 1.0\r\n";
-    out += "Content-Type: text/plain; charset=UTF-8\r\n";
-    out += "Content-Transfer-Encoding: quoted-printable\r\n";
-    out += "Auto-Submitted: auto-generated\r\n";
-    out += "\r\n";
-    out += quoted_printable(m.body);
+    if (m.auto_submitted) out += "Auto-Submitted: auto-generated\r\n";
+    const char* text_headers = "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n";
+    if (m.attachments.empty()) {
+        out += text_headers;
+        out += "\r\n";
+        out += quoted_printable(m.body);
+        return out;
+    }
+    // "=_" never occurs in quoted-printable or base64 text, so the boundary cannot either.
+    std::string boundary = "=_mpsupport_" + base64(m.message_id).substr(0, 24);
+    for (char& c : boundary)
+        if (c == '/' || c == '+') c = '_';
+    out += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n";
+    out += "\r\nThis is a multipart message in MIME format.\r\n";
+    out += "--" + boundary + "\r\n" + text_headers + "\r\n" + quoted_printable(m.body);
+    for (const auto& a : m.attachments) {
+        std::string type = a.content_type.empty() ? content_type_for(a.filename) : a.content_type;
+        out += "--" + boundary + "\r\n";
+        out += "Content-Type: " + type + "\r\n";
+        out += "Content-Transfer-Encoding: base64\r\n";
+        out += "Content-Disposition: attachment; " + filename_parameter(a.filename) + "\r\n";
+        out += "\r\n";
+        out += base64_lines(a.data);
+    }
+    out += "--" + boundary + "--\r\n";
     return out;
 }
 

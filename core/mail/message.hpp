@@ -1,11 +1,19 @@
 #pragma once
 // RFC 5322 messages: headers (Date, Message-ID, From, To, Subject), UTF-8 bodies, RFC 2047
-// encoded words for non-ASCII names and subjects. Lines end with CRLF.
+// encoded words for non-ASCII names and subjects, and multipart/mixed with base64 attachments.
+// Lines end with CRLF.
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mps {
+
+struct MailAttachment {
+    std::string filename;      // UTF-8; RFC 2231 encoded when not plain ASCII
+    std::string content_type;  // empty: from the file name (content_type_for)
+    std::string data;          // the bytes
+};
 
 struct MailMessage {
     std::string from_name;
@@ -16,6 +24,10 @@ struct MailMessage {
     std::string body;        // UTF-8, LF or CRLF line ends
     std::string message_id;  // without the angle brackets
     std::chrono::system_clock::time_point date;
+    std::string reply_to_name;     // empty address: no Reply-To
+    std::string reply_to_address;
+    bool auto_submitted = true;    // "Auto-Submitted: auto-generated" (reminders; not tickets)
+    std::vector<MailAttachment> attachments;  // any: multipart/mixed, text part first
 };
 
 // encode_header_text: `text` unchanged when it is printable ASCII, else RFC 2047 "B" encoded
@@ -30,6 +42,13 @@ std::string rfc5322_date(std::chrono::system_clock::time_point when);
 
 // quoted_printable: RFC 2045 quoted-printable of UTF-8 text, CRLF line ends, lines <= 76.
 std::string quoted_printable(std::string_view text);
+
+// content_type_for: the MIME type of a file name by its extension (application/zip,
+// application/pdf, text/plain, image/png...; application/octet-stream when unknown).
+std::string content_type_for(std::string_view filename);
+
+// base64_lines: RFC 2045 base64 of `bytes` in lines of 76 characters ending with CRLF.
+std::string base64_lines(std::string_view bytes);
 
 // render_message: the whole message, ready for SMTP DATA.
 std::string render_message(const MailMessage& message);

@@ -55,8 +55,29 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     R"sql(
 CREATE INDEX order_lines_extended ON order_lines (purchase_date) WHERE extended_months = 0 AND applied_extension_months > 0;
 )sql",
+    // 3: tickets sent by `ticket open` (ledger_tickets.cpp).
+    R"sql(
+CREATE TABLE tickets (
+    id INTEGER PRIMARY KEY,
+    sent_at TEXT NOT NULL,
+    channel TEXT NOT NULL CHECK (channel IN ('form', 'email')),
+    reference TEXT NOT NULL,
+    module TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    customer_email TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '',
+    reply_due TEXT NOT NULL DEFAULT '',
+    message_id TEXT NOT NULL DEFAULT '',
+    attachment TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX tickets_reference ON tickets (reference);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+// The oldest schema a read-only open reads as it is: the migrations after it only add tables
+// (3: tickets, which read as none until a write migrates the file).
+constexpr int kReadableFrom = 2;
 
 // The indexes of order_lines as the migrations create them; a bulk load into an empty ledger
 // drops them and builds them once after the rows (keep in step with the latest migration).
@@ -164,9 +185,10 @@ std::unique_ptr<Ledger> Ledger::open(const fs::path& path, bool read_only) {
                         "upgrade mpsupport");
         if (version < kSchemaVersion) {
             // Never written by a command that migrates (or older): read it as empty rather than write.
+            if (version >= kReadableFrom) return std::unique_ptr<Ledger>(new Ledger(std::move(db)));
             if (version > 0)
                 throw Error(ErrorKind::usage, "ledger " + path.string() + " has an old schema",
-                            "run 'mpsupport orders import' or 'mpsupport remind' once to migrate it");
+                            "run 'mpsupport orders import', 'mpsupport remind' or 'mpsupport ticket open' once to migrate it");
             auto empty = std::make_unique<sqlite::Database>(":memory:", false, 0);
             migrate(*empty);
             return std::unique_ptr<Ledger>(new Ledger(std::move(empty)));

@@ -58,6 +58,22 @@ struct ClaimRequest {
 
 enum class ClaimOutcome { claimed, done, busy };
 
+// A ticket sent (or tried) by `ticket open`. No secret is ever part of it.
+struct TicketRecord {
+    std::int64_t id = 0;
+    std::string sent_at;         // ISO 8601 UTC
+    std::string channel;         // "form" or "email"
+    std::string reference;
+    std::string module;
+    std::string summary;
+    std::string customer_email;
+    std::string outcome;         // "sent", "rejected", "failed"
+    std::string detail;          // the shop's or server's answer, one line
+    std::string reply_due;       // YYYY-MM-DD (sent tickets)
+    std::string message_id;      // e-mail tickets
+    std::string attachment;      // file name, when one was attached
+};
+
 class Ledger {
 public:
     // open: the ledger at `path`. Read-write creates the file (and migrates the schema);
@@ -105,6 +121,11 @@ public:
     // meta / set_meta: small named values (e.g. the webservice sync cursor); "" when unset.
     std::string meta(const std::string& key);
     void set_meta(const std::string& key, const std::string& value);
+
+    // add_ticket: record a ticket (one transaction); returns its id.
+    std::int64_t add_ticket(const TicketRecord& ticket);
+    // tickets: every recorded ticket, oldest first.
+    std::vector<TicketRecord> tickets();
 
     // schema_version: PRAGMA user_version.
     int schema_version();

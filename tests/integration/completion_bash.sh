@@ -126,7 +126,7 @@ expect_excludes() {
 }
 
 # The required behaviour.
-expect_exactly "mpsupport " diagnose verify expiry remind orders pristine config completion
+expect_exactly "mpsupport " diagnose verify expiry remind orders ticket pristine config completion
 expect_exactly "mpsupport pr" pristine
 expect_exactly "mpsupport pristine " add list show fetch import-core keygen sign
 expect_includes "mpsupport verify --" --module --diff --strict
@@ -138,7 +138,7 @@ expect_includes "mpsupport --" --config --json --no-color --quiet --verbose --lo
 expect_includes "mpsupport pristine add --" --module --version --replace
 expect_includes "mpsupport config init --" --force
 expect_excludes "mpsupport verify --" --replace --force
-expect_exactly "mpsupport --config /nonexistent/x.toml " diagnose verify expiry remind orders pristine config completion
+expect_exactly "mpsupport --config /nonexistent/x.toml " diagnose verify expiry remind orders ticket pristine config completion
 expect_exactly "mpsupport -v --json conf" config
 
 # --timeout (global) and the SSH flags of verify.
@@ -152,8 +152,8 @@ expect_exactly "mpsupport diagnose --only sto" storefront storefront.reach store
 expect_exactly "mpsupport diagnose --url https://x --exec-hash " auto never only
 expect_excludes "mpsupport pristine add --" --known-hosts --accept-new-host-key --identity
 expect_excludes "mpsupport config init --" --known-hosts --accept-new-host-key --identity
-expect_exactly "mpsupport --timeout 30 " diagnose verify expiry remind orders pristine config completion
-expect_exactly "mpsupport --timeout=30 " diagnose verify expiry remind orders pristine config completion
+expect_exactly "mpsupport --timeout 30 " diagnose verify expiry remind orders ticket pristine config completion
+expect_exactly "mpsupport --timeout=30 " diagnose verify expiry remind orders ticket pristine config completion
 expect_exactly "mpsupport --timeout 5 -v pr" pristine
 # Signed releases and core checksum lists.
 expect_includes "mpsupport verify --" --core --no-fetch
@@ -177,6 +177,12 @@ expect_includes "mpsupport orders sync --" --full
 expect_includes "mpsupport orders list --" --expiring-within --at
 expect_exactly "mpsupport remind --at " ""
 expect_exactly "mpsupport orders list --expiring-within 7 --at 2026-01-01 " ""
+expect_exactly "mpsupport ticket " draft open list
+expect_includes "mpsupport ticket open --" --order --module --summary --message --message-file --via --bundle --force --admin-access --sftp-access
+expect_exactly "mpsupport ticket open --via " form email
+expect_exactly "mpsupport ticket draft --module mymod --admin-access " on-request withheld
+expect_exactly "mpsupport ticket open --summ" --summary
+expect_excludes "mpsupport ticket list --" --order --force
 
 # Files and folders.
 mkdir -p "$work/files/shop/modules/alpha" "$work/files/shop/modules/beta" "$work/files/shop/classes" \

@@ -110,7 +110,7 @@ TEST_CASE("the purchase range covers every end date in the window", "[orders][re
 TEST_CASE("ledger claims: one owner at a time, stale owners are taken over", "[orders][ledger]") {
     testing::TempDir dir;
     auto ledger = Ledger::open(dir / "ledger.sqlite", false);
-    CHECK(ledger->schema_version() == 2);
+    CHECK(ledger->schema_version() == 3);
     OrderLine line = purchase(0, "2026-02-05");
     auto counts = ledger->import_lines({line}, "csv", "2026-03-01T00:00:00Z");
     CHECK(counts.inserted == 1);
