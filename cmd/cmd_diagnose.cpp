@@ -2,13 +2,16 @@
 // and the support bundle.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 #include "commands.hpp"
+#include "diagnose_bundle.hpp"
 #include "diagnose/diagnose.hpp"
 #include "pristine_fetch.hpp"
 #include "render.hpp"
 #include "ssh_flags.hpp"
+#include "util/fs.hpp"
 #include "util/iso_time.hpp"
 #include "util/text.hpp"
 
@@ -120,8 +123,8 @@ std::string render_to_string(Context& ctx, const mps::Report& report, bool json)
     return out.str();
 }
 
-int run_diagnose(Context& ctx, const DiagnoseFlags& flags) {
-    if (flags.list_checks) return list_checks(ctx);
+// diagnose_with_bundle: the run, and the bundle written when flags.bundle is set.
+mps::DiagnoseResult diagnose_with_bundle(Context& ctx, const DiagnoseFlags& flags) {
     mps::DiagnoseRequest request = request_from(ctx, flags);
     std::optional<std::filesystem::path> bundle;
     if (!flags.bundle.empty()) bundle = mps::bundle_path(flags.bundle, request.order);
@@ -140,10 +143,33 @@ int run_diagnose(Context& ctx, const DiagnoseFlags& flags) {
                                            render_to_string(ctx, result.report, false), masker);
         mps::write_bundle(*bundle, members, mps::iso_utc(ctx.now()));
     }
-    return emit_report(ctx, result.report);
+    return result;
+}
+
+int run_diagnose(Context& ctx, const DiagnoseFlags& flags) {
+    if (flags.list_checks) return list_checks(ctx);
+    return emit_report(ctx, diagnose_with_bundle(ctx, flags).report);
 }
 
 }  // namespace
+
+DiagnoseBundle diagnose_bundle_for_ticket(Context& ctx, const TicketDiagnose& what) {
+    DiagnoseFlags flags;
+    flags.store = what.store;
+    flags.url = what.url;
+    flags.admin = what.admin;
+    if (!what.module.empty()) flags.modules = {what.module};
+    flags.order = what.order;
+    std::filesystem::path dir = ctx.paths().data_dir / "bundles";
+    mps::ensure_directory(dir);
+    std::string stamp = mps::iso_utc(ctx.now());
+    stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }), stamp.end());
+    flags.bundle = (dir / ("diagnose-" + stamp + ".zip")).string();
+    mps::DiagnoseResult result = diagnose_with_bundle(ctx, flags);
+    DiagnoseBundle out{result.report.body.value("bundle", flags.bundle), result.report.verdict};
+    if (!ctx.globals.quiet) ctx.err << "diagnose: " << out.verdict << "\n  bundle: " << out.path.string() << "\n";
+    return out;
+}
 
 void add_diagnose_command(CLI::App& app, Context& ctx, Action& action) {
     auto flags = std::make_shared<DiagnoseFlags>();

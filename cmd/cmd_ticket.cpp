@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "commands.hpp"
+#include "diagnose_bundle.hpp"
 #include "net/smtp.hpp"
 #include "orders/webservice.hpp"
 #include "render.hpp"
@@ -96,6 +97,11 @@ int run_ticket(Context& ctx, const TicketFlags& flags, bool open) {
         return support->customer_email;
     };
     mps::Ticket ticket = gather_ticket(ctx, flags, lookup);
+    if (flags.diagnose) {
+        auto bundle = diagnose_bundle_for_ticket(ctx, {flags.store, ticket.store_url, ticket.admin_url, ticket.module,
+                                                       ticket.order_reference});
+        ticket.attachment = mps::describe_attachment(bundle.path.string());
+    }
     if (!support) support = support_lookup(ctx, *ledger, ticket);
 
     mps::TicketReportInput input;
@@ -184,8 +190,9 @@ void add_ticket_flags(CLI::App* sub, TicketFlags& f) {
     sub->add_option("--sftp-access", f.sftp_access,
                     "SFTP access on request: on-request or withheld");
     sub->add_option("--via", f.via, "form (default) or email");
-    sub->add_option("--bundle", f.bundle,
-                    "Attach this bundle (a .zip, e.g. from 'mpsupport diagnose --bundle')");
+    auto* bundle = sub->add_option("--bundle", f.bundle,
+                                   "Attach this bundle (a .zip, e.g. from 'mpsupport diagnose --bundle')");
+    sub->add_flag("--diagnose", f.diagnose, "Run 'mpsupport diagnose' now and attach its bundle")->excludes(bundle);
     sub->add_option("--contact-subject", f.contact_subject,
                     "id_contact (or subject name) of the contact form");
     sub->add_flag("--force", f.force, "Send even when support expired or the order is unknown");

@@ -17,6 +17,7 @@ struct TicketFlags {
     std::string admin_access, sftp_access;  // on-request | withheld
     std::string via = "form";
     std::string bundle;
+    bool diagnose = false;  // --diagnose: run diagnose now and attach its bundle
     std::string contact_subject;
     bool force = false;
 };

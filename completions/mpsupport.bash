@@ -282,7 +282,7 @@ _mpsupport()
                 ;;
             ticket)
                 [[ $sub == draft || $sub == open ]] &&
-                    flags+=" --order --module --summary --message --message-file --url --admin --email --admin-access --sftp-access --via --bundle --contact-subject --force"
+                    flags+=" --order --module --summary --message --message-file --url --admin --email --admin-access --sftp-access --via --bundle --diagnose --contact-subject --force"
                 ;;
             config) [[ $sub == init ]] && flags+=" --force" ;;
         esac

@@ -249,6 +249,7 @@ for verb in draft open
     complete -c mpsupport -n "__mpsupport_in ticket $verb" -l sftp-access -x -a 'on-request withheld' -d 'SFTP access on request'
     complete -c mpsupport -n "__mpsupport_in ticket $verb" -l via -x -a 'form email' -d 'The channel'
     complete -c mpsupport -n "__mpsupport_in ticket $verb" -l bundle -r -a '(__mpsupport_zips_and_dirs)' -d 'Attach this bundle (.zip)'
+    complete -c mpsupport -n "__mpsupport_in ticket $verb" -l diagnose -d 'Run diagnose now and attach its bundle'
     complete -c mpsupport -n "__mpsupport_in ticket $verb" -l contact-subject -x -d 'id_contact or name of the form subject'
     complete -c mpsupport -n "__mpsupport_in ticket $verb" -l force -d 'Send even when support expired'
 end

@@ -389,3 +389,30 @@ TEST_CASE("diagnose --bundle: a zip with reports, logs, diffs and HTML, secrets 
         CHECK(member["sha256"] == mps::sha256_hex(members[member["name"].get<std::string>()]));
     fs::remove_all(shop);
 }
+
+TEST_CASE("ticket draft --diagnose runs diagnose and attaches its bundle", "[diagnose][ticket]") {
+    testing::TempDir home;
+    FixtureShop shop("8.2.0");
+    testing::write(home / "orders.csv", "order_reference,purchased_at,customer_email,module\nXKBKNABJK," +
+                                            std::string("2026-11-20") + ",owner@shop.example,mymod\n");
+    REQUIRE(run_mpsupport({"orders", "import", (home / "orders.csv").string()}, home.path()).exit_code == 0);
+    std::vector<std::string> args = {"--json", "ticket", "draft", "--order", "XKBKNABJK", "--module", "mymod",
+                                     "--summary", "Blank page after saving", "--message", "Since the update the page is blank.",
+                                     "--url", shop.url(), "--admin", shop.admin(), "--admin-access", "on-request",
+                                     "--sftp-access", "withheld", "--diagnose", "--force"};
+    RunResult run = run_mpsupport(args, home.path());
+    INFO(run.out << run.err);
+    auto doc = json_of(run);
+    REQUIRE(doc["ticket"]["attachment"].is_object());
+    std::string path = doc["ticket"]["attachment"]["path"];
+    CHECK_THAT(path, Catch::Contains("/mpsupport/bundles/XKBKNABJK-diagnose-"));
+    REQUIRE(fs::exists(path));
+    auto members = read_zip(path);
+    CHECK(members.count("storefront.html") == 1);
+    CHECK(nlohmann::json::parse(members["report.json"])["schema"] == "mpsupport.diagnose/1");
+    CHECK_THAT(run.err, Catch::Contains("diagnose: "));
+
+    args.push_back("--bundle");
+    args.push_back((home / "b.zip").string());
+    CHECK(run_mpsupport(args, home.path()).exit_code == 2);  // --diagnose or --bundle, not both
+}
