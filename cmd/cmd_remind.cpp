@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "commands.hpp"
-#include "net/smtp.hpp"
+#include "vendor_mailer.hpp"
 #include "orders/remind.hpp"
 #include "orders/run_owner.hpp"
 #include "render.hpp"
@@ -52,18 +52,7 @@ int run(Context& ctx, const RemindFlags& flags) {
     request.max_per_minute = flags.max_per_minute;
 
     std::unique_ptr<mps::SmtpMailer> mailer;
-    if (!flags.dry_run) {
-        if (config.vendor.smtp_url.empty())
-            throw mps::Error(mps::ErrorKind::usage, "no SMTP server configured for reminders",
-                             "set [vendor] smtp_url (and smtp_user, with MPSUPPORT_SMTP_PASSWORD) in " +
-                                 ctx.paths().config_file.string() + ", or preview with --dry-run");
-        auto password = ctx.env().get("MPSUPPORT_SMTP_PASSWORD");
-        if (!config.vendor.smtp_user.empty() && !password)
-            throw mps::Error(mps::ErrorKind::usage, "vendor.smtp_user is set but MPSUPPORT_SMTP_PASSWORD is not",
-                             "export MPSUPPORT_SMTP_PASSWORD with the SMTP password");
-        mailer = std::make_unique<mps::SmtpMailer>(
-            mps::SmtpSettings{config.vendor.smtp_url, config.vendor.smtp_user, password.value_or(""), ctx.globals.timeout, ctx.tls()});
-    }
+    if (!flags.dry_run) mailer = vendor_mailer(ctx, "reminders", "preview with --dry-run");
     auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), flags.dry_run);
     mps::RemindDeps deps{*ledger,
                          config,

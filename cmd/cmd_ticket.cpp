@@ -6,7 +6,6 @@
 
 #include "commands.hpp"
 #include "diagnose_bundle.hpp"
-#include "net/smtp.hpp"
 #include "orders/webservice.hpp"
 #include "render.hpp"
 #include "ticket/business_days.hpp"
@@ -14,6 +13,7 @@
 #include "ticket/open_ticket.hpp"
 #include "ticket/preflight.hpp"
 #include "ticket_input.hpp"
+#include "vendor_mailer.hpp"
 
 namespace mpscli {
 namespace {
@@ -73,21 +73,7 @@ int run_ticket(Context& ctx, const TicketFlags& flags, bool open) {
     std::string contact_subject =
         flags.contact_subject.empty() ? config.vendor.contact_subject : flags.contact_subject;
     std::unique_ptr<mps::SmtpMailer> mailer;
-    if (flags.via == "email" && open) {
-        if (config.vendor.smtp_url.empty())
-            throw mps::Error(
-                mps::ErrorKind::usage, "no SMTP server configured for --via email",
-                "set [vendor] smtp_url (and smtp_user, with MPSUPPORT_SMTP_PASSWORD) in " +
-                    ctx.paths().config_file.string() + ", or use the contact form");
-        auto password = ctx.env().get("MPSUPPORT_SMTP_PASSWORD");
-        if (!config.vendor.smtp_user.empty() && !password)
-            throw mps::Error(mps::ErrorKind::usage,
-                             "vendor.smtp_user is set but MPSUPPORT_SMTP_PASSWORD is not",
-                             "export MPSUPPORT_SMTP_PASSWORD with the SMTP password");
-        mailer = std::make_unique<mps::SmtpMailer>(
-            mps::SmtpSettings{config.vendor.smtp_url, config.vendor.smtp_user,
-                              password.value_or(""), ctx.globals.timeout, ctx.tls()});
-    }
+    if (flags.via == "email" && open) mailer = vendor_mailer(ctx, "--via email", "use the contact form");
 
     auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), !open);
     std::optional<mps::OrderSupport> support;
