@@ -106,7 +106,7 @@ std::string first_failure(const std::vector<Check>& checks, std::initializer_lis
 
 }  // namespace
 
-std::string diagnose_verdict(const std::vector<Check>& checks, bool files_given) {
+DiagnoseVerdict diagnose_verdict(const std::vector<Check>& checks, bool files_given) {
     std::size_t voiding_modules = 0;
     bool integrity_judged = false;
     std::vector<std::string> non_standard, problems;
@@ -122,14 +122,14 @@ std::string diagnose_verdict(const std::vector<Check>& checks, bool files_given)
     }
     std::string tail = problems.empty() ? "" : "; the shop has problems: " + join(problems, ", ");
     if (voiding_modules)
-        return "support voided: module files changed against POLICY.md §5 (see files.integrity)" + tail;
+        return {"support voided: module files changed against POLICY.md §5 (see files.integrity)" + tail, "voided"};
     std::string unknown = first_failure(checks, {ErrorKind::unreachable, ErrorKind::auth, ErrorKind::not_found, ErrorKind::usage});
     if (!non_standard.empty())
-        return "environment non-standard: " + join(non_standard, ", ") + " (POLICY.md §5)" + tail;
-    if (integrity_judged && unknown.empty()) return "support covered: no module change voids support" + tail;
-    if (!unknown.empty()) return "could not tell: " + unknown + tail;
-    if (!files_given) return "could not tell whether support is voided: module files not checked (no --sftp)" + tail;
-    return "could not tell whether support is voided: no module compared (--module)" + tail;
+        return {"environment non-standard: " + join(non_standard, ", ") + " (POLICY.md §5)" + tail, "unknown", "non-standard"};
+    if (integrity_judged && unknown.empty()) return {"support covered: no module change voids support" + tail, "covered"};
+    if (!unknown.empty()) return {"could not tell: " + unknown + tail};
+    if (!files_given) return {"could not tell whether support is voided: module files not checked (no --sftp)" + tail};
+    return {"could not tell whether support is voided: no module compared (--module)" + tail};
 }
 
 DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore& store, const PolicyConfig& policy) {
@@ -201,10 +201,8 @@ DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore&
                                                                                         : request.admin_url;
     report.title = "diagnose " + target + (request.modules.empty() ? "" : " (" + join(request.modules, ", ") + ")");
     report.checks = std::move(checks);
-    report.verdict = diagnose_verdict(report.checks, request.sftp.has_value());
-    std::string support = report.verdict.rfind("support voided", 0) == 0    ? "voided"
-                          : report.verdict.rfind("support covered", 0) == 0 ? "covered"
-                                                                            : "unknown";
+    DiagnoseVerdict verdict = diagnose_verdict(report.checks, request.sftp.has_value());
+    report.verdict = verdict.text;
     report.body = {{"store", request.store},
                    {"url", request.url},
                    {"admin_url", request.admin_url},
@@ -212,8 +210,8 @@ DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore&
                    {"modules", request.modules},
                    {"order", request.order},
                    {"prestashop_version", prestashop_version},
-                   {"support", support},
-                   {"environment", report.verdict.rfind("environment non-standard", 0) == 0 ? "non-standard" : "standard"},
+                   {"support", verdict.support},
+                   {"environment", verdict.environment},
                    {"module_files", module_results},
                    {"insecure", request.tls.insecure},
                    {"seconds", seconds}};

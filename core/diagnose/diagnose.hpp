@@ -47,9 +47,15 @@ struct DiagnoseResult {
 // run_diagnose: every selected check. Remote trouble never throws: it becomes failed checks.
 DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore& store, const PolicyConfig& policy);
 
+struct DiagnoseVerdict {
+    std::string text;                   // the one line
+    std::string support = "unknown";    // covered, voided, unknown
+    std::string environment = "standard";  // standard, non-standard
+};
+
 // diagnose_verdict: the one-line verdict for a set of checks (support covered / voided /
 // environment non-standard / could not tell).
-std::string diagnose_verdict(const std::vector<Check>& checks, bool files_given);
+DiagnoseVerdict diagnose_verdict(const std::vector<Check>& checks, bool files_given);
 
 // bundle_members: the bundle's members (report.json and report.txt as given, log tails,
 // diffs, the storefront HTML), all masked by `masker`.

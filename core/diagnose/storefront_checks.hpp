@@ -27,7 +27,7 @@ struct StorefrontFindings {
 // check_storefront: the selected storefront.* checks; never throws for remote trouble.
 StorefrontFindings check_storefront(const StorefrontProbe& probe, const CheckSelection& selection, const Deadline& deadline);
 
-// certificate_check: storefront.tls for a fetched page (shared with the admin's plain-HTTP rule).
+// certificate_check: storefront.tls for a fetched page.
 Check certificate_check(const FetchedPage& page, const TlsOptions& tls, std::time_t now);
 
 }  // namespace mps

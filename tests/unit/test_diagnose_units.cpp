@@ -127,11 +127,11 @@ TEST_CASE("verdict: voided beats non-standard beats covered; unknown says why", 
     Check overrides{"files.overrides", Status::warn, "1 override"};
     Check down{"storefront.reach", Status::fail, "timeout"};
     down.outcome = ErrorKind::unreachable;
-    CHECK_THAT(diagnose_verdict({covered, voided}, true), Catch::StartsWith("support voided"));
-    CHECK_THAT(diagnose_verdict({covered, overrides}, true), Catch::StartsWith("environment non-standard"));
-    CHECK_THAT(diagnose_verdict({covered}, true), Catch::StartsWith("support covered"));
-    CHECK_THAT(diagnose_verdict({covered, down}, true), Catch::Contains("storefront.reach: timeout"));
-    CHECK_THAT(diagnose_verdict({}, false), Catch::Contains("no --sftp"));
+    CHECK_THAT(diagnose_verdict({covered, voided}, true).text, Catch::StartsWith("support voided"));
+    CHECK_THAT(diagnose_verdict({covered, overrides}, true).text, Catch::StartsWith("environment non-standard"));
+    CHECK_THAT(diagnose_verdict({covered}, true).text, Catch::StartsWith("support covered"));
+    CHECK_THAT(diagnose_verdict({covered, down}, true).text, Catch::Contains("storefront.reach: timeout"));
+    CHECK_THAT(diagnose_verdict({}, false).text, Catch::Contains("no --sftp"));
 }
 
 TEST_CASE("masker: secrets, e-mails, tokens, cookies, Authorization; stable masks", "[diagnose][bundle]") {
