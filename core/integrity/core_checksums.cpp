@@ -4,6 +4,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "integrity/entry_name.hpp"
 #include "integrity/module_info.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -216,11 +217,14 @@ class XmlReader {
         auto name = tag.attribute("name");
         if (!name) fail("<" + tag.name + "> without a name attribute");
         const std::string& n = *name;
+        if (!is_utf8(n))
+            fail("name \"" + escaped_name(n, 80) +
+                 "\" is not UTF-8 (a list saved in another encoding?)");
         if (n.empty() || n == "." || n == ".." || n.size() > 255 ||
             n.find_first_of("/\\") != std::string::npos ||
             std::any_of(n.begin(), n.end(),
                         [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
-            fail("unsafe name \"" + n.substr(0, 80) +
+            fail("unsafe name \"" + escaped_name(n, 80) +
                  "\" (empty, '.', '..', a slash or a control character)");
         return n;
     }
@@ -285,11 +289,12 @@ CoreChecksumList parse_core_checksum_xml(std::string_view xml, const std::string
 }
 
 CoreImportOutcome CoreListStore::save(const CoreChecksumList& list) const {
-    nlohmann::json doc = {{"schema", "mpsupport.core-list/1"},
-                          {"version", list.version},
-                          {"source", list.source},
-                          {"imported_at", list.imported_at},
-                          {"files", list.files}};
+    nlohmann::json doc = {
+        {"schema", "mpsupport.core-list/1"},
+        {"version", list.version},
+        {"source", is_utf8(list.source) ? list.source : escaped_name(list.source, 4096)},
+        {"imported_at", list.imported_at},
+        {"files", list.files}};
     CoreImportOutcome outcome = CoreImportOutcome::added;
     if (auto stored = load(list.version)) {
         if (stored->files == list.files) return CoreImportOutcome::unchanged;

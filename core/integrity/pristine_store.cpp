@@ -4,6 +4,7 @@
 #include <ctime>
 #include <map>
 
+#include "integrity/entry_name.hpp"
 #include "integrity/module_info.hpp"
 #include "integrity/release_reader.hpp"
 #include "util/error.hpp"
@@ -88,6 +89,7 @@ AddResult PristineStore::add(const fs::path& source, const AddOptions& options) 
     incoming.source = fs::absolute(source).lexically_normal().filename().string();
     if (incoming.source.empty()) incoming.source = fs::absolute(source).lexically_normal().parent_path().filename().string();
     if (!options.source_label.empty()) incoming.source = options.source_label;
+    if (!is_utf8(incoming.source)) incoming.source = escaped_name(incoming.source, 4096);
     incoming.added_at = iso_utc(options.now);
     for (const auto& file : staged) incoming.files.push_back({file.path, file.sha256, file.size});
     std::sort(incoming.files.begin(), incoming.files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
@@ -106,6 +108,9 @@ AddResult PristineStore::add(const fs::path& source, const AddOptions& options) 
         outcome = AddOutcome::replaced;
     }
 
+    // Serialise before storing anything: a manifest that cannot be written must leave no
+    // objects behind.
+    std::string manifest_text = manifest_to_json(incoming);
     std::size_t new_objects = 0;
     for (const auto& file : staged) {
         fs::path target = object_path(file.sha256);
@@ -117,8 +122,9 @@ AddResult PristineStore::add(const fs::path& source, const AddOptions& options) 
     }
     fs::path manifest_file = manifest_path(id.name, id.version);
     ensure_directory(manifest_file.parent_path());
-    write_file_atomic(manifest_file, manifest_to_json(incoming));
-    log::info("stored {} {} ({} files, {} new contents)", id.name, id.version, incoming.files.size(), new_objects);
+    write_file_atomic(manifest_file, manifest_text);
+    log::info("stored {} {} ({} files, {} new contents)", id.name, id.version,
+              incoming.files.size(), new_objects);
     return AddResult{outcome, std::move(incoming), new_objects};
 }
 

@@ -1,7 +1,5 @@
 #include "integrity/release_reader.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +9,8 @@
 #include <memory>
 #include <set>
 
+#include "integrity/entry_name.hpp"
+#include "integrity/zip_archive.hpp"
 #include "util/error.hpp"
 #include "util/safe_path.hpp"
 #include "util/sha256.hpp"
@@ -74,96 +74,118 @@ public:
 
     // accept: validate an entry name; returns the clean path or "" for junk to skip.
     std::string accept(std::string_view raw) {
-        std::string why;
-        std::string clean = normalize_relative_path(raw, why);
-        if (clean.empty())
-            throw Error(ErrorKind::usage, source_ + ": refusing entry '" + printable(raw) + "': " + why,
-                        "this archive is damaged or hostile; get the release again from the vendor");
+        std::string clean = clean_name(raw);
         if (is_ignored_junk(clean)) return {};
         if (!seen_.insert(clean).second)
             throw Error(ErrorKind::usage, source_ + ": entry '" + clean + "' appears twice",
-                        "an archive with duplicate names is ambiguous; get the release again from the vendor");
+                        "an archive with duplicate names is ambiguous; get the release again from "
+                        "the vendor");
         if (seen_.size() > kMaxFiles)
             throw Error(ErrorKind::usage, source_ + " holds more than 200000 files; refusing it");
+        // A file is never also a folder: "a" and "a/b.php" cannot both be extracted.
+        if (folders_.count(clean)) conflict(clean);
+        for (std::size_t slash = clean.find('/'); slash != std::string::npos;
+             slash = clean.find('/', slash + 1))
+            add_folder_path(clean.substr(0, slash));
         return clean;
+    }
+    // add_folder: a folder entry (zips list them); checked against the files like a prefix.
+    void add_folder(std::string_view raw) {
+        std::string why;
+        if (normalize_relative_path(raw, why).empty() && why == "empty name") return;
+        std::string clean = clean_name(raw);
+        if (is_ignored_junk(clean + "/")) return;
+        add_folder_path(clean);
+        for (std::size_t slash = clean.find('/'); slash != std::string::npos;
+             slash = clean.find('/', slash + 1))
+            add_folder_path(clean.substr(0, slash));
     }
     void add_bytes(std::uint64_t size) {
         total_ += size;
         if (total_ > kMaxTotalBytes)
-            throw Error(ErrorKind::usage, source_ + " unpacks to more than 4 GiB; refusing it as an archive bomb");
-    }
-    static std::string printable(std::string_view raw) {
-        std::string out;
-        for (char c : raw.substr(0, 200)) out += (static_cast<unsigned char>(c) < 0x20 ? '?' : c);
-        return out;
+            throw Error(ErrorKind::usage,
+                        source_ + " unpacks to more than 4 GiB; refusing it as an archive bomb");
     }
 
-private:
+  private:
+    // clean_name: the normalized name, or Error(usage) naming the raw one (escaped).
+    std::string clean_name(std::string_view raw) {
+        if (raw.find('\0') != std::string_view::npos)
+            refuse(raw, "NUL byte in name (it would hide the rest of the name)");
+        if (!is_utf8(raw))
+            refuse(raw, "name is not UTF-8",
+                   "the archive was made with a legacy code page (a Windows zip tool); re-create "
+                   "it with UTF-8 "
+                   "names, or rename the file");
+        std::string why;
+        std::string clean = normalize_relative_path(raw, why);
+        if (clean.empty()) refuse(raw, why);
+        return clean;
+    }
+    [[noreturn]] void refuse(std::string_view raw, const std::string& why,
+                             std::string hint =
+                                 "this archive is damaged or hostile; get the release again from "
+                                 "the vendor") {
+        throw Error(ErrorKind::usage,
+                    source_ + ": refusing entry '" + escaped_name(raw) + "': " + why,
+                    std::move(hint));
+    }
+    void add_folder_path(const std::string& folder) {
+        if (seen_.count(folder)) conflict(folder);
+        folders_.insert(folder);
+    }
+    [[noreturn]] void conflict(const std::string& name) {
+        throw Error(
+            ErrorKind::usage, source_ + ": '" + name + "' is both a file and a folder",
+            "such an archive cannot be unpacked as it is; get the release again from the vendor");
+    }
+
     std::string source_;
     std::set<std::string> seen_;
+    std::set<std::string> folders_;
     std::uint64_t total_ = 0;
 };
 
-struct ArchiveCloser {
-    void operator()(archive* a) const { archive_read_free(a); }
-};
+// shown_path: `path` for messages (which may end up in JSON): bytes that are not UTF-8 escaped.
+std::string shown_path(const fs::path& path) {
+    const std::string& raw = path.native();
+    return is_utf8(raw) ? raw : escaped_name(raw, 4096);
+}
 
 }  // namespace
 
 std::vector<StagedFile> read_zip_release(const fs::path& zip, const fs::path& staging) {
-    const std::string source = zip.string();
-    std::unique_ptr<archive, ArchiveCloser> reader(archive_read_new());
-    // The seekable reader trusts the central directory, as unzip and PHP do, and notices a
-    // truncated archive; the streaming reader would silently accept one.
-    archive_read_support_format_zip_seekable(reader.get());
-    if (archive_read_open_filename(reader.get(), zip.c_str(), 1 << 16) != ARCHIVE_OK)
-        throw Error(ErrorKind::usage, "cannot open " + source + ": " + archive_error_string(reader.get()),
-                    "give a module release .zip or its unpacked folder");
+    const std::string source = shown_path(zip);
+    // The central directory is the archive's table of contents, as unzip and PHP read it;
+    // ZipArchive checks that the local streams match it exactly before anything is read.
+    ZipArchive archive(zip, source);
     Tally tally(source);
     std::vector<StagedFile> files;
-    archive_entry* entry = nullptr;
-    for (;;) {
-        int status = archive_read_next_header(reader.get(), &entry);
-        if (status == ARCHIVE_EOF) break;
-        if (status != ARCHIVE_OK && status != ARCHIVE_WARN)
+    for (const auto& entry : archive.entries()) {
+        const std::string& raw = entry.name;
+        if (entry.kind == ZipEntryInfo::directory) {
+            tally.add_folder(raw);
+            continue;
+        }
+        if (entry.kind == ZipEntryInfo::symlink)
+            throw Error(
+                ErrorKind::usage, source + ": refusing link entry '" + escaped_name(raw) + "'",
+                "module releases hold plain files only; get the release again from the vendor");
+        if (entry.kind != ZipEntryInfo::file)
+            throw Error(
+                ErrorKind::usage, source + ": refusing special entry '" + escaped_name(raw) + "'",
+                "module releases hold plain files only; get the release again from the vendor");
+        if (entry.size > kMaxFileBytes)
             throw Error(ErrorKind::usage,
-                        source + " is not a readable zip archive (" + archive_error_string(reader.get()) + ")",
-                        "the file is truncated or not a zip; download the release again");
-        const char* name = archive_entry_pathname(entry);
-        std::string raw = name ? name : "";
-        mode_t type = archive_entry_filetype(entry);
-        if (type == AE_IFDIR) {
-            std::string why;
-            if (normalize_relative_path(raw, why).empty() && !why.empty() && why != "empty name")
-                throw Error(ErrorKind::usage, source + ": refusing entry '" + Tally::printable(raw) + "': " + why,
-                            "this archive is damaged or hostile; get the release again from the vendor");
-            continue;
-        }
-        if (type == AE_IFLNK || archive_entry_hardlink(entry) != nullptr)
-            throw Error(ErrorKind::usage, source + ": refusing link entry '" + Tally::printable(raw) + "'",
-                        "module releases hold plain files only; get the release again from the vendor");
-        if (type != AE_IFREG)
-            throw Error(ErrorKind::usage, source + ": refusing special entry '" + Tally::printable(raw) + "'",
-                        "module releases hold plain files only; get the release again from the vendor");
+                        source + ": " + escaped_name(raw) +
+                            " is larger than 512 MiB; refusing it as an archive bomb");
         std::string clean = tally.accept(raw);
-        if (clean.empty()) {
-            archive_read_data_skip(reader.get());
-            continue;
-        }
+        if (clean.empty()) continue;
         StagedWriter writer(staging, files.size(), source + ": " + clean);
-        const void* block = nullptr;
-        size_t size = 0;
-        la_int64_t offset = 0;
-        for (;;) {
-            int got = archive_read_data_block(reader.get(), &block, &size, &offset);
-            if (got == ARCHIVE_EOF) break;
-            if (got != ARCHIVE_OK && got != ARCHIVE_WARN)
-                throw Error(ErrorKind::usage,
-                            source + ": cannot read entry '" + clean + "' (" + archive_error_string(reader.get()) + ")",
-                            "the file is truncated or corrupt; download the release again");
-            writer.write(block, size);
+        archive.read(entry, [&](const char* data, std::size_t size) {
+            writer.write(data, size);
             tally.add_bytes(size);
-        }
+        });
         files.push_back(writer.finish(clean));
     }
     if (files.empty())
@@ -172,43 +194,81 @@ std::vector<StagedFile> read_zip_release(const fs::path& zip, const fs::path& st
 }
 
 std::vector<StagedFile> read_dir_release(const fs::path& dir, const fs::path& staging) {
-    const std::string source = dir.string();
+    const std::string source = shown_path(dir);
     Tally tally(source);
     std::vector<StagedFile> files;
-    std::error_code ec;
-    fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec), end;
-    if (ec) throw Error(ErrorKind::usage, "cannot read " + source + ": " + ec.message());
-    for (; it != end; it.increment(ec)) {
-        if (ec) throw Error(ErrorKind::usage, "cannot read " + source + ": " + ec.message());
-        const fs::path& path = it->path();
-        std::string relative = path.lexically_relative(dir).generic_string();
-        auto status = it->symlink_status(ec);
-        if (fs::is_symlink(status))
-            throw Error(ErrorKind::usage, source + ": refusing symbolic link '" + relative + "'",
-                        "module releases hold plain files only; copy the release without links");
-        if (fs::is_directory(status)) continue;
-        if (!fs::is_regular_file(status))
-            throw Error(ErrorKind::usage, source + ": refusing special file '" + relative + "'");
-        std::string clean = tally.accept(relative);
-        if (clean.empty()) continue;
-        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0) throw Error(ErrorKind::usage, "cannot read " + path.string() + ": " + std::strerror(errno));
-        StagedWriter writer(staging, files.size(), path.string());
-        char buffer[1 << 16];
-        for (;;) {
-            ssize_t got = ::read(fd, buffer, sizeof buffer);
-            if (got == 0) break;
-            if (got < 0) {
-                if (errno == EINTR) continue;
-                int saved = errno;
-                ::close(fd);
-                throw Error(ErrorKind::usage, "cannot read " + path.string() + ": " + std::strerror(saved));
-            }
-            writer.write(buffer, static_cast<std::size_t>(got));
-            tally.add_bytes(static_cast<std::uint64_t>(got));
+    // Walk folder by folder, so that a folder that cannot be listed is named and refuses the
+    // whole release: a release read in part would make verify call the missing files added.
+    auto unreadable = [&](const std::string& relative, const std::error_code& ec) {
+        return Error(ErrorKind::usage,
+                     relative.empty() ? "cannot read " + source + ": " + ec.message()
+                                      : source + ": cannot read folder '" + escaped_name(relative) +
+                                            "': " + ec.message(),
+                     "make the whole release readable and add it again; nothing was stored");
+    };
+    std::vector<std::string> pending{""};
+    while (!pending.empty()) {
+        std::string folder = std::move(pending.back());
+        pending.pop_back();
+        std::error_code ec;
+        fs::directory_iterator it(folder.empty() ? dir : dir / folder, fs::directory_options::none,
+                                  ec),
+            end;
+        if (ec) throw unreadable(folder, ec);
+        std::vector<fs::directory_entry> children;
+        while (it != end) {
+            children.push_back(*it);
+            it.increment(ec);  // on failure the iterator becomes `end`: check before the loop test
+            if (ec) throw unreadable(folder, ec);
         }
-        ::close(fd);
-        files.push_back(writer.finish(clean));
+        for (const auto& child : children) {
+            const fs::path& path = child.path();
+            std::string name = path.filename().string();
+            std::string relative = folder.empty() ? name : folder + "/" + name;
+            auto status = child.symlink_status(ec);
+            if (ec)
+                throw Error(
+                    ErrorKind::usage,
+                    source + ": cannot read '" + escaped_name(relative) + "': " + ec.message(),
+                    "make the whole release readable and add it again; nothing was stored");
+            if (fs::is_symlink(status))
+                throw Error(
+                    ErrorKind::usage,
+                    source + ": refusing symbolic link '" + escaped_name(relative) + "'",
+                    "module releases hold plain files only; copy the release without links");
+            if (fs::is_directory(status)) {
+                tally.add_folder(relative);
+                pending.push_back(relative);
+                continue;
+            }
+            if (!fs::is_regular_file(status))
+                throw Error(ErrorKind::usage,
+                            source + ": refusing special file '" + escaped_name(relative) + "'");
+            std::string clean = tally.accept(relative);
+            if (clean.empty()) continue;
+            int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+            if (fd < 0)
+                throw Error(ErrorKind::usage,
+                            "cannot read " + path.string() + ": " + std::strerror(errno),
+                            "make the whole release readable and add it again; nothing was stored");
+            StagedWriter writer(staging, files.size(), path.string());
+            char buffer[1 << 16];
+            for (;;) {
+                ssize_t got = ::read(fd, buffer, sizeof buffer);
+                if (got == 0) break;
+                if (got < 0) {
+                    if (errno == EINTR) continue;
+                    int saved = errno;
+                    ::close(fd);
+                    throw Error(ErrorKind::usage,
+                                "cannot read " + path.string() + ": " + std::strerror(saved));
+                }
+                writer.write(buffer, static_cast<std::size_t>(got));
+                tally.add_bytes(static_cast<std::uint64_t>(got));
+            }
+            ::close(fd);
+            files.push_back(writer.finish(clean));
+        }
     }
     if (files.empty()) throw Error(ErrorKind::usage, source + " holds no files", "give a module folder");
     return files;

@@ -2,7 +2,14 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "json_result.hpp"
+#include "raw_zip.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -135,6 +142,102 @@ TEST_CASE("hostile zips give exit 2 and store nothing", "[cli][pristine]") {
     CHECK_THAT(missing.err, Catch::Contains("nope.zip"));
 }
 
+TEST_CASE("damaged or ambiguous zips give exit 2 naming the entry and store nothing",
+          "[cli][pristine]") {
+    Shop shop;
+    auto base = testing::raw_zip_entries(shop.files, "mymod");
+    auto refused = [&](const std::vector<testing::RawZipEntry>& entries, const std::string& needle,
+                       const std::string& comment = "") {
+        testing::write(shop.home / "bad.zip", testing::raw_zip(entries, comment));
+        auto r = shop.run({"pristine", "add", (shop.home / "bad.zip").string()});
+        INFO(r.err);
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("bad.zip") && Catch::Contains(needle));
+        CHECK(testing::count_files(shop.data()) == 0);
+    };
+    auto bad_crc = base;
+    bad_crc[0].bad_crc = true;
+    refused(bad_crc, "CRC-32");
+    auto overlapping = base;
+    for (int i = 0; i < 10; ++i)
+        overlapping.push_back({"mymod/x" + std::to_string(i) + ".php", "", false, 0});
+    refused(overlapping, "overlap");
+    auto windows = base;
+    windows.push_back({"mymod/views/templates/caf\xe9.tpl", "{$x}"});
+    refused(windows, "caf\\xe9.tpl");
+    auto with_nul = base;
+    with_nul.push_back({std::string("mymod/a.php") + std::string(1, '\0') + ".jpg", "<?php"});
+    refused(with_nul, "a.php\\x00.jpg");
+    auto file_and_folder = base;
+    file_and_folder.push_back({"mymod/a", "x"});
+    file_and_folder.push_back({"mymod/a/b.php", "<?php"});
+    refused(file_and_folder, "both a file and a folder");
+
+    // A valid zip with a long comment is read.
+    testing::write(shop.home / "commented.zip", testing::raw_zip(base, std::string(30000, '#')));
+    auto commented = shop.run({"pristine", "add", (shop.home / "commented.zip").string()});
+    INFO(commented.err);
+    CHECK(commented.exit_code == 0);
+    CHECK_THAT(commented.out, Catch::Contains("mymod 1.2.3"));
+}
+
+namespace {
+
+// run_as_nobody: run the binary as uid/gid 65534 (root reads whatever the permissions say, so
+// an unreadable folder can only be tested without root). `home` is handed to nobody first.
+RunResult run_as_nobody(const std::vector<std::string>& args, const fs::path& home) {
+    if (::geteuid() != 0) return run_mpsupport(args, home);
+    for (auto& entry : fs::recursive_directory_iterator(home))
+        (void)!::lchown(entry.path().c_str(), 65534, 65534);
+    (void)!::chown(home.c_str(), 65534, 65534);
+    fs::path out = home / "stdout.txt", err = home / "stderr.txt";
+    std::vector<std::string> env_strings = {"PATH=/usr/local/bin:/usr/bin:/bin",
+                                            "HOME=" + home.string(),
+                                            "XDG_CONFIG_HOME=" + (home / ".config").string(),
+                                            "XDG_DATA_HOME=" + (home / ".local/share").string()};
+    std::vector<std::string> argv_strings = {MPSUPPORT_BINARY};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    std::vector<char*> argv, envp;
+    for (auto& s : argv_strings) argv.push_back(s.data());
+    for (auto& s : env_strings) envp.push_back(s.data());
+    argv.push_back(nullptr);
+    envp.push_back(nullptr);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (o < 0 || e < 0 || ::dup2(o, 1) < 0 || ::dup2(e, 2) < 0) ::_exit(120);
+        if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0)
+            ::_exit(121);
+        ::execve(argv[0], argv.data(), envp.data());
+        ::_exit(122);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    RunResult result;
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    result.out = testing::slurp(out);
+    result.err = testing::slurp(err);
+    fs::remove(out);
+    fs::remove(err);
+    return result;
+}
+
+}  // namespace
+
+TEST_CASE("pristine add of a folder with an unreadable sub-folder is exit 2, nothing stored",
+          "[cli][pristine]") {
+    Shop shop;
+    testing::write(shop.installed / "views" / "templates" / "admin" / "config.tpl", "{$x}");
+    auto locked = shop.installed / "views" / "templates" / "admin";
+    REQUIRE(::chmod(locked.c_str(), 0) == 0);
+    auto r = run_as_nobody({"pristine", "add", shop.installed.string()}, shop.home.path());
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("views/templates/admin"));
+    CHECK(testing::count_files(shop.data()) == 0);
+}
+
 TEST_CASE("verify an untouched module", "[cli][verify]") {
     Shop shop;
     shop.add_release();
@@ -227,7 +330,8 @@ TEST_CASE("verify a shop root needs --module and reports overrides", "[cli][veri
     testing::write(root / "classes" / "Product.php", "<?php class ProductCore {}");
     testing::write(root / "themes/classic/modules/mymod/views/templates/hook/block.tpl", "<div>themed</div>\n");
     testing::write(root / "override/classes/Cart.php",
-                   "<?php\nclass Cart extends CartCore\n{\n    /*\n    * module: mymod\n    * date: 2026-01-01\n"
+                   "<?php\nclass Cart extends CartCore\n{\n    /*\n    * module: mymod\n    * "
+                   "date: 2026-01-01\n"
                    "    * version: 1.2.3\n    */\n    public function getOrderTotal() {}\n}\n");
     testing::write(root / "override/classes/Product.php", "<?php\n/*\n * module: othermod\n */\n");
 

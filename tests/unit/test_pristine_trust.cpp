@@ -113,6 +113,13 @@ TEST_CASE("checksum XML: malformed and hostile documents are refused", "[core-li
     expect_xml_error(small_list(std::string("<md5file name=\"a/b.php\">") + kDigest + "</md5file>"),
                      "unsafe name");
     expect_xml_error(small_list("<md5file name=\"a.php\">nothex</md5file>"), "32 hex");
+    // A Latin-1 name is not UTF-8: refused, named with the byte escaped.
+    expect_xml_error(
+        small_list(std::string("<md5file name=\"caf\xe9.php\">") + kDigest + "</md5file>"),
+        "caf\\xe9.php");
+    expect_xml_error(small_list(std::string("<dir name=\"r\xe9\"><md5file name=\"a.php\">") +
+                                kDigest + "</md5file></dir>"),
+                     "r\\xe9");
     expect_xml_error(small_list(file + file), "listed twice");
     expect_xml_error(small_list(""), "no files");
     expect_xml_error(small_list(file, "../1"), "version");
@@ -153,6 +160,11 @@ TEST_CASE("core lists are stored per version", "[core-list]") {
     list.version = "8.2.0";
     lists.save(list);
     CHECK(lists.versions() == std::vector<std::string>{"1.7.8.10", "8.2.0"});
+    // A source file name that is not UTF-8 is kept readable, not a crash in the JSON writer.
+    list.source = "list-\xe9.xml";
+    list.files["classes/Order.php"] = kDigest;
+    CHECK(lists.save(list) == CoreImportOutcome::replaced);
+    CHECK(lists.load("8.2.0")->source == "list-\\xe9.xml");
     REQUIRE(lists.load("1.7.8.10"));
     CHECK(lists.load("1.7.8.10")->files.size() == 2);
     CHECK_FALSE(lists.load("9.0.0"));
