@@ -181,6 +181,23 @@ TEST_CASE("damaged or ambiguous zips give exit 2 naming the entry and store noth
     CHECK_THAT(commented.out, Catch::Contains("mymod 1.2.3"));
 }
 
+TEST_CASE("pristine import-core of a list with a Latin-1 name is exit 2 naming it",
+          "[cli][pristine]") {
+    TempDir home;
+    testing::write(home / "latin1.xml",
+                   "<?xml version=\"1.0\"?>\n<checksum_list><ps_root_dir version=\"8.2.0\">"
+                   "<md5file name=\"index.php\">0123456789abcdef0123456789abcdef</md5file>"
+                   "<md5file name=\"caf\xe9.php\">0123456789abcdef0123456789abcdef</md5file>"
+                   "</ps_root_dir></checksum_list>\n");
+    auto r =
+        run_mpsupport({"pristine", "import-core", (home / "latin1.xml").string()}, home.path());
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("latin1.xml") && Catch::Contains("caf\\xe9.php") &&
+                          Catch::Contains("not UTF-8"));
+    CHECK(testing::count_files(home / ".local/share") == 0);
+}
+
 namespace {
 
 // run_as_nobody: run the binary as uid/gid 65534 (root reads whatever the permissions say, so
