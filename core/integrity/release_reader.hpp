@@ -1,8 +1,11 @@
 #pragma once
 // Reads a module release (a zip archive or a folder) into a staging folder, file by file,
-// hashing as it copies. Every entry is checked first: names that leave the folder, links,
-// duplicates, devices, truncated or non-zip data are refused with Error(usage), and the caller
-// discards the staging folder, so nothing half-read is ever kept.
+// hashing as it copies. Every entry is checked first: names that leave the folder, hold a NUL
+// or control character or are not UTF-8, links, duplicates, a name that is both a file and a
+// folder, devices, truncated, damaged (CRC-32) or non-zip data, zips whose central directory
+// does not match their local entries (integrity/zip_archive.hpp), and folders that cannot be
+// listed are refused with Error(usage), and the caller discards the staging folder, so nothing
+// half-read is ever kept.
 #include <cstdint>
 #include <filesystem>
 #include <string>
