@@ -6,8 +6,9 @@
 #include <sstream>
 
 #include "commands.hpp"
-#include "diagnose_bundle.hpp"
 #include "diagnose/diagnose.hpp"
+#include "diagnose_bundle.hpp"
+#include "net/url.hpp"
 #include "pristine_fetch.hpp"
 #include "render.hpp"
 #include "ssh_flags.hpp"
@@ -79,10 +80,8 @@ mps::DiagnoseRequest request_from(Context& ctx, const DiagnoseFlags& flags) {
     if (!sftp.empty()) request.sftp = mps::parse_sftp_url(sftp);
     request.modules = flags.modules.empty() ? profile.modules : flags.modules;
     request.order = flags.order.empty() ? profile.order : flags.order;
-    for (const auto& url : {request.url, request.admin_url})
-        if (!url.empty() && url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
-            throw mps::Error(mps::ErrorKind::usage, "'" + url + "' is not an http:// or https:// URL",
-                             "give the full address, e.g. https://shop.example/");
+    if (!request.url.empty()) mps::require_http_url(request.url, "--url");
+    if (!request.admin_url.empty()) mps::require_http_url(request.admin_url, "--admin");
     if (request.url.empty() && request.admin_url.empty() && !request.sftp)
         throw mps::Error(mps::ErrorKind::usage, "nothing to diagnose: no store URL, admin URL or SFTP access",
                          "give STORE (a [stores.NAME] profile) or --url, --admin and/or --sftp");
@@ -133,16 +132,24 @@ mps::DiagnoseResult diagnose_with_bundle(Context& ctx, const DiagnoseFlags& flag
         ctx.err << "diagnose: checking " << (request.url.empty() ? "" : "storefront ") << (request.admin_url.empty() ? "" : "admin ")
                 << (request.sftp ? "files " : "") << "at once...\n";
     mps::DiagnoseResult result = mps::run_diagnose(request, store, ctx.config().policy);
+    std::vector<std::string> secrets;
+    for (const char* name : {"MPSUPPORT_ADMIN_PASSWORD", "MPSUPPORT_SFTP_PASSWORD",
+                             "MPSUPPORT_WEBSERVICE_KEY", "MPSUPPORT_SMTP_PASSWORD"})
+        if (auto secret = ctx.env().get(name)) secrets.push_back(*secret);
+    if (request.admin) secrets.push_back(request.admin->password);  // also when typed at the prompt
     if (bundle) {
         result.report.body["bundle"] = bundle->string();
         result.report.details.push_back("Bundle: " + bundle->string());
         mps::Masker masker;
-        for (const char* name : {"MPSUPPORT_ADMIN_PASSWORD", "MPSUPPORT_SFTP_PASSWORD", "MPSUPPORT_WEBSERVICE_KEY", "MPSUPPORT_SMTP_PASSWORD"})
-            if (auto secret = ctx.env().get(name)) masker.add_secret(*secret);
-        auto members = mps::bundle_members(result, render_to_string(ctx, result.report, true),
-                                           render_to_string(ctx, result.report, false), masker);
+        for (const auto& secret : secrets) masker.add_secret(secret);
+        // Masked value by value before rendering: a secret with '"' or '\' is found as it is.
+        mps::Report masked = mps::mask_report(result.report, masker);
+        auto members = mps::bundle_members(result, render_to_string(ctx, masked, true),
+                                           render_to_string(ctx, masked, false), masker);
         mps::write_bundle(*bundle, members, mps::iso_utc(ctx.now()));
     }
+    // Whatever a remote echoed (a back office quoting the password), no secret is printed.
+    mps::redact_report(result.report, secrets);
     return result;
 }
 

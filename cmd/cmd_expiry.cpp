@@ -5,6 +5,7 @@
 #include "orders/expiry.hpp"
 #include "orders/webservice.hpp"
 #include "render.hpp"
+#include "webservice_settings.hpp"
 
 namespace mpscli {
 namespace {
@@ -30,9 +31,7 @@ void add_expiry_command(CLI::App& app, Context& ctx, Action& action) {
             mps::ExpiryRequest request{flags->references, mps::date_flag(flags->at, "--at", ctx.now()),
                                        flags->warn_days};
             std::shared_ptr<mps::Webservice> webservice;
-            if (auto settings = mps::webservice_settings(config.orders, ctx.env().get("MPSUPPORT_WEBSERVICE_KEY"))) {
-                settings->timeout_seconds = ctx.globals.timeout;
-                settings->tls = ctx.tls();
+            if (auto settings = webservice_settings(ctx)) {
                 webservice = std::make_shared<mps::Webservice>(*settings, config.policy);
                 request.remote = [webservice](const std::string& ref) { return webservice->order_lines(ref); };
                 request.remote_only = config.orders.source == "webservice";

@@ -11,6 +11,7 @@
 #include "orders/webservice.hpp"
 #include "render.hpp"
 #include "util/error.hpp"
+#include "webservice_settings.hpp"
 
 namespace mpscli {
 namespace {
@@ -53,13 +54,12 @@ int run_import(Context& ctx, mps::ImportRequest request) {
 
 int run_sync(Context& ctx, bool full) {
     const auto& config = ctx.config();
-    auto settings = mps::webservice_settings(config.orders, ctx.env().get("MPSUPPORT_WEBSERVICE_KEY"));
+    auto settings = webservice_settings(ctx);
     if (!settings)
         throw mps::Error(mps::ErrorKind::usage, "no webservice configured for orders sync",
-                         "set [orders] webservice_url (the shop's /api root) in " + ctx.paths().config_file.string() +
+                         "set [orders] webservice_url (the shop's /api root) in " +
+                             ctx.paths().config_file.string() +
                              " and export MPSUPPORT_WEBSERVICE_KEY");
-    settings->timeout_seconds = ctx.globals.timeout;
-    settings->tls = ctx.tls();
     mps::Webservice webservice(*settings, config.policy);
     auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), false);
     auto result = mps::sync_orders(*ledger, webservice, full, mps::iso_utc(ctx.now()));

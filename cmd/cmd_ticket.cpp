@@ -14,6 +14,7 @@
 #include "ticket/preflight.hpp"
 #include "ticket_input.hpp"
 #include "vendor_mailer.hpp"
+#include "webservice_settings.hpp"
 
 namespace mpscli {
 namespace {
@@ -24,9 +25,7 @@ mps::OrderSupport support_lookup(Context& ctx, mps::Ledger& ledger, const mps::T
     const auto& config = ctx.config();
     mps::ExpiryRequest request{{t.order_reference}, mps::local_date(ctx.now()), 7};
     std::shared_ptr<mps::Webservice> webservice;
-    if (auto settings =
-            mps::webservice_settings(config.orders, ctx.env().get("MPSUPPORT_WEBSERVICE_KEY"))) {
-        settings->timeout_seconds = ctx.globals.timeout;
+    if (auto settings = webservice_settings(ctx)) {
         webservice = std::make_shared<mps::Webservice>(*settings, config.policy);
         request.remote = [webservice](const std::string& ref) {
             return webservice->order_lines(ref);

@@ -118,11 +118,8 @@ mps::Ticket gather_ticket(
                          "give one of them");
     t.message = flags.message;
     if (!flags.message_file.empty())
-        t.message = flags.message_file == "-" ? "" : mps::read_file(flags.message_file);
-    if (flags.message_file == "-") {
-        std::string line;
-        while (std::getline(ctx.in, line)) t.message += line + "\n";
-    }
+        t.message = flags.message_file == "-" ? mps::read_message(ctx.in, "- (stdin)")
+                                              : mps::read_message_file(flags.message_file);
     t.message = trim(t.message);
     for (auto [text, access, flag] :
          {std::tuple{&flags.admin_access, &t.admin_access, "--admin-access"},

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "diagnose/page_markers.hpp"
+#include "net/url.hpp"
 #include "util/text.hpp"
 
 namespace mps {
@@ -37,9 +38,36 @@ Check odd_answer(const std::string& message) {
     return check;
 }
 
+// other_origin: the password would go to `target`, which is not the origin of --admin: it is
+// not sent (a redirect to another host, https to http, a form posting elsewhere).
+std::optional<Check> other_origin(const std::string& admin_url, const std::string& target) {
+    if (same_origin(admin_url, target)) return std::nullopt;
+    std::string where = url_origin(target).empty() ? printable(target) : url_origin(target);
+    Check check{"admin.credentials", Status::fail,
+                "password not sent: the login would go to " + where +
+                    ", not to the origin of --admin (" + url_origin(admin_url) + ")",
+                "the password is only sent to the scheme, host and port of --admin; if you trust " +
+                    where + ", give its back-office URL as --admin"};
+    check.outcome = ErrorKind::auth;
+    check.data = {{"sent", false}, {"target_origin", where}};
+    return check;
+}
+
+// scrub: `value` (a check's data) with every secret replaced by "***", whatever echoed it.
+void scrub(nlohmann::json& value, const std::vector<std::string>& secrets) {
+    if (value.is_string()) {
+        std::string text = value.get<std::string>();
+        for (const auto& secret : secrets) text = redact(std::move(text), secret);
+        value = text;
+    } else if (value.is_structured()) {
+        for (auto& item : value) scrub(item, secrets);
+    }
+}
+
 // ajax_login: 1.6-8, the AJAX request of the login page's login.js.
-Check ajax_login(const FetchedPage& page, const LoginPageFacts& facts, const AdminCredentials& credentials, const TlsOptions& tls,
+Check ajax_login(const FetchedPage& page, const LoginPageFacts& facts, const AdminProbe& probe,
                  const Deadline& deadline) {
+    const AdminCredentials& credentials = *probe.credentials;
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     std::string folder = folder_url(page.chain.back().url);
     bool legacy = facts.version.rfind("1.6", 0) == 0;
@@ -49,9 +77,11 @@ Check ajax_login(const FetchedPage& page, const LoginPageFacts& facts, const Adm
         HttpRequest request;
         request.method = "POST";
         request.url = folder + target;
-        request.cookies = page.cookies.header();
-        request.tls = tls;
-        request.timeout_seconds = deadline.remaining_seconds();
+        if (auto refused = other_origin(probe.admin_url, request.url)) return *refused;
+        if (deadline.passed()) return odd_answer(deadline.expired(request.url).message);
+        request.cookies = page.cookies.header(request.url);
+        request.tls = probe.tls;
+        request.timeout_ms = deadline.remaining_ms();
         request.secrets = {credentials.password};
         request.headers = {{"X-Requested-With", "XMLHttpRequest"}};
         request.form = {{"ajax", "1"},          {"token", ""},    {"controller", "AdminLogin"},
@@ -74,15 +104,18 @@ Check ajax_login(const FetchedPage& page, const LoginPageFacts& facts, const Adm
 
 // form_login: 9.0, the Symfony login form posted like a browser; success is a redirect away
 // from the login route.
-Check form_login(const FetchedPage& page, const LoginPageFacts& facts, const AdminCredentials& credentials, const TlsOptions& tls,
+Check form_login(const FetchedPage& page, const LoginPageFacts& facts, const AdminProbe& probe,
                  const Deadline& deadline) {
+    const AdminCredentials& credentials = *probe.credentials;
     std::string action = facts.form_action.empty() ? page.chain.back().url : resolve_url(page.chain.back().url, facts.form_action);
+    if (auto refused = other_origin(probe.admin_url, action)) return *refused;
+    if (deadline.passed()) return odd_answer(deadline.expired(action).message);
     HttpRequest request;
     request.method = "POST";
     request.url = action;
-    request.cookies = page.cookies.header();
-    request.tls = tls;
-    request.timeout_seconds = deadline.remaining_seconds();
+    request.cookies = page.cookies.header(action);
+    request.tls = probe.tls;
+    request.timeout_ms = deadline.remaining_ms();
     request.secrets = {credentials.password};
     for (const auto& [name, value] : facts.hidden_fields) request.form.push_back({name, value});
     request.form.push_back({facts.email_field, credentials.email});
@@ -195,8 +228,23 @@ std::vector<Check> check_admin(const AdminProbe& probe, const CheckSelection& se
             checks.push_back(Check{"admin.credentials", Status::skip, "password not sent: the back office's certificate is not trusted",
                                    "fix the certificate, or trust its CA with MPSUPPORT_CA_BUNDLE"});
         } else {
-            checks.push_back(facts.flavour.rfind("9.0", 0) == 0 ? form_login(*page, facts, *probe.credentials, probe.tls, deadline)
-                                                                 : ajax_login(*page, facts, *probe.credentials, probe.tls, deadline));
+            checks.push_back(facts.flavour.rfind("9.0", 0) == 0
+                                 ? form_login(*page, facts, probe, deadline)
+                                 : ajax_login(*page, facts, probe, deadline));
+        }
+    }
+    if (probe.credentials && !probe.credentials->password.empty()) {
+        // A back office may echo what it was sent (an error quoting the password): whatever
+        // came from it, the password never reaches the report.
+        const std::string& password = probe.credentials->password;
+        std::vector<std::string> secrets = {password};
+        if (url_encode(password) != password) secrets.push_back(url_encode(password));
+        for (auto& check : checks) {
+            for (const auto& secret : secrets) {
+                check.message = redact(std::move(check.message), secret);
+                check.hint = redact(std::move(check.hint), secret);
+            }
+            scrub(check.data, secrets);
         }
     }
     return checks;

@@ -15,9 +15,13 @@
 namespace mps {
 namespace {
 
+// check_name: a relative path whose segments are neither empty, "." nor ".." (a name that
+// merely contains "..", like app..log, is fine), without backslashes or NULs.
 void check_name(const std::string& name) {
-    bool unsafe = name.empty() || name[0] == '/' || name.find("..") != std::string::npos || name.find('\\') != std::string::npos ||
+    bool unsafe = name.empty() || name[0] == '/' || name.find('\\') != std::string::npos ||
                   name.find('\0') != std::string::npos;
+    for (const auto& segment : split(name, '/'))
+        if (segment.empty() || segment == "." || segment == "..") unsafe = true;
     if (unsafe) throw Error(ErrorKind::internal, "unsafe bundle member name '" + name + "'");
     if (is_secret_file(name)) throw Error(ErrorKind::internal, "refusing to put secret file " + name + " into a bundle");
 }

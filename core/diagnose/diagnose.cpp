@@ -219,18 +219,89 @@ DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore&
     return result;
 }
 
+Report mask_report(const Report& report, Masker& masker) {
+    Report out;
+    out.schema = report.schema;
+    out.title = masker.mask(report.title);
+    for (const auto& check : report.checks) {
+        Check masked = check;
+        masked.message = masker.mask(check.message);
+        masked.hint = masker.mask(check.hint);
+        masked.data = masker.mask_json(check.data);
+        out.checks.push_back(std::move(masked));
+    }
+    out.verdict = masker.mask(report.verdict);
+    out.body = masker.mask_json(report.body);
+    for (const auto& line : report.details) out.details.push_back(masker.mask(line));
+    return out;
+}
+
+namespace {
+
+std::string redact_all(std::string text, const std::vector<std::string>& secrets) {
+    for (const auto& secret : secrets) text = redact(std::move(text), secret);
+    return text;
+}
+
+nlohmann::json redact_json(const nlohmann::json& value, const std::vector<std::string>& secrets) {
+    if (value.is_string()) return redact_all(value.get<std::string>(), secrets);
+    if (value.is_array()) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& item : value) out.push_back(redact_json(item, secrets));
+        return out;
+    }
+    if (value.is_object()) {
+        nlohmann::json out = nlohmann::json::object();
+        for (auto it = value.begin(); it != value.end(); ++it)
+            out[redact_all(it.key(), secrets)] = redact_json(it.value(), secrets);
+        return out;
+    }
+    return value;
+}
+
+// member_path: a path from the shop (a log or module file) as a bundle member name: a
+// backslash or control character becomes '_' (the shop's names are not trusted).
+std::string member_path(std::string path) {
+    for (char& c : path)
+        if (c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '_';
+    return path;
+}
+
+}  // namespace
+
+void redact_report(Report& report, const std::vector<std::string>& secrets) {
+    std::vector<std::string> given;
+    for (const auto& secret : secrets)
+        if (!secret.empty()) given.push_back(secret);
+    if (given.empty()) return;
+    // Longest first, so a secret holding another is replaced whole.
+    std::sort(given.begin(), given.end(),
+              [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    report.title = redact_all(report.title, given);
+    for (auto& check : report.checks) {
+        check.message = redact_all(check.message, given);
+        check.hint = redact_all(check.hint, given);
+        check.data = redact_json(check.data, given);
+    }
+    report.verdict = redact_all(report.verdict, given);
+    report.body = redact_json(report.body, given);
+    for (auto& line : report.details) line = redact_all(line, given);
+}
+
 std::vector<BundleMember> bundle_members(const DiagnoseResult& result, const std::string& report_json,
                                          const std::string& report_text, Masker& masker) {
     std::vector<BundleMember> members;
-    members.push_back({"report.json", masker.mask(report_json)});
-    members.push_back({"report.txt", masker.mask(report_text)});
+    members.push_back({"report.json", report_json});
+    members.push_back({"report.txt", report_text});
     for (const auto& log : result.logs) {
         if (is_secret_file(log.path)) continue;
-        members.push_back({"logs/" + log.path, masker.mask(log.tail)});
+        members.push_back({"logs/" + member_path(log.path), masker.mask(log.tail)});
     }
     for (const auto& diff : result.diffs) {
         if (is_secret_file(diff.path)) continue;
-        members.push_back({"diffs/" + diff.module + "/" + diff.path + ".diff", masker.mask(diff.diff)});
+        members.push_back(
+            {"diffs/" + member_path(diff.module) + "/" + member_path(diff.path) + ".diff",
+             masker.mask(diff.diff)});
     }
     if (!result.html.empty()) members.push_back({"storefront.html", masker.mask(result.html)});
     return members;

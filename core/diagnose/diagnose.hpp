@@ -57,8 +57,17 @@ struct DiagnoseVerdict {
 // environment non-standard / could not tell).
 DiagnoseVerdict diagnose_verdict(const std::vector<Check>& checks, bool files_given);
 
-// bundle_members: the bundle's members (report.json and report.txt as given, log tails,
-// diffs, the storefront HTML), all masked by `masker`.
+// mask_report: a copy of `report` with every string (messages, hints, data, details, body)
+// masked by `masker`, before anything serialises it.
+Report mask_report(const Report& report, Masker& masker);
+
+// redact_report: `report` with every occurrence of each secret replaced by "***" (what is
+// printed on stdout, whatever remote echoed a secret).
+void redact_report(Report& report, const std::vector<std::string>& secrets);
+
+// bundle_members: the bundle's members: report.json and report.txt as given (rendered from a
+// report masked by mask_report), and the log tails, diffs and storefront HTML masked by
+// `masker`. Member names are made safe (a backslash or control character becomes '_').
 std::vector<BundleMember> bundle_members(const DiagnoseResult& result, const std::string& report_json,
                                          const std::string& report_text, Masker& masker);
 

@@ -36,7 +36,7 @@ const std::vector<std::string>& secret_names() {
 }  // namespace
 
 void Masker::add_secret(const std::string& value) {
-    if (value.size() < 4 || secrets_.count(value)) return;
+    if (value.empty() || secrets_.count(value)) return;
     secrets_[value] = "[secret-" + std::to_string(++counters_["secret"]) + "]";
 }
 
@@ -51,13 +51,28 @@ std::string Masker::mask_for(const std::string& kind, const std::string& value) 
 }
 
 std::string Masker::mask_secrets(std::string text) {
-    // Longest first, so a secret containing another is masked whole.
+    if (secrets_.empty()) return text;
+    // One pass, longest first at each place, so a secret containing another is masked whole
+    // and a short secret never matches inside a mask already written.
     std::vector<std::pair<std::string, std::string>> ordered(secrets_.begin(), secrets_.end());
     std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-    for (const auto& [value, mask] : ordered)
-        for (auto pos = text.find(value); pos != std::string::npos; pos = text.find(value, pos + mask.size()))
-            text.replace(pos, value.size(), mask);
-    return text;
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const std::pair<std::string, std::string>* hit = nullptr;
+        for (const auto& secret : ordered)
+            if (text.compare(i, secret.first.size(), secret.first) == 0) {
+                hit = &secret;
+                break;
+            }
+        if (hit) {
+            out += hit->second;
+            i += hit->first.size();
+        } else {
+            out += text[i++];
+        }
+    }
+    return out;
 }
 
 std::string Masker::mask_emails(const std::string& text) {
@@ -179,6 +194,26 @@ std::string Masker::mask(std::string_view text) {
     out = mask_header_values(out);
     out = mask_named_values(out);
     return mask_emails(out);
+}
+
+}  // namespace mps
+
+namespace mps {
+
+nlohmann::json Masker::mask_json(const nlohmann::json& value) {
+    if (value.is_string()) return mask(value.get_ref<const std::string&>());
+    if (value.is_array()) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& item : value) out.push_back(mask_json(item));
+        return out;
+    }
+    if (value.is_object()) {
+        nlohmann::json out = nlohmann::json::object();
+        for (auto it = value.begin(); it != value.end(); ++it)
+            out[mask(it.key())] = mask_json(it.value());
+        return out;
+    }
+    return value;
 }
 
 }  // namespace mps

@@ -6,15 +6,20 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 namespace mps {
 
 class Masker {
 public:
-    // add_secret: a value that must never appear (password, webservice key...); ignored when
-    // shorter than 4 characters (it would mask random text).
-    void add_secret(const std::string& value);
-    // mask: `text` with every secret, e-mail address, token, cookie and Authorization value replaced.
-    std::string mask(std::string_view text);
+  // add_secret: a value that must never appear (password, webservice key...), whatever its
+  // length (an empty value is ignored).
+  void add_secret(const std::string& value);
+  // mask: `text` with every secret, e-mail address, token, cookie and Authorization value replaced.
+  std::string mask(std::string_view text);
+  // mask_json: every string of `value` (object keys too) masked, before it is serialised:
+  // a secret holding `"` or `\` is found in the value, not in its escaped JSON form.
+  nlohmann::json mask_json(const nlohmann::json& value);
 
 private:
     std::string mask_for(const std::string& kind, const std::string& value);

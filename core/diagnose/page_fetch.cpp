@@ -4,9 +4,18 @@
 
 namespace mps {
 
-long Deadline::remaining_seconds() const {
+long Deadline::remaining_ms() const {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end_ - std::chrono::steady_clock::now()).count();
-    return std::max<long>(1, static_cast<long>((left + 999) / 1000));
+    return std::max<long>(1, static_cast<long>(left));
+}
+
+HttpFailure Deadline::expired(const std::string& url) const {
+    HttpFailure failure;
+    failure.kind = HttpFailureKind::timeout;
+    failure.host = host_of(url);
+    failure.message = "timeout: the run's " + std::to_string(seconds_) +
+                      " s (--timeout) ran out before " + failure.host + " answered";
+    return failure;
 }
 
 std::string resolve_url(const std::string& base, const std::string& reference) {
@@ -30,13 +39,17 @@ std::optional<FetchedPage> fetch_page(const std::string& url, const PageFetchOpt
     TlsOptions tls = options.tls;
     page.cookies = options.cookies;
     for (int hop = 0; hop <= options.max_redirects; ++hop) {
+        if (deadline.passed()) {  // never start a hop after the run's end
+            failure = deadline.expired(next);
+            return std::nullopt;
+        }
         HttpRequest request;
         request.url = next;
         request.method = hop == 0 ? options.method : "GET";
         if (hop == 0) request.form = options.form;
-        request.cookies = page.cookies.header();
+        request.cookies = page.cookies.header(next);
         request.tls = tls;
-        request.timeout_seconds = deadline.remaining_seconds();
+        request.timeout_ms = deadline.remaining_ms();
         request.secrets = options.secrets;
         bool https = next.rfind("https://", 0) == 0;
         request.want_certificate = https && !page.certificate;
@@ -48,7 +61,11 @@ std::optional<FetchedPage> fetch_page(const std::string& url, const PageFetchOpt
             page.tls_failure = outcome.failure;
             tls.insecure = true;
             request.tls = tls;
-            request.timeout_seconds = deadline.remaining_seconds();
+            if (deadline.passed()) {
+                failure = deadline.expired(next);
+                return std::nullopt;
+            }
+            request.timeout_ms = deadline.remaining_ms();
             outcome = try_http_request(request);
         }
         if (!outcome.response) {
@@ -57,7 +74,7 @@ std::optional<FetchedPage> fetch_page(const std::string& url, const PageFetchOpt
         }
         HttpResponse& response = *outcome.response;
         if (request.want_certificate) page.certificate = response.certificate;
-        page.cookies.absorb(response);
+        page.cookies.absorb(response, next);
         for (const auto& value : response.header_values("set-cookie")) {
             std::string name = value.substr(0, value.find('='));
             if (std::find(page.cookie_names.begin(), page.cookie_names.end(), name) == page.cookie_names.end())

@@ -13,13 +13,21 @@ namespace mps {
 // Deadline: the end of the whole run (--timeout bounds everything); requests get what is left.
 class Deadline {
 public:
-    explicit Deadline(int seconds) : end_(std::chrono::steady_clock::now() + std::chrono::seconds(seconds)) {}
-    // remaining_seconds: whole seconds left, at least 1 (libcurl's timeout cannot be 0: that means none).
-    long remaining_seconds() const;
-    bool passed() const { return std::chrono::steady_clock::now() >= end_; }
+  explicit Deadline(int seconds)
+      : seconds_(seconds), end_(std::chrono::steady_clock::now() + std::chrono::seconds(seconds)) {}
+  // remaining_ms: milliseconds left, at least 1 (libcurl's timeout cannot be 0: that means
+  // none); check passed() before starting a request.
+  long remaining_ms() const;
+  // remaining_seconds: whole seconds left, rounded up (for SSH, whose timeouts are seconds).
+  long remaining_seconds() const { return (remaining_ms() + 999) / 1000; }
+  bool passed() const { return std::chrono::steady_clock::now() >= end_; }
+  int seconds() const { return seconds_; }
+  // expired: the failure of a request not started because the run's time is up.
+  HttpFailure expired(const std::string& url) const;
 
 private:
-    std::chrono::steady_clock::time_point end_;
+  int seconds_;
+  std::chrono::steady_clock::time_point end_;
 };
 
 struct Hop {
@@ -47,7 +55,8 @@ struct PageFetchOptions {
     std::vector<std::string> secrets;  // redacted from messages
 };
 
-// fetch_page: `url`, following redirects. A certificate that fails verification is recorded in
+// fetch_page: `url`, following redirects while the deadline lasts (a hop due after it is a
+// timeout failure). A certificate that fails verification is recorded in
 // `tls_failure` and the page read again without verification, so the other checks still see
 // it. Returns the failure when no answer came (DNS, connect, timeout...).
 std::optional<FetchedPage> fetch_page(const std::string& url, const PageFetchOptions& options, const Deadline& deadline,

@@ -166,7 +166,8 @@ std::string api_version(const std::string& final_url, const PageFetchOptions& op
     HttpRequest request;
     request.url = resolve_url(final_url, "/api/");
     request.tls = options.tls;
-    request.timeout_seconds = deadline.remaining_seconds();
+    if (deadline.passed()) return {};
+    request.timeout_ms = deadline.remaining_ms();
     HttpOutcome outcome = try_http_request(request);
     if (!outcome.response) return {};
     return trim(outcome.response->header("psws-version"));

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "net/curl_global.hpp"
+#include "net/url.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/text.hpp"
@@ -147,6 +148,14 @@ Mime multipart_body(const net::CurlApi& api, CURL* curl, const std::vector<FormF
     return mime;
 }
 
+// seconds_text: "3 s", "2.4 s".
+std::string seconds_text(long ms) {
+    if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.1f s", static_cast<double>(ms) / 1000.0);
+    return buffer;
+}
+
 double seconds(const net::CurlApi& api, CURL* curl, CURLINFO info) {
     curl_off_t micros = 0;
     api.easy_getinfo(curl, info, &micros);
@@ -170,33 +179,61 @@ std::vector<std::string> HttpResponse::header_values(const std::string& name) co
     return values;
 }
 
-void CookieJar::absorb(const HttpResponse& response) {
+namespace {
+
+// cookie_site: "host:port" of `url`, "" when it is not an http(s) URL (no cookie then).
+std::string cookie_site(const std::string& url) {
+    auto parsed = parse_http_url(url);
+    return parsed ? parsed->host + ":" + std::to_string(parsed->port) : "";
+}
+
+}  // namespace
+
+void CookieJar::absorb(const HttpResponse& response, const std::string& url) {
+    std::string site = cookie_site(url);
+    if (site.empty()) return;
     for (const auto& set_cookie : response.header_values("set-cookie")) {
-        std::string pair = set_cookie.substr(0, set_cookie.find(';'));
+        auto semicolon = set_cookie.find(';');
+        std::string pair = set_cookie.substr(0, semicolon);
         auto equals = pair.find('=');
         if (equals == std::string::npos) continue;
         std::string name = trim(pair.substr(0, equals)), value = trim(pair.substr(equals + 1));
         if (name.empty()) continue;
-        auto same = std::find_if(cookies_.begin(), cookies_.end(), [&](const auto& c) { return c.first == name; });
+        bool secure = false;
+        if (semicolon != std::string::npos)
+            for (const auto& attribute : split(set_cookie.substr(semicolon + 1), ';'))
+                if (to_lower(trim(attribute)) == "secure") secure = true;
+        auto same = std::find_if(cookies_.begin(), cookies_.end(),
+                                 [&](const Cookie& c) { return c.site == site && c.name == name; });
         bool deleted = value.empty() || value == "deleted";
         if (same != cookies_.end()) {
-            if (deleted) cookies_.erase(same);
-            else same->second = value;
+            if (deleted) {
+                cookies_.erase(same);
+            } else {
+                same->value = value;
+                same->secure = secure;
+            }
         } else if (!deleted) {
-            cookies_.emplace_back(name, value);
+            cookies_.push_back(Cookie{site, name, value, secure});
         }
     }
 }
 
-std::string CookieJar::header() const {
+std::string CookieJar::header(const std::string& url) const {
+    std::string site = cookie_site(url);
+    if (site.empty()) return "";
+    bool https = to_lower(url.substr(0, 8)) == "https://";
     std::string out;
-    for (const auto& [name, value] : cookies_) out += (out.empty() ? "" : "; ") + name + "=" + value;
+    for (const auto& cookie : cookies_)
+        if (cookie.site == site && (https || !cookie.secure))
+            out += (out.empty() ? "" : "; ") + cookie.name + "=" + cookie.value;
     return out;
 }
 
 std::vector<std::string> CookieJar::names() const {
     std::vector<std::string> out;
-    for (const auto& cookie : cookies_) out.push_back(cookie.first);
+    for (const auto& cookie : cookies_)
+        if (std::find(out.begin(), out.end(), cookie.name) == out.end()) out.push_back(cookie.name);
     return out;
 }
 
@@ -243,8 +280,10 @@ HttpOutcome try_http_request(const HttpRequest& request) {
     api.easy_setopt(c, CURLOPT_ERRORBUFFER, error);
     api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, std::min(request.timeout_seconds, 30L));
-    api.easy_setopt(c, CURLOPT_TIMEOUT, request.timeout_seconds);
+    long timeout_ms =
+        request.timeout_ms > 0 ? request.timeout_ms : std::max(1L, request.timeout_seconds) * 1000;
+    api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, std::min(timeout_ms, 30000L));
+    api.easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
     api.easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
     api.easy_setopt(c, CURLOPT_WRITEDATA, &sink);
     api.easy_setopt(c, CURLOPT_HEADERFUNCTION, write_header);
@@ -300,7 +339,7 @@ HttpOutcome try_http_request(const HttpRequest& request) {
         std::string why = redact_all(error[0] ? error : api.easy_strerror(rc), request.secrets);
         if (outcome.failure.kind == HttpFailureKind::timeout)
             outcome.failure.message = "timeout: " + outcome.failure.host + " did not answer in " +
-                                      std::to_string(request.timeout_seconds) + " s";
+                                      seconds_text(timeout_ms);
         else if (outcome.failure.kind == HttpFailureKind::tls)
             outcome.failure.message = "TLS with " + outcome.failure.host + " failed: " + why;
         else

@@ -35,6 +35,7 @@ struct HttpRequest {
     std::string basic_user;       // HTTP Basic user (password empty) when `basic`
     bool basic = false;
     long timeout_seconds = 30;
+    long timeout_ms = 0;               // when > 0: the timeout in milliseconds (a deadline's rest)
     std::size_t max_body = 64u << 20;  // larger answers: Error(unreachable)
     TlsOptions tls;
     bool want_certificate = false;     // fill HttpResponse::certificate (https only)
@@ -93,17 +94,27 @@ HttpResponse http_request(const HttpRequest& request);
 // http_get: http_request with method GET (the webservice's injectable fetcher).
 HttpResponse http_get(const HttpRequest& request);
 
-// CookieJar: the cookies a server set, sent back on the next requests (one site, no expiry
-// or path rules: enough for a form's session). Cookie values are secrets: never log them.
+// CookieJar: the cookies servers set, sent back on the next requests, each only to the host
+// (and port) that set it: a redirect to another host never carries them (Domain= is not
+// honoured; Secure cookies go back over https only). No expiry or path rules: enough for a
+// form's session. Cookie values are secrets: never log them.
 class CookieJar {
 public:
-    void absorb(const HttpResponse& response);
-    std::string header() const;
-    std::vector<std::string> names() const;
-    bool empty() const { return cookies_.empty(); }
+  // absorb: the Set-Cookie headers of `response`, the answer to a request for `url`.
+  void absorb(const HttpResponse& response, const std::string& url);
+  // header: the Cookie header value for a request to `url` (empty when none applies).
+  std::string header(const std::string& url) const;
+  std::vector<std::string> names() const;
+  bool empty() const { return cookies_.empty(); }
 
 private:
-    std::vector<std::pair<std::string, std::string>> cookies_;
+  struct Cookie {
+      std::string site;  // host:port that set it
+      std::string name;
+      std::string value;
+      bool secure = false;
+  };
+  std::vector<Cookie> cookies_;
 };
 
 // redact: `text` with every occurrence of `secret` replaced by "***".

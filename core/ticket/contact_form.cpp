@@ -5,6 +5,7 @@
 
 #include "diagnose/page_fetch.hpp"
 #include "mail/message.hpp"
+#include "net/url.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/text.hpp"
@@ -18,14 +19,6 @@ std::string lower(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),
                    [](unsigned char c) { return std::tolower(c); });
     return text;
-}
-
-// origin: "scheme://host[:port]" of an absolute URL ("" when not absolute).
-std::string origin(const std::string& url) {
-    auto scheme = url.find("://");
-    if (scheme == std::string::npos) return "";
-    auto slash = url.find_first_of("/?#", scheme + 3);
-    return lower(url.substr(0, slash));
 }
 
 std::string joined(const std::vector<std::string>& messages) {
@@ -42,7 +35,7 @@ struct Exchange {
         HttpRequest r;
         r.method = method;
         r.url = url;
-        r.cookies = jar.header();
+        r.cookies = jar.header(url);
         r.timeout_seconds = settings.timeout_seconds;
         r.tls = settings.tls;
         r.secrets = secrets;
@@ -57,14 +50,14 @@ struct Exchange {
         std::string url = r.url;
         for (int hop = 0;; ++hop) {
             HttpResponse response = http(r);
-            jar.absorb(response);
+            jar.absorb(response, r.url);
             if (response.status < 300 || response.status >= 400 || response.redirect_url.empty())
                 return {std::move(response), url};
             if (hop == kMaxRedirects)
                 throw Error(ErrorKind::unreachable,
                             "contact page " + settings.url + ": more than 5 redirects",
                             "check [vendor] contact_url");
-            if (origin(response.redirect_url) != origin(settings.url))
+            if (!same_origin(response.redirect_url, settings.url))
                 throw Error(
                     ErrorKind::unreachable,
                     "contact page " + settings.url +
@@ -120,6 +113,11 @@ std::string choose_subject(const ContactPage& page, const std::string& wanted,
 TicketOutcome send_ticket_form(const Ticket& t, const ContactFormSettings& settings,
                                const HttpFunction& http) {
     TicketOutcome out{"form", settings.url, "", "", "", std::nullopt, ""};
+    if (auto why = http_url_problem(settings.url); !why.empty())
+        throw Error(ErrorKind::usage,
+                    "[vendor] contact_url '" + printable(settings.url) +
+                        "' is not a usable address: " + why,
+                    "set it to the shop's contact page, e.g. https://vendor.example/contact-us");
     Exchange x{settings, http, {}, {}};
     try {
         auto [page, page_url] = x.load_page();
@@ -139,7 +137,7 @@ TicketOutcome send_ticket_form(const Ticket& t, const ContactFormSettings& setti
         }
         for (int attempt = 1;; ++attempt) {
             HttpRequest post = x.request("POST", resolve_url(page_url, page.action));
-            if (origin(post.url) != origin(page_url))
+            if (!same_origin(post.url, page_url))
                 throw Error(
                     ErrorKind::unreachable,
                     "the contact form at " + page_url + " posts to another site: " + post.url,

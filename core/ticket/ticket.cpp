@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 
+#include "net/url.hpp"
 #include "orders/csv_import.hpp"
 #include "util/error.hpp"
 #include "util/sha256.hpp"
@@ -17,13 +20,6 @@ std::string lower(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),
                    [](unsigned char c) { return std::tolower(c); });
     return text;
-}
-
-bool http_url(const std::string& url) {
-    std::string l = lower(url);
-    for (const char* scheme : {"http://", "https://"})
-        if (l.rfind(scheme, 0) == 0 && l.size() > std::string(scheme).size()) return true;
-    return false;
 }
 
 const char* access_text(Access access) {
@@ -84,11 +80,12 @@ void validate_ticket(const Ticket& t) {
     if (!t.customer_email.empty() && !valid_email(t.customer_email))
         bad("--email", "'" + t.customer_email + "' is not an e-mail address",
             "give the address support should answer");
-    if (!t.store_url.empty() && !http_url(t.store_url))
-        bad("--url", "'" + t.store_url + "' is not an http(s) URL",
+    // Strictly: a line break in a URL would add a line to the ticket's body.
+    if (auto why = t.store_url.empty() ? "" : http_url_problem(t.store_url); !why.empty())
+        bad("--url", "'" + printable(t.store_url) + "' is not a usable address: " + why,
             "give the storefront, e.g. https://shop.example");
-    if (!t.admin_url.empty() && !http_url(t.admin_url))
-        bad("--admin", "'" + t.admin_url + "' is not an http(s) URL",
+    if (auto why = t.admin_url.empty() ? "" : http_url_problem(t.admin_url); !why.empty())
+        bad("--admin", "'" + printable(t.admin_url) + "' is not a usable address: " + why,
             "give the back office, e.g. https://shop.example/admin123abc");
     if (t.summary.find_first_of("\r\n") != std::string::npos)
         bad("--summary", "the summary must be one line", "put the details in --message");
@@ -102,6 +99,53 @@ void validate_ticket(const Ticket& t) {
     if (t.order_reference.find_first_of(" \t\r\n[]") != std::string::npos)
         bad("--order", "'" + t.order_reference + "' is not an order reference",
             "give the reference of the order, e.g. XKBKNABJK");
+}
+
+namespace {
+
+std::string size_text(std::size_t bytes) {
+    if (bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+    if (bytes % 1024 == 0) return std::to_string(bytes >> 10) + " KiB";
+    return std::to_string(bytes) + " bytes";
+}
+
+}  // namespace
+
+std::string read_message(std::istream& in, const std::string& source, std::size_t limit) {
+    std::string text;
+    char buffer[65536];
+    while (in) {
+        std::size_t want = std::min(sizeof buffer, limit + 1 - text.size());
+        in.read(buffer, static_cast<std::streamsize>(want));
+        text.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > limit)
+            throw Error(
+                ErrorKind::usage,
+                "--message-file " + source + ": the description is larger than " + size_text(limit),
+                "give a shorter description; attach logs with --bundle instead");
+    }
+    if (in.bad())
+        throw Error(ErrorKind::usage, "--message-file " + source + ": cannot read it",
+                    "check the file");
+    return text;
+}
+
+std::string read_message_file(const std::string& path, std::size_t limit) {
+    std::error_code ec;
+    auto status = fs::status(path, ec);
+    if (ec || !fs::exists(status))
+        throw Error(ErrorKind::usage,
+                    "--message-file " + path + ": " + (ec ? ec.message() : "no such file"),
+                    "check the file name ('-' reads stdin)");
+    if (fs::is_directory(status))
+        throw Error(ErrorKind::usage, "--message-file " + path + " is a folder",
+                    "give the file holding the description");
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw Error(ErrorKind::usage,
+                    "--message-file " + path + ": cannot open it (" + std::strerror(errno) + ")",
+                    "check the file's permissions");
+    return read_message(in, path, limit);
 }
 
 std::string ticket_subject(const Ticket& t) {

@@ -1,7 +1,9 @@
 #pragma once
 // A support ticket (SPEC.md "Tickets", POLICY.md §2 and §6): what it holds, what is missing,
 // and the text the vendor receives (the same for the contact form and the e-mail).
+#include <cstddef>
 #include <cstdint>
+#include <istream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -46,8 +48,22 @@ struct MissingItem {
 std::vector<MissingItem> missing_items(const Ticket& ticket);
 
 // validate_ticket: Error(usage) naming the flag when a present item is malformed (an e-mail
-// address, a URL that is not http(s), a summary on several lines or over 200 characters).
+// address, a URL that is not a clean http(s) address with a host and no space or line break,
+// a summary on several lines or over 200 characters).
 void validate_ticket(const Ticket& ticket);
+
+// kMaxMessageBytes: the longest description --message-file takes (1 MiB).
+constexpr std::size_t kMaxMessageBytes = 1u << 20;
+
+// read_message: the description from `in` (`source` names it in messages: "stdin" or the file
+// name), at most `limit` bytes; Error(usage) saying so when there is more, reading no further.
+std::string read_message(std::istream& in, const std::string& source,
+                         std::size_t limit = kMaxMessageBytes);
+
+// read_message_file: the description from the file at `path` (a regular file, a pipe, a
+// device), bounded as read_message; Error(usage) naming the file and the real reason
+// (missing, a folder, unreadable, too large).
+std::string read_message_file(const std::string& path, std::size_t limit = kMaxMessageBytes);
 
 // ticket_subject: "[ORDER_REF] module: summary" (POLICY.md §2).
 std::string ticket_subject(const Ticket& ticket);

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <map>
 #include <memory>
 
@@ -415,4 +416,137 @@ TEST_CASE("ticket draft --diagnose runs diagnose and attaches its bundle", "[dia
     args.push_back("--bundle");
     args.push_back((home / "b.zip").string());
     CHECK(run_mpsupport(args, home.path()).exit_code == 2);  // --diagnose or --bundle, not both
+}
+
+TEST_CASE("diagnose --admin-email sends the password only to the origin of --admin",
+          "[diagnose][security]") {
+    testing::TempDir home;
+    testing::TempDir logs;
+    std::map<std::string, std::string> env = {{"MPSUPPORT_ADMIN_PASSWORD", kPassword}};
+    auto credentials = [&](const RunResult& run) {
+        INFO(run.out << run.err);
+        return checks_by_id(json_of(run))["admin.credentials"];
+    };
+
+    SECTION("a redirect to another host (1.6-8 AJAX login)") {
+        fs::path other_log = logs / "other.log";
+        FixtureShop other("8.2.0", {{"MPS_REQUEST_LOG", other_log.string()}});
+        std::string other_admin =
+            "http://localhost:" + std::to_string(other.port) + "/admin123abc/";
+        FixtureShop shop("8.2.0", {{"MPS_MOVED_ADMIN", other_admin}});
+        RunResult run = diagnose(
+            home, {"--admin", shop.url("/moved-admin/"), "--admin-email", "demo@example.com"}, env);
+        auto check = credentials(run);
+        CHECK(check["status"] == "fail");
+        CHECK_THAT(check["message"].get<std::string>(), Catch::Contains("password not sent"));
+        CHECK_THAT(check["message"].get<std::string>(),
+                   Catch::Contains("http://localhost:" + std::to_string(other.port)));
+        CHECK(run.exit_code == 5);
+        std::string received = testing::slurp(other_log);
+        CHECK_THAT(received, Catch::Contains("GET /admin123abc/"));  // the page was read...
+        CHECK(received.find("passwd") == std::string::npos);         // ...the password never sent
+        CHECK(received.find("moved_secret") == std::string::npos);   // nor the first host's cookie
+    }
+    SECTION("a login form posting to another host (9.0)") {
+        fs::path other_log = logs / "steal.log";
+        FixtureShop other("8.2.0", {{"MPS_REQUEST_LOG", other_log.string()}});
+        std::string steal = "http://localhost:" + std::to_string(other.port) + "/steal";
+        FixtureShop shop("9.0.0", {{"MPS_LOGIN_ACTION", steal}});
+        RunResult run =
+            diagnose(home, {"--admin", shop.admin(), "--admin-email", "demo@example.com"}, env);
+        auto check = credentials(run);
+        CHECK(check["status"] == "fail");
+        CHECK_THAT(check["message"].get<std::string>(),
+                   Catch::Contains("http://localhost:" + std::to_string(other.port)));
+        CHECK(run.exit_code == 5);
+        CHECK_FALSE(fs::exists(other_log));  // not one request reached it
+    }
+    SECTION("a redirect from https to plain http on the same host") {
+        testing::TempDir dir;
+        fs::path shop_log = logs / "shop.log";
+        int plain_port = testing::free_port();
+        std::string downgrade = "http://localhost:" + std::to_string(plain_port) + "/admin123abc/";
+        FixtureShop shop("8.2.0",
+                         {{"MPS_MOVED_ADMIN", downgrade}, {"MPS_REQUEST_LOG", shop_log.string()}});
+        testing::TestCa ca(dir.path() / "ca");
+        std::string proxy =
+            "    location / { proxy_pass http://127.0.0.1:" + std::to_string(shop.port) +
+            "; proxy_set_header Host $http_host; }\n";
+        int tls_port = testing::free_port();
+        testing::NginxServer nginx(
+            dir.path() / "nginx",
+            {{tls_port, ca.issue("good", -1, 365), proxy}, {plain_port, std::nullopt, proxy}});
+        RunResult run = diagnose(
+            home,
+            {"--admin", "https://localhost:" + std::to_string(tls_port) + "/moved-admin/",
+             "--admin-email", "demo@example.com"},
+            {{"MPSUPPORT_ADMIN_PASSWORD", kPassword}, {"SSL_CERT_FILE", ca.ca_cert().string()}});
+        auto check = credentials(run);
+        CHECK(check["status"] == "fail");
+        CHECK_THAT(check["message"].get<std::string>(),
+                   Catch::Contains("http://localhost:" + std::to_string(plain_port)));
+        CHECK(run.exit_code == 5);
+        std::string received = testing::slurp(shop_log);
+        CHECK_THAT(received, Catch::Contains("GET /admin123abc/"));
+        CHECK(received.find("passwd") == std::string::npos);
+    }
+    SECTION("the same origin still logs in") {
+        FixtureShop shop("8.2.0", {{"MPS_MOVED_ADMIN", "/admin123abc/"}});
+        RunResult run = diagnose(
+            home, {"--admin", shop.url("/moved-admin/"), "--admin-email", "demo@example.com"}, env);
+        CHECK(credentials(run)["status"] == "pass");
+        CHECK(run.exit_code == 0);
+    }
+}
+
+TEST_CASE(
+    "diagnose: a back office echoing the password, passwords with quotes or short ones never shown",
+    "[diagnose][security]") {
+    testing::TempDir home;
+    FixtureShop shop("8.2.0", {{"MPS_ECHO_PASSWORD", "1"}});
+    for (const std::string& password : {std::string("pw\"with\\quote"), std::string("Zq!")}) {
+        INFO(password);
+        nlohmann::json quoted = password;
+        std::string escaped = quoted.dump();  // as JSON writes it
+        escaped = escaped.substr(1, escaped.size() - 2);
+        fs::path bundle = home / "echo.zip";
+        fs::remove(bundle);
+        RunResult run = diagnose(home,
+                                 {"--url", shop.url(), "--admin", shop.admin(), "--admin-email",
+                                  "demo@example.com", "--bundle", bundle.string()},
+                                 {{"MPSUPPORT_ADMIN_PASSWORD", password}});
+        CHECK(run.exit_code == 5);
+        CHECK(status_of(json_of(run), "admin.credentials") == "fail");
+        for (const std::string& form : {password, escaped}) {
+            CHECK(run.out.find(form) == std::string::npos);
+            CHECK(run.err.find(form) == std::string::npos);
+        }
+        RunResult text = run_mpsupport(
+            {"diagnose", "--admin", shop.admin(), "--admin-email", "demo@example.com"}, home.path(),
+            {{"MPSUPPORT_ADMIN_PASSWORD", password}});
+        CHECK(text.exit_code == 5);
+        CHECK(text.out.find(password) == std::string::npos);
+        REQUIRE(fs::exists(bundle));
+        for (const auto& [name, content] : read_zip(bundle)) {
+            INFO(name);
+            for (const std::string& form : {password, escaped})
+                CHECK(content.find(form) == std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("diagnose --timeout bounds slow redirect hops", "[diagnose][network]") {
+    testing::TempDir home;
+    FixtureShop shop("8.2.0");
+    auto started = std::chrono::steady_clock::now();
+    RunResult run = run_mpsupport(
+        {"--json", "--timeout", "3", "diagnose", "--url", shop.url("/slow-hop/0")}, home.path());
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    CHECK(seconds < 6.0);  // 3 s and a generous margin (each hop takes 0.9 s: 11 hops were 9.9 s)
+    CHECK(run.exit_code == 4);
+    auto checks = checks_by_id(json_of(run));
+    CHECK(checks["storefront.reach"]["status"] == "fail");
+    CHECK_THAT(checks["storefront.reach"]["message"].get<std::string>(),
+               Catch::Contains("timeout"));
 }

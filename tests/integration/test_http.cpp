@@ -31,13 +31,13 @@ TEST_CASE("http: POST urlencoded and multipart forms, headers and cookies", "[ht
     mps::HttpResponse first = mps::http_request(get);
     CHECK(first.status == 200);
     CHECK(first.header("X-FIXTURE") == "echo");
-    jar.absorb(first);
+    jar.absorb(first, get.url);
     CHECK(jar.names() == std::vector<std::string>{"session", "other"});
 
     mps::HttpRequest post;
     post.method = "POST";
     post.url = echo.url("/form");
-    post.cookies = jar.header();
+    post.cookies = jar.header(post.url);
     post.headers = {{"X-Test", "yes"}};
     post.form = {{"from", "a+b@example.com"}, {"message", "line 1\nline 2 & more"}, {"url", ""}};
     auto answer = nlohmann::json::parse(mps::http_request(post).body);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <memory>
 
 #include "json_result.hpp"
 #include "orders/date.hpp"
@@ -323,11 +324,17 @@ namespace {
 struct ContactShop {
     TempDir dir;
     int port = testing::free_port();
-    testing::ServerProcess php{
-        {"/usr/bin/php", "-d", "session.save_path=" + dir.path().string(), "-S",
-         "127.0.0.1:" + std::to_string(port), MPSUPPORT_FIXTURES "/contactform.php"},
-        port,
-        {{"CONTACT_DIR", dir.path().string()}}};
+    std::unique_ptr<testing::ServerProcess> php;
+    // action: the 1.7 form's action instead of the page itself (CONTACT_ACTION).
+    explicit ContactShop(const std::string& action = "") {
+        std::map<std::string, std::string> env = {{"CONTACT_DIR", dir.path().string()}};
+        if (!action.empty()) env["CONTACT_ACTION"] = action;
+        php = std::make_unique<testing::ServerProcess>(
+            std::vector<std::string>{
+                "/usr/bin/php", "-d", "session.save_path=" + dir.path().string(), "-S",
+                "127.0.0.1:" + std::to_string(port), MPSUPPORT_FIXTURES "/contactform.php"},
+            port, env);
+    }
     std::string url(const std::string& variant) const {
         return "http://127.0.0.1:" + std::to_string(port) + "/" + variant + "/contact-us";
     }
@@ -604,4 +611,139 @@ TEST_CASE("on a terminal, ticket asks for what is missing and takes the descript
     CHECK_THAT(screen, Catch::Contains("SFTP access: not available\n"));
     CHECK_THAT(screen, Catch::Contains("Description:\nDescribed in the editor\n"));
     CHECK(screen.find("dropped comment") == std::string::npos);
+}
+
+TEST_CASE("ticket's order lookup on the webservice honours --insecure and MPSUPPORT_CA_BUNDLE",
+          "[cli][ticket][tls]") {
+    Owner o;
+    testing::TempDir dir;
+    const std::string key = "ZQ8K3M5N7P9R2T4V6X8Z1B3D5F7H9J2L";
+    nlohmann::json order = {{"id", 1},
+                            {"id_address_delivery", "5"},
+                            {"id_customer", "8"},
+                            {"current_state", "2"},
+                            {"module", "ps_checkpayment"},
+                            {"valid", "1"},
+                            {"reference", "WEBORDERX"},
+                            {"date_add", days_ago(3) + " 10:00:00"},
+                            {"date_upd", days_ago(3) + " 10:00:00"},
+                            {"total_paid", "49.000000"},
+                            {"associations",
+                             {{"order_rows",
+                               {{{"id", "11"},
+                                 {"product_id", "3"},
+                                 {"product_attribute_id", "0"},
+                                 {"product_quantity", "1"},
+                                 {"product_name", "Module mymod"},
+                                 {"product_reference", "mymod"},
+                                 {"unit_price_tax_incl", "49.000000"}}}}}}};
+    nlohmann::json state = {
+        {"key", key},
+        {"mode", "normal"},
+        {"orders", {order}},
+        {"customers",
+         {{"8",
+           {{"id", 8}, {"email", "web@shop.example"}, {"firstname", "W"}, {"lastname", "S"}}}}}};
+    testing::write(dir / "ws.json", state.dump());
+    testing::write(dir / "ws.log", "");
+    int port = testing::free_port();
+    testing::ServerProcess php(
+        {"/usr/bin/php", "-S", "127.0.0.1:" + std::to_string(port),
+         MPSUPPORT_FIXTURES "/webservice.php"},
+        port, {{"WS_DATA", (dir / "ws.json").string()}, {"WS_LOG", (dir / "ws.log").string()}});
+    testing::TestCa ca(dir.path() / "ca");
+    std::string proxy = "    location / { proxy_pass http://127.0.0.1:" + std::to_string(port) +
+                        "; proxy_set_header Host $http_host; }\n";
+    testing::NginxServer nginx(dir.path() / "nginx",
+                               {{testing::free_port(), ca.issue("good"), proxy},
+                                {testing::free_port(), ca.self_signed("self"), proxy}});
+    auto use = [&](std::size_t site) {
+        o.write_config("[orders]\nwebservice_url = \"https://localhost:" +
+                       std::to_string(nginx.port(site)) + "/api\"\n");
+    };
+    o.env["MPSUPPORT_WEBSERVICE_KEY"] = key;
+    std::vector<std::string> args = {"ticket",         "draft",
+                                     "--order",        "WEBORDERX",
+                                     "--module",       "mymod",
+                                     "--summary",      "Blank page",
+                                     "--message",      "It is blank.",
+                                     "--url",          "https://shop.example",
+                                     "--admin",        "https://shop.example/admin42xy",
+                                     "--admin-access", "on-request",
+                                     "--sftp-access",  "withheld"};
+    auto with = [&](std::vector<std::string> before) {
+        before.insert(before.end(), args.begin(), args.end());
+        return o.run(before);
+    };
+
+    use(1);  // self-signed
+    CHECK(with({"--json"}).exit_code == 4);
+    RunResult insecure = with({"--json", "--insecure"});
+    INFO(insecure.out << insecure.err);
+    CHECK(insecure.exit_code == 0);
+    CHECK(json_of(insecure)["ticket"]["customer_email"] == "web@shop.example");
+
+    use(0);  // issued by a CA that only MPSUPPORT_CA_BUNDLE names
+    CHECK(with({"--json"}).exit_code == 4);
+    o.env["MPSUPPORT_CA_BUNDLE"] = ca.ca_cert().string();
+    RunResult trusted = with({"--json"});
+    INFO(trusted.out << trusted.err);
+    CHECK(trusted.exit_code == 0);
+    CHECK(json_of(trusted)["ticket"]["customer_email"] == "web@shop.example");
+}
+
+TEST_CASE("ticket: a URL with a line break is refused; --message-file is bounded",
+          "[cli][ticket]") {
+    Owner o;
+    auto r = o.run(ticket_args(
+        "draft", {"--url", "https://shop.example/\r\nSFTP access: available on request"}));
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--url") && Catch::Contains("\\x0d\\x0a"));
+    CHECK(r.out.empty());
+    CHECK(o.run(ticket_args("draft", {"--admin", "https://shop.example/adm\n42"})).exit_code == 2);
+
+    std::vector<std::string> from_file = {
+        "ticket",         "draft",      "myshop",        "--summary", "Blank page",
+        "--admin-access", "on-request", "--sftp-access", "withheld",  "--message-file"};
+    auto zero = from_file;
+    zero.push_back("/dev/zero");
+    auto big = o.run(zero);
+    CHECK(big.exit_code == 2);
+    CHECK_THAT(big.err, Catch::Contains("/dev/zero") && Catch::Contains("larger than 1 MiB"));
+    CHECK(big.err.find("No such file") == std::string::npos);
+
+    auto dash = from_file;
+    dash.push_back("-");
+    // Endless stdin: read up to the bound, then exit 2 (a shell pipe: the writer may get EPIPE).
+    std::string home = o.home.path().string();
+    std::string command = "yes 'an endless description' | env -i PATH=/usr/bin:/bin HOME='" + home +
+                          "' XDG_CONFIG_HOME='" + home + "/.config' XDG_DATA_HOME='" + home +
+                          "/.local/share' " MPSUPPORT_BINARY
+                          " ticket draft myshop --summary 'Blank page' --admin-access on-request "
+                          "--sftp-access withheld"
+                          " --message-file - >/dev/null 2>'" +
+                          home + "/piped.err'";
+    int rc = std::system(command.c_str());
+    CHECK(WEXITSTATUS(rc) == 2);
+    CHECK_THAT(testing::slurp(o.home / "piped.err"), Catch::Contains("larger than 1 MiB"));
+    auto fine = o.run(dash, "Described on stdin.\n");
+    CHECK(fine.exit_code == 0);
+    CHECK_THAT(fine.out, Catch::Contains("Described on stdin."));
+}
+
+TEST_CASE("the contact form is never posted to another origin than the contact page's",
+          "[cli][ticket][form][security]") {
+    ContactShop other;
+    ContactShop shop("http://localhost:" + std::to_string(other.port) + "/17/contact-us");
+    Owner o;
+    o.contact_url = shop.url("17");
+    o.write_config("");
+    auto r = o.run(ticket_args("open", {"--json"}));
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 4);
+    CHECK_THAT(json_of(r)["detail"].get<std::string>(),
+               Catch::Contains("posts to another site") &&
+                   Catch::Contains("localhost:" + std::to_string(other.port)));
+    CHECK(other.posts().empty());
+    CHECK(shop.posts().empty());
 }

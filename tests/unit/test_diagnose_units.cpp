@@ -8,7 +8,14 @@
 #include "diagnose/masker.hpp"
 #include "diagnose/page_fetch.hpp"
 #include "diagnose/page_markers.hpp"
+#include "net/http.hpp"
+#include "net/url.hpp"
 #include "util/error.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
 
 using namespace mps;
 
@@ -137,7 +144,7 @@ TEST_CASE("verdict: voided beats non-standard beats covered; unknown says why", 
 TEST_CASE("masker: secrets, e-mails, tokens, cookies, Authorization; stable masks", "[diagnose][bundle]") {
     Masker masker;
     masker.add_secret("hunter2-long");
-    masker.add_secret("ab");  // too short to mask safely: ignored
+    masker.add_secret("ab");  // short secrets are masked too
     std::string text = masker.mask(
         "login hunter2-long for bob.smith+shop@example.co.uk and BOB.SMITH+shop@example.co.uk\n"
         "GET /api/orders?ws_key=ABCDEF0123456789&display=full\n"
@@ -154,6 +161,7 @@ TEST_CASE("masker: secrets, e-mails, tokens, cookies, Authorization; stable mask
     CHECK(text.find("email-1@masked.invalid and") != std::string::npos);
     CHECK(text.find("again email-1@masked.invalid,") != std::string::npos);
     CHECK(text.find("a@b") != std::string::npos);  // not an address: left alone
+    CHECK(masker.mask("xaby") == "x[secret-2]y");
     CHECK(text.find("[secret-1]") != std::string::npos);
     CHECK(masker.mask("bob.smith+shop@example.co.uk") == "email-1@masked.invalid");  // stable across calls
 }
@@ -167,4 +175,137 @@ TEST_CASE("bundle names: .zip only, order reference prefix; secret files refused
     CHECK(is_secret_file("config/settings.inc.php"));
     CHECK(is_secret_file("keys/server.pem"));
     CHECK_FALSE(is_secret_file("var/logs/20261127_exception.log"));
+}
+
+TEST_CASE("masker: every secret whatever its length, found in values before JSON escapes them",
+          "[diagnose][bundle]") {
+    Masker masker;
+    masker.add_secret("p\"w\\1");  // p"w\1: JSON writes it p\"w\\1
+    masker.add_secret("Zq");
+    masker.add_secret("");  // nothing to mask
+    nlohmann::json data = {
+        {"message", "refused p\"w\\1 and Zq"}, {"list", {"Zq", 3}}, {"Zq key", true}};
+    std::string dumped = masker.mask_json(data).dump();
+    CHECK(dumped.find("p\\\"w") == std::string::npos);
+    CHECK(dumped.find("Zq") == std::string::npos);
+    CHECK(dumped.find("[secret-1]") != std::string::npos);
+    CHECK(dumped.find("[secret-2]") != std::string::npos);
+    // A short secret never matches inside a mask already written.
+    CHECK(masker.mask("[secret-1]") == "[secret-1]");
+
+    Report report;
+    report.title = "diagnose Zq";
+    report.checks.push_back(
+        Check{"admin.credentials", Status::fail, "Wrong password \"p\"w\\1\"", "retype Zq"});
+    report.verdict = "could not tell: Zq";
+    report.body = {{"url", "https://Zq.example/"}};
+    report.details = {"Zq"};
+    Report masked = mask_report(report, masker);
+    std::string all = masked.title + masked.checks[0].message + masked.checks[0].hint +
+                      masked.verdict + masked.body.dump() + masked.details[0];
+    CHECK(all.find("Zq") == std::string::npos);
+    CHECK(all.find("p\"w") == std::string::npos);
+
+    redact_report(report, {"Zq", "p\"w\\1"});
+    CHECK(report.checks[0].message == "Wrong password \"***\"");
+    CHECK(report.title == "diagnose ***");
+}
+
+TEST_CASE("bundle member names: '..' as a path segment is refused, inside a name it is fine",
+          "[diagnose][bundle]") {
+    auto dir = std::filesystem::temp_directory_path() / ("mps-bundle-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    auto zip = dir / "b.zip";
+    CHECK_NOTHROW(write_bundle(
+        zip, {{"logs/var/logs/app..log", "x"}, {"diffs/mymod/views/a..b.tpl.diff", "y"}},
+        "2026-11-30T00:00:00Z"));
+    CHECK(std::filesystem::exists(zip));
+    for (const char* name :
+         {"../x", "logs/../../x", "logs/..", "./x", "logs//x", "/etc/passwd", "a\\b"}) {
+        INFO(name);
+        CHECK_THROWS_AS(write_bundle(dir / "c.zip", {{name, "x"}}, "2026-11-30T00:00:00Z"), Error);
+    }
+    CHECK_FALSE(std::filesystem::exists(dir / "c.zip"));
+
+    DiagnoseResult result;
+    result.logs.push_back(LogTail{});
+    result.logs.back().path = "var/logs/we\\ird\nname..log";
+    result.logs.back().tail = "line";
+    Masker masker;
+    auto members = bundle_members(result, "{}", "", masker);
+    REQUIRE(members.size() == 3);
+    CHECK(members[2].name == "logs/var/logs/we_ird_name..log");
+    CHECK_NOTHROW(write_bundle(dir / "d.zip", members, "2026-11-30T00:00:00Z"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("cookie jar: a cookie goes back only to the host and port that set it", "[http]") {
+    HttpResponse first;
+    first.headers = {{"set-cookie", "session=abc; path=/; HttpOnly"},
+                     {"set-cookie", "tls_only=1; Secure"},
+                     {"set-cookie", "wide=2; Domain=example.com"}};
+    CookieJar jar;
+    jar.absorb(first, "https://shop.example.com/admin/");
+    CHECK(jar.header("https://shop.example.com/other") == "session=abc; tls_only=1; wide=2");
+    CHECK(jar.header("https://SHOP.example.com:443/") == "session=abc; tls_only=1; wide=2");
+    CHECK(jar.header("http://shop.example.com:443/") ==
+          "session=abc; wide=2");  // Secure: https only
+    CHECK(jar.header("https://evil.example/") == "");
+    CHECK(jar.header("https://www.example.com/") == "");  // Domain= is not honoured
+    CHECK(jar.header("https://shop.example.com:8443/") == "");
+    CHECK(jar.header("not a url") == "");
+
+    HttpResponse other;
+    other.headers = {{"set-cookie", "session=zzz"}};
+    jar.absorb(other, "http://other.example/");
+    CHECK(jar.header("http://other.example/") == "session=zzz");
+    CHECK(jar.header("https://shop.example.com/") == "session=abc; tls_only=1; wide=2");
+    CHECK(jar.names() == std::vector<std::string>{"session", "tls_only", "wide"});
+
+    HttpResponse deleted;
+    deleted.headers = {{"set-cookie", "session=deleted"}};
+    jar.absorb(deleted, "http://other.example/");
+    CHECK(jar.header("http://other.example/") == "");
+    CHECK(jar.header("https://shop.example.com/") == "session=abc; tls_only=1; wide=2");
+}
+
+TEST_CASE("URLs: strict http(s) parsing and the origin rule", "[http]") {
+    auto url = parse_http_url("HTTPS://Shop.Example:8443/admin?x=1");
+    REQUIRE(url);
+    CHECK(url->scheme == "https");
+    CHECK(url->host == "shop.example");
+    CHECK(url->port == 8443);
+    CHECK(url->target == "/admin?x=1");
+    CHECK(parse_http_url("http://[::1]:8080/")->host == "[::1]");
+    CHECK(url_origin("http://shop.example/a") == "http://shop.example:80");
+    CHECK(same_origin("https://shop.example/admin1/", "https://SHOP.example:443/admin1/index.php"));
+    CHECK_FALSE(same_origin("https://shop.example/", "http://shop.example/"));        // downgrade
+    CHECK_FALSE(same_origin("https://shop.example/", "https://shop.example:8443/"));  // port
+    CHECK_FALSE(same_origin("https://shop.example/", "https://evil.example/"));
+    CHECK_FALSE(same_origin("https://shop.example/", "https://shop.example@evil.example/"));
+    CHECK_FALSE(same_origin("https://shop.example/", "https://shop.example.evil.example/"));
+    CHECK_FALSE(same_origin("bogus", "bogus"));
+    for (const char* bad :
+         {"", "shop.example", "ftp://shop.example/", "https://", "https:///path",
+          "https://shop.example/a\r\nb", "https://shop.example/a b", "https://shop\n.example/",
+          "https://shop.example:0/", "https://shop.example:99999/", "https://shop.example:/",
+          "https://sh<op.example/", "http://[::1/"}) {
+        INFO(bad);
+        CHECK_FALSE(parse_http_url(bad));
+        CHECK_FALSE(http_url_problem(bad).empty());
+    }
+    CHECK_THROWS_WITH(require_http_url("https://shop.example/\r\nInjected: yes", "--url"),
+                      Catch::Contains("--url 'https://shop.example/\\x0d\\x0aInjected: yes'"));
+    CHECK_NOTHROW(require_http_url("http://127.0.0.1:8080/", "--url"));
+}
+
+TEST_CASE("deadline: milliseconds left, below one second too", "[diagnose]") {
+    Deadline deadline(1);
+    CHECK(deadline.remaining_ms() <= 1000);
+    CHECK(deadline.remaining_ms() >= 1);
+    Deadline over(0);
+    CHECK(over.passed());
+    CHECK(over.remaining_ms() == 1);
+    CHECK(over.expired("http://shop.example/x").kind == HttpFailureKind::timeout);
+    CHECK_THAT(over.expired("http://shop.example/x").message, Catch::Contains("shop.example"));
 }

@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 #include "mail/message.hpp"
 #include "orders/ledger.hpp"
 #include "test_support.hpp"
@@ -328,6 +330,21 @@ TEST_CASE("a ticket names what is missing and says 'available on request'", "[ti
     t = full_ticket();
     t.summary = "two\nlines";
     CHECK_THROWS_AS(validate_ticket(t), Error);
+    // A URL with a line break would add a line to the body: refused, shown escaped.
+    for (const char* bad :
+         {"https://shop.example/\r\nSFTP access: available on request", "https://shop.example/\nx",
+          "https://shop example/", "https://", "http:///admin", "https://shop.example/\tx"}) {
+        INFO(bad);
+        t = full_ticket();
+        t.store_url = bad;
+        CHECK_THROWS_AS(validate_ticket(t), Error);
+        t = full_ticket();
+        t.admin_url = bad;
+        CHECK_THROWS_AS(validate_ticket(t), Error);
+    }
+    t = full_ticket();
+    t.store_url = "https://shop.example/\r\nx";
+    CHECK_THROWS_WITH(validate_ticket(t), Catch::Contains("\\x0d\\x0a") && !Catch::Contains("\n"));
     CHECK(parse_access("on-request") == Access::on_request);
     CHECK(parse_access("withheld") == Access::withheld);
     CHECK_FALSE(parse_access("maybe"));
@@ -512,4 +529,25 @@ TEST_CASE("a ledger of schema 2 reads without tickets and migrates on the first 
     writer->add_ticket(ticket_record(t, sent, "2026-11-27T10:00:00Z", d("2026-11-30")));
     CHECK(writer->tickets().size() == 1);
     CHECK(writer->order("ABCDEFGHI").size() == 1);
+}
+
+TEST_CASE("--message-file: bounded, the real reason when it cannot be read", "[ticket]") {
+    std::istringstream small("line 1\nline 2\n");
+    CHECK(read_message(small, "stdin") == "line 1\nline 2\n");
+    std::istringstream exact(std::string(100, 'x'));
+    CHECK(read_message(exact, "stdin", 100).size() == 100);
+    std::istringstream over(std::string(101, 'x'));
+    CHECK_THROWS_WITH(read_message(over, "stdin", 100), Catch::Contains("larger than"));
+    // /dev/zero never ends: reading stops at the bound, and says so.
+    try {
+        read_message_file("/dev/zero", 4096);
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::usage);
+        CHECK_THAT(e.what(), Catch::Contains("/dev/zero") && Catch::Contains("larger than"));
+        CHECK_THAT(e.what(), !Catch::Contains("No such file"));
+    }
+    CHECK_THROWS_WITH(read_message_file("/nonexistent/message.txt"),
+                      Catch::Contains("/nonexistent/message.txt"));
+    CHECK_THROWS_WITH(read_message_file("/tmp"), Catch::Contains("folder"));
 }
