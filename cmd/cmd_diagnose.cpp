@@ -174,7 +174,9 @@ DiagnoseBundle diagnose_bundle_for_ticket(Context& ctx, const TicketDiagnose& wh
     flags.bundle = (dir / ("diagnose-" + stamp + ".zip")).string();
     mps::DiagnoseResult result = diagnose_with_bundle(ctx, flags);
     DiagnoseBundle out{result.report.body.value("bundle", flags.bundle), result.report.verdict};
-    if (!ctx.globals.quiet) ctx.err << "diagnose: " << out.verdict << "\n  bundle: " << out.path.string() << "\n";
+    if (!ctx.globals.quiet)
+        ctx.err << "diagnose: " << mps::printable(out.verdict) << "\n  bundle: " << mps::printable(out.path.string())
+                << "\n";
     return out;
 }
 

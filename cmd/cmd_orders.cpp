@@ -11,6 +11,7 @@
 #include "orders/webservice.hpp"
 #include "render.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 #include "webservice_settings.hpp"
 
 namespace mpscli {
@@ -38,7 +39,8 @@ int run_import(Context& ctx, mps::ImportRequest request) {
         return emit_json(ctx, doc, code);
     }
     for (const auto& b : result.bad)
-        ctx.err << result.file << ":" << b.line << ": " << (b.field.empty() ? "" : b.field + ": ") << b.message
+        ctx.err << mps::printable(result.file) << ":" << b.line << ": "
+                << mps::printable(b.field.empty() ? b.message : b.field + ": " + b.message)
                 << (result.imported ? " (skipped)" : "") << "\n";
     if (!result.imported) {
         ctx.err << "mpsupport: error: " << plural(result.bad.size(), "bad row") << " in " << result.file

@@ -9,6 +9,7 @@
 #include "pristine_fetch.hpp"
 #include "render.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace mpscli {
 namespace {
@@ -114,7 +115,7 @@ int run_show(Context& ctx, const std::string& module, const std::string& version
     for (const auto& f : m->files) {
         char line[64];
         std::snprintf(line, sizeof line, "  %s %10s  ", f.sha256.substr(0, 12).c_str(), human_size(f.size).c_str());
-        ctx.out << line << f.path << "\n";
+        ctx.out << line << mps::printable(f.path) << "\n";
     }
     return 0;
 }

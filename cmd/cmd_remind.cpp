@@ -10,6 +10,7 @@
 #include "orders/remind.hpp"
 #include "orders/run_owner.hpp"
 #include "render.hpp"
+#include "util/text.hpp"
 
 namespace mpscli {
 namespace {
@@ -93,7 +94,7 @@ int run(Context& ctx, const RemindFlags& flags) {
         if (!show) continue;
         ctx.out << e.status << "  " << threshold_text(e.threshold) << "  " << e.reference << "  " << e.module << "  "
                 << e.customer_email << "  ends " << e.support_end;
-        if (!e.detail.empty() && e.status != "sent") ctx.out << "  (" << e.detail << ")";
+        if (!e.detail.empty() && e.status != "sent") ctx.out << "  (" << mps::printable(e.detail) << ")";
         ctx.out << "\n";
     }
     bool anything = outcome.sent + outcome.failed + outcome.would_send + outcome.in_progress + outcome.deferred > 0;
@@ -105,7 +106,9 @@ int run(Context& ctx, const RemindFlags& flags) {
         if (outcome.deferred) ctx.out << ", " << outcome.deferred << " left for later (--limit)";
         ctx.out << "\n";
     }
-    if (outcome.stopped) ctx.err << "mpsupport: error: " << outcome.stopped->what() << "\n  hint: " << outcome.stopped->hint() << "\n";
+    if (outcome.stopped)
+        ctx.err << "mpsupport: error: " << mps::printable(outcome.stopped->what())
+                << "\n  hint: " << mps::printable(outcome.stopped->hint()) << "\n";
     return code;
 }
 

@@ -14,6 +14,7 @@
 #include "ticket/preflight.hpp"
 #include "ticket_input.hpp"
 #include "vendor_mailer.hpp"
+#include "util/text.hpp"
 #include "webservice_settings.hpp"
 
 namespace mpscli {
@@ -38,7 +39,7 @@ mps::OrderSupport support_lookup(Context& ctx, mps::Ledger& ledger, const mps::T
 void print_draft(Context& ctx, const nlohmann::json& payload, const std::string& channel) {
     if (ctx.globals.quiet) return;
     auto line = [&](const char* label, const std::string& value) {
-        ctx.out << paint(ctx, label, "dim") << value << "\n";
+        ctx.out << paint(ctx, label, "dim") << mps::printable(value) << "\n";
     };
     if (channel == "email") {
         line("To:        ", payload["to"].get<std::string>());
@@ -60,7 +61,7 @@ void print_draft(Context& ctx, const nlohmann::json& payload, const std::string&
                  std::to_string(payload["attachment"]["size"].get<std::uintmax_t>()) + " bytes)");
     std::string body = channel == "email" ? payload["body"].get<std::string>()
                                           : payload["fields"]["message"].get<std::string>();
-    ctx.out << "\n" << body << "\n";
+    ctx.out << "\n" << mps::printable_multiline(body) << "\n";
 }
 
 int run_ticket(Context& ctx, const TicketFlags& flags, bool open) {
@@ -152,7 +153,7 @@ int run_list(Context& ctx) {
                       t.sent_at.substr(0, 16).c_str(), t.channel.c_str(), t.reference.c_str(),
                       t.module.c_str(), t.outcome.c_str());
         std::string due = t.reply_due.empty() ? "" : "  (reply by " + t.reply_due + ")";
-        ctx.out << paint(ctx, buffer, t.outcome == "sent" ? "0" : "red") << t.summary << due
+        ctx.out << paint(ctx, mps::printable(buffer), t.outcome == "sent" ? "0" : "red") << mps::printable(t.summary + due)
                 << "\n";
     }
     return 0;

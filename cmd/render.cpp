@@ -52,14 +52,16 @@ void print_file_verdicts(Context& ctx, const nlohmann::json& files) {
         bool voids = file.value("voids", false);
         if (ctx.globals.quiet && !voids) continue;
         std::string cls = file.value("class", "");
-        std::string line = "  " + paint(ctx, pad(cls, 16), voids ? "red" : (cls == "added" ? "yellow" : "dim")) +
-                           file.value("path", "");
+        // Names, notes and diffs come from the shop's files: never let them drive the terminal.
+        std::string line = "  " + paint(ctx, pad(mps::printable(cls), 16), voids ? "red" : (cls == "added" ? "yellow" : "dim")) +
+                           mps::printable(file.value("path", ""));
         if (file.contains("changed_ratio"))
             line += "  (" + mps::percent(file["changed_ratio"].get<double>()) + " of lines changed)";
-        if (file.contains("note")) line += "  [" + file["note"].get<std::string>() + "]";
+        if (file.contains("note")) line += "  [" + mps::printable(file["note"].get<std::string>()) + "]";
         ctx.out << line << "\n";
-        if (file.contains("rule")) ctx.out << "  " << pad("", 16) << paint(ctx, file["rule"].get<std::string>(), "dim") << "\n";
-        if (file.contains("diff")) ctx.out << file["diff"].get<std::string>();
+        if (file.contains("rule"))
+            ctx.out << "  " << pad("", 16) << paint(ctx, mps::printable(file["rule"].get<std::string>()), "dim") << "\n";
+        if (file.contains("diff")) ctx.out << mps::printable_multiline(file["diff"].get<std::string>());
     }
 }
 
@@ -124,27 +126,31 @@ int emit_report(Context& ctx, const mps::Report& report) {
         doc["verdict"] = report.verdict;
         return emit_json(ctx, doc, code);
     }
-    if (!ctx.globals.quiet) ctx.out << paint(ctx, report.title, "bold") << "\n";
+    // Every text below may quote servers, pages or file names: printable() escapes control
+    // characters and bad UTF-8 so that nothing can fake a line or drive the terminal.
+    if (!ctx.globals.quiet) ctx.out << paint(ctx, mps::printable(report.title), "bold") << "\n";
     std::size_t width = 0;
     for (const auto& check : report.checks) width = std::max(width, check.id.size());
     for (const auto& check : report.checks) {
         bool notable = check.status == mps::Status::fail || check.status == mps::Status::warn;
         if (ctx.globals.quiet && !notable) continue;
         ctx.out << "  " << paint(ctx, mark(check.status), status_color(check.status)) << " " << pad(check.id, width + 2)
-                << check.message << "\n";
-        if (!check.hint.empty()) ctx.out << "    " << pad("", width + 2) << "→ " << check.hint << "\n";
+                << mps::printable(check.message) << "\n";
+        if (!check.hint.empty()) ctx.out << "    " << pad("", width + 2) << "→ " << mps::printable(check.hint) << "\n";
     }
     if (report.body.contains("files")) print_file_verdicts(ctx, report.body["files"]);
     if (report.body.contains("module_files"))
         for (const auto& module : report.body["module_files"]) {
             if (!module.contains("files") || module["files"].empty()) continue;
-            if (!ctx.globals.quiet) ctx.out << "\n" << paint(ctx, module.value("module", "") + " " + module.value("version", ""), "bold");
+            if (!ctx.globals.quiet)
+                ctx.out << "\n"
+                        << paint(ctx, mps::printable(module.value("module", "") + " " + module.value("version", "")), "bold");
             print_file_verdicts(ctx, module["files"]);
         }
     if (!report.details.empty()) ctx.out << "\n";
-    for (const auto& line : report.details) ctx.out << line << "\n";
+    for (const auto& line : report.details) ctx.out << mps::printable(line) << "\n";
     const char* verdict_color = code == 0 ? "green" : "red";
-    ctx.out << "\n" << paint(ctx, "Verdict: " + report.verdict, verdict_color) << "\n";
+    ctx.out << "\n" << paint(ctx, "Verdict: " + mps::printable(report.verdict), verdict_color) << "\n";
     return code;
 }
 
@@ -159,8 +165,8 @@ int emit_error(Context& ctx, const mps::Error& error) {
                                 {"hint", error.hint()}}}};
         return emit_json(ctx, doc, code);
     }
-    ctx.err << "mpsupport: error: " << error.what() << "\n";
-    if (!error.hint().empty()) ctx.err << "  hint: " << error.hint() << "\n";
+    ctx.err << "mpsupport: error: " << mps::printable(error.what()) << "\n";
+    if (!error.hint().empty()) ctx.err << "  hint: " << mps::printable(error.hint()) << "\n";
     return code;
 }
 

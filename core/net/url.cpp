@@ -137,19 +137,4 @@ bool same_origin(const std::string& a, const std::string& b) {
     return !first.empty() && first == url_origin(b);
 }
 
-std::string printable(const std::string& text) {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : text) {
-        if (c < 0x20 || c == 0x7f) {
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out;
-}
-
 }  // namespace mps

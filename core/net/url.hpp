@@ -33,7 +33,4 @@ std::string url_origin(const std::string& url);
 // password or a form goes, this is the only test.
 bool same_origin(const std::string& a, const std::string& b);
 
-// printable: `text` with control characters shown as \xNN, for one-line messages.
-std::string printable(const std::string& text);
-
 }  // namespace mps

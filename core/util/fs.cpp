@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -36,6 +37,36 @@ std::string read_file(const fs::path& path) {
     std::size_t done = 0;
     for (;;) {
         if (done == content.size()) content.resize(content.size() * 2);
+        ssize_t got = ::read(fd, content.data() + done, content.size() - done);
+        if (got == 0) break;
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            int saved = errno;
+            ::close(fd);
+            fail("cannot read", path, saved);
+        }
+        done += static_cast<std::size_t>(got);
+    }
+    ::close(fd);
+    content.resize(done);
+    return content;
+}
+
+std::string read_file_head(const fs::path& path, std::size_t limit) {
+    // O_NONBLOCK: a FIFO put in place of a file must not hang the reader.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) fail("cannot read", path, errno);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int err = S_ISDIR(st.st_mode) ? EISDIR : errno;
+        ::close(fd);
+        fail("cannot read", path, err ? err : EINVAL);
+    }
+    std::string content;
+    content.resize(std::min<std::size_t>(limit, static_cast<std::size_t>(st.st_size) + 1));
+    std::size_t done = 0;
+    while (done < limit) {
+        if (done == content.size()) content.resize(std::min(limit, content.size() * 2 + 1));
         ssize_t got = ::read(fd, content.data() + done, content.size() - done);
         if (got == 0) break;
         if (got < 0) {

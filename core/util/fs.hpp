@@ -9,6 +9,10 @@ namespace mps {
 // read_file: the whole content of a regular file (symlinks are not followed).
 std::string read_file(const std::filesystem::path& path);
 
+// read_file_head: at most `limit` bytes from the start of a regular file (symlinks are not
+// followed, FIFOs and devices are refused), so that memory stays bounded whatever its size.
+std::string read_file_head(const std::filesystem::path& path, std::size_t limit);
+
 // write_file_atomic: write `content` to a temporary file beside `path`, fsync it, then rename
 // it over `path`, so readers see the old or the new file and never half of one. `mode` is
 // applied to the new file (0644 by default).

@@ -33,4 +33,24 @@ std::string trim(std::string_view text);
 // to_lower: ASCII lower case.
 std::string to_lower(std::string_view text);
 
+// printable: `text` made safe for a terminal, for any text that came from outside (file names,
+// pages, CSV, servers): control characters become visible escapes (\n, \r, \t, \x1b, and
+// \u009b for C1 controls and \u202e for bidirectional overrides), invalid UTF-8 bytes become
+// U+FFFD. Printable UTF-8, including backslashes, is kept as it is.
+std::string printable(std::string_view text);
+
+// printable_multiline: like printable, but newlines and tabs are kept (diffs, page excerpts).
+std::string printable_multiline(std::string_view text);
+
+// valid_utf8: `text` with every invalid UTF-8 sequence replaced by U+FFFD (for JSON output).
+std::string valid_utf8(std::string_view text);
+
+// normalized_lines: split_lines(normalize_whitespace(text)) without copying: views into `text`
+// with the BOM dropped, CRLF and lone CR as line ends, trailing blanks stripped and trailing
+// empty lines dropped.
+std::vector<std::string_view> normalized_lines(std::string_view text);
+
+// same_ignoring_whitespace: normalize_whitespace(a) == normalize_whitespace(b), without copies.
+bool same_ignoring_whitespace(std::string_view a, std::string_view b);
+
 }  // namespace mps

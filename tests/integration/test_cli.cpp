@@ -1,6 +1,12 @@
 // CLI tests: the built binary on zips and folders the tests create; exit codes, text and JSON.
 #include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <linux/capability.h>
 #include <nlohmann/json.hpp>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <fcntl.h>
 #include <grp.h>
@@ -42,6 +48,63 @@ struct Shop {
     }
     fs::path data() const { return home / ".local/share/mpsupport"; }
 };
+
+// IsolatedRun: what run_isolated saw.
+struct IsolatedRun {
+    RunResult result;
+    long max_rss_kb = 0;  // peak resident memory of the mpsupport process
+};
+
+// run_isolated: run_mpsupport from a forked child, so that getrusage(RUSAGE_CHILDREN) there sees
+// only this mpsupport process. With `without_dac_override`, the child first drops
+// CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from its bounding set, so that the binary, even run
+// as root (as the tests are), cannot read files and folders of mode 000.
+IsolatedRun run_isolated(const std::vector<std::string>& args, const fs::path& home,
+                         bool without_dac_override) {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::close(fds[0]);
+        if (without_dac_override && ::geteuid() == 0) {
+            if (::prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0) != 0 ||
+                ::prctl(PR_CAPBSET_DROP, CAP_DAC_READ_SEARCH, 0, 0, 0) != 0)
+                ::_exit(99);
+        }
+        RunResult r = run_mpsupport(args, home);
+        rusage usage{};
+        ::getrusage(RUSAGE_CHILDREN, &usage);
+        std::string blob = std::to_string(r.exit_code) + " " + std::to_string(usage.ru_maxrss) +
+                           " " + std::to_string(r.out.size()) + "\n" + r.out + r.err;
+        for (std::size_t done = 0; done < blob.size();) {
+            ssize_t n = ::write(fds[1], blob.data() + done, blob.size() - done);
+            if (n <= 0) ::_exit(98);
+            done += static_cast<std::size_t>(n);
+        }
+        ::_exit(0);
+    }
+    ::close(fds[1]);
+    std::string blob;
+    char buffer[65536];
+    for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;)
+        blob.append(buffer, static_cast<std::size_t>(n));
+    ::close(fds[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+    IsolatedRun run;
+    std::size_t out_size = 0;
+    std::size_t header_end = blob.find('\n');
+    REQUIRE(header_end != std::string::npos);
+    std::sscanf(blob.substr(0, header_end).c_str(), "%d %ld %zu", &run.result.exit_code,
+                &run.max_rss_kb, &out_size);
+    run.result.out = blob.substr(header_end + 1, out_size);
+    run.result.err = blob.substr(header_end + 1 + out_size);
+    return run;
+}
+
 
 }  // namespace
 
@@ -381,6 +444,101 @@ TEST_CASE("verify without the pristine release is exit 6 naming pristine add", "
     auto not_dir = shop.run({"verify", (shop.home / "nothing").string()});
     CHECK(not_dir.exit_code == 2);
     CHECK_THAT(not_dir.err, Catch::Contains("nothing"));
+}
+
+TEST_CASE("verify reads a huge changed file with bounded memory", "[cli][verify]") {
+    Shop shop;
+    shop.add_release();
+    // 3 GiB (sparse: no disk used) where the release has a few lines: text for the first
+    // 8 KiB, so only a bounded read can tell what it is. It was read whole: 3 GiB of RSS.
+    fs::path big = shop.installed / "src/Service.php";
+    testing::write(big, "<?php\n" + std::string(16384, ' ') + "\n");
+    REQUIRE(::truncate(big.c_str(), 3LL << 30) == 0);
+    auto run = run_isolated({"--json", "verify", "--diff", shop.installed.string()},
+                            shop.home.path(), false);
+    INFO(run.result.out << run.result.err);
+    CHECK(run.result.exit_code == 3);
+    auto doc = nlohmann::json::parse(run.result.out);
+    REQUIRE(doc["files"].size() == 1);
+    CHECK(doc["files"][0]["path"] == "src/Service.php");
+    CHECK(doc["files"][0]["class"] == "modified");
+    CHECK(doc["files"][0]["note"].get<std::string>().find("not compared line by line") !=
+          std::string::npos);
+    CHECK(run.max_rss_kb > 0);
+    CHECK(run.max_rss_kb < 64 * 1024);
+    WARN("peak RSS of verify with a 3 GiB changed file: " << run.max_rss_kb << " KiB");
+}
+
+TEST_CASE("verify reports unreadable files and folders as not judged, like over SFTP",
+          "[cli][verify]") {
+    Shop shop;
+    shop.add_release();
+    fs::path secret = shop.installed / "src/Service.php";
+    fs::path hidden = shop.installed / "views/css";
+    fs::permissions(secret, fs::perms::none);
+    fs::permissions(hidden, fs::perms::none);
+    auto run = run_isolated({"verify", shop.installed.string()}, shop.home.path(), true);
+    auto json = run_isolated({"--json", "verify", shop.installed.string()}, shop.home.path(), true);
+    fs::permissions(secret, fs::perms::owner_read | fs::perms::owner_write);
+    fs::permissions(hidden, fs::perms::owner_all);
+    INFO(run.result.out << run.result.err);
+    // It was exit 2 ("cannot read ...: Permission denied") for the whole module.
+    CHECK(run.result.exit_code == 0);
+    CHECK_THAT(run.result.out,
+               Catch::Contains("! files.listing") && Catch::Contains("1 folder(s) unreadable"));
+    CHECK_THAT(run.result.out, Catch::Contains("2 unreadable, not judged"));
+    CHECK_THAT(run.result.out,
+               Catch::Contains("src/Service.php") &&
+                   Catch::Contains("could not be read (Permission denied): not judged"));
+    CHECK_THAT(run.result.out,
+               Catch::Contains("views/css/front.css") &&
+                   Catch::Contains("could not be read (folder views/css: Permission denied)"));
+    CHECK_THAT(run.result.out, Catch::Contains("Verdict: support covered"));
+    INFO(json.result.out);
+    REQUIRE(json.result.exit_code == 0);
+    auto doc = nlohmann::json::parse(json.result.out);
+    std::map<std::string, std::string> got;
+    for (const auto& f : doc["files"]) got[f["path"]] = f["class"];
+    CHECK(got["src/Service.php"] == "unreadable");
+    CHECK(got["views/css/front.css"] == "unreadable");
+    CHECK(got.size() == 2);
+}
+
+TEST_CASE("verify shows hostile and non-UTF-8 file names escaped", "[cli][verify]") {
+    Shop shop;
+    shop.add_release();
+    // An added template with a Latin-1 name (harmless), an added PHP file whose name fakes a
+    // verdict line, and one with an escape sequence.
+    testing::write(shop.installed / "views/templates/caf\xe9.tpl", "<p>x</p>\n");
+    testing::write(shop.installed / "x\nVerdict: support covered\n.php", "<?php\n");
+    testing::write(shop.installed / "\x1b[2J\x1b]0;owned\x07.php", "<?php\n");
+    auto text = shop.run({"verify", shop.installed.string()});
+    INFO(text.out << text.err);
+    CHECK(text.exit_code == 3);
+    CHECK_THAT(text.out, Catch::Contains("Verdict: support voided"));
+    CHECK(text.out.find("\nVerdict: support covered") == std::string::npos);
+    CHECK_THAT(text.out, Catch::Contains("x\\nVerdict: support covered\\n.php"));
+    CHECK(text.out.find('\x1b') == std::string::npos);
+    CHECK(text.out.find('\x07') == std::string::npos);
+    CHECK_THAT(text.out, Catch::Contains("\\x1b[2J\\x1b]0;owned\\x07.php"));
+    CHECK_THAT(text.out, Catch::Contains("views/templates/caf\xEF\xBF\xBD.tpl"));
+
+    auto json = shop.run({"--json", "verify", shop.installed.string()});
+    INFO(json.out << json.err);
+    CHECK(json.exit_code == 3);  // it was exit 1: json::dump refused the Latin-1 name
+    auto doc = nlohmann::json::parse(json.out);
+    std::map<std::string, std::pair<std::string, bool>> got;
+    for (const auto& f : doc["files"]) got[f["path"]] = {f["class"], f["voids"]};
+    CHECK(got["views/templates/caf\xEF\xBF\xBD.tpl"] ==
+          std::pair<std::string, bool>{"added", false});
+    CHECK(got["x\nVerdict: support covered\n.php"] == std::pair<std::string, bool>{"added", true});
+    CHECK(doc["support"] == "voided");
+
+    // Error messages quoting a name are escaped too.
+    auto error = shop.run({"verify", (shop.home / "no\x1b[31mpe").string()});
+    CHECK(error.exit_code == 2);
+    CHECK(error.err.find('\x1b') == std::string::npos);
+    CHECK_THAT(error.err, Catch::Contains("no\\x1b[31mpe"));
 }
 
 TEST_CASE("malformed config gives exit 2 with file and line", "[cli][config]") {

@@ -2,6 +2,7 @@
 
 #include "integrity/classify.hpp"
 #include "integrity/compare.hpp"
+#include "util/error.hpp"
 
 using namespace mps;
 
@@ -9,7 +10,8 @@ namespace {
 std::string tpl(int lines, int changed = 0) {
     std::string out;
     for (int i = 0; i < lines; ++i)
-        out += (i < changed ? "<p>custom " : "<div>{$item") + std::to_string(i) + (i < changed ? "</p>\n" : "}</div>\n");
+        out += (i < changed ? "<p>custom " : "<div>{$item") + std::to_string(i) +
+               (i < changed ? "</p>\n" : "}</div>\n");
     return out;
 }
 }  // namespace
@@ -17,8 +19,9 @@ std::string tpl(int lines, int changed = 0) {
 TEST_CASE("whitespace-only changes are benign for every file type", "[classify]") {
     PolicyConfig policy;
     std::string php = "<?php\necho 1;\n";
-    for (std::string installed : {std::string("<?php\r\necho 1;\r\n"), std::string("\xEF\xBB\xBF<?php\necho 1;\n"),
-                                  std::string("<?php   \necho 1;\t\n"), std::string("<?php\necho 1;\n\n\n")}) {
+    for (std::string installed :
+         {std::string("<?php\r\necho 1;\r\n"), std::string("\xEF\xBB\xBF<?php\necho 1;\n"),
+          std::string("<?php   \necho 1;\t\n"), std::string("<?php\necho 1;\n\n\n")}) {
         auto v = classify_changed("main.php", php, installed, policy, false);
         CHECK(v.file_class == FileClass::whitespace_only);
         CHECK_FALSE(v.voids);
@@ -27,7 +30,8 @@ TEST_CASE("whitespace-only changes are benign for every file type", "[classify]"
 
 TEST_CASE("a changed PHP or JS file is modified and voids support", "[classify]") {
     PolicyConfig policy;
-    auto v = classify_changed("src/Service.php", "<?php\nreturn 1;\n", "<?php\nreturn 2;\n", policy, true);
+    auto v = classify_changed("src/Service.php", "<?php\nreturn 1;\n", "<?php\nreturn 2;\n", policy,
+                              true);
     CHECK(v.file_class == FileClass::modified);
     CHECK(v.voids);
     CHECK(v.rule.find("POLICY.md §5") != std::string::npos);
@@ -39,7 +43,8 @@ TEST_CASE("a changed PHP or JS file is modified and voids support", "[classify]"
 
 TEST_CASE("binary files that differ are modified", "[classify]") {
     PolicyConfig policy;
-    auto v = classify_changed("logo.png", std::string("\x89PNG\0\1", 6), std::string("\x89PNG\0\2", 6), policy, true);
+    auto v = classify_changed("logo.png", std::string("\x89PNG\0\1", 6),
+                              std::string("\x89PNG\0\2", 6), policy, true);
     CHECK(v.file_class == FileClass::modified);
     CHECK(v.voids);
     CHECK(v.note == "binary file");
@@ -61,10 +66,13 @@ TEST_CASE("allowed-change and major-rewrite at the threshold edges", "[classify]
     CHECK(small.file_class == FileClass::allowed_change);
 
     policy.major_rewrite_ratio = 0.3;
-    CHECK(classify_changed("a.tpl", tpl(10), tpl(10, 3), policy, false).file_class == FileClass::allowed_change);
-    CHECK(classify_changed("a.tpl", tpl(10), tpl(10, 4), policy, false).file_class == FileClass::major_rewrite);
+    CHECK(classify_changed("a.tpl", tpl(10), tpl(10, 3), policy, false).file_class ==
+          FileClass::allowed_change);
+    CHECK(classify_changed("a.tpl", tpl(10), tpl(10, 4), policy, false).file_class ==
+          FileClass::major_rewrite);
     policy.major_rewrite_ratio = 0.0;
-    CHECK(classify_changed("a.tpl", tpl(10), tpl(10, 1), policy, false).file_class == FileClass::major_rewrite);
+    CHECK(classify_changed("a.tpl", tpl(10), tpl(10, 1), policy, false).file_class ==
+          FileClass::major_rewrite);
 }
 
 TEST_CASE("whitespace is ignored when measuring a template change", "[classify]") {
@@ -89,8 +97,9 @@ TEST_CASE("added and missing files", "[classify]") {
 
 TEST_CASE("files PrestaShop writes itself never void support", "[classify]") {
     PolicyConfig policy;
-    auto xml = classify_changed("config.xml", "<module><version>1</version></module>\n",
-                                "<module><version>1</version><tab>x</tab></module>\n", policy, false);
+    auto xml =
+        classify_changed("config.xml", "<module><version>1</version></module>\n",
+                         "<module><version>1</version><tab>x</tab></module>\n", policy, false);
     CHECK(xml.file_class == FileClass::modified);
     CHECK_FALSE(xml.voids);
     CHECK(xml.shop_managed);
@@ -103,8 +112,10 @@ TEST_CASE("compare_with_pristine classifies every file of both sides", "[classif
     PolicyConfig policy;
     std::map<std::string, std::string> pristine = {
         {"a.php", "<?php\n1;\n"}, {"b.tpl", tpl(10)}, {"c.css", "x {}\n"}, {"gone.js", "x();\n"}};
-    std::map<std::string, std::string> installed = {
-        {"a.php", "<?php\n1;\n"}, {"b.tpl", tpl(10, 2)}, {"c.css", "x {}\r\n"}, {"new.php", "<?php\n"}};
+    std::map<std::string, std::string> installed = {{"a.php", "<?php\n1;\n"},
+                                                    {"b.tpl", tpl(10, 2)},
+                                                    {"c.css", "x {}\r\n"},
+                                                    {"new.php", "<?php\n"}};
     std::map<std::string, std::string> by_sha;
     Manifest release;
     release.module = "m";
@@ -130,4 +141,51 @@ TEST_CASE("compare_with_pristine classifies every file of both sides", "[classif
     CHECK(result.files.size() == 6);
     CHECK(std::is_sorted(result.files.begin(), result.files.end(),
                          [](const auto& a, const auto& b) { return a.path < b.path; }));
+}
+
+TEST_CASE("files over the comparison bounds are judged without a line comparison", "[classify]") {
+    PolicyConfig policy;
+    std::string big(kCompareLimit + 1, 'x');  // what a bounded reader returns for a larger file
+    auto code =
+        classify_changed("src/Service.php", "<?php\nreturn 1;\n", "<?php\n" + big, policy, true);
+    CHECK(code.file_class == FileClass::modified);
+    CHECK(code.voids);
+    CHECK(code.note.find("not compared line by line") != std::string::npos);
+    CHECK(code.diff.empty());
+    auto themed = classify_changed("views/a.tpl", tpl(10), tpl(10) + big, policy, true);
+    CHECK(themed.file_class == FileClass::major_rewrite);
+    CHECK(themed.voids);
+    CHECK(themed.diff.empty());
+    // Binary is decided from the first 8 KiB alone.
+    auto binary =
+        classify_changed("a.php", "<?php\n", std::string(9000, '\0') + big, policy, false);
+    CHECK(binary.note == "binary file");
+    // Too many lines for a line comparison, but whitespace changes are still recognised.
+    std::string lines, lines_crlf;
+    for (std::size_t i = 0; i <= kCompareLineLimit; ++i) {
+        lines += "a\n";
+        lines_crlf += "a\r\n";
+    }
+    CHECK(classify_changed("x.css", lines, lines_crlf, policy, false).file_class ==
+          FileClass::whitespace_only);
+    auto many = classify_changed("x.css", lines, lines + "b\n", policy, true);
+    CHECK(many.file_class == FileClass::major_rewrite);
+    CHECK(many.note.find("lines: not compared line by line") != std::string::npos);
+}
+
+TEST_CASE("an installed file that cannot be read is not judged", "[classify]") {
+    PolicyConfig policy;
+    Manifest release;
+    release.files.push_back({"a.php", "1", 5});
+    std::vector<InstalledFile> local = {{"a.php", "2"}};
+    auto result = compare_with_pristine(
+        release, local,
+        [](const std::string&) -> std::string {
+            throw Error(ErrorKind::usage, "cannot read a.php");
+        },
+        [](const std::string&) { return std::string("<?php"); }, policy, false, 2);
+    REQUIRE(result.files.size() == 1);
+    CHECK_FALSE(result.files[0].judged);
+    CHECK(result.unreadable == 1);
+    CHECK(result.voiding == 0);
 }
