@@ -9,6 +9,7 @@
 #include "net/url.hpp"
 #include "orders/csv_import.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 #include "util/sha256.hpp"
 
 namespace fs = std::filesystem;
