@@ -239,6 +239,14 @@ TEST_CASE("diagnose: usage errors, --list-checks, --only, store profiles", "[dia
     CHECK(run_mpsupport({"diagnose", "--url", "https://x.example", "--only", "bogus"}, home.path()).exit_code == 2);
     CHECK(run_mpsupport({"diagnose", "nosuchstore"}, home.path()).exit_code == 2);
     CHECK(run_mpsupport({"diagnose", "--url", "shop.example"}, home.path()).exit_code == 2);
+    for (const char* bad : {"https://x.example/\r\nInjected: yes", "https://x .example/",
+                            "https://", "https://x.example:0/"}) {
+        INFO(bad);
+        auto refused = run_mpsupport({"diagnose", "--url", bad}, home.path());
+        CHECK(refused.exit_code == 2);
+        CHECK_THAT(refused.err, Catch::Contains("--url"));
+        CHECK(run_mpsupport({"diagnose", "--admin", bad}, home.path()).exit_code == 2);
+    }
     CHECK(run_mpsupport({"diagnose", "--url", "https://x.example", "--bundle", "b.tar.gz"}, home.path()).exit_code == 2);
     auto no_key = run_mpsupport({"diagnose", "--sftp", "sftp://root@127.0.0.1:1/x", "--identity", "/nonexistent/key"}, home.path());
     CHECK(no_key.exit_code == 2);
@@ -344,6 +352,8 @@ TEST_CASE("diagnose --bundle: a zip with reports, logs, diffs and HTML, secrets 
                    "Cookie: PrestaShop-0123abcd=def502secretcookievalue; PHPSESSID=abcdef0123456789\r\n"
                    "Authorization: Basic QUJDREVGOg==\r\n"
                    "again jane.doe@example.org, token=9f8e7d6c5b4a39281706f5e4d3c2b1a0\r\n");
+    // A name that merely contains ".." is an ordinary file (it made the whole run exit 1).
+    testing::write(shop / ("log/" + std::string(day) + "_app..log"), "*ERROR* mymod: something\n");
     testing::run_shell("chmod -R a+rX " + shop.string());
     testing::make_zip(home / "mymod.zip", testing::zip_entries(files, "mymod"));
     REQUIRE(run_mpsupport({"pristine", "add", (home / "mymod.zip").string()}, home.path()).exit_code == 0);
@@ -366,6 +376,7 @@ TEST_CASE("diagnose --bundle: a zip with reports, logs, diffs and HTML, secrets 
     std::string log_name = "logs/log/" + std::string(day) + "_exception.log";
     REQUIRE(members.count(log_name) == 1);
     CHECK(members.count("diffs/mymod/views/css/front.css.diff") == 1);
+    CHECK(members.count("logs/log/" + std::string(day) + "_app..log") == 1);
     for (const auto& [name, content] : members) {
         INFO(name);
         for (const std::string& secret : {kPassword, ws_key, std::string("db-pw-456"), std::string("def502secretcookievalue"),
