@@ -32,25 +32,38 @@ int run_import(Context& ctx, mps::ImportRequest request) {
     if (ctx.globals.json) {
         nlohmann::json bad = nlohmann::json::array();
         for (const auto& b : result.bad) bad.push_back({{"line", b.line}, {"field", b.field}, {"message", b.message}});
-        nlohmann::json doc = {{"schema", "mpsupport.orders/1"}, {"action", "import"}, {"file", result.file},
-                              {"rows", result.rows},           {"imported", result.imported},
-                              {"inserted", result.counts.inserted}, {"updated", result.counts.updated},
-                              {"unchanged", result.counts.unchanged}, {"bad_rows", bad}};
+        nlohmann::json doc = {{"schema", "mpsupport.orders/1"},
+                              {"action", "import"},
+                              {"file", result.file},
+                              {"rows", result.rows},
+                              {"imported", result.imported},
+                              {"inserted", result.counts.inserted},
+                              {"updated", result.counts.updated},
+                              {"unchanged", result.counts.unchanged},
+                              {"bad_rows", bad},
+                              {"bad_count", result.bad_count}};
         return emit_json(ctx, doc, code);
     }
     for (const auto& b : result.bad)
         ctx.err << mps::printable(result.file) << ":" << b.line << ": "
                 << mps::printable(b.field.empty() ? b.message : b.field + ": " + b.message)
                 << (result.imported ? " (skipped)" : "") << "\n";
+    if (result.bad_count > result.bad.size())
+        ctx.err << result.file << ": "
+                << plural(result.bad_count - result.bad.size(), "more problem") << " not listed\n";
     if (!result.imported) {
-        ctx.err << "mpsupport: error: " << plural(result.bad.size(), "bad row") << " in " << result.file
-                << "; nothing imported\n  hint: fix the rows listed above, or import the others with --skip-bad\n";
+        ctx.err << "mpsupport: error: " << plural(result.bad_count, "bad row") << " in "
+                << result.file
+                << "; nothing imported\n  hint: fix the rows listed above, or import the others "
+                   "with --skip-bad\n";
         return code;
     }
     if (!ctx.globals.quiet || !result.bad.empty())
-        ctx.out << result.file << ": " << plural(result.rows, "row") << ": " << result.counts.inserted << " new, "
-                << result.counts.updated << " updated, " << result.counts.unchanged << " unchanged"
-                << (result.bad.empty() ? "" : ", " + std::to_string(result.bad.size()) + " skipped") << "\n";
+        ctx.out << result.file << ": " << plural(result.rows, "row") << ": "
+                << result.counts.inserted << " new, " << result.counts.updated << " updated, "
+                << result.counts.unchanged << " unchanged"
+                << (result.bad.empty() ? "" : ", " + std::to_string(result.bad_count) + " skipped")
+                << "\n";
     return code;
 }
 

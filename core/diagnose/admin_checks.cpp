@@ -6,6 +6,7 @@
 
 #include "diagnose/page_markers.hpp"
 #include "net/url.hpp"
+#include "util/json_limits.hpp"
 #include "util/text.hpp"
 
 namespace mps {
@@ -89,7 +90,7 @@ Check ajax_login(const FetchedPage& page, const LoginPageFacts& facts, const Adm
                         {"passwd", credentials.password}, {"stay_logged_in", "0"}};
         HttpOutcome outcome = try_http_request(request);
         if (!outcome.response) return odd_answer(outcome.failure.message);
-        auto answer = nlohmann::json::parse(outcome.response->body, nullptr, false);
+        auto answer = parse_remote_json(outcome.response->body).value;  // null when too deep
         if (answer.is_discarded() || !answer.is_object() || !answer.contains("hasErrors")) continue;
         bool errors = answer["hasErrors"].is_boolean() ? answer["hasErrors"].get<bool>() : answer["hasErrors"] != 0;
         if (!errors) return Check{"admin.credentials", Status::pass, credentials.email + " can log in (nothing was changed)"};

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "util/json_limits.hpp"
 #include "util/md5.hpp"
 #include "util/text.hpp"
 
@@ -151,9 +152,9 @@ std::optional<nlohmann::json> prestashop_js_object(std::string_view html) {
             if (c == '"') in_string = true;
             else if (c == '{') ++depth;
             else if (c == '}' && --depth == 0) {
-                auto parsed = nlohmann::json::parse(html.substr(start, i - start + 1), nullptr, false);
-                if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
-                return parsed;
+                auto parsed = parse_remote_json(html.substr(start, i - start + 1));
+                if (!parsed || !parsed.value.is_object()) return std::nullopt;
+                return std::move(parsed.value);
             }
         }
         return std::nullopt;
@@ -181,9 +182,9 @@ StorefrontFacts read_storefront(long status, const HttpResponse& response) {
         bool eight = facts.prestashop_js->contains("core_js_public_path") || contains(html, "core_js_public_path");
         facts.family = eight ? PsFamily::v8_or_later : PsFamily::v17;
         facts.evidence.push_back(eight ? "var prestashop with core_js_public_path" : "var prestashop");
-        const auto& urls = facts.prestashop_js->value("urls", nlohmann::json::object());
-        if (urls.is_object() && urls.contains("theme_assets") && urls["theme_assets"].is_string()) {
-            std::string assets = urls["theme_assets"].get<std::string>();
+        const auto* urls = json_member(*facts.prestashop_js, "urls");  // no copy of the subtree
+        std::string assets = urls ? json_text(*urls, "theme_assets") : "";
+        if (!assets.empty()) {
             auto themes = assets.find("/themes/");
             if (themes != std::string::npos) {
                 auto end = assets.find('/', themes + 8);

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 
 namespace mps {
 namespace {
@@ -59,46 +60,125 @@ std::string strip_breaks(std::string_view text) {
 
 }  // namespace
 
-std::string encode_header_text(std::string_view raw) {
-    std::string text = strip_breaks(raw);
-    if (printable_ascii(text)) return text;
-    // "=?UTF-8?B?" + base64 + "?=" <= 75 characters: at most 45 bytes of text per word.
-    constexpr std::size_t max_bytes = 45;
+namespace {
+
+constexpr std::size_t kFoldWidth = 78;     // RFC 5322 2.1.1: lines SHOULD stay within 78 characters
+constexpr std::size_t kEncodedWidth = 76;  // RFC 2047 2: lines holding encoded words: 76
+
+// column_after: the column after appending `text` to a line already `used` long.
+std::size_t column_after(std::string_view text, std::size_t used) {
+    auto fold = text.rfind("\r\n");
+    return fold == std::string_view::npos ? used + text.size() : text.size() - fold - 2;
+}
+
+// fold_words: `text` (one line, printable ASCII) with CRLF inserted before spaces so that
+// every line stays within kFoldWidth, the first starting at column `used`; unfolding (removing
+// the CRLFs) gives `text` back. Nothing when a word alone does not fit.
+std::optional<std::string> fold_words(std::string_view text, std::size_t used) {
+    std::string out;
+    std::size_t column = used;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t space = text.find(' ', start + (start == 0 ? 0 : 1));
+        if (space == std::string_view::npos) space = text.size();
+        std::string_view piece = text.substr(start, space - start);  // " word" (or the first word)
+        if (start > 0 && piece.size() > 1 && column + piece.size() > kFoldWidth) {
+            out += "\r\n";
+            column = 0;
+        }
+        out += piece;
+        column += piece.size();
+        if (column > kFoldWidth) return std::nullopt;
+        if (space == text.size()) break;
+        start = space;
+    }
+    return out;
+}
+
+// encoded_words: RFC 2047 "B" encoded words of `text`, split between UTF-8 characters, each
+// line (the first starting at column `used`) within kEncodedWidth, folded with CRLF SP.
+std::string encoded_words(std::string_view text, std::size_t used) {
     std::string out;
     std::size_t i = 0;
+    std::size_t column = used;
     while (i < text.size()) {
+        // "=?UTF-8?B?" + base64 + "?=": 12 characters plus 4 for every 3 bytes.
+        std::size_t room = kEncodedWidth > column + 1 ? kEncodedWidth - column - 1 : 0;
+        std::size_t max_bytes = room > 12 ? (room - 12) / 4 * 3 : 0;
+        std::size_t first = utf8_length(static_cast<unsigned char>(text[i]));
+        if (max_bytes < first && column > 1) {  // not even one character fits: start a new line
+            out += "\r\n ";
+            column = 1;
+            continue;
+        }
         std::size_t end = i;
         while (end < text.size()) {
             std::size_t len = utf8_length(static_cast<unsigned char>(text[end]));
             if (end + len - i > max_bytes) break;
             end += len;
         }
-        if (end == i) end = std::min(text.size(), i + utf8_length(static_cast<unsigned char>(text[i])));
-        if (!out.empty()) out += "\r\n ";
-        out += "=?UTF-8?B?" + base64(std::string_view(text).substr(i, end - i)) + "?=";
+        if (end == i) end = std::min(text.size(), i + first);
+        if (i > 0) {
+            out += "\r\n ";
+            column = 1;
+        }
+        std::string word = "=?UTF-8?B?" + base64(text.substr(i, end - i)) + "?=";
+        out += word;
+        column += word.size();
         i = end;
     }
     return out;
 }
 
-std::string format_mailbox(std::string_view raw_name, std::string_view address) {
+// header_text: `text` as it is when it fits on the line, else folded at spaces, else encoded
+// words (always for text that is not printable ASCII).
+std::string header_text(const std::string& text, std::size_t used) {
+    if (printable_ascii(text)) {
+        if (used + text.size() <= kFoldWidth) return text;
+        if (auto folded = fold_words(text, used)) return *folded;
+    }
+    return encoded_words(text, used);
+}
+
+}  // namespace
+
+std::string encode_header_text(std::string_view raw, std::size_t used) {
+    return header_text(strip_breaks(raw), used);
+}
+
+std::string format_mailbox(std::string_view raw_name, std::string_view address, std::size_t used) {
     std::string name = strip_breaks(raw_name);
     std::string addr = strip_breaks(address);
     if (name.empty()) return addr;
-    if (!printable_ascii(name)) return encode_header_text(name) + " <" + addr + ">";
-    bool plain = true;
-    for (char c : name)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == ' ' || c == '-' || c == '\'' || c == '!' ||
-              c == '#' || c == '*' || c == '+' || c == '/' || c == '=' || c == '?' || c == '^' || c == '_' ||
-              c == '`' || c == '{' || c == '|' || c == '}' || c == '~'))
-            plain = false;
-    if (plain) return name + " <" + addr + ">";
-    std::string quoted = "\"";
-    for (char c : name) {
-        if (c == '"' || c == '\\') quoted += '\\';
-        quoted += c;
+    std::string phrase;
+    if (!printable_ascii(name)) {
+        phrase = encoded_words(name, used);
+    } else {
+        bool plain = true;
+        for (char c : name)
+            if (!(std::isalnum(static_cast<unsigned char>(c)) || c == ' ' || c == '-' ||
+                  c == '\'' || c == '!' || c == '#' || c == '*' || c == '+' || c == '/' ||
+                  c == '=' || c == '?' || c == '^' || c == '_' || c == '`' || c == '{' ||
+                  c == '|' || c == '}' || c == '~'))
+                plain = false;
+        if (plain) {
+            phrase = name;
+        } else {
+            phrase = "\"";
+            for (char c : name) {
+                if (c == '"' || c == '\\') phrase += '\\';
+                phrase += c;
+            }
+            phrase += '"';
+        }
+        // Too long for one line: folded at its spaces (also inside the quotes), else encoded.
+        if (used + phrase.size() + addr.size() + 3 > kFoldWidth) {
+            auto folded = fold_words(phrase, used);
+            phrase = folded ? *folded : encoded_words(name, used);
+        }
     }
-    return quoted + "\" <" + addr + ">";
+    bool fits = column_after(phrase, used) + addr.size() + 3 <= kFoldWidth;
+    return phrase + (fits ? " <" : "\r\n <") + addr + ">";
 }
 
 std::string rfc5322_date(std::chrono::system_clock::time_point when) {
@@ -201,10 +281,11 @@ std::string filename_parameter(std::string_view raw) {
 std::string render_message(const MailMessage& m) {
     std::string out;
     out += "Date: " + rfc5322_date(m.date) + "\r\n";
-    out += "From: " + format_mailbox(m.from_name, m.from_address) + "\r\n";
-    out += "To: " + format_mailbox(m.to_name, m.to_address) + "\r\n";
-    if (!m.reply_to_address.empty()) out += "Reply-To: " + format_mailbox(m.reply_to_name, m.reply_to_address) + "\r\n";
-    out += "Subject: " + encode_header_text(m.subject) + "\r\n";
+    out += "From: " + format_mailbox(m.from_name, m.from_address, 6) + "\r\n";
+    out += "To: " + format_mailbox(m.to_name, m.to_address, 4) + "\r\n";
+    if (!m.reply_to_address.empty())
+        out += "Reply-To: " + format_mailbox(m.reply_to_name, m.reply_to_address, 10) + "\r\n";
+    out += "Subject: " + encode_header_text(m.subject, 9) + "\r\n";
     out += "Message-ID: <" + strip_breaks(m.message_id) + ">\r\n";
     out += "MIME-Version: 1.0\r\n";
     if (m.auto_submitted) out += "Auto-Submitted: auto-generated\r\n";

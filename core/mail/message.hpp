@@ -30,12 +30,16 @@ struct MailMessage {
     std::vector<MailAttachment> attachments;  // any: multipart/mixed, text part first
 };
 
-// encode_header_text: `text` unchanged when it is printable ASCII, else RFC 2047 "B" encoded
-// words of at most 75 characters (split between UTF-8 characters), folded with CRLF SP.
-std::string encode_header_text(std::string_view text);
+// encode_header_text: a header value for `text` (CR and LF become spaces) whose first line
+// starts at column `used` (after "Subject: ", 9): printable ASCII unchanged when it fits in 78
+// characters, else folded before spaces (CRLF SP); otherwise RFC 2047 "B" encoded words
+// (split between UTF-8 characters) on lines of at most 76 characters.
+std::string encode_header_text(std::string_view text, std::size_t used = 0);
 
-// format_mailbox: "addr", "Name <addr>", "\"Name, Jr.\" <addr>" or "=?UTF-8?B?...?= <addr>".
-std::string format_mailbox(std::string_view name, std::string_view address);
+// format_mailbox: "addr", "Name <addr>", "\"Name, Jr.\" <addr>" or "=?UTF-8?B?...?= <addr>",
+// the first line starting at column `used` ("To: ", 4); a long name is folded like
+// encode_header_text and the address goes on its own line when the name fills one.
+std::string format_mailbox(std::string_view name, std::string_view address, std::size_t used = 0);
 
 // rfc5322_date: "Fri, 27 Nov 2026 12:13:45 +0000" (UTC).
 std::string rfc5322_date(std::chrono::system_clock::time_point when);

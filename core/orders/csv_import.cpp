@@ -10,14 +10,27 @@
 namespace mps {
 namespace {
 
+// kMaxFieldBytes: longer fields are refused without being kept (no order value comes close).
+constexpr std::size_t kMaxFieldBytes = 65536;
+
+// kMaxFields: fields kept per row; more are counted, not stored (an order CSV has six).
+constexpr std::size_t kMaxFields = 256;
+
 struct Row {
     std::size_t line = 0;
     std::vector<std::string> fields;  // the first `count` are this row's; the rest are reused buffers
     std::size_t count = 0;
-    std::string problem;  // a syntax problem (bad quoting)
+    std::size_t total = 0;  // fields in the row, also those past kMaxFields
+    std::string spill;      // where fields past kMaxFields go
+    std::string problem;    // a syntax problem (bad quoting)
 
     // start_field: the next field, empty, reusing an earlier row's buffer.
     std::string& start_field() {
+        ++total;
+        if (count == kMaxFields) {
+            spill.clear();
+            return spill;
+        }
         if (count == fields.size()) fields.emplace_back();
         std::string& field = fields[count++];
         field.clear();
@@ -32,8 +45,25 @@ public:
 
     bool next(Row& row) {
         row.count = 0;
+        row.total = 0;
         row.problem.clear();
+        too_long_ = false;
         if (pos_ >= text_.size()) return false;
+        bool more = read_row(row);
+        if (too_long_ && row.problem.empty())
+            row.problem = "a field is longer than " + std::to_string(kMaxFieldBytes) + " bytes";
+        return more;
+    }
+
+  private:
+    // append: `piece` added to `field` up to kMaxFieldBytes; the rest is dropped and noted.
+    void append(std::string& field, std::string_view piece) {
+        std::size_t room = field.size() < kMaxFieldBytes ? kMaxFieldBytes - field.size() : 0;
+        if (piece.size() > room) too_long_ = true;
+        field.append(piece.substr(0, room));
+    }
+
+    bool read_row(Row& row) {
         row.line = line_;
         std::string* field = &row.start_field();
         bool quoted_field = false;
@@ -50,8 +80,12 @@ public:
                 // After the closing quote: a delimiter, an end of line or the end of the text.
                 if (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n' && text_[pos_] != '\r') {
                     if (row.problem.empty()) row.problem = "text after a closing quote";
-                    while (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n' && text_[pos_] != '\r')
-                        *field += text_[pos_++];
+                    std::size_t end = pos_;
+                    while (end < text_.size() && text_[end] != delimiter_ && text_[end] != '\n' &&
+                           text_[end] != '\r')
+                        ++end;
+                    append(*field, text_.substr(pos_, end - pos_));
+                    pos_ = end;
                 }
                 continue;
             }
@@ -72,18 +106,17 @@ public:
             while (end < text_.size() && text_[end] != delimiter_ && text_[end] != '\n' && text_[end] != '\r' &&
                    text_[end] != '"')
                 ++end;
-            field->append(text_.data() + pos_, end - pos_);
+            append(*field, text_.substr(pos_, end - pos_));
             pos_ = end;
         }
     }
 
-private:
     bool read_quoted(std::string& field) {
         while (pos_ < text_.size()) {
             char c = text_[pos_++];
             if (c == '"') {
                 if (pos_ < text_.size() && text_[pos_] == '"') {
-                    field += '"';
+                    append(field, "\"");
                     ++pos_;
                     continue;
                 }
@@ -91,7 +124,7 @@ private:
             }
             if (c == '\n') ++line_;
             if (c == '\r' && !(pos_ < text_.size() && text_[pos_] == '\n')) ++line_;
-            field += c;
+            append(field, std::string_view(&c, 1));
         }
         return false;
     }
@@ -100,6 +133,7 @@ private:
     char delimiter_;
     std::size_t pos_ = 0;
     std::size_t line_ = 1;
+    bool too_long_ = false;  // a field of the current row went past kMaxFieldBytes
 };
 
 char detect_delimiter(std::string_view text) {
@@ -129,11 +163,26 @@ std::string trim(std::string_view text) {
     return std::string(text.substr(b, e - b));
 }
 
-bool valid_reference(std::string_view ref) {
-    if (ref.empty() || ref.size() > 64) return false;
-    for (unsigned char c : ref)
-        if (c <= ' ' || c >= 0x7f) return false;
-    return true;
+// quoted: `value` in single quotes for a message: at most 80 characters (then "…"), control
+// characters shown as \xNN, so a hostile field can neither flood nor drive the terminal.
+std::string quoted(std::string_view value) {
+    constexpr std::size_t max_chars = 80;
+    std::string out = "'";
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(value[i]);
+        if ((c & 0xC0) != 0x80 && chars++ == max_chars) {
+            out += "…";
+            break;
+        }
+        if (c < 0x20 || c == 0x7f) {
+            static constexpr char hex[] = "0123456789abcdef";
+            out += {'\\', 'x', hex[c >> 4], hex[c & 15]};
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out + "'";
 }
 
 bool valid_module(std::string_view name) {
@@ -144,6 +193,13 @@ bool valid_module(std::string_view name) {
 }
 
 }  // namespace
+
+bool valid_reference(std::string_view ref) {
+    if (ref.empty() || ref.size() > 64) return false;
+    for (unsigned char c : ref)
+        if (c <= ' ' || c >= 0x7f) return false;
+    return true;
+}
 
 bool valid_email(std::string_view email) {
     auto at = email.find('@');
@@ -194,7 +250,8 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
         for (int c = 0; c < column_count; ++c) {
             if (name != names[c]) continue;
             if (index[c])
-                throw Error(ErrorKind::usage, file_name + ":1: column " + name + " appears twice",
+                throw Error(ErrorKind::usage,
+                            file_name + ":1: column " + quoted(name) + " appears twice",
                             "keep one " + name + " column");
             index[c] = i;
         }
@@ -217,19 +274,25 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
     while (tokens.next(row)) {
         if (row.count == 1 && trim(row.fields[0]).empty() && row.problem.empty()) continue;
         ++result.rows;
+        bool row_bad = false;
         auto bad = [&](const char* field, std::string message) {
-            result.bad.push_back({row.line, field, std::move(message)});
+            ++result.bad_count;
+            row_bad = true;
+            if (result.bad.size() < kMaxBadListed)
+                result.bad.push_back({row.line, field, std::move(message)});
         };
         if (!row.problem.empty()) {
             bad("", row.problem);
             continue;
         }
-        if (row.count != header.count) {
-            bad("", std::to_string(row.count) + " fields where the header has " + std::to_string(header.count));
+        if (row.total != header.total) {
+            bad("", std::to_string(row.total) + " fields where the header has " +
+                        std::to_string(header.total));
             continue;
         }
-        auto field = [&](Column c) { return index[c] ? trim(row.fields[*index[c]]) : std::string(); };
-        std::size_t before = result.bad.size();
+        auto field = [&](Column c) {
+            return index[c] ? trim(row.fields[*index[c]]) : std::string();
+        };
         OrderLine line;
         line.reference = field(reference);
         if (!valid_reference(line.reference)) bad(names[reference], "must be a non-empty reference without blanks");
@@ -237,25 +300,31 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
         if (auto parsed = parse_date_time(when)) {
             line.purchase_date = parsed->first;
             line.purchased_at = parsed->second;
+        } else if (date_out_of_range(when)) {
+            bad(names[purchased_at],
+                quoted(when) + " is outside the supported dates " + supported_dates_text());
         } else {
-            bad(names[purchased_at], "'" + when + "' is not YYYY-MM-DD or YYYY-MM-DD HH:MM:SS");
+            bad(names[purchased_at], quoted(when) + " is not YYYY-MM-DD or YYYY-MM-DD HH:MM:SS");
         }
         line.customer_email = lower(field(email));
-        if (!valid_email(line.customer_email)) bad(names[email], "'" + field(email) + "' is not an e-mail address");
+        if (!valid_email(line.customer_email))
+            bad(names[email], quoted(field(email)) + " is not an e-mail address");
         line.customer_name = field(name);
         if (!valid_utf8_text(line.customer_name)) bad(names[name], "must be UTF-8 text without control characters");
         line.module = lower(field(module));
-        if (!valid_module(line.module)) bad(names[module], "'" + field(module) + "' is not a module name ([a-z0-9_])");
+        if (!valid_module(line.module))
+            bad(names[module], quoted(field(module)) + " is not a module name ([a-z0-9_])");
         std::string months = field(extended);
         if (!months.empty()) {
             bool number = months.size() <= 3 && std::all_of(months.begin(), months.end(), [](char c) { return c >= '0' && c <= '9'; });
             int value = number ? std::stoi(months) : 0;
             if (value < 1 || value > max_months)
-                bad(names[extended], "'" + months + "' must be empty or a number of months from 1 to " +
+                bad(names[extended], quoted(months) +
+                                         " must be empty or a number of months from 1 to " +
                                          std::to_string(max_months));
             line.extended_months = value;
         }
-        if (result.bad.size() != before) continue;
+        if (row_bad) continue;
         std::size_t key = hash(line.reference) * 31 + hash(line.module) * 7 + static_cast<std::size_t>(line.extended_months);
         const OrderLine* first = nullptr;
         std::size_t first_index = 0;

@@ -15,10 +15,14 @@ struct BadRow {
     std::string message;   // what is wrong
 };
 
+// kMaxBadListed: problems listed with their line; more are only counted.
+inline constexpr std::size_t kMaxBadListed = 1000;
+
 struct CsvOrders {
     std::vector<OrderLine> lines;           // valid rows, in file order, duplicates removed
     std::vector<std::size_t> line_numbers;  // where each of `lines` starts
-    std::vector<BadRow> bad;                // every problem, in file order
+    std::vector<BadRow> bad;                // the first kMaxBadListed problems, in file order
+    std::size_t bad_count = 0;              // every problem, also those not listed
     std::size_t rows = 0;                   // data rows read (blank lines not counted)
     char delimiter = ',';
 };
@@ -27,6 +31,9 @@ struct CsvOrders {
 // extended_months. Row problems go to `bad`; a file that is not an order CSV at all (no
 // header, a required column missing, a duplicate column) throws Error(usage) naming the file.
 CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, int max_months);
+
+// valid_reference: an order reference: 1 to 64 printable ASCII characters without blanks.
+bool valid_reference(std::string_view reference);
 
 // valid_email: one '@', non-empty local part and a domain, no blanks, controls or <>,;"
 bool valid_email(std::string_view email);

@@ -49,14 +49,34 @@ int days_in_month(int year, int month) {
     return month == 2 && leap(year) ? 29 : days[month - 1];
 }
 
-std::optional<Date> parse_date(std::string_view text) {
+namespace {
+
+// calendar_date: "YYYY-MM-DD" as a real Gregorian day of years 0000-9999, or nothing.
+std::optional<Date> calendar_date(std::string_view text) {
     if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
     Date d;
     if (!digits(text, 0, 4, d.year) || !digits(text, 5, 2, d.month) || !digits(text, 8, 2, d.day))
         return std::nullopt;
-    if (d.year < 1970 || d.month < 1 || d.month > 12 || d.day < 1 || d.day > days_in_month(d.year, d.month))
+    if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > days_in_month(d.year, d.month))
         return std::nullopt;
     return d;
+}
+
+}  // namespace
+
+std::string supported_dates_text() {
+    return format_date(kFirstDate) + " to " + format_date(kLastDate);
+}
+
+std::optional<Date> parse_date(std::string_view text) {
+    auto d = calendar_date(text);
+    if (!d || *d < kFirstDate || *d > kLastDate) return std::nullopt;
+    return d;
+}
+
+bool date_out_of_range(std::string_view text) {
+    auto d = calendar_date(text.substr(0, 10));
+    return d && (*d < kFirstDate || *d > kLastDate);
 }
 
 std::optional<std::pair<Date, std::string>> parse_date_time(std::string_view text) {
@@ -74,8 +94,8 @@ std::optional<std::pair<Date, std::string>> parse_date_time(std::string_view tex
 }
 
 std::string format_date(const Date& date) {
-    char buffer[16];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", date.year % 10000, date.month % 100, date.day % 100);
+    char buffer[48];  // a year outside 0-9999 is printed whole, never wrapped
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", date.year, date.month, date.day);
     return buffer;
 }
 
@@ -102,6 +122,12 @@ Date local_date(std::chrono::system_clock::time_point when) {
 Date date_flag(const std::string& text, const char* flag, std::chrono::system_clock::time_point now) {
     if (text.empty()) return local_date(now);
     auto date = parse_date(text);
+    if (!date && date_out_of_range(text) && text.size() == 10)
+        throw Error(
+            ErrorKind::usage,
+            std::string(flag) + " '" + text + "' is outside the supported dates " +
+                supported_dates_text(),
+            std::string("give ") + flag + " as YYYY-MM-DD between " + supported_dates_text());
     if (!date)
         throw Error(ErrorKind::usage, std::string(flag) + " '" + text + "' is not a date",
                     std::string("give ") + flag + " as YYYY-MM-DD, e.g. 2026-02-28");

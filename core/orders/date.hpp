@@ -18,8 +18,22 @@ struct Date {
     auto operator<=>(const Date&) const = default;
 };
 
-// parse_date: "YYYY-MM-DD" (a real day of the Gregorian calendar), or nothing.
+// kFirstDate, kLastDate: the supported dates (purchases, dates read from a shop, --at).
+// Support ends at most 120 months after a purchase and --expiring-within adds at most 3660
+// days, so every date computed from them keeps a four-digit year.
+inline constexpr Date kFirstDate{1970, 1, 1};
+inline constexpr Date kLastDate{9000, 12, 31};
+
+// supported_dates_text: "1970-01-01 to 9000-12-31", for messages.
+std::string supported_dates_text();
+
+// parse_date: "YYYY-MM-DD" (a real day of the Gregorian calendar from kFirstDate to
+// kLastDate), or nothing.
 std::optional<Date> parse_date(std::string_view text);
+
+// date_out_of_range: `text` begins with a real calendar day "YYYY-MM-DD" outside kFirstDate to
+// kLastDate (so a message can say "out of range" rather than "not a date").
+bool date_out_of_range(std::string_view text);
 
 // parse_date_time: "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS" (also with 'T'); the normalised
 // "YYYY-MM-DD HH:MM:SS" text (date only: 00:00:00) and its date, or nothing.

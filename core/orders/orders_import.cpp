@@ -13,12 +13,14 @@ ImportResult import_orders_file(const ImportRequest& request, const PolicyConfig
     result.rows = csv.rows;
     result.delimiter = csv.delimiter;
     result.bad = std::move(csv.bad);
+    result.bad_count = csv.bad_count;
     if (!result.bad.empty() && !request.skip_bad) return result;
     auto ledger = Ledger::open(request.ledger_file, false);
     result.counts = ledger->import_lines(csv.lines, "csv", request.now);
     result.imported = true;
     log::info("{}: {} rows, {} new, {} updated, {} unchanged, {} bad", result.file, result.rows,
-              result.counts.inserted, result.counts.updated, result.counts.unchanged, result.bad.size());
+              result.counts.inserted, result.counts.updated, result.counts.unchanged,
+              result.bad_count);
     return result;
 }
 

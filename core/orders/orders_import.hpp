@@ -23,7 +23,8 @@ struct ImportResult {
     char delimiter = ',';
     bool imported = false;      // false: bad rows and no skip_bad, nothing written
     ImportCounts counts;
-    std::vector<BadRow> bad;    // every bad row (skipped when imported)
+    std::vector<BadRow> bad;    // bad rows (skipped when imported): the first kMaxBadListed
+    std::size_t bad_count = 0;  // every problem, also those not listed
 };
 
 // import_orders_file: read and validate the CSV, then (all rows good, or skip_bad) write the

@@ -17,8 +17,14 @@ struct SyncResult {
     ImportCounts counts;
 };
 
+// kMaxSyncPages: the most pages one sync reads (a million orders at 100 a page).
+inline constexpr std::size_t kMaxSyncPages = 10000;
+
 // sync_orders: walk every page of orders with date_upd >= the stored cursor (all orders
-// when `full`), import their lines, then store the new cursor.
-SyncResult sync_orders(Ledger& ledger, Webservice& webservice, bool full, const std::string& now);
+// when `full`), import their lines, then store the new cursor. A webservice that ignores
+// limit= (a page larger than asked for, a page of orders already read) or that has more than
+// `max_pages` pages stops the walk with Error(unreachable) before anything is imported.
+SyncResult sync_orders(Ledger& ledger, Webservice& webservice, bool full, const std::string& now,
+                       std::size_t max_pages = kMaxSyncPages);
 
 }  // namespace mps

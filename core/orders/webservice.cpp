@@ -5,16 +5,11 @@
 #include "orders/csv_import.hpp"
 #include "orders/support_window.hpp"
 #include "util/error.hpp"
+#include "util/json_limits.hpp"
 #include "util/log.hpp"
 
 namespace mps {
 namespace {
-
-std::string text_of(const nlohmann::json& value) {
-    if (value.is_string()) return value.get<std::string>();
-    if (value.is_number_integer()) return std::to_string(value.get<long long>());
-    return "";
-}
 
 std::string lower(std::string text) {
     for (char& c : text)
@@ -29,19 +24,31 @@ bool module_name(const std::string& text) {
     return true;
 }
 
-// first_error: "code N: message" from {"errors":[{"code":..,"message":..}]}, or "".
+// clip: `text` cut to 200 bytes (an error text from the server goes into one message line).
+std::string clip(std::string text) {
+    if (text.size() > 200) text = text.substr(0, 200) + "...";
+    return text;
+}
+
+// first_error: "code N: message" from {"errors":[{"code":..,"message":..}]}, or "" (also
+// for JSON nested too deep or of other shapes).
 std::string first_error(const std::string& body) {
-    auto doc = nlohmann::json::parse(body, nullptr, false);
-    if (doc.is_object() && doc.contains("errors") && doc["errors"].is_array() && !doc["errors"].empty()) {
-        const auto& e = doc["errors"][0];
-        return "code " + text_of(e.value("code", nlohmann::json())) + ": " + text_of(e.value("message", nlohmann::json()));
-    }
+    auto doc = parse_remote_json(body);
+    if (const auto* errors = json_member(doc.value, "errors");
+        errors && errors->is_array() && !errors->empty())
+        return clip("code " + json_text((*errors)[0], "code") + ": " +
+                    json_text((*errors)[0], "message"));
     auto start = body.find("<message>");
     if (start != std::string::npos) {  // XML error body
         auto end = body.find("</message>", start);
-        std::string message = body.substr(start + 9, end == std::string::npos ? 200 : end - start - 9);
-        if (message.rfind("<![CDATA[", 0) == 0) message = message.substr(9, message.size() >= 12 ? message.size() - 12 : 0);
-        return message;
+        std::string message = body.substr(
+            start + 9,
+            end == std::string::npos ? 200 : std::min<std::size_t>(end - start - 9, 400));
+        if (message.rfind("<![CDATA[", 0) == 0) {
+            message = message.substr(9);
+            if (auto close = message.find("]]>"); close != std::string::npos) message.resize(close);
+        }
+        return clip(message);
     }
     return "";
 }
@@ -141,15 +148,16 @@ std::pair<std::string, std::string> Webservice::customer(const std::string& id) 
     if (auto it = customers_.find(id); it != customers_.end()) return it->second;
     std::string body = fetch("/customers/" + url_encode(id) + "?output_format=JSON", "customer");
     std::pair<std::string, std::string> result;
-    auto doc = nlohmann::json::parse(body, nullptr, false);
-    if (!body.empty() && (doc.is_discarded() || !doc.is_object()))
-        throw Error(ErrorKind::unreachable, "webservice " + settings_.url + "/customers/" + id + " answered invalid JSON",
+    auto doc = parse_remote_json(body);
+    if (!body.empty() && (!doc || !doc.value.is_object()))
+        throw Error(ErrorKind::unreachable,
+                    "webservice " + settings_.url + "/customers/" + id + " answered " +
+                        (doc ? std::string("JSON that is not an object") : doc.error),
                     "check [orders] webservice_url");
-    if (doc.is_object() && doc.contains("customer") && doc["customer"].is_object()) {
-        const auto& c = doc["customer"];
-        result.first = lower(text_of(c.value("email", nlohmann::json())));
-        std::string first = text_of(c.value("firstname", nlohmann::json()));
-        std::string last = text_of(c.value("lastname", nlohmann::json()));
+    if (const auto* c = json_member(doc.value, "customer"); c && c->is_object()) {
+        result.first = lower(json_text(*c, "email"));
+        std::string first = json_text(*c, "firstname");
+        std::string last = json_text(*c, "lastname");
         result.second = first.empty() ? last : last.empty() ? first : first + " " + last;
     }
     customers_[id] = result;
@@ -158,24 +166,39 @@ std::pair<std::string, std::string> Webservice::customer(const std::string& id) 
 
 WsOrderPage Webservice::convert(const std::string& body, const std::string& what) {
     WsOrderPage page;
-    auto doc = nlohmann::json::parse(body, nullptr, false);
-    if (doc.is_array() && doc.empty()) return page;  // PrestaShop's empty result is [], not {"orders":[]}
-    if (!doc.is_object() || !doc.contains("orders") || !doc["orders"].is_array())
+    auto doc = parse_remote_json(body);
+    if (!doc)
+        throw Error(ErrorKind::unreachable, "webservice " + what + " answered " + doc.error,
+                    "check that [orders] webservice_url is the shop's /api root");
+    if (doc.value.is_array() && doc.value.empty())
+        return page;  // PrestaShop's empty result is [], not {"orders":[]}
+    const auto* orders = json_member(doc.value, "orders");
+    if (!orders || !orders->is_array())
         throw Error(ErrorKind::unreachable, "webservice " + what + " answered something that is not a list of orders",
                     "check that [orders] webservice_url is the shop's /api root");
-    for (const auto& order : doc["orders"]) {
+    for (const auto& order : *orders) {
         if (!order.is_object()) continue;
         ++page.orders;
-        std::string reference = text_of(order.value("reference", nlohmann::json()));
-        std::string date_upd = text_of(order.value("date_upd", nlohmann::json()));
+        std::string id = json_text(order, "id");
+        std::string reference = json_text(order, "reference");
+        std::string date_upd = json_text(order, "date_upd");
+        page.order_keys.push_back(id.empty() ? "reference " + reference + " " + date_upd : id);
         if (date_upd > page.last_date_upd) page.last_date_upd = date_upd;
-        if (text_of(order.value("valid", nlohmann::json())) != "1") continue;
-        auto when = parse_date_time(text_of(order.value("date_add", nlohmann::json())));
-        if (reference.empty() || !when) {
-            log::warn("webservice: order {} has no reference or date_add; skipped", text_of(order.value("id", nlohmann::json())));
+        if (json_text(order, "valid") != "1") continue;
+        std::string date_add = json_text(order, "date_add");
+        auto when = parse_date_time(date_add);
+        if (valid_reference(reference) && !when && date_out_of_range(date_add))
+            throw Error(ErrorKind::usage,
+                        "webservice " + what + ": order " + reference + " (id " + id.substr(0, 20) +
+                            ") has date_add " + date_add.substr(0, 19) +
+                            ", outside the supported dates " + supported_dates_text(),
+                        "correct the order's date in the shop's back office; nothing was imported");
+        if (!valid_reference(reference) || !when) {
+            log::warn("webservice: order {} has no usable reference or date_add; skipped",
+                      id.substr(0, 20));
             continue;
         }
-        auto [email, name] = customer(text_of(order.value("id_customer", nlohmann::json())));
+        auto [email, name] = customer(json_text(order, "id_customer"));
         if (!valid_email(email)) {
             log::warn("webservice: order {}: customer has no usable e-mail; skipped", reference);
             continue;
@@ -187,12 +210,14 @@ WsOrderPage Webservice::convert(const std::string& body, const std::string& what
         base.customer_email = email;
         base.customer_name = valid_utf8_text(name) ? name : "";
         std::vector<OrderLine> modules, extensions;
-        nlohmann::json rows = nlohmann::json::array();
-        if (order.contains("associations") && order["associations"].is_object())
-            rows = order["associations"].value("order_rows", nlohmann::json::array());
-        for (const auto& row : rows) {
+        const auto* associations = json_member(order, "associations");
+        const auto* rows = associations ? json_member(*associations, "order_rows") : nullptr;
+        static const nlohmann::json no_rows = nlohmann::json::array();
+        const nlohmann::json& row_list =
+            rows && rows->is_array() ? *rows : no_rows;  // a reference: no copy
+        for (const auto& row : row_list) {
             if (!row.is_object()) continue;
-            std::string product = text_of(row.value("product_reference", nlohmann::json()));
+            std::string product = json_text(row, "product_reference");
             OrderLine line = base;
             if (auto ext = extension_of(product, policy_)) {
                 line.extended_months = std::min(ext->first, policy_.max_support_months);

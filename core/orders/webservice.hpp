@@ -27,6 +27,7 @@ struct WsOrderPage {
     std::vector<OrderLine> lines;   // module purchases and extension lines of valid orders
     std::size_t orders = 0;         // orders in the page
     std::string last_date_upd;      // the greatest date_upd seen
+    std::vector<std::string> order_keys;  // each order's id (else reference, date_upd)
 };
 
 class Webservice {
@@ -42,6 +43,10 @@ public:
     std::vector<OrderLine> order_lines(const std::string& reference);
     // requests: how many HTTP requests were made (for logs and tests).
     std::size_t requests() const { return requests_; }
+    // page_size: the most orders orders_updated_since asks for at once.
+    std::size_t page_size() const { return settings_.page_size; }
+    // orders_url: the orders resource, for messages ("https://shop/api/orders").
+    std::string orders_url() const { return settings_.url + "/orders"; }
 
 private:
     std::string fetch(const std::string& path_and_query, const char* what);

@@ -159,3 +159,25 @@ TEST_CASE("concurrent imports wait for each other instead of failing", "[cli][or
     auto list = run_mpsupport({"--json", "orders", "list"}, home.path());
     CHECK(json_of(list)["lines"].size() == 6000);
 }
+
+TEST_CASE("orders import refuses out-of-range dates and quotes bad fields briefly",
+          "[cli][orders]") {
+    Ledger l;
+    std::string huge(60'000, 'x');
+    testing::write(l.home / "bad.csv", std::string(kOrders) +
+                                           "FARFUTURE,9999-12-31,carl@example.com,Carl,mymod,\r\n"
+                                           "HUGEMAILA,2026-02-01," +
+                                           huge + ",Carl,mymod,\r\n");
+    auto bad = l.run({"orders", "import", (l.home / "bad.csv").string()});
+    CHECK(bad.exit_code == 2);
+    CHECK_THAT(bad.err, Catch::Contains(
+                            "bad.csv:6: purchased_at: '9999-12-31' is outside the supported dates "
+                            "1970-01-01 to 9000-12-31"));
+    CHECK_THAT(bad.err,
+               Catch::Contains("bad.csv:7: customer_email: 'xxxx") && Catch::Contains("…'"));
+    CHECK(bad.err.size() < 2000);  // the 60 kB field is not echoed
+    CHECK_FALSE(fs::exists(l.ledger()));
+    auto at = l.run({"orders", "list", "--at", "9999-12-31"});
+    CHECK(at.exit_code == 2);
+    CHECK_THAT(at.err, Catch::Contains("outside the supported dates"));
+}

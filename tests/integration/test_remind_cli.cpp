@@ -248,3 +248,32 @@ TEST_CASE("the SMTP password never appears in output or logs", "[cli][remind]") 
     CHECK(missing.exit_code == 2);
     CHECK_THAT(missing.err, Catch::Contains("MPSUPPORT_SMTP_PASSWORD"));
 }
+
+TEST_CASE("a 5000-character customer name is folded and the reminder is delivered",
+          "[cli][remind]") {
+    Vendor v;
+    std::string words, word(5000, 'W');
+    while (words.size() < 5000) words += "Ann ";
+    words += "Lee";
+    v.import("LONGNAMEA,2026-02-05,long.a@example.com," + words + ",mymod,\n" +
+             "LONGNAMEB,2026-02-05,long.b@example.com," + word + ",mymod,\n");
+    auto r = v.run({"remind", "--at", "2026-03-01"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("2 sent, 0 failed"));
+    for (const char* rcpt : {"long.a@example.com", "long.b@example.com"}) {
+        auto received = v.messages(rcpt);
+        REQUIRE(received.size() == 1);
+        const std::string& message = received[0];
+        std::size_t start = 0;
+        bool in_headers = true;
+        while (start < message.size()) {
+            auto end = message.find("\r\n", start);
+            if (end == std::string::npos) end = message.size();
+            if (end == start) in_headers = false;
+            CHECK(end - start <= (in_headers ? 78u : 998u));
+            start = end + 2;
+        }
+        CHECK_THAT(message, Catch::Contains("<" + std::string(rcpt) + ">\r\n"));
+    }
+}

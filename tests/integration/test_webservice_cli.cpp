@@ -210,3 +210,65 @@ TEST_CASE("expiry asks the webservice for orders the ledger does not know", "[cl
     CHECK(lines[0]["support_end"] == "2027-01-31");
     CHECK(doc["orders"][1]["found"] == false);
 }
+
+TEST_CASE("orders sync stops when the webservice ignores limit=", "[cli][webservice]") {
+    Shop shop;
+    shop.state["mode"] = "ignore-limit";
+    shop.state["orders"].push_back(
+        order(1, "LIMITAAAA", "2026-01-10 10:00:00", "2026-01-10 10:00:00", 7, {"mymod"}));
+    shop.state["orders"].push_back(
+        order(2, "LIMITBBBB", "2026-01-11 10:00:00", "2026-01-11 10:00:00", 8, {"mymod"}));
+    shop.save();
+    auto r = shop.run({"orders", "sync"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 4);
+    CHECK_THAT(r.err, Catch::Contains("limit= ignored") && Catch::Contains("nothing imported"));
+    std::size_t pages = 0;
+    for (const auto& request : shop.requests()) pages += request.rfind("/api/orders", 0) == 0;
+    CHECK(pages == 2);  // the second, identical page stops the walk
+    auto list = shop.run({"--json", "orders", "list"});
+    CHECK(json_of(list)["lines"].empty());
+
+    for (int i = 3; i <= 150; ++i)
+        shop.state["orders"].push_back(order(i, "MANY" + std::to_string(10000 + i),
+                                             "2026-01-12 10:00:00", "2026-01-12 10:00:00", 7,
+                                             {"mymod"}));
+    shop.save();
+    auto many = shop.run({"orders", "sync"});
+    CHECK(many.exit_code == 4);
+    CHECK_THAT(many.err, Catch::Contains("150 orders to a request for at most 100"));
+}
+
+TEST_CASE("deeply nested JSON from the webservice is a clear error, not a crash",
+          "[cli][webservice]") {
+    Shop shop;
+    shop.state["mode"] = "nested-error";
+    shop.save();
+    auto error = shop.run({"orders", "sync"});
+    INFO(error.err);
+    CHECK(error.exit_code == 4);
+    CHECK_THAT(error.err, Catch::Contains("HTTP 400"));
+
+    shop.state["mode"] = "nested-order";
+    shop.save();
+    auto order = shop.run({"--json", "orders", "sync"});
+    INFO(order.out);
+    CHECK(order.exit_code == 4);
+    CHECK_THAT(json_of(order)["error"]["message"].get<std::string>(),
+               Catch::Contains("nested deeper than 64 levels"));
+}
+
+TEST_CASE("orders sync refuses an order dated outside the supported range", "[cli][webservice]") {
+    Shop shop;
+    shop.state["orders"].push_back(
+        order(1, "GOODDATEA", "2026-01-10 10:00:00", "2026-01-10 10:00:00", 7, {"mymod"}));
+    shop.state["orders"].push_back(
+        order(2, "FARFUTURE", "9999-12-31 10:00:00", "2026-01-11 10:00:00", 7, {"mymod"}));
+    shop.save();
+    auto r = shop.run({"orders", "sync"});
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("order FARFUTURE") && Catch::Contains("9999-12-31") &&
+                          Catch::Contains("1970-01-01 to 9000-12-31"));
+    CHECK(json_of(shop.run({"--json", "orders", "list"}))["lines"].empty());  // nothing imported
+}

@@ -55,3 +55,84 @@ TEST_CASE("templates: placeholders are checked and filled", "[mail]") {
         CHECK_THAT(e.hint(), Catch::Contains("{name}"));
     }
 }
+
+namespace {
+
+// header_lines: the lines of the header block (before the first empty line), CRLF removed.
+std::vector<std::string> header_lines(const std::string& message) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < message.size()) {
+        auto end = message.find("\r\n", start);
+        if (end == std::string::npos || end == start) break;
+        lines.push_back(message.substr(start, end - start));
+        start = end + 2;
+    }
+    return lines;
+}
+
+MailMessage message_to(const std::string& name, const std::string& subject) {
+    MailMessage m;
+    m.from_name = "Vendör Shop";
+    m.from_address = "reminders@vendor.example";
+    m.to_name = name;
+    m.to_address = "ann@example.com";
+    m.reply_to_name = name;
+    m.reply_to_address = "help@vendor.example";
+    m.subject = subject;
+    m.body = "Hello " + name + ",\n";
+    m.message_id = "remind.A.mymod.7.2026-03-05.1@vendor.example";
+    m.date = std::chrono::system_clock::from_time_t(1795781625);
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("long names and subjects are folded: no header line over 78 characters", "[mail]") {
+    std::string words, word(5000, 'a'), quoted, utf8;
+    for (int i = 0; i < 1000; ++i) words += "Ann ";
+    words += "Lee";
+    quoted = "Lee, " + words;
+    for (int i = 0; i < 2500; ++i) utf8 += "é";
+    for (const std::string& name :
+         {words, word, quoted, utf8, std::string("Ann \"The\" Lee, ") + word}) {
+        for (const std::string& subject :
+             {std::string("[A] mymod: support ends"), words, word, utf8}) {
+            std::string message = render_message(message_to(name, subject));
+            auto lines = header_lines(message);
+            REQUIRE(lines.size() > 8);
+            for (const auto& line : lines) {
+                INFO(line.substr(0, 120));
+                CHECK(line.size() <= 78);
+            }
+            // Every line of the whole message stays within SMTP's 998.
+            std::size_t start = 0;
+            while (start < message.size()) {
+                auto end = message.find("\r\n", start);
+                REQUIRE(end != std::string::npos);
+                CHECK(end - start <= 998);
+                start = end + 2;
+            }
+        }
+    }
+    // Short headers are unchanged.
+    std::string plain = render_message(message_to("Bob, Jr.", "[B] mymod"));
+    CHECK_THAT(plain, Catch::Contains("\r\nTo: \"Bob, Jr.\" <ann@example.com>\r\n"));
+    CHECK_THAT(plain, Catch::Contains("\r\nSubject: [B] mymod\r\n"));
+}
+
+TEST_CASE("folded headers unfold to the original text", "[mail]") {
+    std::string words;
+    for (int i = 0; i < 100; ++i) words += "word" + std::to_string(i) + " ";
+    words += "end";
+    std::string folded = encode_header_text(words);
+    std::string unfolded;
+    for (std::size_t i = 0; i < folded.size(); ++i) {
+        if (folded.compare(i, 2, "\r\n") == 0) {
+            ++i;
+            continue;
+        }
+        unfolded += folded[i];
+    }
+    CHECK(unfolded == words);
+}

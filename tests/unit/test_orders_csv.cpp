@@ -93,3 +93,61 @@ TEST_CASE("e-mail addresses and names cannot inject headers", "[orders][csv]") {
     CHECK_FALSE(valid_utf8_text("Zo\xC3"));
     CHECK_FALSE(valid_utf8_text("a\rb"));
 }
+
+TEST_CASE("CSV: a purchase date outside the supported range is a bad row", "[orders][csv][date]") {
+    std::string text = std::string(kHeader) + "A,9999-12-31,a@example.com,Ann,mymod,\n" +
+                       "B,1900-01-01 10:00:00,b@example.com,Bob,mymod,\n" +
+                       "C,9000-12-31,c@example.com,Carl,mymod,\n";
+    auto csv = parse_orders_csv(text, "o.csv", 12);
+    REQUIRE(csv.bad.size() == 2);
+    CHECK(csv.bad[0].line == 2);
+    CHECK(csv.bad[0].field == "purchased_at");
+    CHECK_THAT(csv.bad[0].message,
+               Catch::Contains("'9999-12-31'") && Catch::Contains("1970-01-01 to 9000-12-31"));
+    CHECK(csv.bad[1].line == 3);
+    CHECK(csv.lines.size() == 1);
+}
+
+TEST_CASE("CSV: a huge bad field is quoted in 80 characters, not whole", "[orders][csv]") {
+    std::string huge(60'000, 'x');
+    std::string text =
+        std::string(kHeader) + "A,2026-01-31," + huge + "@,Ann,mymod,\n" +   // bad e-mail
+        "B,\"" + huge + "\",b@example.com,Bob,mymod,\n" +                    // bad date, quoted
+        "C,2026-01-31,c@example.com,Carl," + huge + "-,\n" +                 // bad module
+        "D,2026-01-31,d@example.com,Dan,mymod," + huge + "\n" +              // bad months
+        "E,2026-01-31,e@example.com,\"" + huge + "\"" + huge + ",mymod,\n";  // text after a quote
+    auto csv = parse_orders_csv(text, "o.csv", 12);
+    REQUIRE(csv.bad.size() == 5);
+    for (const auto& bad : csv.bad) {
+        INFO(bad.line << " " << bad.field);
+        CHECK(bad.message.size() < 200);
+    }
+    CHECK_THAT(csv.bad[0].message, Catch::StartsWith("'xxxxxxxx") && Catch::Contains("…'"));
+    // A field far longer than any order value is refused without being copied or quoted.
+    std::string giant(3'000'000, 'y');
+    auto refused =
+        parse_orders_csv(std::string(kHeader) + "A,2026-01-31,\"" + giant + "\",Ann,mymod,\n" +
+                             "B,2026-01-31," + giant + ",Bob,mymod,\n",
+                         "o.csv", 12);
+    REQUIRE(refused.bad.size() == 2);
+    for (const auto& bad : refused.bad)
+        CHECK_THAT(bad.message, Catch::Contains("longer than 65536 bytes"));
+    // Control characters in a quoted value are shown escaped.
+    auto escaped = parse_orders_csv(
+        std::string(kHeader) + "A,2026-01-31,\"a\x1b[2J@\",Ann,mymod,\n", "o.csv", 12);
+    REQUIRE(escaped.bad.size() == 1);
+    CHECK(escaped.bad[0].message.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("CSV: bad rows are counted, the first 1000 listed", "[orders][csv]") {
+    std::string text = kHeader;
+    for (int i = 0; i < 1500; ++i) text += "x\n";
+    auto csv = parse_orders_csv(text, "o.csv", 12);
+    CHECK(csv.bad.size() == 1000);
+    CHECK(csv.bad_count == 1500);
+    CHECK(csv.rows == 1500);
+    std::string wide = std::string(kHeader) + "A" + std::string(100000, ',') + "\n";
+    auto many = parse_orders_csv(wide, "o.csv", 12);
+    REQUIRE(many.bad.size() == 1);
+    CHECK(many.bad[0].message == "100001 fields where the header has 6");
+}

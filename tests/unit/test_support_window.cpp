@@ -2,6 +2,7 @@
 
 #include "orders/date.hpp"
 #include "orders/support_window.hpp"
+#include "util/error.hpp"
 
 using namespace mps;
 
@@ -92,4 +93,26 @@ TEST_CASE("an extension line extends the customer's latest purchase on or before
     CHECK(months == std::vector<int>{12, 6, 0, 0, 0});
     group[4].customer_email = "bob@example.com";  // another customer's extension does not apply
     CHECK(applied_extensions(group) == std::vector<int>{0, 6, 0, 0, 0});
+}
+
+TEST_CASE("dates outside the supported range are refused, never wrapped", "[orders][date]") {
+    // A purchase on 9999-12-31 printed "support until 0000-01-31".
+    CHECK(parse_date("9999-12-31") == std::nullopt);
+    CHECK(parse_date("9001-01-01") == std::nullopt);
+    CHECK(parse_date("1969-12-31") == std::nullopt);
+    CHECK(parse_date("9000-12-31").has_value());
+    CHECK(parse_date("1970-01-01").has_value());
+    CHECK(parse_date_time("9999-12-31 10:00:00") == std::nullopt);
+    // The latest date plus the longest support still has a four-digit year.
+    CHECK(format_date(add_months(d("9000-12-31"), 120)) == "9010-12-31");
+    CHECK(format_date(add_days(d("9000-12-31"), 3660)) == "9011-01-08");
+    CHECK(format_date(Date{10000, 1, 31}) == "10000-01-31");  // printed whole, not as 0000
+    try {
+        date_flag("9999-12-31", "--at", std::chrono::system_clock::now());
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::usage);
+        CHECK_THAT(e.what(),
+                   Catch::Contains("--at") && Catch::Contains("1970-01-01 to 9000-12-31"));
+    }
 }
