@@ -190,7 +190,14 @@ Check core_integrity_remote(SftpClient& client, const std::string& shop_root,
         }
     }
     FileSink sink{
-        [&](const RemoteEntry& e, std::string& content) { states[e.path].md5 = md5_hex(content); },
+        [&](const RemoteEntry& e, FetchedFile& file) {
+            // Core files are small: one too large to keep whole is not compared.
+            if (file.complete)
+                states[e.path].md5 = md5_hex(file.content);
+            else
+                states[e.path].unreadable =
+                    "larger than " + std::to_string(FetchedFile::kMaxKeptBytes >> 20) + " MiB";
+        },
         [&](const RemoteEntry& e, const std::string& error) { states[e.path].unreadable = error; }};
     fetch_remote_files(client, shop_root, to_fetch, sink);
     log::info("{}: {} core files read to compare with PrestaShop {}", where, to_fetch.size(),

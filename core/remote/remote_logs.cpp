@@ -8,12 +8,13 @@
 
 namespace mps {
 
-std::vector<LogTail> collect_remote_logs(SftpClient& client, const std::string& shop_root, std::int64_t now,
-                                         int since_days, std::size_t tail_bytes) {
+std::vector<LogTail> collect_remote_logs(SftpClient& client, const std::string& shop_root,
+                                         std::int64_t now, int since_days, std::size_t tail_bytes) {
     // Both folders listed in one round of requests.
     std::vector<std::pair<std::string, std::unique_ptr<TreeLister>>> listers;
     for (const auto& folder : log_folders()) {
-        listers.emplace_back(folder, std::make_unique<TreeLister>(client, remote_join(shop_root, folder), 10000, 0));
+        listers.emplace_back(
+            folder, std::make_unique<TreeLister>(client, remote_join(shop_root, folder), 10000, 0));
         listers.back().second->start();
     }
     client.run();
@@ -46,7 +47,9 @@ std::vector<LogTail> collect_remote_logs(SftpClient& client, const std::string& 
         tails.push_back(entry);
         by_path[log.path] = &log;
     }
-    FileSink sink{[&](const RemoteEntry& e, std::string& content) { by_path[e.path]->tail = std::move(content); },
+    FileSink sink{[&](const RemoteEntry& e, FetchedFile& file) {
+                      by_path[e.path]->tail = std::move(file.content);
+                  },
                   [&](const RemoteEntry& e, const std::string& error) {
                       by_path[e.path]->tail.clear();
                       by_path[e.path]->path += " (unreadable: " + error + ")";

@@ -12,8 +12,13 @@ std::map<std::string, bool> stat_kinds(SftpClient& client, const std::vector<std
     for (const auto& path : paths)
         client.send(
             sftp::STAT, [&](sftp::Writer& w) { w.str(path); },
-            [&found, path](SftpClient::Reply& reply) {
-                if (reply.type == sftp::ATTRS) found[path] = reply.body.attrs().is_dir();
+            [&client, &found, path](SftpClient::Reply& reply) {
+                if (reply.type != sftp::ATTRS) return;
+                sftp::Attributes attrs = reply.body.attrs();
+                if (reply.body.failed() || !attrs.has_type())
+                    client.protocol_error("it does not say whether " + path +
+                                          " is a file or a folder (no type in STAT)");
+                found[path] = attrs.is_dir();
             });
     client.run();
     return found;
@@ -25,14 +30,13 @@ std::map<std::string, std::string> fetch_small_files(SftpClient& client, const s
     std::vector<RemoteEntry> entries;
     for (const auto& path : paths) entries.push_back(RemoteEntry{path, {}});
     std::map<std::string, std::string> contents;
-    FileSink sink{
-        [&](const RemoteEntry& e, std::string& content) { contents[e.path] = std::move(content); },
-        [](const RemoteEntry&, const std::string&) {}};
+    FileSink sink{[&](const RemoteEntry& e, FetchedFile& file) {
+                      contents[e.path] = std::move(file.content);
+                  },
+                  [](const RemoteEntry&, const std::string&) {}};
     fetch_remote_files(client, root, entries, sink);
     return contents;
 }
-
-
 
 Check prestashop_root_check(SftpClient& client, const std::string& shop_root) {
     std::vector<std::string> paths;

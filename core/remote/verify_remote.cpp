@@ -4,8 +4,8 @@
 
 #include "integrity/core_integrity.hpp"
 #include "integrity/module_info.hpp"
-#include "remote/core_integrity_remote.hpp"
 #include "integrity/verify.hpp"
+#include "remote/core_integrity_remote.hpp"
 #include "remote/remote_hashes.hpp"
 #include "remote/remote_shop.hpp"
 #include "shop/prestashop_version.hpp"
@@ -19,6 +19,8 @@
 
 namespace mps {
 namespace {
+
+constexpr std::size_t kMaxModuleEntries = 200000;
 
 std::string basename_of(const std::string& path) {
     std::string trimmed = path;
@@ -43,8 +45,8 @@ std::vector<std::string> remote_class_overrides(SftpClient& client, const std::s
             php.push_back(entry);
     }
     std::vector<std::string> out;
-    FileSink sink{[&](const RemoteEntry& e, std::string& content) {
-                      if (names_module_in_override(content, module))
+    FileSink sink{[&](const RemoteEntry& e, FetchedFile& file) {
+                      if (names_module_in_override(file.content, module))
                           out.push_back("override/" + e.path);
                   },
                   [](const RemoteEntry&, const std::string&) {}};
@@ -129,23 +131,26 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
     bool shop_root = kinds[remote_join(root, "modules")] &&
                      (kinds[remote_join(root, "classes")] || kinds[remote_join(root, "config")]);
     if (request.core && !shop_root)
-        throw Error(ErrorKind::usage, "--core needs a shop root: " + request.url.display() + " is not one",
+        throw Error(ErrorKind::usage,
+                    "--core needs a shop root: " + request.url.display() + " is not one",
                     "give the folder that holds modules/, classes/ and config/");
     CoreListStore core_lists(store.core_lists_dir());
     // --exec-hash never: nothing runs on the server, not even for the core check.
     SshSession* exec_session = request.exec_hash == ExecHash::never ? nullptr : session.get();
     auto connect_check = [&] {
         return Check{"files.connect", Status::pass,
-                     "connected to " + session->label() + " (" + session->auth_method() + "), host key " +
-                         session->host_key_fingerprint()};
+                     "connected to " + session->label() + " (" + session->auth_method() +
+                         "), host key " + session->host_key_fingerprint()};
     };
     if (request.core && request.module.empty()) {
         Check version = prestashop_root_check(client, root);
-        Check core = core_integrity_remote(client, root, version.data.value("version", ""), core_lists,
-                                           request.url.display(), exec_session);
-        nlohmann::json extra = {{"transport",
-                                 {{"kind", "sftp"}, {"host", session->label()}, {"bytes", client.bytes_received()}}}};
-        return core_only_report(request.url.display(), std::move(version), std::move(core), {connect_check()}, extra);
+        Check core = core_integrity_remote(client, root, version.data.value("version", ""),
+                                           core_lists, request.url.display(), exec_session);
+        nlohmann::json extra = {
+            {"transport",
+             {{"kind", "sftp"}, {"host", session->label()}, {"bytes", client.bytes_received()}}}};
+        return core_only_report(request.url.display(), std::move(version), std::move(core),
+                                {connect_check()}, extra);
     }
     std::string module_dir = root;
     if (shop_root) {
@@ -177,14 +182,27 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
     // Without exec, list the tree while the identity files are read: one run, no extra round trips.
     std::optional<TreeLister> lister;
     if (!try_exec) {
-        lister.emplace(client, module_dir);
+        lister.emplace(client, module_dir, kMaxModuleEntries);
         lister->start();
     }
+    // The identity files are read only when they are regular files: a config.xml that is a
+    // link is never followed (LSTAT first, in the same run as the listing).
     std::map<std::string, std::string> identity_files;
-    std::vector<RemoteEntry> identity_entries = {{name_hint + ".php", {}}, {"config.xml", {}}};
+    std::vector<RemoteEntry> identity_entries;
+    for (const std::string& name : {name_hint + ".php", std::string("config.xml")})
+        client.send(
+            sftp::LSTAT, [&](sftp::Writer& w) { w.str(remote_join(module_dir, name)); },
+            [&identity_entries, name](SftpClient::Reply& reply) {
+                if (reply.type != sftp::ATTRS) return;
+                sftp::Attributes attrs = reply.body.attrs();
+                if (!reply.body.failed() && attrs.is_regular())
+                    identity_entries.push_back({name, attrs});
+            });
+    client.run();
     FileFetcher identity(client, module_dir, identity_entries,
-                         FileSink{[&](const RemoteEntry& e, std::string& c) {
-                                      identity_files[e.path] = std::move(c);
+                         FileSink{[&](const RemoteEntry& e, FetchedFile& file) {
+                                      if (file.complete)
+                                          identity_files[e.path] = std::move(file.content);
                                   },
                                   [](const RemoteEntry&, const std::string&) {}});
     identity.start();
@@ -228,8 +246,8 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
                         to_fetch.push_back({file.path, {}});
                 }
                 std::map<std::string, std::string> errors;
-                FileSink sink{[&](const RemoteEntry& e, std::string& content) {
-                                  kept[e.path] = std::move(content);
+                FileSink sink{[&](const RemoteEntry& e, FetchedFile& file) {
+                                  kept[e.path] = std::move(file.content);
                               },
                               [&](const RemoteEntry& e, const std::string& error) {
                                   errors[e.path] = error;
@@ -241,11 +259,21 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
                         file.unreadable = it->second;
             } else {
                 if (!lister) {
-                    lister.emplace(client, module_dir);
+                    lister.emplace(client, module_dir, kMaxModuleEntries);
                     lister->start();
                     client.run();
                 }
                 listing = lister->take();
+                // Files past the entry limit are unknown: calling the release files there
+                // "missing" would void support on a guess.
+                if (listing.truncated)
+                    throw Error(
+                        ErrorKind::unreachable,
+                        "the SFTP server on " + session->label() + " listed more than " +
+                            std::to_string(kMaxModuleEntries) + " entries in " + location +
+                            "; listing stopped there",
+                        "a module folder this large is not a module: check the path, or ask "
+                        "the host why the listing never ends");
                 // Fetch every file; keep only the contents whose digest differs from the release.
                 std::vector<RemoteEntry> to_fetch;
                 for (const auto& entry : listing.files) {
@@ -255,16 +283,16 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
                     else
                         to_fetch.push_back(entry);
                 }
-                FileSink sink{[&](const RemoteEntry& e, std::string& content) {
-                                  std::string digest = sha256_hex(content);
-                                  const ManifestFile* expected = release->find(e.path);
-                                  if (!expected || expected->sha256 != digest)
-                                      kept[e.path] = std::move(content);
-                                  installed.push_back(InstalledFile{e.path, std::move(digest)});
-                              },
-                              [&](const RemoteEntry& e, const std::string& error) {
-                                  installed.push_back(InstalledFile{e.path, "", false, error});
-                              }};
+                FileSink sink{
+                    [&](const RemoteEntry& e, FetchedFile& file) {
+                        const ManifestFile* expected = release->find(e.path);
+                        if (!expected || expected->sha256 != file.sha256)
+                            kept[e.path] = std::move(file.content);
+                        installed.push_back(InstalledFile{e.path, std::move(file.sha256)});
+                    },
+                    [&](const RemoteEntry& e, const std::string& error) {
+                        installed.push_back(InstalledFile{e.path, "", false, error});
+                    }};
                 fetch_remote_files(client, module_dir, to_fetch, sink);
                 fetched = to_fetch.size();
                 // Release files inside folders we could not open are unknown, not missing.
@@ -316,8 +344,9 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
     if (shop_root) {
         Check version = prestashop_root_check(client, root);
         if (request.core)
-            facts.core_check = core_integrity_remote(client, root, version.data.value("version", ""),
-                                                     core_lists, request.url.display(), exec_session);
+            facts.core_check =
+                core_integrity_remote(client, root, version.data.value("version", ""), core_lists,
+                                      request.url.display(), exec_session);
         facts.leading_checks.insert(facts.leading_checks.begin(), std::move(version));
         facts.class_overrides = remote_class_overrides(client, root, id.name);
         facts.theme_overrides = remote_theme_overrides(client, root, id.name);

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "util/error.hpp"
+#include "util/sha256.hpp"
 
 namespace mps {
 namespace {
@@ -12,14 +13,9 @@ constexpr std::uint32_t kChunk = 64 * 1024;
 bool acceptable_name(const std::string& name) {
     if (name.empty() || name == "." || name == ".." || name.size() > 255) return false;
     for (char c : name)
-        if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+        if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            return false;
     return true;
-}
-
-std::string printable(const std::string& name) {
-    std::string out;
-    for (char c : name.substr(0, 100)) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-    return out;
 }
 
 struct ListerState {
@@ -31,116 +27,238 @@ struct ListerState {
     std::size_t seen = 0;
     std::optional<std::string> root_error;
 
-    void open_dir(const std::string& relative, int depth) {
+    void close_handle(const std::string& handle) {
         client.send(
-            sftp::OPENDIR, [&](sftp::Writer& w) { w.str(relative.empty() ? root : remote_join(root, relative)); },
+            sftp::CLOSE, [&](sftp::Writer& w) { w.str(handle); }, [](SftpClient::Reply&) {});
+    }
+
+    void open_dir(const std::string& relative, int depth) {
+        if (listing.truncated) return;
+        client.send(
+            sftp::OPENDIR,
+            [&](sftp::Writer& w) { w.str(relative.empty() ? root : remote_join(root, relative)); },
             [this, relative, depth](SftpClient::Reply& reply) {
                 if (reply.type == sftp::HANDLE) {
-                    read_dir(relative, reply.body.str(), depth);
+                    std::string handle = client.take_handle(reply);
+                    if (listing.truncated) return close_handle(handle);
+                    read_dir(relative, handle, depth);
                     return;
                 }
-                std::string why = reply.type == sftp::STATUS ? sftp::status_text(reply.body.u32()) : "bad reply";
-                if (relative.empty()) root_error = why;
-                else listing.unreadable.push_back(relative + ": " + why);
+                std::string why =
+                    reply.type == sftp::STATUS ? sftp::status_text(reply.body.u32()) : "bad reply";
+                if (relative.empty())
+                    root_error = why;
+                else
+                    listing.unreadable.push_back(relative + ": " + why);
+            });
+    }
+
+    // add: one named entry of a folder, once its type is known.
+    void add(const std::string& path, const sftp::Attributes& attrs, int depth) {
+        if (attrs.is_dir()) {
+            if (depth + 1 > max_depth)
+                listing.unreadable.push_back(path + ": nested too deeply");
+            else
+                open_dir(path, depth + 1);
+        } else if (attrs.is_regular() || attrs.is_link()) {
+            listing.files.push_back(RemoteEntry{path, attrs});
+        }
+    }
+
+    // lstat: READDIR may send names without attributes (SFTP v3 allows it): ask for the type.
+    void lstat(const std::string& path, int depth) {
+        client.send(
+            sftp::LSTAT, [&](sftp::Writer& w) { w.str(remote_join(root, path)); },
+            [this, path, depth](SftpClient::Reply& reply) {
+                if (reply.type == sftp::STATUS) {
+                    std::uint32_t code = reply.body.u32();
+                    if (code == sftp::NO_SUCH_FILE) return;  // gone since it was listed
+                    listing.unreadable.push_back(path + ": " + sftp::status_text(code));
+                    return;
+                }
+                sftp::Attributes attrs = reply.body.attrs();
+                if (reply.type != sftp::ATTRS || reply.body.failed() || !attrs.has_type())
+                    client.protocol_error("it does not say whether " + printable_remote_name(path) +
+                                          " is a file or a folder (no type in READDIR or LSTAT)");
+                add(path, attrs, depth);
             });
     }
 
     void read_dir(const std::string& relative, const std::string& handle, int depth) {
-        client.send(sftp::READDIR, [&](sftp::Writer& w) { w.str(handle); },
-                    [this, relative, handle, depth](SftpClient::Reply& reply) {
-                        if (reply.type != sftp::NAME) {
-                            client.send(sftp::CLOSE, [&](sftp::Writer& w) { w.str(handle); }, [](SftpClient::Reply&) {});
-                            return;
-                        }
-                        auto entries = sftp::parse_names(reply.body);
-                        if (!entries)
-                            throw Error(ErrorKind::unreachable, "the SFTP server on " + client.label() +
-                                                                    " sent a malformed directory listing");
-                        for (auto& entry : *entries) {
-                            if (entry.name == "." || entry.name == "..") continue;
-                            std::string path = relative.empty() ? entry.name : relative + "/" + entry.name;
-                            if (!acceptable_name(entry.name)) {
-                                listing.refused.push_back((relative.empty() ? "" : relative + "/") + printable(entry.name));
-                                continue;
-                            }
-                            if (++seen > max_entries) {
-                                listing.truncated = true;
-                                continue;
-                            }
-                            if (entry.attrs.is_dir()) {
-                                if (depth + 1 > max_depth) listing.unreadable.push_back(path + ": nested too deeply");
-                                else open_dir(path, depth + 1);
-                            } else if (entry.attrs.is_regular() || entry.attrs.is_link()) {
-                                listing.files.push_back(RemoteEntry{path, entry.attrs});
-                            }
-                        }
-                        read_dir(relative, handle, depth);
-                    });
+        client.send(
+            sftp::READDIR, [&](sftp::Writer& w) { w.str(handle); },
+            [this, relative, handle, depth](SftpClient::Reply& reply) {
+                if (reply.type != sftp::NAME || listing.truncated) return close_handle(handle);
+                auto entries = sftp::parse_names(reply.body);
+                if (!entries)
+                    throw Error(ErrorKind::unreachable, "the SFTP server on " + client.label() +
+                                                            " sent a malformed directory listing");
+                for (auto& entry : *entries) {
+                    if (entry.name == "." || entry.name == "..") continue;
+                    if (++seen > max_entries) {
+                        // Stop here: a listing that never ends must not be read forever.
+                        listing.truncated = true;
+                        return close_handle(handle);
+                    }
+                    std::string path = relative.empty() ? entry.name : relative + "/" + entry.name;
+                    if (!acceptable_name(entry.name)) {
+                        listing.refused.push_back((relative.empty() ? "" : relative + "/") +
+                                                  printable_remote_name(entry.name));
+                        continue;
+                    }
+                    if (!entry.attrs.has_type())
+                        lstat(path, depth);
+                    else
+                        add(path, entry.attrs, depth);
+                }
+                read_dir(relative, handle, depth);
+            });
     }
 };
 
-// FileReader: reads one open file with all its chunks requested at once. The size from the
+// FileReader: reads one open file with many chunks requested at once. The size from the
 // listing tells how many chunks to ask for; reading goes on only if the file turns out longer
-// or the server answers short in the middle.
+// or the server answers short in the middle. Chunks are hashed in order as they arrive and
+// only the first FetchedFile::kMaxKeptBytes are kept.
 struct FileReader : std::enable_shared_from_this<FileReader> {
+    static constexpr std::uint64_t kMaxUnlisted = 64u << 20;  // when the listing gave no size
+
+    struct Piece {
+        std::string data;
+        bool eof = false;
+        std::string error;
+    };
+
     SftpClient& client;
     RemoteEntry entry;
     std::string handle;
-    std::string collected;
+    FetchedFile file;
+    Sha256 hash;
     std::string error;
-    std::vector<std::string> chunks;
-    std::vector<bool> at_eof;
+    std::vector<std::optional<Piece>> pieces;  // of the current batch, until consumed
+    std::size_t next_piece = 0;                // the next to consume, in file order
+    bool batch_stopped = false;                // an end, error or short read was consumed
+    bool at_eof = false;
     std::size_t outstanding = 0;
-    std::uint64_t offset = 0;  // where the current batch starts in the file
+    std::uint64_t offset = 0;  // file offset after the bytes consumed so far
+    std::uint64_t limit = 0;   // more bytes than this: the file keeps growing
     std::function<void(std::shared_ptr<FileReader>)> finished;
 
-    FileReader(SftpClient& c, RemoteEntry e) : client(c), entry(std::move(e)) { offset = entry.offset; }
+    FileReader(SftpClient& c, RemoteEntry e) : client(c), entry(std::move(e)) {
+        offset = entry.offset;
+        if (entry.attrs.size) {
+            std::uint64_t listed = *entry.attrs.size > offset ? *entry.attrs.size - offset : 0;
+            limit = listed + std::max<std::uint64_t>(1u << 20, listed / 8);
+        } else {
+            limit = kMaxUnlisted;
+        }
+    }
 
     void request_batch() {
         std::uint64_t expected = entry.attrs.size.value_or(0);
         std::uint64_t left = expected > offset ? expected - offset : 0;
         std::size_t count = std::min<std::size_t>(static_cast<std::size_t>(left / kChunk) + 1, 64);
-        chunks.assign(count, {});
-        at_eof.assign(count, false);
+        pieces.assign(count, std::nullopt);
+        next_piece = 0;
+        batch_stopped = false;
         outstanding = count;
         auto self = shared_from_this();
         for (std::size_t i = 0; i < count; ++i)
-            client.send(sftp::READ, [&](sftp::Writer& w) { w.str(handle).u64(offset + i * kChunk).u32(kChunk); },
-                        [self, i](SftpClient::Reply& reply) { self->on_chunk(i, reply); });
+            client.send(
+                sftp::READ,
+                [&](sftp::Writer& w) { w.str(handle).u64(offset + i * kChunk).u32(kChunk); },
+                [self, i](SftpClient::Reply& reply) { self->on_chunk(i, reply); });
     }
 
     void on_chunk(std::size_t i, SftpClient::Reply& reply) {
+        Piece piece;
         if (reply.type == sftp::DATA) {
-            chunks[i] = reply.body.str();
+            piece.data = reply.body.str();
+            if (reply.body.failed())
+                client.protocol_error("a DATA reply for " + printable_remote_name(entry.path) +
+                                      " whose length runs past its packet");
+            if (piece.data.size() > kChunk)
+                client.protocol_error("a DATA reply for " + printable_remote_name(entry.path) +
+                                      " of " + std::to_string(piece.data.size()) + " bytes where " +
+                                      std::to_string(kChunk) + " were asked for");
         } else if (reply.type == sftp::STATUS) {
             std::uint32_t code = reply.body.u32();
-            if (code == sftp::END_OF_FILE) at_eof[i] = true;
-            else if (error.empty()) error = sftp::status_text(code);
+            if (code == sftp::END_OF_FILE)
+                piece.eof = true;
+            else
+                piece.error = sftp::status_text(code);
+        } else {
+            client.protocol_error("a reply of type " + std::to_string(reply.type) + " to a READ");
         }
-        if (--outstanding > 0) return;
-        if (!error.empty()) return close();
-        for (std::size_t k = 0; k < chunks.size(); ++k) {
-            if (at_eof[k]) return close();  // the end, exactly where the data stopped
-            collected += chunks[k];
-            offset += chunks[k].size();
-            if (chunks[k].size() < kChunk) {
-                // A short answer is the end when the listing's size is reached.
-                if (offset >= entry.attrs.size.value_or(0)) return close();
-                return request_batch();  // short in the middle: read on from here
-            }
+        pieces[i] = std::move(piece);
+        --outstanding;
+        while (!batch_stopped && next_piece < pieces.size() && pieces[next_piece]) {
+            consume(*pieces[next_piece]);
+            pieces[next_piece++].reset();
         }
-        request_batch();  // every chunk full: the file is longer than listed
+        if (outstanding > 0) return;
+        pieces.clear();
+        if (!error.empty() || at_eof) return close();
+        if (offset >= entry.attrs.size.value_or(0) && batch_stopped)
+            return close();  // short at the end
+        request_batch();     // short in the middle, or every chunk full: read on from here
+    }
+
+    void consume(const Piece& piece) {
+        if (!piece.error.empty()) {
+            error = piece.error;
+            batch_stopped = true;
+            return;
+        }
+        if (piece.eof) {
+            at_eof = true;  // the end, exactly where the data stopped
+            batch_stopped = true;
+            return;
+        }
+        hash.update(piece.data);
+        file.size += piece.data.size();
+        offset += piece.data.size();
+        if (file.content.size() < FetchedFile::kMaxKeptBytes) {
+            std::size_t room = FetchedFile::kMaxKeptBytes - file.content.size();
+            file.content.append(piece.data, 0, std::min(room, piece.data.size()));
+            if (piece.data.size() > room) file.complete = false;
+        } else if (!piece.data.empty()) {
+            file.complete = false;
+        }
+        if (file.size > limit) {
+            error = "kept growing while it was read (" + std::to_string(file.size) +
+                    " bytes read, " +
+                    (entry.attrs.size ? std::to_string(*entry.attrs.size) + " listed"
+                                      : std::string("no size listed")) +
+                    ")";
+            batch_stopped = true;
+            return;
+        }
+        if (piece.data.size() < kChunk)
+            batch_stopped = true;  // short: the end, or read on from here
     }
 
     void close() {
         // The content is complete: hand it over now and let the CLOSE answer arrive whenever,
         // so the next file starts a round trip earlier.
-        client.send(sftp::CLOSE, [&](sftp::Writer& w) { w.str(handle); }, [](SftpClient::Reply&) {});
+        if (error.empty())
+            file.sha256 = hash.hex_digest();
+        else
+            file = FetchedFile{};
+        client.send(
+            sftp::CLOSE, [&](sftp::Writer& w) { w.str(handle); }, [](SftpClient::Reply&) {});
         finished(shared_from_this());
     }
 };
 
 }  // namespace
+
+std::string printable_remote_name(const std::string& name) {
+    std::string out;
+    for (char c : name.substr(0, 100))
+        out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+    return out;
+}
 
 std::string remote_join(const std::string& root, const std::string& relative) {
     if (root.empty() || root == ".") return relative;
@@ -153,15 +271,19 @@ struct TreeLister::State {
 };
 
 TreeLister::TreeLister(SftpClient& client, std::string root, std::size_t max_entries, int max_depth)
-    : state_(std::make_shared<State>(State{ListerState{client, std::move(root), max_entries, max_depth}})) {}
+    : state_(std::make_shared<State>(
+          State{ListerState{client, std::move(root), max_entries, max_depth}})) {}
 TreeLister::~TreeLister() = default;
 
-void TreeLister::start() { state_->inner.open_dir("", 0); }
+void TreeLister::start() {
+    state_->inner.open_dir("", 0);
+}
 
 RemoteListing TreeLister::take() {
     const auto& s = state_->inner;
     if (s.root_error)
-        throw Error(ErrorKind::not_found, "cannot open " + s.root + " on " + s.client.label() + ": " + *s.root_error,
+        throw Error(ErrorKind::not_found,
+                    "cannot open " + s.root + " on " + s.client.label() + ": " + *s.root_error,
                     "check the path in the sftp:// address");
     return std::move(state_->inner.listing);
 }
@@ -183,22 +305,28 @@ struct FileFetcher::State : std::enable_shared_from_this<FileFetcher::State> {
             auto reader = std::make_shared<FileReader>(client, files[next++]);
             reader->finished = [self](std::shared_ptr<FileReader> done) {
                 --self->open_now;
-                if (done->error.empty()) self->sink.on_file(done->entry, done->collected);
-                else self->sink.on_error(done->entry, done->error);
+                if (done->error.empty())
+                    self->sink.on_file(done->entry, done->file);
+                else
+                    self->sink.on_error(done->entry, done->error);
                 self->start_more();
             };
             ++open_now;
             client.send(
                 sftp::OPEN,
-                [&](sftp::Writer& w) { w.str(remote_join(root, reader->entry.path)).u32(sftp::kOpenRead).empty_attrs(); },
+                [&](sftp::Writer& w) {
+                    w.str(remote_join(root, reader->entry.path)).u32(sftp::kOpenRead).empty_attrs();
+                },
                 [self, reader](SftpClient::Reply& reply) {
                     if (reply.type == sftp::HANDLE) {
-                        reader->handle = reply.body.str();
+                        reader->handle = self->client.take_handle(reply);
                         reader->request_batch();
                         return;
                     }
                     --self->open_now;
-                    std::string why = reply.type == sftp::STATUS ? sftp::status_text(reply.body.u32()) : "bad reply";
+                    std::string why = reply.type == sftp::STATUS
+                                          ? sftp::status_text(reply.body.u32())
+                                          : "bad reply";
                     self->sink.on_error(reader->entry, why);
                     self->start_more();
                 });
@@ -206,28 +334,34 @@ struct FileFetcher::State : std::enable_shared_from_this<FileFetcher::State> {
     }
 };
 
-FileFetcher::FileFetcher(SftpClient& client, std::string root, std::vector<RemoteEntry> files, FileSink sink,
-                         std::size_t max_open)
-    : state_(std::make_shared<State>(client, std::move(root), std::move(files), std::move(sink), max_open)) {}
+FileFetcher::FileFetcher(SftpClient& client, std::string root, std::vector<RemoteEntry> files,
+                         FileSink sink, std::size_t max_open)
+    : state_(std::make_shared<State>(client, std::move(root), std::move(files), std::move(sink),
+                                     max_open)) {}
 FileFetcher::~FileFetcher() = default;
 
-void FileFetcher::start() { state_->start_more(); }
+void FileFetcher::start() {
+    state_->start_more();
+}
 
-RemoteListing list_remote_tree(SftpClient& client, const std::string& root, std::size_t max_entries, int max_depth) {
+RemoteListing list_remote_tree(SftpClient& client, const std::string& root, std::size_t max_entries,
+                               int max_depth) {
     TreeLister lister(client, root, max_entries, max_depth);
     lister.start();
     client.run();
     return lister.take();
 }
 
-void fetch_remote_files(SftpClient& client, const std::string& root, const std::vector<RemoteEntry>& files,
-                        const FileSink& sink, std::size_t max_open) {
+void fetch_remote_files(SftpClient& client, const std::string& root,
+                        const std::vector<RemoteEntry>& files, const FileSink& sink,
+                        std::size_t max_open) {
     FileFetcher fetcher(client, root, files, sink, max_open);
     fetcher.start();
     client.run();
 }
 
-std::optional<std::vector<RemoteEntry>> list_remote_folder(SftpClient& client, const std::string& path) {
+std::optional<std::vector<RemoteEntry>> list_remote_folder(SftpClient& client,
+                                                           const std::string& path) {
     // A depth-0 lister still reads the folder itself; its sub-folders come back as notes.
     TreeLister lister(client, path, 200000, 0);
     lister.start();
@@ -242,7 +376,8 @@ std::optional<std::vector<RemoteEntry>> list_remote_folder(SftpClient& client, c
     std::vector<RemoteEntry> out = std::move(listing.files);
     for (const auto& note : listing.unreadable) {
         const std::string suffix = ": nested too deeply";
-        if (note.size() > suffix.size() && note.compare(note.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        if (note.size() > suffix.size() &&
+            note.compare(note.size() - suffix.size(), suffix.size(), suffix) == 0) {
             RemoteEntry folder{note.substr(0, note.size() - suffix.size()), {}};
             folder.attrs.permissions = 0040755;
             out.push_back(std::move(folder));

@@ -18,62 +18,80 @@ struct RemoteEntry {
 };
 
 struct RemoteListing {
-    std::vector<RemoteEntry> files;        // regular files and symbolic links (never followed)
-    std::vector<std::string> refused;      // names refused as hostile ("..", "/", control characters)
-    std::vector<std::string> unreadable;   // folders that could not be opened, with the reason
-    bool truncated = false;                // more than the entry limit
+    std::vector<RemoteEntry> files;    // regular files and symbolic links (never followed)
+    std::vector<std::string> refused;  // names refused as hostile ("..", "/", control characters)
+    std::vector<std::string> unreadable;  // folders that could not be opened, with the reason
+    bool truncated = false;               // more than the entry limit: listing stopped there
 };
 
 // TreeLister: lists everything below `root` (absolute or login-relative). start() queues the
 // requests; the caller runs the client (possibly with other work in flight), then take().
+// Every name counts towards `max_entries` (refused ones too); past it, reading stops and the
+// listing is `truncated`. Entries listed without a type are asked for with LSTAT; a server that
+// will not tell a file from a folder is a protocol error (Error(unreachable)).
 class TreeLister {
-public:
-    TreeLister(SftpClient& client, std::string root, std::size_t max_entries = 200000, int max_depth = 32);
+  public:
+    TreeLister(SftpClient& client, std::string root, std::size_t max_entries = 200000,
+               int max_depth = 32);
     ~TreeLister();
     void start();
     // take: the listing; Error(not_found) when `root` itself could not be opened.
     RemoteListing take();
 
-private:
+  private:
     struct State;
     std::shared_ptr<State> state_;
 };
 
-// FileSink: receives each fetched file's content (or an error text); called inside run().
+// FetchedFile: one file read to its end. Its digest covers every byte read; only the first
+// kMaxKeptBytes are kept (enough to classify a changed file, bounded whatever the server sends).
+struct FetchedFile {
+    static constexpr std::size_t kMaxKeptBytes = 8u << 20;
+    std::string content;     // the first bytes (all of them when `complete`)
+    bool complete = true;    // false: the file is longer than kMaxKeptBytes
+    std::uint64_t size = 0;  // bytes read
+    std::string sha256;      // of all `size` bytes
+};
+
+// FileSink: receives each fetched file (or an error text); called inside run(). A file that keeps
+// growing while it is read (past its listed size and a margin, or past 64 MiB when no size was
+// listed) ends with an error, not with partial content.
 struct FileSink {
-    std::function<void(const RemoteEntry& entry, std::string& content)> on_file;
+    std::function<void(const RemoteEntry& entry, FetchedFile& file)> on_file;
     std::function<void(const RemoteEntry& entry, const std::string& error)> on_error;
 };
 
 // FileFetcher: reads files (paths relative to `root`), up to `max_open` at once. start()
 // queues the first requests; the caller runs the client. The fetcher must outlive run().
 class FileFetcher {
-public:
+  public:
     FileFetcher(SftpClient& client, std::string root, std::vector<RemoteEntry> files, FileSink sink,
                 std::size_t max_open = 128);
     ~FileFetcher();
     void start();
 
-private:
+  private:
     struct State;
     std::shared_ptr<State> state_;
 };
 
 // list_remote_tree: TreeLister, run to the end.
-RemoteListing list_remote_tree(SftpClient& client, const std::string& root, std::size_t max_entries = 200000,
-                               int max_depth = 32);
+RemoteListing list_remote_tree(SftpClient& client, const std::string& root,
+                               std::size_t max_entries = 200000, int max_depth = 32);
 
 // fetch_remote_files: FileFetcher, run to the end.
-void fetch_remote_files(SftpClient& client, const std::string& root, const std::vector<RemoteEntry>& files,
-                        const FileSink& sink, std::size_t max_open = 128);
+void fetch_remote_files(SftpClient& client, const std::string& root,
+                        const std::vector<RemoteEntry>& files, const FileSink& sink,
+                        std::size_t max_open = 128);
 
 // list_remote_folder: the entries of one folder (folders included), or nothing when it cannot
 // be opened.
-std::optional<std::vector<RemoteEntry>> list_remote_folder(SftpClient& client, const std::string& path);
+std::optional<std::vector<RemoteEntry>> list_remote_folder(SftpClient& client,
+                                                           const std::string& path);
 
-// nothing when it does not exist. Errors other than "no such file" throw Error(unreachable).
-std::optional<std::string> read_remote_file(SftpClient& client, const std::string& path, std::size_t max_bytes,
-                                            long long offset = 0);
+// printable_remote_name: a name from the server as it may be shown: control characters become
+// '?', at most 100 bytes.
+std::string printable_remote_name(const std::string& name);
 
 // remote_join: root + "/" + relative, without doubling slashes.
 std::string remote_join(const std::string& root, const std::string& relative);

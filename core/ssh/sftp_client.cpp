@@ -13,10 +13,15 @@ struct SftpClient::Impl {
     LIBSSH2_CHANNEL* channel = nullptr;
     std::uint32_t next_id = 1;
     std::deque<std::string> waiting;  // packets not yet written (beyond max in flight)
-    std::string outgoing;             // bytes being written
-    std::string incoming;             // bytes read, not yet parsed
+    std::string outgoing;             // bytes being written, from out_pos on
+    std::size_t out_pos = 0;
+    std::string incoming;  // bytes read, not yet parsed
     std::unordered_map<std::uint32_t, Callback> pending;
     std::size_t written_unanswered = 0;
+
+    // At most this many bytes move from `waiting` to `outgoing` at once; the rest waits for the
+    // channel to take them.
+    static constexpr std::size_t kMaxOutgoing = 1 << 20;
 
     explicit Impl(SshSession::Impl& session) : ssh(session) {}
     ~Impl() {
@@ -24,42 +29,60 @@ struct SftpClient::Impl {
     }
 
     // pump: one round of writing and reading; returns whether anything moved.
-    bool pump(std::size_t max_in_flight, std::uint64_t& received, const std::function<void(std::string&)>& on_packet) {
+    bool pump(std::size_t max_in_flight, std::uint64_t& received,
+              const std::function<void(std::string&)>& on_packet) {
         bool progress = false;
-        while (!waiting.empty() && written_unanswered < max_in_flight) {
+        if (out_pos == outgoing.size()) {
+            outgoing.clear();
+            out_pos = 0;
+        }
+        while (!waiting.empty() && written_unanswered < max_in_flight &&
+               outgoing.size() - out_pos < kMaxOutgoing) {
+            if (out_pos > 0) {  // drop what was written once, not after every write
+                outgoing.erase(0, out_pos);
+                out_pos = 0;
+            }
             outgoing += waiting.front();
             waiting.pop_front();
             ++written_unanswered;
         }
-        while (!outgoing.empty()) {
-            ssize_t wrote = libssh2_channel_write(channel, outgoing.data(), outgoing.size());
+        while (out_pos < outgoing.size()) {
+            ssize_t wrote = libssh2_channel_write(channel, outgoing.data() + out_pos,
+                                                  outgoing.size() - out_pos);
             if (wrote == LIBSSH2_ERROR_EAGAIN) break;
-            if (wrote < 0) ssh.fail(ErrorKind::unreachable, "SFTP connection to " + ssh.label + " broke");
-            outgoing.erase(0, static_cast<std::size_t>(wrote));
+            if (wrote < 0)
+                ssh.fail(ErrorKind::unreachable, "SFTP connection to " + ssh.label + " broke");
+            out_pos += static_cast<std::size_t>(wrote);
             progress = true;
         }
         char buffer[65536];
         for (;;) {
             ssize_t got = libssh2_channel_read(channel, buffer, sizeof buffer);
             if (got == LIBSSH2_ERROR_EAGAIN) break;
-            if (got < 0) ssh.fail(ErrorKind::unreachable, "SFTP connection to " + ssh.label + " broke");
+            if (got < 0)
+                ssh.fail(ErrorKind::unreachable, "SFTP connection to " + ssh.label + " broke");
             if (got == 0) {
                 if (libssh2_channel_eof(channel))
-                    throw Error(ErrorKind::unreachable, "the SFTP server on " + ssh.label + " closed the connection",
+                    throw Error(ErrorKind::unreachable,
+                                "the SFTP server on " + ssh.label + " closed the connection",
                                 "the server may limit sessions or have dropped us; try again");
                 break;
             }
             incoming.append(buffer, static_cast<std::size_t>(got));
             received += static_cast<std::uint64_t>(got);
             progress = true;
+            if (incoming.size() >= 4 * std::size_t(sftp::kMaxPacket))
+                break;  // parse before reading on
         }
         std::size_t offset = 0;
         while (incoming.size() - offset >= 4) {
             sftp::Reader header(std::string_view(incoming).substr(offset, 4));
             std::uint32_t length = header.u32();
             if (length == 0 || length > sftp::kMaxPacket)
-                throw Error(ErrorKind::unreachable, "the SFTP server on " + ssh.label + " sent a malformed packet",
-                            "the account may print text on login (.bashrc) or the server is not OpenSSH-compatible");
+                throw Error(ErrorKind::unreachable,
+                            "the SFTP server on " + ssh.label + " sent a malformed packet",
+                            "the account may print text on login (.bashrc) or the server is not "
+                            "OpenSSH-compatible");
             if (incoming.size() - offset < 4 + length) break;
             std::string packet = incoming.substr(offset + 4, length);
             offset += 4 + length;
@@ -79,9 +102,11 @@ SftpClient::SftpClient(SshSession& ssh) : impl_(std::make_unique<Impl>(ssh.impl(
         session.wait(deadline);
     }
     int rc;
-    while ((rc = libssh2_channel_subsystem(impl_->channel, "sftp")) == LIBSSH2_ERROR_EAGAIN) session.wait(deadline);
+    while ((rc = libssh2_channel_subsystem(impl_->channel, "sftp")) == LIBSSH2_ERROR_EAGAIN)
+        session.wait(deadline);
     if (rc != 0)
-        session.fail(ErrorKind::unreachable, "the server " + session.label + " refused the SFTP subsystem");
+        session.fail(ErrorKind::unreachable,
+                     "the server " + session.label + " refused the SFTP subsystem");
     // INIT carries no request id; VERSION answers it.
     impl_->outgoing = sftp::Writer(sftp::INIT, std::nullopt).u32(3).finish();
     bool answered = false;
@@ -90,11 +115,13 @@ SftpClient::SftpClient(SshSession& ssh) : impl_(std::make_unique<Impl>(ssh.impl(
         bool progress = impl_->pump(max_in_flight_, bytes_received_, [&](std::string& packet) {
             sftp::Reader reader(packet);
             if (reader.u8() != sftp::VERSION)
-                throw Error(ErrorKind::unreachable, "the SFTP server on " + session.label + " did not answer INIT");
+                throw Error(ErrorKind::unreachable,
+                            "the SFTP server on " + session.label + " did not answer INIT");
             std::uint32_t version = reader.u32();
             if (version < 3)
-                throw Error(ErrorKind::unreachable, "the SFTP server on " + session.label + " speaks version " +
-                                                        std::to_string(version) + "; version 3 is needed");
+                throw Error(ErrorKind::unreachable,
+                            "the SFTP server on " + session.label + " speaks version " +
+                                std::to_string(version) + "; version 3 is needed");
             answered = true;
         });
         if (!progress && !answered) session.wait(deadline);
@@ -105,9 +132,27 @@ SftpClient::SftpClient(SshSession& ssh) : impl_(std::make_unique<Impl>(ssh.impl(
 
 SftpClient::~SftpClient() = default;
 
-const std::string& SftpClient::label() const { return impl_->ssh.label; }
+const std::string& SftpClient::label() const {
+    return impl_->ssh.label;
+}
 
-void SftpClient::send(sftp::Type type, const std::function<void(sftp::Writer&)>& fill, Callback on_reply) {
+void SftpClient::protocol_error(const std::string& what) const {
+    throw Error(ErrorKind::unreachable,
+                "the SFTP server on " + impl_->ssh.label + " broke the protocol: " + what,
+                "the server is not a working SFTP server; ask the host to check it");
+}
+
+std::string SftpClient::take_handle(Reply& reply) const {
+    std::string handle = reply.body.str();
+    if (reply.body.failed()) protocol_error("a HANDLE reply whose length runs past its packet");
+    if (handle.empty() || handle.size() > sftp::kMaxHandle)
+        protocol_error("a handle of " + std::to_string(handle.size()) +
+                       " bytes (SFTP allows 1 to " + std::to_string(sftp::kMaxHandle) + ")");
+    return handle;
+}
+
+void SftpClient::send(sftp::Type type, const std::function<void(sftp::Writer&)>& fill,
+                      Callback on_reply) {
     std::uint32_t id = impl_->next_id++;
     sftp::Writer writer(type, id);
     fill(writer);
@@ -125,7 +170,8 @@ void SftpClient::run() {
             std::uint32_t id = reader.u32();
             auto it = impl_->pending.find(id);
             if (reader.failed() || it == impl_->pending.end())
-                throw Error(ErrorKind::unreachable, "the SFTP server on " + session.label + " answered a request never made");
+                throw Error(ErrorKind::unreachable, "the SFTP server on " + session.label +
+                                                        " answered a request never made");
             Callback callback = std::move(it->second);
             impl_->pending.erase(it);
             --impl_->written_unanswered;

@@ -15,7 +15,7 @@ namespace mps {
 class SshSession;
 
 class SftpClient {
-public:
+  public:
     struct Reply {
         sftp::Type type;
         sftp::Reader body;  // after the request id
@@ -40,10 +40,16 @@ public:
     // max_in_flight: requests written but not answered at once (default 1024).
     void set_max_in_flight(std::size_t n) { max_in_flight_ = n; }
 
+    // take_handle: the handle of a HANDLE reply. A truncated one, or one longer than the 256
+    // bytes SFTP allows, is a protocol error (Error(unreachable)).
+    std::string take_handle(Reply& reply) const;
+    // protocol_error: throw Error(unreachable) saying the server broke the protocol with `what`.
+    [[noreturn]] void protocol_error(const std::string& what) const;
+
     std::uint64_t bytes_received() const { return bytes_received_; }
     const std::string& label() const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
     std::size_t max_in_flight_ = 1024;

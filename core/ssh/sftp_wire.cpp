@@ -4,9 +4,18 @@
 
 namespace mps::sftp {
 
-bool Attributes::is_dir() const { return permissions && S_ISDIR(*permissions); }
-bool Attributes::is_regular() const { return permissions && S_ISREG(*permissions); }
-bool Attributes::is_link() const { return permissions && S_ISLNK(*permissions); }
+bool Attributes::has_type() const {
+    return permissions && (*permissions & S_IFMT) != 0;
+}
+bool Attributes::is_dir() const {
+    return permissions && S_ISDIR(*permissions);
+}
+bool Attributes::is_regular() const {
+    return permissions && S_ISREG(*permissions);
+}
+bool Attributes::is_link() const {
+    return permissions && S_ISLNK(*permissions);
+}
 
 Writer::Writer(Type type, std::optional<std::uint32_t> id) {
     bytes_.assign(4, '\0');
@@ -15,7 +24,8 @@ Writer::Writer(Type type, std::optional<std::uint32_t> id) {
 }
 
 Writer& Writer::u32(std::uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) bytes_.push_back(static_cast<char>((v >> shift) & 0xff));
+    for (int shift = 24; shift >= 0; shift -= 8)
+        bytes_.push_back(static_cast<char>((v >> shift) & 0xff));
     return *this;
 }
 
@@ -103,12 +113,18 @@ std::optional<std::vector<NameEntry>> parse_names(Reader& reader) {
 
 std::string status_text(std::uint32_t code) {
     switch (code) {
-        case OK: return "ok";
-        case END_OF_FILE: return "end of file";
-        case NO_SUCH_FILE: return "no such file";
-        case PERMISSION_DENIED: return "permission denied";
-        case FAILURE: return "failure";
-        default: return "error " + std::to_string(code);
+        case OK:
+            return "ok";
+        case END_OF_FILE:
+            return "end of file";
+        case NO_SUCH_FILE:
+            return "no such file";
+        case PERMISSION_DENIED:
+            return "permission denied";
+        case FAILURE:
+            return "failure";
+        default:
+            return "error " + std::to_string(code);
     }
 }
 

@@ -10,20 +10,44 @@
 namespace mps::sftp {
 
 enum Type : std::uint8_t {
-    INIT = 1, VERSION = 2, OPEN = 3, CLOSE = 4, READ = 5, LSTAT = 7, FSTAT = 8, OPENDIR = 11, READDIR = 12,
-    REALPATH = 16, STAT = 17, READLINK = 19,
-    STATUS = 101, HANDLE = 102, DATA = 103, NAME = 104, ATTRS = 105,
+    INIT = 1,
+    VERSION = 2,
+    OPEN = 3,
+    CLOSE = 4,
+    READ = 5,
+    LSTAT = 7,
+    FSTAT = 8,
+    OPENDIR = 11,
+    READDIR = 12,
+    REALPATH = 16,
+    STAT = 17,
+    READLINK = 19,
+    STATUS = 101,
+    HANDLE = 102,
+    DATA = 103,
+    NAME = 104,
+    ATTRS = 105,
 };
 
-enum StatusCode : std::uint32_t { OK = 0, END_OF_FILE = 1, NO_SUCH_FILE = 2, PERMISSION_DENIED = 3, FAILURE = 4 };
+enum StatusCode : std::uint32_t {
+    OK = 0,
+    END_OF_FILE = 1,
+    NO_SUCH_FILE = 2,
+    PERMISSION_DENIED = 3,
+    FAILURE = 4
+};
 
 constexpr std::uint32_t kOpenRead = 0x01;
 constexpr std::uint32_t kMaxPacket = 256 * 1024 + 1024;  // OpenSSH's SFTP_MAX_MSG_LENGTH
+constexpr std::size_t kMaxHandle =
+    256;  // "handles MUST NOT be longer than 256 bytes" (filexfer-02)
 
 struct Attributes {
     std::optional<std::uint64_t> size;
     std::optional<std::uint32_t> permissions;  // includes the S_IFMT type bits
     std::optional<std::uint32_t> mtime;
+    // has_type: the permissions carry the S_IFMT file type (SFTP v3 does not require it).
+    bool has_type() const;
     bool is_dir() const;
     bool is_regular() const;
     bool is_link() const;
@@ -36,7 +60,7 @@ struct NameEntry {
 
 // Writer: builds one packet (length prefix filled in by finish()).
 class Writer {
-public:
+  public:
     Writer(Type type, std::optional<std::uint32_t> id);
     Writer& u32(std::uint32_t value);
     Writer& u64(std::uint64_t value);
@@ -44,13 +68,13 @@ public:
     Writer& empty_attrs() { return u32(0); }
     std::string finish();
 
-private:
+  private:
     std::string bytes_;
 };
 
 // Reader: reads fields of one packet body; any read past the end sets failed().
 class Reader {
-public:
+  public:
     explicit Reader(std::string_view body) : rest_(body) {}
     std::uint8_t u8();
     std::uint32_t u32();
@@ -60,7 +84,7 @@ public:
     bool failed() const { return failed_; }
     bool at_end() const { return rest_.empty(); }
 
-private:
+  private:
     std::string_view take(std::size_t n);
     std::string_view rest_;
     bool failed_ = false;

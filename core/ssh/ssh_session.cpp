@@ -43,7 +43,9 @@ std::string SshSession::Impl::last_error() const {
 void SshSession::Impl::fail(ErrorKind kind, const std::string& what) const {
     std::string reason = last_error();
     throw Error(kind, what + (reason.empty() ? "" : " (" + reason + ")"),
-                kind == ErrorKind::unreachable ? "check the host, port and network, or raise --timeout" : "");
+                kind == ErrorKind::unreachable
+                    ? "check the host, port and network, or raise --timeout"
+                    : "");
 }
 
 void SshSession::Impl::wait(std::chrono::steady_clock::time_point deadline) const {
@@ -53,11 +55,14 @@ void SshSession::Impl::wait(std::chrono::steady_clock::time_point deadline) cons
     if (directions & LIBSSH2_SESSION_BLOCK_OUTBOUND) events |= POLLOUT;
     if (events == 0) events = POLLIN;
     for (;;) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0)
-            throw Error(ErrorKind::unreachable,
-                        label + " stopped answering (no data for " + std::to_string(timeout_ms / 1000) + " s)",
-                        "the server or network may be overloaded; try again later or raise --timeout");
+            throw Error(
+                ErrorKind::unreachable,
+                label + " stopped answering (no data for " + std::to_string(timeout_ms / 1000) +
+                    " s)",
+                "the server or network may be overloaded; try again later or raise --timeout");
         // Keepalives while we wait, so NAT boxes and idle timeouts do not drop a long transfer.
         int seconds_to_next = 0;
         libssh2_keepalive_send(session, &seconds_to_next);
@@ -83,7 +88,8 @@ int tcp_connect(const std::string& host, int port, int timeout_ms, const std::st
                     "check the host name in the sftp:// address");
     std::string last = "no address";
     for (addrinfo* ai = found; ai; ai = ai->ai_next) {
-        int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+        int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                          ai->ai_protocol);
         if (fd < 0) continue;
         if (::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
             ::freeaddrinfo(found);
@@ -94,11 +100,13 @@ int tcp_connect(const std::string& host, int port, int timeout_ms, const std::st
             int ready = ::poll(&p, 1, timeout_ms);
             int error = 0;
             socklen_t size = sizeof error;
-            if (ready > 0 && ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size) == 0 && error == 0) {
+            if (ready > 0 && ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size) == 0 &&
+                error == 0) {
                 ::freeaddrinfo(found);
                 return fd;
             }
-            last = ready == 0 ? "timed out after " + std::to_string(timeout_ms / 1000) + " s" : std::strerror(error);
+            last = ready == 0 ? "timed out after " + std::to_string(timeout_ms / 1000) + " s"
+                              : std::strerror(error);
         } else {
             last = std::strerror(errno);
         }
@@ -154,26 +162,33 @@ void verify_host_key(SshSession::Impl& impl, const SshOptions& o) {
     const std::string name = known_hosts_name(o.host, o.port);
     switch (check.status) {
         case HostKeyStatus::known:
-            log::debug("host key of {} matches {} ({})", name, o.known_hosts.string(), impl.fingerprint);
+            log::debug("host key of {} matches {} ({})", name, o.known_hosts.string(),
+                       impl.fingerprint);
             return;
         case HostKeyStatus::changed:
-            throw Error(ErrorKind::auth,
-                        std::string(check.revoked ? "REVOKED" : "CHANGED") + " HOST KEY for " + name + ": the server sent " +
-                            key.type + " " + impl.fingerprint + ", but " + check.where + " records " +
-                            (check.revoked ? "it as revoked" : "another key (" + join(check.known_types, ", ") + ")") +
-                            "; someone may be intercepting the connection",
-                        "ask the shop's host whether the server was reinstalled; only then remove the old entry with "
-                        "ssh-keygen -R '" + name + "' -f " + o.known_hosts.string());
+            throw Error(
+                ErrorKind::auth,
+                std::string(check.revoked ? "REVOKED" : "CHANGED") + " HOST KEY for " + name +
+                    ": the server sent " + key.type + " " + impl.fingerprint + ", but " +
+                    check.where + " records " +
+                    (check.revoked ? "it as revoked"
+                                   : "another key (" + join(check.known_types, ", ") + ")") +
+                    "; someone may be intercepting the connection",
+                "ask the shop's host whether the server was reinstalled; only then remove the old "
+                "entry with "
+                "ssh-keygen -R '" +
+                    name + "' -f " + o.known_hosts.string());
         case HostKeyStatus::unknown:
             if (!o.accept_new_host_key)
                 throw Error(ErrorKind::auth,
-                            "unknown host key for " + name + ": " + key.type + " " + impl.fingerprint + " (not in " +
-                                o.known_hosts.string() + ")",
-                            "compare the fingerprint with the one the shop's host gives you, then run again with "
+                            "unknown host key for " + name + ": " + key.type + " " +
+                                impl.fingerprint + " (not in " + o.known_hosts.string() + ")",
+                            "compare the fingerprint with the one the shop's host gives you, then "
+                            "run again with "
                             "--accept-new-host-key to record it");
             append_known_host(o.known_hosts, o.host, o.port, key);
-            log::warn("recorded new host key for {} in {}: {} {}", name, o.known_hosts.string(), key.type,
-                      impl.fingerprint);
+            log::warn("recorded new host key for {} in {}: {} {}", name, o.known_hosts.string(),
+                      key.type, impl.fingerprint);
             return;
     }
 }
@@ -187,13 +202,16 @@ bool try_agent(SshSession::Impl& impl, const std::string& user, std::vector<std:
         int count = 0;
         while (!ok && libssh2_agent_get_identity(agent, &identity, identity) == 0) {
             ++count;
-            int rc = run(impl, [&] { return libssh2_agent_userauth(agent, user.c_str(), identity); });
+            int rc =
+                run(impl, [&] { return libssh2_agent_userauth(agent, user.c_str(), identity); });
             if (rc == 0) {
                 ok = true;
-                impl.auth_method = std::string("agent key ") + (identity->comment ? identity->comment : "");
+                impl.auth_method =
+                    std::string("agent key ") + (identity->comment ? identity->comment : "");
             }
         }
-        tried.push_back("ssh-agent (" + std::to_string(count) + " key" + (count == 1 ? "" : "s") + ")");
+        tried.push_back("ssh-agent (" + std::to_string(count) + " key" + (count == 1 ? "" : "s") +
+                        ")");
         libssh2_agent_disconnect(agent);
     }
     libssh2_agent_free(agent);
@@ -204,7 +222,8 @@ void authenticate(SshSession::Impl& impl, const SshOptions& o, const std::string
     std::string methods;
     const char* list = nullptr;
     auto deadline = impl.deadline();
-    while (!(list = libssh2_userauth_list(impl.session, user.c_str(), static_cast<unsigned>(user.size())))) {
+    while (!(list = libssh2_userauth_list(impl.session, user.c_str(),
+                                          static_cast<unsigned>(user.size())))) {
         if (libssh2_userauth_authenticated(impl.session)) {
             impl.auth_method = "none";
             return;
@@ -217,13 +236,14 @@ void authenticate(SshSession::Impl& impl, const SshOptions& o, const std::string
     std::vector<std::string> tried;
     std::vector<std::string> notes;
     bool publickey = methods.find("publickey") != std::string::npos;
-    if (publickey && o.use_agent && std::getenv("SSH_AUTH_SOCK") && try_agent(impl, user, tried)) return;
+    if (publickey && o.use_agent && std::getenv("SSH_AUTH_SOCK") && try_agent(impl, user, tried))
+        return;
     if (publickey) {
         for (const auto& key : o.identities) {
             int rc = run(impl, [&] {
                 return libssh2_userauth_publickey_fromfile_ex(impl.session, user.c_str(),
-                                                              static_cast<unsigned>(user.size()), nullptr,
-                                                              key.c_str(), nullptr);
+                                                              static_cast<unsigned>(user.size()),
+                                                              nullptr, key.c_str(), nullptr);
             });
             if (rc == 0) {
                 impl.auth_method = "key " + key.string();
@@ -234,20 +254,25 @@ void authenticate(SshSession::Impl& impl, const SshOptions& o, const std::string
             log::debug("key {} refused by {}: {}", key.string(), impl.label, reason);
             if (rc == LIBSSH2_ERROR_FILE || reason.find("passphrase") != std::string::npos ||
                 reason.find("Unable to extract public key") != std::string::npos)
-                notes.push_back(key.string() + " could not be read (passphrase-protected keys must be loaded into "
-                                               "ssh-agent)");
+                notes.push_back(key.string() +
+                                " could not be read (passphrase-protected keys must be loaded into "
+                                "ssh-agent)");
             else if (is_rsa_key(key))
-                notes.push_back(key.string() + " is an RSA key: libssh2 signs RSA with SHA-1 (ssh-rsa), which "
-                                               "OpenSSH 8.8 and later refuse; use an ed25519 or ecdsa key, or a password");
+                notes.push_back(
+                    key.string() +
+                    " is an RSA key: libssh2 signs RSA with SHA-1 (ssh-rsa), which "
+                    "OpenSSH 8.8 and later refuse; use an ed25519 or ecdsa key, or a password");
         }
     }
     if (methods.find("password") != std::string::npos) {
         std::optional<std::string> password = o.password;
-        if (!password && o.ask_password) password = o.ask_password(user + "@" + o.host + "'s password: ");
+        if (!password && o.ask_password)
+            password = o.ask_password(user + "@" + o.host + "'s password: ");
         if (password) {
             int rc = run(impl, [&] {
-                return libssh2_userauth_password_ex(impl.session, user.c_str(), static_cast<unsigned>(user.size()),
-                                                    password->c_str(), static_cast<unsigned>(password->size()), nullptr);
+                return libssh2_userauth_password_ex(
+                    impl.session, user.c_str(), static_cast<unsigned>(user.size()),
+                    password->c_str(), static_cast<unsigned>(password->size()), nullptr);
             });
             tried.push_back("password");
             if (rc == 0) {
@@ -259,12 +284,15 @@ void authenticate(SshSession::Impl& impl, const SshOptions& o, const std::string
             notes.push_back("the server accepts passwords: set MPSUPPORT_SFTP_PASSWORD");
         }
     }
-    std::string hint = notes.empty() ? "add your public key to the server's authorized_keys, or use --identity FILE"
-                                     : join(notes, "; ");
-    throw Error(ErrorKind::auth,
-                "authentication to " + impl.label + " failed (server accepts: " + methods + "; tried: " +
-                    (tried.empty() ? std::string("nothing usable") : join(tried, ", ")) + ")",
-                hint);
+    std::string hint =
+        notes.empty()
+            ? "add your public key to the server's authorized_keys, or use --identity FILE"
+            : join(notes, "; ");
+    throw Error(
+        ErrorKind::auth,
+        "authentication to " + impl.label + " failed (server accepts: " + methods +
+            "; tried: " + (tried.empty() ? std::string("nothing usable") : join(tried, ", ")) + ")",
+        hint);
 }
 
 }  // namespace
@@ -287,17 +315,25 @@ std::unique_ptr<SshSession> SshSession::connect(const SshOptions& o) {
     if (!impl->session) throw Error(ErrorKind::internal, "libssh2 could not create a session");
     libssh2_session_set_blocking(impl->session, 0);
     int rc = run(*impl, [&] { return libssh2_session_handshake(impl->session, impl->sock); });
-    if (rc != 0) impl->fail(ErrorKind::unreachable, "SSH handshake with " + impl->label + " failed");
+    if (rc != 0)
+        impl->fail(ErrorKind::unreachable, "SSH handshake with " + impl->label + " failed");
     verify_host_key(*impl, o);
     authenticate(*impl, o, user);
     libssh2_keepalive_config(impl->session, 0, 15);
-    log::info("connected to {} ({}; host key {})", impl->label, impl->auth_method, impl->fingerprint);
+    log::info("connected to {} ({}; host key {})", impl->label, impl->auth_method,
+              impl->fingerprint);
     return std::unique_ptr<SshSession>(new SshSession(std::move(impl)));
 }
 
-const std::string& SshSession::label() const { return impl_->label; }
-const std::string& SshSession::auth_method() const { return impl_->auth_method; }
-const std::string& SshSession::host_key_fingerprint() const { return impl_->fingerprint; }
+const std::string& SshSession::label() const {
+    return impl_->label;
+}
+const std::string& SshSession::auth_method() const {
+    return impl_->auth_method;
+}
+const std::string& SshSession::host_key_fingerprint() const {
+    return impl_->fingerprint;
+}
 
 std::optional<ExecResult> SshSession::exec(const std::string& command, std::size_t max_output) {
     Impl& impl = *impl_;
@@ -328,15 +364,30 @@ std::optional<ExecResult> SshSession::exec(const std::string& command, std::size
                 if (static_cast<std::size_t>(got) > room) result.truncated = true;
                 progress = true;
             } else if (got < 0 && got != LIBSSH2_ERROR_EAGAIN) {
-                impl.fail(ErrorKind::unreachable, "connection to " + impl.label + " broke while running a command");
+                impl.fail(ErrorKind::unreachable,
+                          "connection to " + impl.label + " broke while running a command");
             }
         }
+        if (result.truncated) break;  // output past the limit: stop reading, never wait for an end
         if (libssh2_channel_eof(channel) && !progress) break;
         if (progress) {
             deadline = impl.deadline();
         } else {
             impl.wait(deadline);
         }
+    }
+    if (result.truncated) {
+        // Close without waiting for the command: it may never end. A server that does not
+        // confirm soon is left to libssh2_channel_free.
+        auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        try {
+            while (libssh2_channel_close(channel) == LIBSSH2_ERROR_EAGAIN) impl.wait(until);
+        } catch (const Error&) {
+            log::debug("{} did not confirm closing a command's channel", impl.label);
+        }
+        log::info("output of a command on {} passed {} bytes; stopped reading it", impl.label,
+                  max_output);
+        return result;
     }
     run(impl, [&] { return libssh2_channel_close(channel); });
     run(impl, [&] { return libssh2_channel_wait_closed(channel); });

@@ -12,12 +12,16 @@ using namespace mps;
 namespace {
 // A real ed25519 public key blob (from an OpenSSH known_hosts line).
 const std::string kKeyB64 = "AAAAC3NzaC1lZDI1NTE5AAAAID/7zd6/QMRydfOVPqn5KBa1IycqurD3uGEPXRZMCRGL";
-const std::string kOtherB64 = "AAAAC3NzaC1lZDI1NTE5AAAAIBqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq";
-HostKey key() { return host_key_from_blob(*base64_decode(kKeyB64)); }
+const std::string kOtherB64 =
+    "AAAAC3NzaC1lZDI1NTE5AAAAIBqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq";
+HostKey key() {
+    return host_key_from_blob(*base64_decode(kKeyB64));
+}
 }  // namespace
 
 TEST_CASE("base64 round trips and rejects junk", "[ssh]") {
-    for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) CHECK(base64_decode(base64_encode(s)) == s);
+    for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"})
+        CHECK(base64_decode(base64_encode(s)) == s);
     CHECK(base64_encode("foobar") == "Zm9vYmFy");
     CHECK(base64_encode("fo") == "Zm8=");
     CHECK(base64_encode("fo", false) == "Zm8");
@@ -44,17 +48,21 @@ TEST_CASE("known_hosts matching follows OpenSSH", "[ssh]") {
     // A port other than 22 is only found as [host]:port.
     CHECK(status("h ssh-ed25519 " + kKeyB64 + "\n", "h", 2222) == HostKeyStatus::unknown);
     CHECK(status("[h]:2222 ssh-ed25519 " + kKeyB64 + "\n", "h", 2222) == HostKeyStatus::known);
-    CHECK(status("*.example ssh-ed25519 " + kKeyB64 + "\n", "shop.example", 22) == HostKeyStatus::known);
-    CHECK(status("*.example,!shop.example ssh-ed25519 " + kKeyB64 + "\n", "shop.example", 22) == HostKeyStatus::unknown);
+    CHECK(status("*.example ssh-ed25519 " + kKeyB64 + "\n", "shop.example", 22) ==
+          HostKeyStatus::known);
+    CHECK(status("*.example,!shop.example ssh-ed25519 " + kKeyB64 + "\n", "shop.example", 22) ==
+          HostKeyStatus::unknown);
     // Another key for the host is a change, also of another type, also when a later line matches.
     auto changed = check_known_hosts("# c\nh ssh-ed25519 " + kOtherB64 + "\n", "kh", "h", 22, k);
     CHECK(changed.status == HostKeyStatus::changed);
     CHECK(changed.where == "kh:2");
     CHECK(status("h ecdsa-sha2-nistp256 AAAA\n", "h", 22) == HostKeyStatus::changed);
-    CHECK(status("h ssh-ed25519 " + kOtherB64 + "\nh ssh-ed25519 " + kKeyB64 + "\n", "h", 22) == HostKeyStatus::known);
-    CHECK(status("@revoked h ssh-ed25519 " + kKeyB64 + "\nh ssh-ed25519 " + kKeyB64 + "\n", "h", 22) ==
-          HostKeyStatus::changed);
-    CHECK(status("@cert-authority h ssh-ed25519 " + kKeyB64 + "\n", "h", 22) == HostKeyStatus::unknown);
+    CHECK(status("h ssh-ed25519 " + kOtherB64 + "\nh ssh-ed25519 " + kKeyB64 + "\n", "h", 22) ==
+          HostKeyStatus::known);
+    CHECK(status("@revoked h ssh-ed25519 " + kKeyB64 + "\nh ssh-ed25519 " + kKeyB64 + "\n", "h",
+                 22) == HostKeyStatus::changed);
+    CHECK(status("@cert-authority h ssh-ed25519 " + kKeyB64 + "\n", "h", 22) ==
+          HostKeyStatus::unknown);
     // Hashed entries are checked end to end against ssh-keygen -H output in the sftp tests.
     CHECK(status("garbage line\n\n|1|bad ssh-ed25519 x\n", "h", 22) == HostKeyStatus::unknown);
 }
@@ -82,7 +90,8 @@ TEST_CASE("sftp:// addresses", "[ssh]") {
 }
 
 TEST_CASE("SFTP packets are built and parsed with bounds checks", "[ssh]") {
-    std::string packet = sftp::Writer(sftp::OPEN, 7u).str("a/b.php").u32(sftp::kOpenRead).empty_attrs().finish();
+    std::string packet =
+        sftp::Writer(sftp::OPEN, 7u).str("a/b.php").u32(sftp::kOpenRead).empty_attrs().finish();
     sftp::Reader r(packet);
     CHECK(r.u32() == packet.size() - 4);
     CHECK(r.u8() == sftp::OPEN);
@@ -96,8 +105,14 @@ TEST_CASE("SFTP packets are built and parsed with bounds checks", "[ssh]") {
     CHECK(r.failed());
 
     // A NAME reply with one regular file of 1234 bytes.
-    std::string body = sftp::Writer(sftp::NAME, std::nullopt).u32(1).str("x.php").str("-rw-r--r-- x.php")
-                           .u32(0x1 | 0x4).u64(1234).u32(0100644).finish();
+    std::string body = sftp::Writer(sftp::NAME, std::nullopt)
+                           .u32(1)
+                           .str("x.php")
+                           .str("-rw-r--r-- x.php")
+                           .u32(0x1 | 0x4)
+                           .u64(1234)
+                           .u32(0100644)
+                           .finish();
     sftp::Reader names(std::string_view(body).substr(5));
     auto entries = sftp::parse_names(names);
     REQUIRE(entries);
@@ -112,10 +127,15 @@ TEST_CASE("SFTP packets are built and parsed with bounds checks", "[ssh]") {
 }
 
 TEST_CASE("PrestaShop version files", "[shop]") {
-    CHECK(prestashop_version_from("<?php\nfinal class Version\n{\n    public const VERSION = '8.2.0';\n") == "8.2.0");
-    CHECK(prestashop_version_from("class AppKernel extends Kernel\n{\n    const VERSION = '1.7.8.10';\n") == "1.7.8.10");
-    CHECK(prestashop_version_from("define('_DB_PASSWD_', 'x');\ndefine('_PS_VERSION_', '1.6.1.24');\n") == "1.6.1.24");
-    CHECK(prestashop_version_from("const VERSION_MAJOR = 8;\n const VERSION = \"9.0.0\";") == "9.0.0");
+    CHECK(prestashop_version_from(
+              "<?php\nfinal class Version\n{\n    public const VERSION = '8.2.0';\n") == "8.2.0");
+    CHECK(prestashop_version_from(
+              "class AppKernel extends Kernel\n{\n    const VERSION = '1.7.8.10';\n") ==
+          "1.7.8.10");
+    CHECK(prestashop_version_from(
+              "define('_DB_PASSWD_', 'x');\ndefine('_PS_VERSION_', '1.6.1.24');\n") == "1.6.1.24");
+    CHECK(prestashop_version_from("const VERSION_MAJOR = 8;\n const VERSION = \"9.0.0\";") ==
+          "9.0.0");
     CHECK_FALSE(prestashop_version_from("define('_DB_PASSWD_', 'secret');").has_value());
 }
 
@@ -129,21 +149,25 @@ TEST_CASE("remote hash output is parsed strictly", "[ssh]") {
         return s;
     };
     std::vector<std::string> refused;
-    auto files = parse_remote_hashes(
-        out({"MPS-FILES", sha + "  ./a.php", sha + "  ./views/x y.tpl", sha + "  ./bad\nname", "MPS-LINKS", "./link.php",
-             "MPS-END"}),
-        refused);
+    auto files =
+        parse_remote_hashes(out({"MPS-FILES", sha + "  ./a.php", sha + "  ./views/x y.tpl",
+                                 sha + "  ./bad\nname", "MPS-LINKS", "./link.php", "MPS-END"}),
+                            refused);
     REQUIRE(files);
     REQUIRE(files->size() == 3);
     CHECK((*files)[1].path == "views/x y.tpl");
     CHECK((*files)[2].is_link);
-    CHECK(refused == std::vector<std::string>{"bad\nname"});
+    CHECK(refused == std::vector<std::string>{"bad?name"});  // control characters never kept raw
     // Anything unexpected: no answer, and the caller falls back to SFTP.
     CHECK_FALSE(parse_remote_hashes(out({"MPS-FILES", sha + "  ./a.php", "MPS-LINKS"}), refused));
-    CHECK_FALSE(parse_remote_hashes(out({"MPS-FILES", sha + "  ./../etc/passwd", "MPS-LINKS", "MPS-END"}), refused));
-    CHECK_FALSE(parse_remote_hashes(out({"MPS-FILES", sha + "  /etc/passwd", "MPS-LINKS", "MPS-END"}), refused));
-    CHECK_FALSE(parse_remote_hashes(out({"MPS-FILES", "zz  ./a", "MPS-LINKS", "MPS-END"}), refused));
-    CHECK_FALSE(parse_remote_hashes(out({"MPS-FILES", sha + "  ./a", sha + "  ./a", "MPS-LINKS", "MPS-END"}), refused));
+    CHECK_FALSE(parse_remote_hashes(
+        out({"MPS-FILES", sha + "  ./../etc/passwd", "MPS-LINKS", "MPS-END"}), refused));
+    CHECK_FALSE(parse_remote_hashes(
+        out({"MPS-FILES", sha + "  /etc/passwd", "MPS-LINKS", "MPS-END"}), refused));
+    CHECK_FALSE(
+        parse_remote_hashes(out({"MPS-FILES", "zz  ./a", "MPS-LINKS", "MPS-END"}), refused));
+    CHECK_FALSE(parse_remote_hashes(
+        out({"MPS-FILES", sha + "  ./a", sha + "  ./a", "MPS-LINKS", "MPS-END"}), refused));
     CHECK_FALSE(parse_remote_hashes("Welcome to my server!\n", refused));
     CHECK_FALSE(parse_remote_hashes("", refused));
     CHECK(remote_hash_command("it's").find("'it'\\''s'") != std::string::npos);
