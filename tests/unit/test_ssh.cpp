@@ -63,6 +63,14 @@ TEST_CASE("known_hosts matching follows OpenSSH", "[ssh]") {
                  22) == HostKeyStatus::changed);
     CHECK(status("@cert-authority h ssh-ed25519 " + kKeyB64 + "\n", "h", 22) ==
           HostKeyStatus::unknown);
+    CHECK(status("s?op.*ple ssh-ed25519 " + kKeyB64 + "\n", "shop.example", 22) == HostKeyStatus::known);
+    CHECK(status("*sh*p*.e*x ssh-ed25519 " + kKeyB64 + "\n", "shop.example", 22) == HostKeyStatus::unknown);
+    // A pattern of many '*' (found by the known_hosts fuzzer) is matched without backtracking
+    // exponentially: this took longer than 10 s before.
+    CHECK(status(std::string(40, '*') + "x ssh-ed25519 " + kKeyB64 + "\n", "shop.example", 22) ==
+          HostKeyStatus::unknown);
+    CHECK(status("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b ssh-ed25519 " + kKeyB64 + "\n",
+                 std::string(60, 'a'), 22) == HostKeyStatus::unknown);
     // Hashed entries are checked end to end against ssh-keygen -H output in the sftp tests.
     CHECK(status("garbage line\n\n|1|bad ssh-ed25519 x\n", "h", 22) == HostKeyStatus::unknown);
 }
