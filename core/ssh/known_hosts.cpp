@@ -31,19 +31,31 @@ std::vector<std::string_view> split_fields(std::string_view line) {
     return fields;
 }
 
-// wildcard: OpenSSH's match_pattern (* and ?), case-insensitive for host names.
+// wildcard: OpenSSH's match_pattern (* and ?), case-insensitive for host names. Iterative, with
+// only the last '*' backtracked: O(pattern x text) at worst (recursion on every '*' was
+// exponential).
 bool wildcard(std::string_view pattern, std::string_view text) {
-    if (pattern.empty()) return text.empty();
-    if (pattern.front() == '*') {
-        for (std::size_t i = 0; i <= text.size(); ++i)
-            if (wildcard(pattern.substr(1), text.substr(i))) return true;
-        return false;
+    auto same = [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
+    };
+    std::size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;
+    while (t < text.size()) {
+        if (p < pattern.size() && pattern[p] == '*') {
+            star = p++;
+            resume = t;
+        } else if (p < pattern.size() && (pattern[p] == '?' || same(pattern[p], text[t]))) {
+            ++p;
+            ++t;
+        } else if (star != std::string_view::npos) {
+            p = star + 1;
+            t = ++resume;
+        } else {
+            return false;
+        }
     }
-    if (text.empty()) return false;
-    if (pattern.front() != '?' && std::tolower(static_cast<unsigned char>(pattern.front())) !=
-                                      std::tolower(static_cast<unsigned char>(text.front())))
-        return false;
-    return wildcard(pattern.substr(1), text.substr(1));
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    return p == pattern.size();
 }
 
 bool hashed_match(std::string_view entry, const std::string& name) {
