@@ -184,18 +184,117 @@ std::string list(const std::vector<T>& items, F render) {
     return out + "]";
 }
 
+// check_nesting: refuse TOML nested deeper than kMaxTomlDepth before toml++ sees it. toml++
+// bounds nested arrays and inline tables but not dotted keys or table headers, and a 50,000-level
+// `a.a.a...` overflows the stack. Counted outside strings and comments: the dots of the last table
+// header, of the current key (and value: a float's dot over-counts by one) and every open [ or {
+// with the dots of the key it belongs to.
+constexpr int kMaxTomlDepth = 64;
+
+void check_nesting(std::string_view text, const fs::path& path) {
+    std::vector<int> open;       // per open [ or {: the levels it adds
+    int open_levels = 0;         // sum of `open`
+    int header_levels = 0;       // levels of the last [table] header
+    int dots = 0;                // dots since the last separator
+    bool in_header = false;      // inside a [table] or [[array]] header
+    bool value_on_line = false;  // '=' seen on this top-level line
+    std::size_t line = 1;
+    auto too_deep = [&] {
+        throw Error(ErrorKind::usage,
+                    path.string() + ":" + std::to_string(line) +
+                        ": keys or tables nested more than " + std::to_string(kMaxTomlDepth) +
+                        " levels deep",
+                    "flatten the keys at that line (see mpsupport(1), CONFIGURATION)");
+    };
+    auto check = [&] {
+        if ((in_header ? 0 : header_levels) + open_levels + dots > kMaxTomlDepth) too_deep();
+    };
+    // skip_string: from the opening quote at `i` to after the closing one, counting lines.
+    auto skip_string = [&](std::size_t i) {
+        char quote = text[i];
+        bool multi = text.compare(i, 3, std::string(3, quote)) == 0;
+        std::size_t j = i + (multi ? 3 : 1);
+        while (j < text.size()) {
+            char c = text[j];
+            if (c == '\\' && quote == '"') {
+                if (j + 1 < text.size() && text[j + 1] == '\n') ++line;
+                j += 2;
+                continue;
+            }
+            if (c == '\n') {
+                if (!multi) return j;  // unterminated: toml++ reports it
+                ++line;
+            }
+            if (c == quote && (!multi || text.compare(j, 3, std::string(3, quote)) == 0)) {
+                if (!multi) return j + 1;
+                j += 3;
+                for (int extra = 0; extra < 2 && j < text.size() && text[j] == quote; ++extra) ++j;
+                return j;
+            }
+            ++j;
+        }
+        return j;
+    };
+    std::size_t i = 0;
+    while (i < text.size()) {
+        char c = text[i];
+        switch (c) {
+            case '"':
+            case '\'':
+                i = skip_string(i);
+                continue;
+            case '#':
+                while (i < text.size() && text[i] != '\n') ++i;
+                continue;
+            case '\n':
+                ++line;
+                dots = 0;
+                if (open.empty()) value_on_line = false;
+                break;
+            case '=':
+                if (open.empty()) value_on_line = true;
+                break;
+            case ',':
+                dots = 0;
+                break;
+            case '.':
+                ++dots;
+                check();
+                break;
+            case '[':
+            case '{':
+                if (c == '[' && open.empty() && !value_on_line) {
+                    in_header = true;
+                    header_levels = 0;
+                }
+                open.push_back(dots + 1);
+                open_levels += dots + 1;
+                dots = 0;
+                check();
+                break;
+            case ']':
+            case '}':
+                if (open.empty()) break;
+                if (in_header && open.size() == 1) {
+                    header_levels = open_levels + dots;
+                    in_header = false;
+                }
+                open_levels -= open.back();
+                open.pop_back();
+                if (!in_header) dots = 0;
+                break;
+            default:
+                break;
+        }
+        ++i;
+    }
+}
+
 }  // namespace
 
-Config load_config(const fs::path& path, bool must_exist) {
+Config parse_config(std::string_view text, const fs::path& path) {
     Config config;
-    std::error_code ec;
-    if (!fs::exists(path, ec)) {
-        if (must_exist)
-            throw Error(ErrorKind::usage, "config file " + path.string() + " does not exist",
-                        "create it with 'mpsupport config init' or fix --config / MPSUPPORT_CONFIG");
-        return config;
-    }
-    std::string text = read_file(path);
+    check_nesting(text, path);
     toml::table root;
     try {
         root = toml::parse(text, path.string());
@@ -241,6 +340,18 @@ Config load_config(const fs::path& path, bool must_exist) {
     }
     top.warn_unknown();
     return config;
+}
+
+Config load_config(const fs::path& path, bool must_exist) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+        if (must_exist)
+            throw Error(
+                ErrorKind::usage, "config file " + path.string() + " does not exist",
+                "create it with 'mpsupport config init' or fix --config / MPSUPPORT_CONFIG");
+        return Config{};
+    }
+    return parse_config(read_file(path), path);
 }
 
 std::vector<std::pair<std::string, std::string>> config_entries(const Config& c) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -77,6 +78,10 @@ struct Config {
 // Malformed TOML, wrong types or out-of-range values throw Error(usage) naming the file, the
 // line and the key. Unknown keys are logged as warnings (a newer config on an older tool).
 Config load_config(const std::filesystem::path& path, bool must_exist);
+
+// parse_config: the same for the text of `path` (already read); errors name `path`. Keys,
+// tables and arrays nested more than 64 levels deep are refused before the TOML is parsed.
+Config parse_config(std::string_view text, const std::filesystem::path& path);
 
 // config_entries: every effective setting as (dotted key, TOML-rendered value), in a stable
 // order, for `config list` and `config get`. Secrets are never part of the config.

@@ -31,22 +31,22 @@ std::vector<std::string_view> split_fields(std::string_view line) {
     return fields;
 }
 
-// wildcard: OpenSSH's match_pattern (* and ?), case-insensitive for host names. Greedy with
-// one backtrack point (the last '*'), so a hostile pattern of many '*' stays linear-ish
-// instead of exponential.
+// wildcard: OpenSSH's match_pattern (* and ?), case-insensitive for host names. Iterative, with
+// only the last '*' backtracked: O(pattern x text) at worst (recursion on every '*' was
+// exponential).
 bool wildcard(std::string_view pattern, std::string_view text) {
     auto same = [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
     };
-    std::size_t p = 0, t = 0;
-    std::size_t star = std::string_view::npos, resume = 0;
+    std::size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;
     while (t < text.size()) {
-        if (p < pattern.size() && (pattern[p] == '?' || (pattern[p] != '*' && same(pattern[p], text[t])))) {
-            ++p;
-            ++t;
-        } else if (p < pattern.size() && pattern[p] == '*') {
+        if (p < pattern.size() && pattern[p] == '*') {
             star = p++;
             resume = t;
+        } else if (p < pattern.size() && (pattern[p] == '?' || same(pattern[p], text[t]))) {
+            ++p;
+            ++t;
         } else if (star != std::string_view::npos) {
             p = star + 1;
             t = ++resume;

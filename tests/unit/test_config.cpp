@@ -73,6 +73,59 @@ TEST_CASE("config errors name the file, the line and the key", "[config]") {
     CHECK(error_of(dir / "store.toml").find("store.toml:1") != std::string::npos);
 }
 
+TEST_CASE("deeply nested dotted keys, table headers and inline tables are refused before parsing",
+          "[config]") {
+    testing::TempDir dir;
+    auto dotted = [](std::size_t levels) {
+        std::string key = "k";
+        for (std::size_t i = 1; i < levels; ++i) key += ".k";
+        return key;
+    };
+    // 50,000 levels used to overflow the stack inside toml++ (its depth limit skips dotted keys).
+    testing::write(dir / "key.toml", "[vendor]\nname = \"acme\"\n" + dotted(50000) + " = 1\n");
+    std::string key = error_of(dir / "key.toml");
+    CHECK(key.find("key.toml:3") != std::string::npos);
+    CHECK(key.find("nested more than 64 levels") != std::string::npos);
+
+    testing::write(dir / "table.toml", "# deep\n[" + dotted(50000) + "]\nx = 1\n");
+    CHECK(error_of(dir / "table.toml").find("table.toml:2") != std::string::npos);
+    testing::write(dir / "array.toml", "[[" + dotted(50000) + "]]\n");
+    CHECK(error_of(dir / "array.toml").find("array.toml:1") != std::string::npos);
+
+    // Inline tables whose keys are dotted: each level adds its dots.
+    std::string inline_nest;
+    for (int i = 0; i < 30; ++i) inline_nest += "a.b.c = {";
+    inline_nest += "x = 1" + std::string(30, '}') + "\n";
+    testing::write(dir / "inline.toml", "[stores.s]\n" + inline_nest);
+    CHECK(error_of(dir / "inline.toml").find("inline.toml:2") != std::string::npos);
+    testing::write(dir / "arrays.toml",
+                   "x = " + std::string(100, '[') + std::string(100, ']') + "\n");
+    CHECK(error_of(dir / "arrays.toml").find("arrays.toml:1") != std::string::npos);
+
+    // Dots inside strings and comments, floats and times do not count; 50 levels still parse.
+    testing::write(dir / "ok.toml",
+                   "[stores.\"a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g.h."
+                   "i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g.h\"]\n"
+                   "url = "
+                   "'https://"
+                   "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g.h.i.j.k.l.m."
+                   "n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f'\n"
+                   "# "
+                   "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g.h.i.j.k.l.m."
+                   "n.o.p.q.r.s.t.u.v.w.x.y.z\n"
+                   "order = "
+                   "\"\"\"a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g.h.i.j."
+                   "k.l.m.n.o.p.q.\n"
+                   "r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z\"\"\"\n"
+                   "[policy]\nmajor_rewrite_ratio = 0.25\n"
+                   "[remind]\nthresholds = [30, 7, 1]\n"
+                   "[x]\n" +
+                       dotted(50) + " = { a = [[[1.5, 2.5]]], b = 1979-05-27T07:32:00.999 }\n");
+    Config ok = load_config(dir / "ok.toml", true);
+    CHECK(ok.policy.major_rewrite_ratio == 0.25);
+    CHECK(ok.stores.size() == 1);
+}
+
 TEST_CASE("XDG paths and the config search order", "[config]") {
     auto env = Environment::fixed({{"HOME", "/home/u"}});
     Paths p = resolve_paths(env, std::nullopt);

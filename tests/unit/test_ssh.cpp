@@ -75,6 +75,24 @@ TEST_CASE("known_hosts matching follows OpenSSH", "[ssh]") {
     CHECK(status("garbage line\n\n|1|bad ssh-ed25519 x\n", "h", 22) == HostKeyStatus::unknown);
 }
 
+TEST_CASE("known_hosts patterns with many stars are matched without backtracking blow-up",
+          "[ssh]") {
+    // Found by tests/fuzz/fuzz_known_hosts: 40 '*' against a host name took minutes (exponential).
+    HostKey k = key();
+    std::string stars(40, '*');
+    CHECK(check_known_hosts(stars + "x ssh-ed25519 " + kKeyB64 + "\n", "kh", "shop.example", 22, k)
+              .status == HostKeyStatus::unknown);
+    CHECK(check_known_hosts(stars + ".example ssh-ed25519 " + kKeyB64 + "\n", "kh", "shop.example",
+                            22, k)
+              .status == HostKeyStatus::known);
+    CHECK(check_known_hosts("s*?*p.e*" + stars + "e ssh-ed25519 " + kKeyB64 + "\n", "kh",
+                            "SHOP.example", 22, k)
+              .status == HostKeyStatus::known);
+    CHECK(
+        check_known_hosts("sh?p.exampl ssh-ed25519 " + kKeyB64 + "\n", "kh", "shop.example", 22, k)
+            .status == HostKeyStatus::unknown);
+}
+
 TEST_CASE("sftp:// addresses", "[ssh]") {
     auto u = parse_sftp_url("sftp://deploy@shop.example:2222/var/www/shop/");
     CHECK(u.user == "deploy");
