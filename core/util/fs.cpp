@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <random>
 
 #include "util/error.hpp"
@@ -22,45 +23,21 @@ namespace {
 
 }  // namespace
 
-std::string read_file(const fs::path& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) fail("cannot read", path, errno);
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        int err = S_ISDIR(st.st_mode) ? EISDIR : errno;
-        ::close(fd);
-        fail("cannot read", path, err ? err : EINVAL);
-    }
-    // One byte of headroom lets the final read see end-of-file without growing the buffer.
-    std::string content;
-    content.resize(static_cast<std::size_t>(st.st_size) + 1);
-    std::size_t done = 0;
-    for (;;) {
-        if (done == content.size()) content.resize(content.size() * 2);
-        ssize_t got = ::read(fd, content.data() + done, content.size() - done);
-        if (got == 0) break;
-        if (got < 0) {
-            if (errno == EINTR) continue;
-            int saved = errno;
-            ::close(fd);
-            fail("cannot read", path, saved);
-        }
-        done += static_cast<std::size_t>(got);
-    }
-    ::close(fd);
-    content.resize(done);
-    return content;
-}
-
 std::string read_file_head(const fs::path& path, std::size_t limit) {
     // O_NONBLOCK: a FIFO put in place of a file must not hang the reader.
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) fail("cannot read", path, errno);
     struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        int err = S_ISDIR(st.st_mode) ? EISDIR : errno;
+    if (::fstat(fd, &st) != 0) {
+        int saved = errno;
         ::close(fd);
-        fail("cannot read", path, err ? err : EINVAL);
+        fail("cannot read", path, saved);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        // errno is not set here: report the file's kind, not whatever failed last.
+        ::close(fd);
+        if (S_ISDIR(st.st_mode)) fail("cannot read", path, EISDIR);
+        throw Error(ErrorKind::usage, "cannot read " + path.string() + ": not a regular file");
     }
     std::string content;
     content.resize(std::min<std::size_t>(limit, static_cast<std::size_t>(st.st_size) + 1));
@@ -80,6 +57,10 @@ std::string read_file_head(const fs::path& path, std::size_t limit) {
     ::close(fd);
     content.resize(done);
     return content;
+}
+
+std::string read_file(const fs::path& path) {
+    return read_file_head(path, std::numeric_limits<std::size_t>::max());
 }
 
 void write_file_atomic(const fs::path& path, std::string_view content, unsigned mode) {
