@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "diagnose/masker.hpp"
 #include "diagnose/page_markers.hpp"
 #include "net/url.hpp"
 #include "util/json_limits.hpp"
@@ -52,17 +53,6 @@ std::optional<Check> other_origin(const std::string& admin_url, const std::strin
     check.outcome = ErrorKind::auth;
     check.data = {{"sent", false}, {"target_origin", where}};
     return check;
-}
-
-// scrub: `value` (a check's data) with every secret replaced by "***", whatever echoed it.
-void scrub(nlohmann::json& value, const std::vector<std::string>& secrets) {
-    if (value.is_string()) {
-        std::string text = value.get<std::string>();
-        for (const auto& secret : secrets) text = redact(std::move(text), secret);
-        value = text;
-    } else if (value.is_structured()) {
-        for (auto& item : value) scrub(item, secrets);
-    }
 }
 
 // ajax_login: 1.6-8, the AJAX request of the login page's login.js.
@@ -240,13 +230,7 @@ std::vector<Check> check_admin(const AdminProbe& probe, const CheckSelection& se
         const std::string& password = probe.credentials->password;
         std::vector<std::string> secrets = {password};
         if (url_encode(password) != password) secrets.push_back(url_encode(password));
-        for (auto& check : checks) {
-            for (const auto& secret : secrets) {
-                check.message = redact(std::move(check.message), secret);
-                check.hint = redact(std::move(check.hint), secret);
-            }
-            scrub(check.data, secrets);
-        }
+        for (auto& check : checks) redact_check(check, secrets);
     }
     return checks;
 }

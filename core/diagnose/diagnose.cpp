@@ -238,27 +238,6 @@ Report mask_report(const Report& report, Masker& masker) {
 
 namespace {
 
-std::string redact_all(std::string text, const std::vector<std::string>& secrets) {
-    for (const auto& secret : secrets) text = redact(std::move(text), secret);
-    return text;
-}
-
-nlohmann::json redact_json(const nlohmann::json& value, const std::vector<std::string>& secrets) {
-    if (value.is_string()) return redact_all(value.get<std::string>(), secrets);
-    if (value.is_array()) {
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& item : value) out.push_back(redact_json(item, secrets));
-        return out;
-    }
-    if (value.is_object()) {
-        nlohmann::json out = nlohmann::json::object();
-        for (auto it = value.begin(); it != value.end(); ++it)
-            out[redact_all(it.key(), secrets)] = redact_json(it.value(), secrets);
-        return out;
-    }
-    return value;
-}
-
 // member_path: a path from the shop (a log or module file) as a bundle member name: a
 // backslash or control character becomes '_' (the shop's names are not trusted).
 std::string member_path(std::string path) {
@@ -277,15 +256,15 @@ void redact_report(Report& report, const std::vector<std::string>& secrets) {
     // Longest first, so a secret holding another is replaced whole.
     std::sort(given.begin(), given.end(),
               [](const auto& a, const auto& b) { return a.size() > b.size(); });
-    report.title = redact_all(report.title, given);
-    for (auto& check : report.checks) {
-        check.message = redact_all(check.message, given);
-        check.hint = redact_all(check.hint, given);
-        check.data = redact_json(check.data, given);
-    }
-    report.verdict = redact_all(report.verdict, given);
+    auto redact_text = [&](std::string text) {
+        for (const auto& secret : given) text = redact(std::move(text), secret);
+        return text;
+    };
+    report.title = redact_text(report.title);
+    for (auto& check : report.checks) redact_check(check, given);
+    report.verdict = redact_text(report.verdict);
     report.body = redact_json(report.body, given);
-    for (auto& line : report.details) line = redact_all(line, given);
+    for (auto& line : report.details) line = redact_text(line);
 }
 
 std::vector<BundleMember> bundle_members(const DiagnoseResult& result, const std::string& report_json,

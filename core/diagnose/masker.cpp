@@ -4,6 +4,8 @@
 #include <cctype>
 #include <vector>
 
+#include "net/http.hpp"
+
 namespace mps {
 namespace {
 
@@ -214,6 +216,37 @@ nlohmann::json Masker::mask_json(const nlohmann::json& value) {
         return out;
     }
     return value;
+}
+
+namespace {
+
+std::string redact_all(std::string text, const std::vector<std::string>& secrets) {
+    for (const auto& secret : secrets) text = redact(std::move(text), secret);
+    return text;
+}
+
+}  // namespace
+
+nlohmann::json redact_json(const nlohmann::json& value, const std::vector<std::string>& secrets) {
+    if (value.is_string()) return redact_all(value.get<std::string>(), secrets);
+    if (value.is_array()) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& item : value) out.push_back(redact_json(item, secrets));
+        return out;
+    }
+    if (value.is_object()) {
+        nlohmann::json out = nlohmann::json::object();
+        for (auto it = value.begin(); it != value.end(); ++it)
+            out[redact_all(it.key(), secrets)] = redact_json(it.value(), secrets);
+        return out;
+    }
+    return value;
+}
+
+void redact_check(Check& check, const std::vector<std::string>& secrets) {
+    check.message = redact_all(std::move(check.message), secrets);
+    check.hint = redact_all(std::move(check.hint), secrets);
+    check.data = redact_json(check.data, secrets);
 }
 
 }  // namespace mps

@@ -5,8 +5,11 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "report/report.hpp"
 
 namespace mps {
 
@@ -32,5 +35,11 @@ private:
     std::map<std::string, std::string> masks_;     // kind + value -> mask
     std::map<std::string, int> counters_;          // kind -> last number
 };
+
+// redact_json: `value` with every occurrence of each secret, in strings and object keys,
+// replaced by "***" (net/http's redact), whatever echoed it.
+nlohmann::json redact_json(const nlohmann::json& value, const std::vector<std::string>& secrets);
+// redact_check: the same for a check's message, hint and data.
+void redact_check(Check& check, const std::vector<std::string>& secrets);
 
 }  // namespace mps
