@@ -3,7 +3,6 @@
 
 #include "commands.hpp"
 #include "orders/expiry.hpp"
-#include "orders/webservice.hpp"
 #include "render.hpp"
 #include "webservice_settings.hpp"
 
@@ -30,12 +29,7 @@ void add_expiry_command(CLI::App& app, Context& ctx, Action& action) {
             const auto& config = ctx.config();
             mps::ExpiryRequest request{flags->references, mps::date_flag(flags->at, "--at", ctx.now()),
                                        flags->warn_days};
-            std::shared_ptr<mps::Webservice> webservice;
-            if (auto settings = webservice_settings(ctx)) {
-                webservice = std::make_shared<mps::Webservice>(*settings, config.policy);
-                request.remote = [webservice](const std::string& ref) { return webservice->order_lines(ref); };
-                request.remote_only = config.orders.source == "webservice";
-            }
+            read_orders_live(ctx, request);
             auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), true);
             return emit_report(ctx, mps::expiry_report(request, *ledger, config.policy));
         };

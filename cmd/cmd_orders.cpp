@@ -83,11 +83,24 @@ int run_sync(Context& ctx, bool full) {
                                {"cursor", result.cursor}, {"orders", result.orders}, {"lines", result.lines},
                                {"pages", result.pages}, {"requests", webservice.requests()},
                                {"inserted", result.counts.inserted}, {"updated", result.counts.updated},
-                               {"unchanged", result.counts.unchanged}});
-    if (!ctx.globals.quiet)
+                               {"unchanged", result.counts.unchanged}, {"invalid_orders", result.invalid_orders},
+                               {"removed", result.counts.removed},
+                               {"removed_orders", result.counts.removed_references},
+                               {"reminders_removed", result.counts.reminders_removed}});
+    if (!ctx.globals.quiet) {
         ctx.out << "synced " << plural(result.orders, "order") << " updated since " << result.since << ": "
                 << plural(result.lines, "module line") << ", " << result.counts.inserted << " new, "
                 << result.counts.updated << " updated, " << result.counts.unchanged << " unchanged\n";
+        if (result.counts.removed > 0) {
+            std::string references;
+            for (const auto& r : result.counts.removed_references)
+                references += (references.empty() ? "" : ", ") + mps::printable(r);
+            ctx.out << "removed " << plural(result.counts.removed, "line") << " of "
+                    << plural(result.counts.removed_references.size(), "order")
+                    << " no longer valid (cancelled, refunded or unpaid): " << references << "; "
+                    << plural(result.counts.reminders_removed, "reminder record") << " dropped\n";
+        }
+    }
     return 0;
 }
 

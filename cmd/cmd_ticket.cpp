@@ -6,7 +6,6 @@
 
 #include "commands.hpp"
 #include "diagnose_bundle.hpp"
-#include "orders/webservice.hpp"
 #include "render.hpp"
 #include "ticket/business_days.hpp"
 #include "ticket/contact_form.hpp"
@@ -25,14 +24,7 @@ namespace {
 mps::OrderSupport support_lookup(Context& ctx, mps::Ledger& ledger, const mps::Ticket& t) {
     const auto& config = ctx.config();
     mps::ExpiryRequest request{{t.order_reference}, mps::local_date(ctx.now()), 7};
-    std::shared_ptr<mps::Webservice> webservice;
-    if (auto settings = webservice_settings(ctx)) {
-        webservice = std::make_shared<mps::Webservice>(*settings, config.policy);
-        request.remote = [webservice](const std::string& ref) {
-            return webservice->order_lines(ref);
-        };
-        request.remote_only = config.orders.source == "webservice";
-    }
+    read_orders_live(ctx, request);
     return mps::order_support(request, t.module, ledger, config.policy);
 }
 

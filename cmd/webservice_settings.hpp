@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "context.hpp"
+#include "orders/expiry.hpp"
 #include "orders/webservice.hpp"
 
 namespace mpscli {
@@ -12,5 +13,9 @@ namespace mpscli {
 // the TLS options (--insecure, MPSUPPORT_CA_BUNDLE); nothing when no webservice is configured.
 // Error(usage) when the key is missing.
 std::optional<mps::WebserviceSettings> webservice_settings(Context& ctx);
+
+// read_orders_live: when a webservice is configured, let `request` read orders live from it
+// (for references the ledger lacks; always with [orders] source = "webservice").
+void read_orders_live(Context& ctx, mps::ExpiryRequest& request);
 
 }  // namespace mpscli

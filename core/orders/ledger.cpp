@@ -1,6 +1,7 @@
 #include "orders/ledger.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 #include <chrono>
 #include <tuple>
@@ -213,8 +214,33 @@ void Ledger::set_meta(const std::string& key, const std::string& value) {
 
 int Ledger::schema_version() { return static_cast<int>(db_->scalar("PRAGMA user_version")); }
 
+void Ledger::remove_lines(const std::vector<OrderLine>& withdrawn, ImportCounts& counts) {
+    sqlite::Statement find(*db_,
+                           "SELECT id FROM order_lines WHERE reference = ?1 AND module = ?2 AND extended_months = ?3");
+    sqlite::Statement forget(*db_, "DELETE FROM reminders WHERE line_id = ?1");
+    sqlite::Statement remove(*db_, "DELETE FROM order_lines WHERE id = ?1");
+    for (const auto& line : withdrawn) {
+        find.bind_static(1, line.reference).bind_static(2, line.module).bind(3, std::int64_t{line.extended_months});
+        std::optional<std::int64_t> id;
+        if (find.step()) id = find.integer(0);
+        find.reset();
+        if (!id) continue;
+        forget.bind(1, *id);
+        forget.step();
+        counts.reminders_removed += static_cast<std::size_t>(db_->changes());
+        forget.reset();
+        remove.bind(1, *id);
+        remove.step();
+        remove.reset();
+        ++counts.removed;
+        if (std::find(counts.removed_references.begin(), counts.removed_references.end(), line.reference) ==
+            counts.removed_references.end())
+            counts.removed_references.push_back(line.reference);
+    }
+}
+
 ImportCounts Ledger::import_lines(const std::vector<OrderLine>& lines, const std::string& source,
-                                  const std::string& now) {
+                                  const std::string& now, const std::vector<OrderLine>& withdrawn) {
     ImportCounts counts;
     // WAL with synchronous=NORMAL is still atomic and consistent; it only lets a power cut lose
     // this last import, which re-running it repairs. Reminder writes keep FULL.
@@ -228,6 +254,7 @@ ImportCounts Ledger::import_lines(const std::vector<OrderLine>& lines, const std
     for (const auto& line : lines) sorted.push_back(&line);
     {
         sqlite::Transaction tx(*db_);
+        if (!withdrawn.empty()) remove_lines(withdrawn, counts);
         std::int64_t before = db_->scalar("SELECT count(*) FROM order_lines");
         std::size_t changed = 0;
         bool bulk = before == 0;
@@ -262,7 +289,7 @@ WHERE purchased_at IS NOT excluded.purchased_at OR customer_email IS NOT exclude
         counts.inserted = static_cast<std::size_t>(after - before);
         counts.updated = changed - counts.inserted;
         counts.unchanged = lines.size() - changed;
-        if (changed > 0 && !bulk) recompute_extensions();
+        if ((changed > 0 && !bulk) || counts.removed > 0) recompute_extensions();
         auto recomputed_at = std::chrono::steady_clock::now();
         tx.commit();
         auto ms = [](auto a, auto b) { return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count(); };

@@ -49,6 +49,9 @@ struct ImportCounts {
     std::size_t inserted = 0;
     std::size_t updated = 0;
     std::size_t unchanged = 0;
+    std::size_t removed = 0;            // lines withdrawn (their order is no longer valid)
+    std::size_t reminders_removed = 0;  // reminder records of those lines
+    std::vector<std::string> removed_references;  // the orders those lines belonged to
 };
 
 struct ClaimRequest {
@@ -81,10 +84,14 @@ public:
     static std::unique_ptr<Ledger> open(const std::filesystem::path& path, bool read_only);
     ~Ledger();
 
-    // import_lines: insert new lines and update changed ones (keyed by reference, module and
-    // extended_months) in one transaction, then recompute which purchase each extension
-    // extends. `source` is "csv" or "webservice"; `now` an ISO 8601 time.
-    ImportCounts import_lines(const std::vector<OrderLine>& lines, const std::string& source, const std::string& now);
+    // import_lines: in one transaction, delete the lines with the keys of `withdrawn` (lines of
+    // orders the shop no longer counts: cancelled, refunded, unpaid) with their reminders,
+    // insert new lines and update changed ones (keyed by reference, module and
+    // extended_months), then recompute which purchase each extension extends. A key must not
+    // be both in `lines` and in `withdrawn`. `source` is "csv" or "webservice"; `now` an ISO
+    // 8601 time.
+    ImportCounts import_lines(const std::vector<OrderLine>& lines, const std::string& source, const std::string& now,
+                              const std::vector<OrderLine>& withdrawn = {});
 
     // order: the lines of order `reference` (empty when unknown).
     std::vector<OrderLine> order(const std::string& reference);
@@ -133,6 +140,7 @@ public:
 private:
     explicit Ledger(std::unique_ptr<sqlite::Database> db);
     void recompute_extensions();
+    void remove_lines(const std::vector<OrderLine>& withdrawn, ImportCounts& counts);
     void bulk_insert(const std::vector<const OrderLine*>& sorted, const std::string& source, const std::string& now);
     std::unique_ptr<sqlite::Database> db_;
 };

@@ -57,4 +57,23 @@ std::vector<int> applied_extensions(const std::vector<OrderLine>& group) {
     return months;
 }
 
+std::optional<OrderLine> supported_purchase(const OrderLine& line, std::vector<OrderLine> group) {
+    auto same = [&line](const OrderLine& other) {
+        return other.reference == line.reference && other.module == line.module &&
+               other.extended_months == line.extended_months && other.customer_email == line.customer_email;
+    };
+    auto it = std::find_if(group.begin(), group.end(), same);
+    if (it == group.end()) it = group.insert(group.end(), line);
+    std::size_t index = static_cast<std::size_t>(it - group.begin());
+    std::vector<int> months = applied_extensions(group);
+    if (line.is_extension()) {
+        auto target = extension_target(group, index);
+        if (!target) return std::nullopt;
+        index = *target;
+    }
+    OrderLine purchase = group[index];
+    purchase.applied_extension_months = months[index];
+    return purchase;
+}
+
 }  // namespace mps

@@ -43,4 +43,12 @@ std::optional<std::size_t> extension_target(const std::vector<OrderLine>& group,
 // number of months bought for it by extension lines (0 for none and for extension lines).
 std::vector<int> applied_extensions(const std::vector<OrderLine>& group);
 
+// supported_purchase: the module purchase whose support `line` stands for, with its applied
+// extension computed from `group` (every line of that customer and module that the source
+// knows, `line` among them): `line` itself for a purchase, the purchase it extends for an
+// extension line; nothing for an extension line that extends no purchase in `group`. Every
+// answer about one order goes through here, whatever the source (ledger or webservice), and
+// the ledger stores the same applied_extensions for `remind`.
+std::optional<OrderLine> supported_purchase(const OrderLine& line, std::vector<OrderLine> group);
+
 }  // namespace mps

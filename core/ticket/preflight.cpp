@@ -15,13 +15,17 @@ OrderSupport order_support(const ExpiryRequest& request, const std::string& modu
     const Check* best = nullptr;
     for (const auto& check : report.checks) {
         if (check.id == "order." + reference) {
-            out.state = SupportState::unknown_order;
+            // Unknown, or known but not valid (cancelled, refunded, unpaid): no support either way.
+            out.state = check.outcome == ErrorKind::finding ? SupportState::expired : SupportState::unknown_order;
             out.message = check.message;
             out.hint = check.hint;
             return out;
         }
-        if (check.id != "order." + reference + "." + module || !check.data.contains("support_end"))
+        if (check.id != "order." + reference + "." + module) continue;
+        if (!check.data.contains("support_end")) {  // an extension that extends no known purchase
+            if (!best) out.message = check.message, out.hint = check.hint;
             continue;
+        }
         if (!best || check.data["support_end"].get<std::string>() >
                          best->data["support_end"].get<std::string>())
             best = &check;
@@ -33,6 +37,10 @@ OrderSupport order_support(const ExpiryRequest& request, const std::string& modu
             std::string m = line.value("module", "");
             if (std::find(modules.begin(), modules.end(), m) == modules.end()) modules.push_back(m);
         }
+    if (!best && !out.message.empty()) {
+        out.state = SupportState::unknown_order;
+        return out;
+    }
     if (!best) {
         out.state = SupportState::module_not_in_order;
         out.message = "order " + reference + " holds no purchase of " + module;

@@ -36,6 +36,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         });
         auto page = ws.orders_updated_since("2026-01-01 00:00:00", 0);
         (void)page;
-        (void)ws.order_lines("ABCDEFGHI");
+        (void)ws.lookup("ABCDEFGHI");
     });
 }

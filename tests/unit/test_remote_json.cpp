@@ -135,8 +135,14 @@ TEST_CASE("webservice: a 200000-deep order reference is a clear error; a nested 
     CHECK(page.orders == 2);
     REQUIRE(page.lines.size() == 1);
     CHECK(page.lines[0].reference == "GOODREF");
-    auto lines = ws2.order_lines("GOODREF");
-    CHECK(lines.size() == 1);
+    shop.orders = [](const HttpRequest& request) {
+        if (request.url.find("id_customer") != std::string::npos) return answer(200, "[]");
+        return answer(200, "{\"orders\":[" + order_json(1, "[[\"REF\"]]") + "," +
+                               order_json(2, "\"GOODREF\"") + "]}");
+    };
+    auto facts = shop.webservice().lookup("GOODREF");
+    CHECK(facts.lines.size() == 1);
+    CHECK(facts.customer_lines.size() == 1);
 }
 
 TEST_CASE("webservice: a 200000-deep customer is a clear error", "[json][webservice]") {
