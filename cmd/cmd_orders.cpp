@@ -79,11 +79,18 @@ int run_sync(Context& ctx, bool full) {
     auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), false);
     auto result = mps::sync_orders(*ledger, webservice, full, mps::iso_utc(ctx.now()));
     if (ctx.globals.json)
-        return emit_json(ctx, {{"schema", "mpsupport.orders/1"}, {"action", "sync"}, {"since", result.since},
-                               {"cursor", result.cursor}, {"orders", result.orders}, {"lines", result.lines},
-                               {"pages", result.pages}, {"requests", webservice.requests()},
-                               {"inserted", result.counts.inserted}, {"updated", result.counts.updated},
-                               {"unchanged", result.counts.unchanged}, {"invalid_orders", result.invalid_orders},
+        return emit_json(ctx, {{"schema", "mpsupport.orders/1"},
+                               {"action", "sync"},
+                               {"since", result.since},
+                               {"cursor", result.cursor},
+                               {"orders", result.orders},
+                               {"lines", result.lines},
+                               {"pages", result.pages},
+                               {"requests", webservice.requests()},
+                               {"inserted", result.counts.inserted},
+                               {"updated", result.counts.updated},
+                               {"unchanged", result.counts.unchanged},
+                               {"invalid_orders", result.invalid_orders},
                                {"removed", result.counts.removed},
                                {"removed_orders", result.counts.removed_references},
                                {"reminders_removed", result.counts.reminders_removed}});

@@ -12,8 +12,8 @@
 #include "ticket/open_ticket.hpp"
 #include "ticket/preflight.hpp"
 #include "ticket_input.hpp"
-#include "vendor_mailer.hpp"
 #include "util/text.hpp"
+#include "vendor_mailer.hpp"
 #include "webservice_settings.hpp"
 
 namespace mpscli {

@@ -61,15 +61,18 @@ Report expiry_report(const ExpiryRequest& request, Ledger& ledger, const PolicyC
             nlohmann::json states = nlohmann::json::array();
             std::string named;
             for (const auto& o : facts.invalid) {
-                std::string state = o.state_name.empty() ? "state " + o.state_id : "\"" + o.state_name + "\"";
+                std::string state =
+                    o.state_name.empty() ? "state " + o.state_id : "\"" + o.state_name + "\"";
                 states.push_back(o.state_name.empty() ? o.state_id : o.state_name);
-                if (named.find(state) == std::string::npos) named += (named.empty() ? "" : ", ") + state;
+                if (named.find(state) == std::string::npos)
+                    named += (named.empty() ? "" : ", ") + state;
             }
             order["states"] = std::move(states);
             Check check{"order." + reference, Status::fail,
                         "order " + reference + " is " + named +
                             " in the shop, not a paid order: no support or updates",
-                        "support begins once the order is paid; if the customer paid, check the order's status in "
+                        "support begins once the order is paid; if the customer paid, check the "
+                        "order's status in "
                         "the shop's back office"};
             check.outcome = ErrorKind::finding;
             report.checks.push_back(std::move(check));
@@ -84,9 +87,12 @@ Report expiry_report(const ExpiryRequest& request, Ledger& ledger, const PolicyC
             if (!facts.notes.empty()) {  // the shop has it, but nothing that support can hang on
                 order["found"] = true;
                 check.message = "order " + reference + ": " + facts.notes.front();
-                check.hint = "correct the order or its customer in the shop's back office, or import it from CSV";
+                check.hint =
+                    "correct the order or its customer in the shop's back office, or import it "
+                    "from CSV";
             } else if (request.remote) {
-                check.hint = "check the reference; the ledger and the shop's webservice do not know it";
+                check.hint =
+                    "check the reference; the ledger and the shop's webservice do not know it";
             }
             report.checks.push_back(std::move(check));
             orders.push_back(std::move(order));
@@ -97,33 +103,39 @@ Report expiry_report(const ExpiryRequest& request, Ledger& ledger, const PolicyC
             if (!remote) return ledger.customer_module(line.customer_email, line.module);
             std::vector<OrderLine> group;
             for (const auto& other : facts.customer_lines)
-                if (other.customer_email == line.customer_email && other.module == line.module) group.push_back(other);
+                if (other.customer_email == line.customer_email && other.module == line.module)
+                    group.push_back(other);
             return group;
         };
         for (const auto& line : lines) {
             auto purchase = supported_purchase(line, group_of(line));
             if (!purchase) {
                 ++unmatched;
-                Check check{"order." + reference + "." + line.module, Status::fail,
-                            "order " + reference + " buys " + plural(line.extended_months, "month") +
-                                " of extended support for " + line.module + ", but " + line.customer_email +
-                                " has no purchase of " + line.module + " on or before " + line.purchase_date_text(),
-                            remote ? "the shop has no valid order of that module by this customer before the "
-                                     "extension; check the order"
-                                   : "import or sync the order in which the module was bought"};
+                Check check{
+                    "order." + reference + "." + line.module, Status::fail,
+                    "order " + reference + " buys " + plural(line.extended_months, "month") +
+                        " of extended support for " + line.module + ", but " + line.customer_email +
+                        " has no purchase of " + line.module + " on or before " +
+                        line.purchase_date_text(),
+                    remote
+                        ? "the shop has no valid order of that module by this customer before the "
+                          "extension; check the order"
+                        : "import or sync the order in which the module was bought"};
                 check.outcome = ErrorKind::not_found;
                 report.checks.push_back(std::move(check));
                 continue;
             }
             std::string note;
-            if (line.is_extension()) note = " (extended support bought for order " + purchase->reference + ")";
+            if (line.is_extension())
+                note = " (extended support bought for order " + purchase->reference + ")";
             SupportWindow w = window_for(*purchase, policy);
             SupportStatus status = status_at(w, request.at, request.warn_days);
             int left = days_left(w, request.at);
             nlohmann::json data = line_json(*purchase, w, request.at, request.warn_days);
             if (line.is_extension()) data["extension_months"] = line.extended_months;
-            std::string message = line.module + " bought " + purchase->purchase_date_text() + note + ": support " +
-                                  (status == SupportStatus::expired ? "ended " : "until ") + format_date(w.end);
+            std::string message =
+                line.module + " bought " + purchase->purchase_date_text() + note + ": support " +
+                (status == SupportStatus::expired ? "ended " : "until ") + format_date(w.end);
             if (status == SupportStatus::expired)
                 message += " (expired " + plural(-left, "day") + " ago; no updates)";
             else

@@ -1,10 +1,10 @@
 #include "orders/ledger.hpp"
 
 #include <algorithm>
-#include <optional>
-#include <unordered_map>
 #include <chrono>
+#include <optional>
 #include <tuple>
+#include <unordered_map>
 
 #include "orders/detail/sqlite.hpp"
 #include "orders/support_window.hpp"
@@ -215,12 +215,15 @@ void Ledger::set_meta(const std::string& key, const std::string& value) {
 int Ledger::schema_version() { return static_cast<int>(db_->scalar("PRAGMA user_version")); }
 
 void Ledger::remove_lines(const std::vector<OrderLine>& withdrawn, ImportCounts& counts) {
-    sqlite::Statement find(*db_,
-                           "SELECT id FROM order_lines WHERE reference = ?1 AND module = ?2 AND extended_months = ?3");
+    sqlite::Statement find(
+        *db_,
+        "SELECT id FROM order_lines WHERE reference = ?1 AND module = ?2 AND extended_months = ?3");
     sqlite::Statement forget(*db_, "DELETE FROM reminders WHERE line_id = ?1");
     sqlite::Statement remove(*db_, "DELETE FROM order_lines WHERE id = ?1");
     for (const auto& line : withdrawn) {
-        find.bind_static(1, line.reference).bind_static(2, line.module).bind(3, std::int64_t{line.extended_months});
+        find.bind_static(1, line.reference)
+            .bind_static(2, line.module)
+            .bind(3, std::int64_t{line.extended_months});
         std::optional<std::int64_t> id;
         if (find.step()) id = find.integer(0);
         find.reset();
@@ -233,8 +236,8 @@ void Ledger::remove_lines(const std::vector<OrderLine>& withdrawn, ImportCounts&
         remove.step();
         remove.reset();
         ++counts.removed;
-        if (std::find(counts.removed_references.begin(), counts.removed_references.end(), line.reference) ==
-            counts.removed_references.end())
+        if (std::find(counts.removed_references.begin(), counts.removed_references.end(),
+                      line.reference) == counts.removed_references.end())
             counts.removed_references.push_back(line.reference);
     }
 }

@@ -90,8 +90,8 @@ public:
     // extended_months), then recompute which purchase each extension extends. A key must not
     // be both in `lines` and in `withdrawn`. `source` is "csv" or "webservice"; `now` an ISO
     // 8601 time.
-    ImportCounts import_lines(const std::vector<OrderLine>& lines, const std::string& source, const std::string& now,
-                              const std::vector<OrderLine>& withdrawn = {});
+    ImportCounts import_lines(const std::vector<OrderLine>& lines, const std::string& source,
+                              const std::string& now, const std::vector<OrderLine>& withdrawn = {});
 
     // order: the lines of order `reference` (empty when unknown).
     std::vector<OrderLine> order(const std::string& reference);

@@ -18,16 +18,17 @@ SyncResult sync_orders(Ledger& ledger, Webservice& webservice, bool full, const 
     if (result.since.empty()) result.since = "1970-01-01 00:00:00";
     result.cursor = result.since;
     std::vector<OrderLine> lines, withdrawn;
-    webservice.walk([&](std::size_t offset) { return webservice.orders_updated_since(result.since, offset); },
-                    [&](WsOrderPage& page) {
-                        ++result.pages;
-                        result.orders += page.orders;
-                        result.invalid_orders += page.invalid.size();
-                        if (page.last_date_upd > result.cursor) result.cursor = page.last_date_upd;
-                        lines.insert(lines.end(), page.lines.begin(), page.lines.end());
-                        withdrawn.insert(withdrawn.end(), page.withdrawn.begin(), page.withdrawn.end());
-                    },
-                    max_pages, ", nothing imported");
+    webservice.walk(
+        [&](std::size_t offset) { return webservice.orders_updated_since(result.since, offset); },
+        [&](WsOrderPage& page) {
+            ++result.pages;
+            result.orders += page.orders;
+            result.invalid_orders += page.invalid.size();
+            if (page.last_date_upd > result.cursor) result.cursor = page.last_date_upd;
+            lines.insert(lines.end(), page.lines.begin(), page.lines.end());
+            withdrawn.insert(withdrawn.end(), page.withdrawn.begin(), page.withdrawn.end());
+        },
+        max_pages, ", nothing imported");
     lines = distinct_lines(std::move(lines));
     // A line a valid order gives stays, even when another order with the same reference (a
     // split cart) was cancelled.
@@ -39,8 +40,8 @@ SyncResult sync_orders(Ledger& ledger, Webservice& webservice, bool full, const 
     result.lines = lines.size();
     result.counts = ledger.import_lines(lines, "webservice", now, withdrawn);
     if (result.counts.removed > 0)
-        log::info("webservice: {} lines of {} orders no longer valid removed", result.counts.removed,
-                  result.counts.removed_references.size());
+        log::info("webservice: {} lines of {} orders no longer valid removed",
+                  result.counts.removed, result.counts.removed_references.size());
     // After the import: a crash in between only makes the next sync fetch the same orders again.
     ledger.set_meta(kCursor, result.cursor);
     return result;

@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "orders/csv_import.hpp"
 #include "net/url.hpp"
+#include "orders/csv_import.hpp"
 #include "orders/support_window.hpp"
 #include "util/error.hpp"
 #include "util/json_limits.hpp"
@@ -84,12 +84,14 @@ constexpr std::size_t kMaxCustomerPages = 100;
 
 // module_lines: the module purchases and extension lines of one order's rows, each a copy of
 // `base` (reference, date, customer) with its module and months.
-std::vector<OrderLine> module_lines(const nlohmann::json& order, const OrderLine& base, const PolicyConfig& policy) {
+std::vector<OrderLine> module_lines(const nlohmann::json& order, const OrderLine& base,
+                                    const PolicyConfig& policy) {
     std::vector<OrderLine> modules, extensions;
     const auto* associations = json_member(order, "associations");
     const auto* rows = associations ? json_member(*associations, "order_rows") : nullptr;
     static const nlohmann::json no_rows = nlohmann::json::array();
-    const nlohmann::json& row_list = rows && rows->is_array() ? *rows : no_rows;  // a reference: no copy
+    const nlohmann::json& row_list =
+        rows && rows->is_array() ? *rows : no_rows;  // a reference: no copy
     for (const auto& row : row_list) {
         if (!row.is_object()) continue;
         std::string product = json_text(row, "product_reference");
@@ -107,9 +109,11 @@ std::vector<OrderLine> module_lines(const nlohmann::json& order, const OrderLine
     for (auto& ext : extensions) {
         if (ext.module.empty()) {  // a plain extension reference: for the one module of this order
             if (modules.size() != 1) {
-                log::warn("webservice: order {}: extended support without {{module}} in its reference and {} "
-                          "modules in the order; skipped",
-                          base.reference, modules.size());
+                log::warn(
+                    "webservice: order {}: extended support without {{module}} in its reference "
+                    "and {} "
+                    "modules in the order; skipped",
+                    base.reference, modules.size());
                 continue;
             }
             ext.module = modules.front().module;
@@ -130,7 +134,8 @@ std::optional<WebserviceSettings> webservice_settings(const OrdersConfig& orders
         "write the shop's /api root (https://shop.example/api), or "
         "https://shop.example/webservice/dispatcher.php?url= for a shop without URL rewriting";
     if (std::string problem = http_url_problem(url); !problem.empty())
-        throw Error(ErrorKind::usage, "[orders] webservice_url '" + printable(url) + "': " + problem, right_form);
+        throw Error(ErrorKind::usage,
+                    "[orders] webservice_url '" + printable(url) + "': " + problem, right_form);
     auto question = url.find('?');
     std::string path = url.substr(0, question);
     std::string query = question == std::string::npos ? "" : url.substr(question + 1);
@@ -141,18 +146,22 @@ std::optional<WebserviceSettings> webservice_settings(const OrdersConfig& orders
         // The dispatcher takes the resource in url= and the query after it: keep the shop root.
         if (!query.empty() && query != "url" && query != "url=")
             throw Error(ErrorKind::usage,
-                        "[orders] webservice_url '" + printable(url) + "' names a resource or query; mpsupport adds them",
+                        "[orders] webservice_url '" + printable(url) +
+                            "' names a resource or query; mpsupport adds them",
                         right_form);
         s.url = path.substr(0, path.size() - dispatcher.size()) + "/api";
         s.dispatcher = true;
     } else if (question != std::string::npos || url.find('#') != std::string::npos) {
-        throw Error(ErrorKind::usage, "[orders] webservice_url '" + printable(url) + "' has a query; mpsupport adds its own",
-                    right_form);
+        throw Error(
+            ErrorKind::usage,
+            "[orders] webservice_url '" + printable(url) + "' has a query; mpsupport adds its own",
+            right_form);
     } else {
         s.url = path;
     }
     if (!key)
-        throw Error(ErrorKind::usage, "[orders] webservice_url is set but MPSUPPORT_WEBSERVICE_KEY is not",
+        throw Error(ErrorKind::usage,
+                    "[orders] webservice_url is set but MPSUPPORT_WEBSERVICE_KEY is not",
                     "export MPSUPPORT_WEBSERVICE_KEY with the shop's webservice key");
     s.key = *key;
     return s;
@@ -167,12 +176,16 @@ std::vector<OrderLine> distinct_lines(std::vector<OrderLine> lines) {
     std::vector<OrderLine> out;
     out.reserve(last.size());
     for (std::size_t i = 0; i < lines.size(); ++i)
-        if (last[{lines[i].reference, lines[i].module, lines[i].extended_months}] == i) out.push_back(std::move(lines[i]));
+        if (last[{lines[i].reference, lines[i].module, lines[i].extended_months}] == i)
+            out.push_back(std::move(lines[i]));
     return out;
 }
 
 Webservice::Webservice(WebserviceSettings settings, const PolicyConfig& policy, Get get)
-    : settings_(std::move(settings)), policy_(policy), get_(std::move(get)), use_dispatcher_(settings_.dispatcher) {}
+    : settings_(std::move(settings)),
+      policy_(policy),
+      get_(std::move(get)),
+      use_dispatcher_(settings_.dispatcher) {}
 
 // dispatcher_url: the same request for a shop without URL rewriting:
 // https://shop/api/orders?a=1 -> https://shop/webservice/dispatcher.php?url=orders&a=1.
@@ -185,7 +198,8 @@ std::string dispatcher_url(const std::string& api_root, const std::string& path_
     return root + "/webservice/dispatcher.php?url=" + resource;
 }
 
-std::optional<std::string> Webservice::fetch(const std::string& path_and_query, const char* what, bool optional) {
+std::optional<std::string> Webservice::fetch(const std::string& path_and_query, const char* what,
+                                             bool optional) {
     for (int attempt = 0; attempt < 3; ++attempt) {
         HttpRequest request;
         request.url = use_dispatcher_ ? dispatcher_url(settings_.url, path_and_query) : settings_.url + path_and_query;
@@ -210,8 +224,10 @@ std::optional<std::string> Webservice::fetch(const std::string& path_and_query, 
             use_query_key_ = true;
             continue;
         }
-        if (optional && (response.status == 401 || response.status == 403 || response.status == 404)) {
-            log::info("{}: HTTP {} ({}); going on without the {}", where, response.status, error, what);
+        if (optional &&
+            (response.status == 401 || response.status == 403 || response.status == 404)) {
+            log::info("{}: HTTP {} ({}); going on without the {}", where, response.status, error,
+                      what);
             return std::nullopt;
         }
         std::string answer = "HTTP " + std::to_string(response.status) + (error.empty() ? "" : ", " + error);
@@ -233,14 +249,18 @@ std::optional<std::string> Webservice::fetch(const std::string& path_and_query, 
                     response.status == 400 ? "the shop rejected the query; check its PrestaShop version and [orders] webservice_url"
                                            : "check [orders] webservice_url");
     }
-    throw Error(ErrorKind::unreachable, "webservice " + settings_.url + " kept refusing the " + std::string(what) + " request",
-                "check [orders] webservice_url");
+    throw Error(
+        ErrorKind::unreachable,
+        "webservice " + settings_.url + " kept refusing the " + std::string(what) + " request",
+        "check [orders] webservice_url");
 }
 
 std::pair<std::string, std::string> Webservice::customer(const std::string& id) {
     if (auto it = customers_.find(id); it != customers_.end()) return it->second;
     // A deleted customer answers 404: no e-mail, the order is reported as such.
-    std::string body = fetch("/customers/" + url_encode(id) + "?output_format=JSON", "customer", true).value_or("");
+    std::string body =
+        fetch("/customers/" + url_encode(id) + "?output_format=JSON", "customer", true)
+            .value_or("");
     std::pair<std::string, std::string> result;
     auto doc = parse_remote_json(body);
     if (!body.empty() && (!doc || !doc.value.is_object()))
@@ -269,19 +289,22 @@ std::vector<std::string> Webservice::customer_ids(const std::string& email) {
     if (!body) return ids;
     auto doc = parse_remote_json(*body);
     if (!doc)
-        throw Error(ErrorKind::unreachable, "webservice " + settings_.url + "/customers answered " + doc.error,
+        throw Error(ErrorKind::unreachable,
+                    "webservice " + settings_.url + "/customers answered " + doc.error,
                     "check that [orders] webservice_url is the shop's /api root");
     if (const auto* list = json_member(doc.value, "customers"); list && list->is_array())
         for (const auto& c : *list) {
             std::string id = c.is_object() ? json_text(c, "id") : "";
-            if (!id.empty() && id.size() <= 20 && id.find_first_not_of("0123456789") == std::string::npos)
+            if (!id.empty() && id.size() <= 20 &&
+                id.find_first_not_of("0123456789") == std::string::npos)
                 ids.push_back(id);
         }
     return ids;
 }
 
 std::string Webservice::state_name(const std::string& id) {
-    if (id.empty() || id.size() > 20 || id.find_first_not_of("0123456789") != std::string::npos) return "";
+    if (id.empty() || id.size() > 20 || id.find_first_not_of("0123456789") != std::string::npos)
+        return "";
     auto body = fetch("/order_states/" + id + "?output_format=JSON", "order state", true);
     if (!body) return "";
     auto doc = parse_remote_json(*body);
@@ -289,7 +312,8 @@ std::string Webservice::state_name(const std::string& id) {
     const auto* name = state && state->is_object() ? json_member(*state, "name") : nullptr;
     if (!name) return "";
     std::string text;
-    if (name->is_string()) text = name->get<std::string>();
+    if (name->is_string())
+        text = name->get<std::string>();
     else if (name->is_array() && !name->empty() && (*name)[0].is_object())
         text = json_text((*name)[0], "value");  // one value per language: the first
     return valid_utf8_text(text) && text.size() <= 64 ? text : "";
@@ -326,7 +350,9 @@ WsOrderPage Webservice::convert(const std::string& body, const std::string& what
                             ", outside the supported dates " + supported_dates_text(),
                         "correct the order's date in the shop's back office; nothing was imported");
         if (!valid_reference(reference) || !when) {
-            if (valid) log::warn("webservice: order {} has no usable reference or date_add; skipped", id.substr(0, 20));
+            if (valid)
+                log::warn("webservice: order {} has no usable reference or date_add; skipped",
+                          id.substr(0, 20));
             continue;
         }
         OrderLine base;
@@ -337,10 +363,11 @@ WsOrderPage Webservice::convert(const std::string& body, const std::string& what
         if (valid) {
             auto [email, name] = customer(customer_id);
             if (!valid_email(email)) {
-                log::warn("webservice: order {}: customer {} has no usable e-mail; skipped", reference,
-                          customer_id.substr(0, 20));
+                log::warn("webservice: order {}: customer {} has no usable e-mail; skipped",
+                          reference, customer_id.substr(0, 20));
                 page.notes.push_back("its customer (id " + customer_id.substr(0, 20) +
-                                     ") is deleted or has no e-mail address in the shop, so nothing ties support to it");
+                                     ") is deleted or has no e-mail address in the shop, so "
+                                     "nothing ties support to it");
                 continue;
             }
             base.customer_email = email;
@@ -348,14 +375,16 @@ WsOrderPage Webservice::convert(const std::string& body, const std::string& what
         }
         std::vector<OrderLine> lines = module_lines(order, base, policy_);
         if (!valid) {
-            page.invalid.push_back({id.substr(0, 20), json_text(order, "current_state").substr(0, 20), ""});
+            page.invalid.push_back(
+                {id.substr(0, 20), json_text(order, "current_state").substr(0, 20), ""});
             page.invalid_references.push_back(reference);
             page.withdrawn.insert(page.withdrawn.end(), lines.begin(), lines.end());
             continue;
         }
         if (lines.empty()) {
-            page.notes.push_back("it holds no module (no order row's product_reference names a module or extended "
-                                 "support)");
+            page.notes.push_back(
+                "it holds no module (no order row's product_reference names a module or extended "
+                "support)");
             continue;
         }
         page.customers.push_back(customer_id);
@@ -372,42 +401,47 @@ WsOrderPage Webservice::orders_updated_since(const std::string& since, std::size
     return convert(*fetch(query, "orders"), orders_url());
 }
 
-WsOrderPage Webservice::orders_of_customers(const std::vector<std::string>& ids, std::size_t offset) {
+WsOrderPage Webservice::orders_of_customers(const std::vector<std::string>& ids,
+                                            std::size_t offset) {
     std::string list;
     for (const auto& id : ids) list += (list.empty() ? "" : "|") + id;
-    std::string query = "/orders?display=full&output_format=JSON&filter" + url_encode("[id_customer]") + "=" +
-                        url_encode("[" + list + "]") + "&sort=" + url_encode("[id_ASC]") + "&limit=" +
-                        std::to_string(offset) + "," + std::to_string(settings_.page_size);
+    std::string query = "/orders?display=full&output_format=JSON&filter" +
+                        url_encode("[id_customer]") + "=" + url_encode("[" + list + "]") +
+                        "&sort=" + url_encode("[id_ASC]") + "&limit=" + std::to_string(offset) +
+                        "," + std::to_string(settings_.page_size);
     return convert(*fetch(query, "orders"), orders_url());
 }
 
 void Webservice::walk(const std::function<WsOrderPage(std::size_t)>& page_at,
                       const std::function<void(WsOrderPage&)>& visit, std::size_t max_pages,
                       const std::string& consequence) {
-    std::unordered_set<std::string> seen;  // order keys read so far: a page of only these makes no progress
+    std::unordered_set<std::string>
+        seen;  // order keys read so far: a page of only these makes no progress
     std::size_t pages = 0, orders = 0;
     auto stop = [&](const std::string& why) {
         return Error(ErrorKind::unreachable,
-                     "webservice " + orders_url() + " " + why + "; stopped after " + std::to_string(requests_) +
-                         " requests" + consequence,
-                     "the shop must honour limit=OFFSET,COUNT as PrestaShop's webservice does; check [orders] "
+                     "webservice " + orders_url() + " " + why + "; stopped after " +
+                         std::to_string(requests_) + " requests" + consequence,
+                     "the shop must honour limit=OFFSET,COUNT as PrestaShop's webservice does; "
+                     "check [orders] "
                      "webservice_url and any proxy or module that rewrites /api answers");
     };
     for (std::size_t offset = 0;;) {
         if (pages >= max_pages)
-            throw stop("still had orders after " + std::to_string(max_pages) + " pages (" + std::to_string(orders) +
-                       " orders)");
+            throw stop("still had orders after " + std::to_string(max_pages) + " pages (" +
+                       std::to_string(orders) + " orders)");
         WsOrderPage page = page_at(offset);
         ++pages;
         if (page.orders > settings_.page_size)
-            throw stop("answered " + std::to_string(page.orders) + " orders to a request for at most " +
-                       std::to_string(settings_.page_size) + " (limit=" + std::to_string(offset) + "," +
+            throw stop("answered " + std::to_string(page.orders) +
+                       " orders to a request for at most " + std::to_string(settings_.page_size) +
+                       " (limit=" + std::to_string(offset) + "," +
                        std::to_string(settings_.page_size) + " ignored)");
         std::size_t fresh = 0;
         for (const auto& key : page.order_keys) fresh += seen.insert(key).second;
         if (page.orders > 0 && fresh == 0)
-            throw stop("answered orders already read to the request at offset " + std::to_string(offset) +
-                       " (limit= ignored: the walk makes no progress)");
+            throw stop("answered orders already read to the request at offset " +
+                       std::to_string(offset) + " (limit= ignored: the walk makes no progress)");
         orders += page.orders;
         log::debug("webservice: page {} at offset {}: {} orders", pages, offset, page.orders);
         std::size_t count = page.orders;
@@ -435,14 +469,20 @@ OrderFacts Webservice::lookup(const std::string& reference) {
     for (const auto& email : emails)
         for (auto& id : customer_ids(email)) ids.insert(std::move(id));
     std::vector<OrderLine> lines;
-    walk([&](std::size_t offset) { return orders_of_customers({ids.begin(), ids.end()}, offset); },
-         [&](WsOrderPage& p) { lines.insert(lines.end(), p.lines.begin(), p.lines.end()); }, kMaxCustomerPages, "");
-    lines.insert(lines.end(), page.lines.begin(), page.lines.end());  // also when the filter missed them
+    walk(
+        [&](std::size_t offset) {
+            return orders_of_customers({ids.begin(), ids.end()}, offset);
+        },
+        [&](WsOrderPage& p) { lines.insert(lines.end(), p.lines.begin(), p.lines.end()); },
+        kMaxCustomerPages, "");
+    lines.insert(lines.end(), page.lines.begin(),
+                 page.lines.end());  // also when the filter missed them
     for (auto& line : distinct_lines(std::move(lines)))
         if (emails.count(line.customer_email)) facts.customer_lines.push_back(std::move(line));
     facts.lines = distinct_lines(std::move(page.lines));
     std::sort(facts.lines.begin(), facts.lines.end(), [](const OrderLine& a, const OrderLine& b) {
-        return std::tie(a.module, a.extended_months) < std::tie(b.module, b.extended_months);  // as the ledger lists them
+        return std::tie(a.module, a.extended_months) <
+               std::tie(b.module, b.extended_months);  // as the ledger lists them
     });
     return facts;
 }

@@ -16,7 +16,8 @@ OrderSupport order_support(const ExpiryRequest& request, const std::string& modu
     for (const auto& check : report.checks) {
         if (check.id == "order." + reference) {
             // Unknown, or known but not valid (cancelled, refunded, unpaid): no support either way.
-            out.state = check.outcome == ErrorKind::finding ? SupportState::expired : SupportState::unknown_order;
+            out.state = check.outcome == ErrorKind::finding ? SupportState::expired
+                                                            : SupportState::unknown_order;
             out.message = check.message;
             out.hint = check.hint;
             return out;

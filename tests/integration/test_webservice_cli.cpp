@@ -160,7 +160,8 @@ TEST_CASE("a shop without URL rewriting is reached through webservice/dispatcher
     CHECK_THAT(r.out, Catch::Contains("synced 1 order"));
     auto requests = shop.requests();
     REQUIRE_FALSE(requests.empty());
-    CHECK(requests[0] == "/api/orders auth=basic via=dispatcher");  // logged as the resource it served
+    CHECK(requests[0] ==
+          "/api/orders auth=basic via=dispatcher");  // logged as the resource it served
     auto shown = shop.run({"--json", "orders", "show", "NOREWRITE"});
     CHECK(shown.exit_code == 0);
 }
@@ -282,36 +283,50 @@ namespace {
 // a deleted customer answering 404.
 void fill_truth_shop(Shop& shop) {
     auto& c = shop.state["customers"];
-    c["9"] = {{"id", 9}, {"email", "ANN@example.com"}, {"firstname", "Ann"}, {"lastname", "Guest"}};  // guest checkout
-    c["10"] = {{"id", 10}, {"email", "cleo@example.com"}, {"firstname", "Cleo"}, {"lastname", "Nash"}};
+    c["9"] = {{"id", 9},
+              {"email", "ANN@example.com"},
+              {"firstname", "Ann"},
+              {"lastname", "Guest"}};  // guest checkout
+    c["10"] = {
+        {"id", 10}, {"email", "cleo@example.com"}, {"firstname", "Cleo"}, {"lastname", "Nash"}};
     auto& o = shop.state["orders"];
     // Ann buys gsitemap, then extended support for it in a later order, then as a guest 6 more.
-    o.push_back(order(1, "GSITEMAPR", "2026-05-20 10:00:00", "2026-05-20 10:00:00", 7, {"gsitemap"}));
-    o.push_back(order(2, "LATERREFA", "2026-06-10 09:00:00", "2026-06-10 09:00:00", 7, {"gsitemap-support-6m"}));
-    o.push_back(order(3, "OTHERMODA", "2026-05-25 09:00:00", "2026-05-25 09:00:00", 7, {"othermod"}));
-    o.push_back(order(4, "GUESTEXTA", "2026-07-01 09:00:00", "2026-07-01 09:00:00", 9, {"othermod-support-6m"}));
+    o.push_back(
+        order(1, "GSITEMAPR", "2026-05-20 10:00:00", "2026-05-20 10:00:00", 7, {"gsitemap"}));
+    o.push_back(order(2, "LATERREFA", "2026-06-10 09:00:00", "2026-06-10 09:00:00", 7,
+                      {"gsitemap-support-6m"}));
+    o.push_back(
+        order(3, "OTHERMODA", "2026-05-25 09:00:00", "2026-05-25 09:00:00", 7, {"othermod"}));
+    o.push_back(order(4, "GUESTEXTA", "2026-07-01 09:00:00", "2026-07-01 09:00:00", 9,
+                      {"othermod-support-6m"}));
     // Bob buys extended support for a module he never bought.
-    o.push_back(order(5, "ORPHANEXT", "2026-06-01 09:00:00", "2026-06-01 09:00:00", 8, {"gsitemap-support-6m"}));
+    o.push_back(order(5, "ORPHANEXT", "2026-06-01 09:00:00", "2026-06-01 09:00:00", 8,
+                      {"gsitemap-support-6m"}));
     // A cart split into two orders sharing a reference; one part later cancelled.
     o.push_back(order(6, "SPLITCART", "2026-06-15 09:00:00", "2026-06-15 09:00:00", 10, {"moda"}));
     o.push_back(order(7, "SPLITCART", "2026-06-15 09:00:00", "2026-06-15 09:00:00", 10, {"modb"}));
     o.push_back(order(8, "SPLITHALF", "2026-06-16 09:00:00", "2026-06-16 09:00:00", 10, {"moda"}));
-    auto cancelled_half = order(9, "SPLITHALF", "2026-06-16 09:00:00", "2026-06-20 09:00:00", 10, {"modc"}, "0");
+    auto cancelled_half =
+        order(9, "SPLITHALF", "2026-06-16 09:00:00", "2026-06-20 09:00:00", 10, {"modc"}, "0");
     cancelled_half["current_state"] = "6";
     o.push_back(cancelled_half);
     // Cancelled, unpaid; a deleted customer (id 99 answers 404).
-    auto cancelled = order(10, "CANCELLED", "2026-06-02 09:00:00", "2026-06-03 09:00:00", 8, {"gsitemap"}, "0");
+    auto cancelled =
+        order(10, "CANCELLED", "2026-06-02 09:00:00", "2026-06-03 09:00:00", 8, {"gsitemap"}, "0");
     cancelled["current_state"] = "6";
     o.push_back(cancelled);
-    auto unpaid = order(11, "UNPAIDREF", "2026-06-04 09:00:00", "2026-06-04 09:00:00", 8, {"gsitemap"}, "0");
+    auto unpaid =
+        order(11, "UNPAIDREF", "2026-06-04 09:00:00", "2026-06-04 09:00:00", 8, {"gsitemap"}, "0");
     unpaid["current_state"] = "10";
     o.push_back(unpaid);
-    o.push_back(order(12, "GONECUSTA", "2026-06-05 09:00:00", "2026-06-05 09:00:00", 99, {"gsitemap"}));
+    o.push_back(
+        order(12, "GONECUSTA", "2026-06-05 09:00:00", "2026-06-05 09:00:00", 99, {"gsitemap"}));
     shop.save();
 }
 
-const std::vector<std::string> kTruthRefs = {"GSITEMAPR", "LATERREFA", "OTHERMODA", "GUESTEXTA", "ORPHANEXT",
-                                             "SPLITCART", "SPLITHALF", "CANCELLED", "UNPAIDREF", "GONECUSTA"};
+const std::vector<std::string> kTruthRefs = {"GSITEMAPR", "LATERREFA", "OTHERMODA", "GUESTEXTA",
+                                             "ORPHANEXT", "SPLITCART", "SPLITHALF", "CANCELLED",
+                                             "UNPAIDREF", "GONECUSTA"};
 
 nlohmann::json check_of(const nlohmann::json& doc, const std::string& id) {
     for (const auto& c : doc["checks"])
@@ -328,7 +343,8 @@ nlohmann::json comparable(nlohmann::json doc) {
 
 }  // namespace
 
-TEST_CASE("live expiry applies extended support bought in the customer's later orders", "[cli][webservice][expiry]") {
+TEST_CASE("live expiry applies extended support bought in the customer's later orders",
+          "[cli][webservice][expiry]") {
     Shop shop;
     fill_truth_shop(shop);
     auto on = [&](const std::string& ref, const std::string& at) {
@@ -353,7 +369,8 @@ TEST_CASE("live expiry applies extended support bought in the customer's later o
     auto over = on("LATERREFA", "2026-11-21");
     CHECK(over.exit_code == 3);
     CHECK_THAT(check_of(json_of(over), "order.LATERREFA.gsitemap")["message"].get<std::string>(),
-               Catch::Contains("extended support bought for order GSITEMAPR") && Catch::Contains("ended 2026-11-20"));
+               Catch::Contains("extended support bought for order GSITEMAPR") &&
+                   Catch::Contains("ended 2026-11-20"));
 
     // A guest account with the same e-mail (other case) bought extended support for othermod.
     auto guest = json_of(on("OTHERMODA", "2026-11-01"));
@@ -375,7 +392,8 @@ TEST_CASE("live expiry applies extended support bought in the customer's later o
     CHECK(verbose.out.find(kKey) == std::string::npos);
 }
 
-TEST_CASE("cancelled, unpaid and customer-less orders get answers that say so", "[cli][webservice][expiry]") {
+TEST_CASE("cancelled, unpaid and customer-less orders get answers that say so",
+          "[cli][webservice][expiry]") {
     Shop shop;
     fill_truth_shop(shop);
     auto cancelled = shop.run({"--json", "expiry", "CANCELLED", "--at", "2026-06-10"});
@@ -385,10 +403,12 @@ TEST_CASE("cancelled, unpaid and customer-less orders get answers that say so", 
     CHECK(doc["orders"][0]["valid"] == false);
     CHECK(doc["orders"][0]["states"][0] == "Canceled");
     CHECK_THAT(check_of(doc, "order.CANCELLED")["message"].get<std::string>(),
-               Catch::Contains("order CANCELLED is \"Canceled\" in the shop") && Catch::Contains("no support"));
+               Catch::Contains("order CANCELLED is \"Canceled\" in the shop") &&
+                   Catch::Contains("no support"));
     auto unpaid = shop.run({"expiry", "UNPAIDREF", "--at", "2026-06-10"});
     CHECK(unpaid.exit_code == 3);
-    CHECK_THAT(unpaid.out, Catch::Contains("\"Awaiting bank wire payment\" in the shop, not a paid order"));
+    CHECK_THAT(unpaid.out,
+               Catch::Contains("\"Awaiting bank wire payment\" in the shop, not a paid order"));
     CHECK(unpaid.out.find("does not know") == std::string::npos);
 
     // A key without permission on order_states: the state's number, still no "unknown".
@@ -396,16 +416,19 @@ TEST_CASE("cancelled, unpaid and customer-less orders get answers that say so", 
     shop.save();
     auto unnamed = shop.run({"expiry", "CANCELLED", "--at", "2026-06-10"});
     CHECK(unnamed.exit_code == 3);
-    CHECK_THAT(unnamed.out, Catch::Contains("order CANCELLED is state 6 in the shop, not a paid order"));
+    CHECK_THAT(unnamed.out,
+               Catch::Contains("order CANCELLED is state 6 in the shop, not a paid order"));
     shop.state["mode"] = "normal";
     shop.save();
 
     auto gone = shop.run({"expiry", "GONECUSTA", "--at", "2026-06-10"});
     CHECK(gone.exit_code == 6);
-    CHECK_THAT(gone.out, Catch::Contains("its customer (id 99) is deleted or has no e-mail address"));
+    CHECK_THAT(gone.out,
+               Catch::Contains("its customer (id 99) is deleted or has no e-mail address"));
 
     // A split cart: both parts count; a cancelled part does not, the paid part still does.
-    auto split = json_of(shop.run({"--json", "expiry", "SPLITCART", "SPLITHALF", "--at", "2026-07-01"}));
+    auto split =
+        json_of(shop.run({"--json", "expiry", "SPLITCART", "SPLITHALF", "--at", "2026-07-01"}));
     REQUIRE(split["orders"][0]["lines"].size() == 2);
     CHECK(split["orders"][0]["lines"][0]["module"] == "moda");
     CHECK(split["orders"][0]["lines"][1]["module"] == "modb");
@@ -414,7 +437,8 @@ TEST_CASE("cancelled, unpaid and customer-less orders get answers that say so", 
     CHECK(split["exit_code"] == 0);
 }
 
-TEST_CASE("the ledger after sync and the live webservice give the same answer", "[cli][webservice][expiry]") {
+TEST_CASE("the ledger after sync and the live webservice give the same answer",
+          "[cli][webservice][expiry]") {
     Shop shop;
     fill_truth_shop(shop);
     auto synced = shop.run({"--json", "orders", "sync"});
@@ -422,10 +446,13 @@ TEST_CASE("the ledger after sync and the live webservice give the same answer", 
     REQUIRE(synced.exit_code == 0);
     CHECK(json_of(synced)["invalid_orders"] == 3);
     fs::path live_config = shop.home / "live.toml";
-    testing::write(live_config, "[orders]\nsource = \"webservice\"\nwebservice_url = \"http://127.0.0.1:" +
-                                    std::to_string(shop.port) +
-                                    "/api\"\n[policy.extended_products]\n\"{module}-support-6m\" = 6\n\"SUPPORT12\" = 12\n");
-    for (const char* at : {"2026-06-10", "2026-06-25", "2026-11-20", "2026-11-21", "2026-12-26", "2027-06-01"}) {
+    testing::write(live_config,
+                   "[orders]\nsource = \"webservice\"\nwebservice_url = \"http://127.0.0.1:" +
+                       std::to_string(shop.port) +
+                       "/api\"\n[policy.extended_products]\n\"{module}-support-6m\" = "
+                       "6\n\"SUPPORT12\" = 12\n");
+    for (const char* at :
+         {"2026-06-10", "2026-06-25", "2026-11-20", "2026-11-21", "2026-12-26", "2027-06-01"}) {
         std::vector<std::string> args = {"--json", "expiry"};
         args.insert(args.end(), kTruthRefs.begin(), kTruthRefs.end());
         args.insert(args.end(), {"--at", at});
@@ -443,20 +470,27 @@ TEST_CASE("the ledger after sync and the live webservice give the same answer", 
     }
 }
 
-TEST_CASE("an order refunded after a sync loses its lines and reminders at the next sync", "[cli][webservice][remind]") {
+TEST_CASE("an order refunded after a sync loses its lines and reminders at the next sync",
+          "[cli][webservice][remind]") {
     Shop shop;
     int smtp_port = testing::free_port();
-    testing::ServerProcess smtp{{"/usr/bin/python3", MPSUPPORT_FIXTURES "/smtp_server.py", std::to_string(smtp_port),
-                                 (shop.home / "smtp").string()},
+    testing::ServerProcess smtp{{"/usr/bin/python3", MPSUPPORT_FIXTURES "/smtp_server.py",
+                                 std::to_string(smtp_port), (shop.home / "smtp").string()},
                                 smtp_port,
                                 {{"SMTP_TEST_PASSWORD", "smtp-pass"}}};
     shop.env["MPSUPPORT_SMTP_PASSWORD"] = "smtp-pass";
-    testing::write(shop.home / ".config/mpsupport/config.toml",
-                   "[vendor]\nsupport_email = \"help@vendor.example\"\nfrom = \"reminders@vendor.example\"\n"
-                   "smtp_url = \"smtp://127.0.0.1:" + std::to_string(smtp_port) + "\"\nsmtp_user = \"mailer\"\n"
-                   "[orders]\nwebservice_url = \"http://127.0.0.1:" + std::to_string(shop.port) + "/api\"\n");
-    shop.state["orders"].push_back(order(1, "REFUNDME", "2026-05-01 10:00:00", "2026-05-01 10:00:00", 7, {"mymod"}));
-    shop.state["orders"].push_back(order(2, "KEEPMEAAA", "2026-05-01 11:00:00", "2026-05-01 11:00:00", 8, {"mymod"}));
+    testing::write(
+        shop.home / ".config/mpsupport/config.toml",
+        "[vendor]\nsupport_email = \"help@vendor.example\"\nfrom = \"reminders@vendor.example\"\n"
+        "smtp_url = \"smtp://127.0.0.1:" +
+            std::to_string(smtp_port) +
+            "\"\nsmtp_user = \"mailer\"\n"
+            "[orders]\nwebservice_url = \"http://127.0.0.1:" +
+            std::to_string(shop.port) + "/api\"\n");
+    shop.state["orders"].push_back(
+        order(1, "REFUNDME", "2026-05-01 10:00:00", "2026-05-01 10:00:00", 7, {"mymod"}));
+    shop.state["orders"].push_back(
+        order(2, "KEEPMEAAA", "2026-05-01 11:00:00", "2026-05-01 11:00:00", 8, {"mymod"}));
     shop.save();
     REQUIRE(shop.run({"orders", "sync"}).exit_code == 0);
     auto sent = shop.run({"--json", "remind", "--at", "2026-05-25"});  // 7-day reminders for both
@@ -471,8 +505,11 @@ TEST_CASE("an order refunded after a sync loses its lines and reminders at the n
     auto text = shop.run({"orders", "sync"});
     INFO(text.out << text.err);
     CHECK(text.exit_code == 0);
-    CHECK_THAT(text.out, Catch::Contains("removed 1 line of 1 order no longer valid (cancelled, refunded or unpaid): "
-                                         "REFUNDME; 2 reminder records dropped"));  // the 7-day one sent, the 30-day one covered
+    CHECK_THAT(
+        text.out,
+        Catch::Contains(
+            "removed 1 line of 1 order no longer valid (cancelled, refunded or unpaid): "
+            "REFUNDME; 2 reminder records dropped"));  // the 7-day one sent, the 30-day one covered
     auto list = json_of(shop.run({"--json", "orders", "list"}));
     REQUIRE(list["lines"].size() == 1);
     CHECK(list["lines"][0]["reference"] == "KEEPMEAAA");
@@ -499,12 +536,15 @@ TEST_CASE("an order refunded after a sync loses its lines and reminders at the n
     CHECK(json_of(shop.run({"--json", "orders", "sync"}))["inserted"] == 1);
 }
 
-TEST_CASE("webservice_url in the dispatcher form is accepted; other queries are refused", "[cli][webservice]") {
+TEST_CASE("webservice_url in the dispatcher form is accepted; other queries are refused",
+          "[cli][webservice]") {
     Shop shop;
-    shop.state["orders"].push_back(order(1, "DISPATCHA", "2026-01-10 10:00:00", "2026-01-10 10:00:00", 7, {"mymod"}));
+    shop.state["orders"].push_back(
+        order(1, "DISPATCHA", "2026-01-10 10:00:00", "2026-01-10 10:00:00", 7, {"mymod"}));
     shop.save();
     std::string root = "http://127.0.0.1:" + std::to_string(shop.port);
-    for (const std::string& form : {"/webservice/dispatcher.php?url=", "/webservice/dispatcher.php"}) {
+    for (const std::string& form :
+         {"/webservice/dispatcher.php?url=", "/webservice/dispatcher.php"}) {
         testing::write(shop.home / ".config/mpsupport/config.toml",
                        "[orders]\nwebservice_url = \"" + root + form + "\"\n");
         testing::write(shop.log, "");
@@ -525,9 +565,25 @@ TEST_CASE("webservice_url in the dispatcher form is accepted; other queries are 
     CHECK(bad.exit_code == 2);
     CHECK_THAT(bad.err, Catch::Contains("has a query") &&
                             Catch::Contains("https://shop.example/webservice/dispatcher.php?url="));
-    testing::write(shop.home / ".config/mpsupport/config.toml",
-                   "[orders]\nwebservice_url = \"" + root + "/webservice/dispatcher.php?url=orders\"\n");
+    testing::write(
+        shop.home / ".config/mpsupport/config.toml",
+        "[orders]\nwebservice_url = \"" + root + "/webservice/dispatcher.php?url=orders\"\n");
     auto resource = shop.run({"expiry", "DISPATCHA"});
     CHECK(resource.exit_code == 2);
     CHECK_THAT(resource.err, Catch::Contains("names a resource or query"));
+}
+
+TEST_CASE("split orders with the same module make one ledger line, also in an empty ledger",
+          "[cli][webservice]") {
+    Shop shop;
+    shop.state["orders"].push_back(
+        order(1, "SAMEMODUL", "2026-01-10 10:00:00", "2026-01-10 10:00:00", 7, {"mymod"}));
+    shop.state["orders"].push_back(
+        order(2, "SAMEMODUL", "2026-01-10 10:00:00", "2026-01-10 10:00:01", 7, {"mymod"}));
+    shop.save();
+    auto r = shop.run({"--json", "orders", "sync"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(json_of(r)["inserted"] == 1);
+    CHECK(json_of(shop.run({"--json", "orders", "list"}))["lines"].size() == 1);
 }

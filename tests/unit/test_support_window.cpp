@@ -117,7 +117,8 @@ TEST_CASE("dates outside the supported range are refused, never wrapped", "[orde
     }
 }
 
-TEST_CASE("supported_purchase: one answer from a customer's lines, whatever their source", "[orders][window]") {
+TEST_CASE("supported_purchase: one answer from a customer's lines, whatever their source",
+          "[orders][window]") {
     auto bought = purchase("BOUGHTAAA", "2026-05-20 10:00:00");
     auto later = purchase("LATERAAAA", "2026-06-10 09:00:00", 6);
     auto older = purchase("OLDERAAAA", "2025-01-10 09:00:00");
@@ -131,7 +132,8 @@ TEST_CASE("supported_purchase: one answer from a customer's lines, whatever thei
     CHECK(extended->reference == "BOUGHTAAA");  // the latest purchase on or before it
     CHECK(extended->applied_extension_months == 6);
     CHECK(supported_purchase(older, group)->applied_extension_months == 0);
-    // The line itself need not be in the group; an extension with nothing before it extends nothing.
+    // The line itself need not be in the group; an extension with nothing before it extends
+    // nothing.
     CHECK(supported_purchase(bought, {})->applied_extension_months == 0);
     CHECK(supported_purchase(later, {older})->reference == "OLDERAAAA");
     auto early = purchase("EARLYEXTA", "2024-12-01 09:00:00", 6);

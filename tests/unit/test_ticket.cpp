@@ -551,3 +551,41 @@ TEST_CASE("--message-file: bounded, the real reason when it cannot be read", "[t
                       Catch::Contains("/nonexistent/message.txt"));
     CHECK_THROWS_WITH(read_message_file("/tmp"), Catch::Contains("folder"));
 }
+
+TEST_CASE("order_support: a refunded order is no support (exit 3), an orphan extension unknown",
+          "[ticket]") {
+    testing::TempDir dir;
+    auto ledger = Ledger::open(dir / "ledger.sqlite", true);
+    PolicyConfig policy;
+    ExpiryRequest request{{"REFUNDED1"}, parse_date("2026-06-10").value(), 7};
+    request.remote = [](const std::string&) {
+        OrderFacts facts;
+        facts.invalid.push_back({"41", "7", "Refunded"});
+        return facts;
+    };
+    auto refunded = order_support(request, "mymod", *ledger, policy);
+    CHECK(refunded.state == SupportState::expired);
+    CHECK_THAT(refunded.message, Catch::Contains("\"Refunded\" in the shop"));
+    Ticket t;
+    t.order_reference = "REFUNDED1";
+    t.module = "mymod";
+    CHECK(deciding_outcome(preflight_checks(t, refunded, {})) == ErrorKind::finding);
+
+    request.references = {"ORPHANEXT"};
+    request.remote = [](const std::string&) {
+        OrderFacts facts;
+        OrderLine ext;
+        ext.reference = "ORPHANEXT";
+        ext.module = "mymod";
+        ext.extended_months = 6;
+        ext.customer_email = "bob@example.com";
+        ext.purchase_date = parse_date("2026-06-01").value();
+        ext.purchased_at = "2026-06-01 09:00:00";
+        facts.lines = {ext};
+        facts.customer_lines = {ext};
+        return facts;
+    };
+    auto orphan = order_support(request, "mymod", *ledger, policy);
+    CHECK(orphan.state == SupportState::unknown_order);
+    CHECK_THAT(orphan.message, Catch::Contains("has no purchase of mymod"));
+}
