@@ -587,3 +587,24 @@ TEST_CASE("split orders with the same module make one ledger line, also in an em
     CHECK(json_of(r)["inserted"] == 1);
     CHECK(json_of(shop.run({"--json", "orders", "list"}))["lines"].size() == 1);
 }
+
+TEST_CASE("a shop under a sub-path without URL rewriting", "[cli][webservice]") {
+    Shop shop;
+    shop.state["prefix"] = "/shop";
+    shop.state["mode"] = "no-rewrite";
+    shop.state["orders"].push_back(order(1, "SUBPATHAA", "2026-01-10 10:00:00", "2026-01-10 10:00:00", 7, {"mymod"}));
+    shop.state["orders"].push_back(
+        order(2, "SUBPATHBB", "2026-02-01 10:00:00", "2026-02-01 10:00:00", 7, {"mymod-support-6m"}));
+    shop.save();
+    testing::write(shop.home / ".config/mpsupport/config.toml",
+                   "[orders]\nwebservice_url = \"http://127.0.0.1:" + std::to_string(shop.port) +
+                       "/shop/api\"\n[policy.extended_products]\n\"{module}-support-6m\" = 6\n");
+    auto live = shop.run({"--json", "expiry", "SUBPATHBB", "--at", "2026-07-10"});
+    INFO(live.out << live.err);
+    CHECK(live.exit_code == 0);
+    CHECK(json_of(live)["orders"][0]["lines"][0]["support_end"] == "2026-07-10");
+    auto synced = shop.run({"orders", "sync"});
+    CHECK(synced.exit_code == 0);
+    CHECK_THAT(synced.out, Catch::Contains("synced 2 orders"));
+    for (const auto& request : shop.requests()) CHECK_THAT(request, Catch::EndsWith("via=dispatcher"));
+}
