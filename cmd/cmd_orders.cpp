@@ -22,7 +22,7 @@ struct ListFlags {
     int expiring_within = -1;
 };
 
-std::string plural(std::size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
+using mps::plural;
 
 int run_import(Context& ctx, mps::ImportRequest request) {
     request.ledger_file = ctx.paths().ledger_file();

@@ -17,18 +17,11 @@ namespace fs = std::filesystem;
 namespace mpscli {
 namespace {
 
-std::string trim(std::string text) {
-    auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) return "";
-    auto last = text.find_last_not_of(" \t\r\n");
-    return text.substr(first, last - first + 1);
-}
-
 std::string ask_line(Context& ctx, const std::string& question) {
     ctx.err << question << ": " << std::flush;
     std::string answer;
     if (!std::getline(ctx.in, answer)) return "";
-    return trim(answer);
+    return mps::trim(answer);
 }
 
 std::optional<mps::Access> ask_access(Context& ctx, const std::string& what) {
@@ -52,8 +45,8 @@ std::string edit_message(Context& ctx, const mps::Ticket& ticket) {
                    "just before "
                    "(end with an empty line):\n";
         std::string text, line;
-        while (std::getline(ctx.in, line) && !trim(line).empty()) text += line + "\n";
-        return trim(text);
+        while (std::getline(ctx.in, line) && !mps::trim(line).empty()) text += line + "\n";
+        return mps::trim(text);
     }
     fs::path file =
         fs::temp_directory_path() / ("mpsupport-ticket-" + mps::unique_suffix() + ".txt");
@@ -85,7 +78,7 @@ std::string edit_message(Context& ctx, const mps::Ticket& ticket) {
     std::string kept;
     for (auto line : mps::split_lines(text))
         if (line.empty() || line[0] != '#') kept += std::string(line) + "\n";
-    return trim(kept);
+    return mps::trim(kept);
 }
 
 }  // namespace
@@ -111,7 +104,7 @@ mps::Ticket gather_ticket(
     if (!flags.module.empty()) t.module = flags.module;
     if (!flags.url.empty()) t.store_url = flags.url;
     if (!flags.admin.empty()) t.admin_url = flags.admin;
-    t.summary = trim(flags.summary);
+    t.summary = mps::trim(flags.summary);
     t.customer_email = flags.email;
     if (!flags.message.empty() && !flags.message_file.empty())
         throw mps::Error(mps::ErrorKind::usage, "--message and --message-file both given",
@@ -120,7 +113,7 @@ mps::Ticket gather_ticket(
     if (!flags.message_file.empty())
         t.message = flags.message_file == "-" ? mps::read_message(ctx.in, "- (stdin)")
                                               : mps::read_message_file(flags.message_file);
-    t.message = trim(t.message);
+    t.message = mps::trim(t.message);
     for (auto [text, access, flag] :
          {std::tuple{&flags.admin_access, &t.admin_access, "--admin-access"},
           std::tuple{&flags.sftp_access, &t.sftp_access, "--sftp-access"}}) {

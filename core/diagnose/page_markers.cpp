@@ -12,13 +12,6 @@ namespace {
 
 bool contains(std::string_view text, std::string_view needle) { return text.find(needle) != std::string_view::npos; }
 
-bool contains_nocase(std::string_view text, std::string_view needle) {
-    auto it = std::search(text.begin(), text.end(), needle.begin(), needle.end(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-    });
-    return it != text.end();
-}
-
 bool is_version_char(char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; }
 
 // version_at: the dotted version starting at `pos` (at least "1.2"), or empty.

@@ -7,15 +7,13 @@
 
 #include "util/error.hpp"
 #include "util/log.hpp"
+#include "util/text.hpp"
 
 namespace mps {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
+// kSpace: the blanks isspace() knows (PHP and XML files may hold \v or \f).
+constexpr std::string_view kSpace = " \t\r\n\v\f";
 
 // LineCommentScanner: is a position after a //, # or leading * on its line? Positions must be
 // asked in increasing order; the text is scanned once, so the whole scan stays linear (a
@@ -118,7 +116,7 @@ std::optional<std::string> version_from_main_class(std::string_view php) {
         ++i;
         skip_space(php, i);
         if (comments.in_comment(start)) continue;
-        if (auto literal = quoted_at(php, i)) return std::string(trim(*literal));
+        if (auto literal = quoted_at(php, i)) return std::string(trim_view(*literal, kSpace));
         for (std::string_view prefix : {"self::", "static::"}) {
             if (php.substr(i, prefix.size()) != prefix) continue;
             std::size_t name_start = i + prefix.size(), name_end = name_start;
@@ -131,7 +129,7 @@ std::optional<std::string> version_from_main_class(std::string_view php) {
             auto it = std::lower_bound(
                 constants->begin(), constants->end(), name,
                 [](const auto& entry, std::string_view key) { return entry.first < key; });
-            if (it != constants->end() && it->first == name) return std::string(trim(it->second));
+            if (it != constants->end() && it->first == name) return std::string(trim_view(it->second, kSpace));
         }
     }
     return std::nullopt;
@@ -145,10 +143,10 @@ std::optional<std::string> xml_element_text(std::string_view xml, std::string_vi
     start += open.size();
     std::size_t end = xml.find(close, start);
     if (end == std::string_view::npos) return std::nullopt;
-    std::string_view text = trim(xml.substr(start, end - start));
+    std::string_view text = trim_view(xml.substr(start, end - start), kSpace);
     if (text.substr(0, 9) == "<![CDATA[" && text.size() >= 12 &&
         text.substr(text.size() - 3) == "]]>")
-        text = trim(text.substr(9, text.size() - 12));
+        text = trim_view(text.substr(9, text.size() - 12), kSpace);
     return std::string(text);
 }
 

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace mps {
 namespace {
@@ -149,20 +150,6 @@ char detect_delimiter(std::string_view text) {
     return semicolons > commas ? ';' : ',';
 }
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
-std::string trim(std::string_view text) {
-    std::size_t b = 0, e = text.size();
-    while (b < e && (text[b] == ' ' || text[b] == '\t')) ++b;
-    while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\t')) --e;
-    return std::string(text.substr(b, e - b));
-}
-
 // quoted: `value` in single quotes for a message: at most 80 characters (then "…"), control
 // characters shown as \xNN, so a hostile field can neither flood nor drive the terminal.
 std::string quoted(std::string_view value) {
@@ -237,7 +224,7 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
     result.delimiter = detect_delimiter(text);
     Tokenizer tokens(text, result.delimiter);
     Row header;
-    if (!tokens.next(header) || (header.count == 1 && trim(header.fields[0]).empty()))
+    if (!tokens.next(header) || (header.count == 1 && trim(header.fields[0], " \t").empty()))
         throw Error(ErrorKind::usage, file_name + ":1: no header row",
                     "the first line must name the columns: order_reference,purchased_at,customer_email,"
                     "customer_name,module,extended_months");
@@ -246,7 +233,7 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
                                             "customer_name",   "module",       "extended_months"};
     std::optional<std::size_t> index[column_count];
     for (std::size_t i = 0; i < header.count; ++i) {
-        std::string name = lower(trim(header.fields[i]));
+        std::string name = to_lower(trim(header.fields[i], " \t"));
         for (int c = 0; c < column_count; ++c) {
             if (name != names[c]) continue;
             if (index[c])
@@ -272,7 +259,7 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
     std::hash<std::string_view> hash;
     Row row;
     while (tokens.next(row)) {
-        if (row.count == 1 && trim(row.fields[0]).empty() && row.problem.empty()) continue;
+        if (row.count == 1 && trim(row.fields[0], " \t").empty() && row.problem.empty()) continue;
         ++result.rows;
         bool row_bad = false;
         auto bad = [&](const char* field, std::string message) {
@@ -291,7 +278,7 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
             continue;
         }
         auto field = [&](Column c) {
-            return index[c] ? trim(row.fields[*index[c]]) : std::string();
+            return index[c] ? trim(row.fields[*index[c]], " \t") : std::string();
         };
         OrderLine line;
         line.reference = field(reference);
@@ -306,12 +293,12 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
         } else {
             bad(names[purchased_at], quoted(when) + " is not YYYY-MM-DD or YYYY-MM-DD HH:MM:SS");
         }
-        line.customer_email = lower(field(email));
+        line.customer_email = to_lower(field(email));
         if (!valid_email(line.customer_email))
             bad(names[email], quoted(field(email)) + " is not an e-mail address");
         line.customer_name = field(name);
         if (!valid_utf8_text(line.customer_name)) bad(names[name], "must be UTF-8 text without control characters");
-        line.module = lower(field(module));
+        line.module = to_lower(field(module));
         if (!valid_module(line.module))
             bad(names[module], quoted(field(module)) + " is not a module name ([a-z0-9_])");
         std::string months = field(extended);

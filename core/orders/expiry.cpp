@@ -1,9 +1,9 @@
 #include "orders/expiry.hpp"
 
+#include "util/text.hpp"
+
 namespace mps {
 namespace {
-
-std::string plural(int n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
 std::string hint_for(SupportStatus status, const SupportWindow& w, const PolicyConfig& policy) {
     if (status == SupportStatus::active) return "";

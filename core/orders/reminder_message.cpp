@@ -7,6 +7,7 @@
 #include "orders/csv_import.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/text.hpp"
 
 namespace mps {
 namespace {
@@ -26,14 +27,13 @@ constexpr const char* kBody =
     "\n"
     "{vendor_name}\n";
 
-std::string plural_days(int n) { return std::to_string(n) + (n == 1 ? " day" : " days"); }
 
 std::string ends_phrase(const PlannedReminder& r) {
     std::string end = format_date(r.window.end);
     if (r.days_left < 0) return "ended on " + end;
     if (r.days_left == 0) return "ends today (" + end + ")";
     if (r.days_left == 1) return "ends tomorrow (" + end + ")";
-    return "ends on " + end + " (in " + plural_days(r.days_left) + ")";
+    return "ends on " + end + " (in " + plural(r.days_left, "day") + ")";
 }
 
 std::string load(const std::string& file, const char* fallback, const char* key) {

@@ -19,12 +19,6 @@
 namespace mps {
 namespace {
 
-std::string lower(std::string text) {
-    for (char& c : text)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return text;
-}
-
 bool module_name(const std::string& text) {
     if (text.empty() || text.size() > 64) return false;
     for (char c : text)
@@ -74,7 +68,7 @@ std::optional<std::pair<int, std::string>> extension_of(const std::string& refer
         if (reference.size() > prefix.size() + suffix.size() && reference.rfind(prefix, 0) == 0 &&
             reference.compare(reference.size() - suffix.size(), suffix.size(), suffix) == 0)
             return std::make_pair(months,
-                                  lower(reference.substr(prefix.size(), reference.size() - prefix.size() - suffix.size())));
+                                  to_lower(reference.substr(prefix.size(), reference.size() - prefix.size() - suffix.size())));
     }
     return std::nullopt;
 }
@@ -100,8 +94,8 @@ std::vector<OrderLine> module_lines(const nlohmann::json& order, const OrderLine
             line.extended_months = std::min(ext->first, policy.max_support_months);
             line.module = ext->second;
             extensions.push_back(line);
-        } else if (module_name(lower(product))) {
-            line.module = lower(product);
+        } else if (module_name(to_lower(product))) {
+            line.module = to_lower(product);
             modules.push_back(line);
         }
     }
@@ -269,7 +263,7 @@ std::pair<std::string, std::string> Webservice::customer(const std::string& id) 
                         (doc ? std::string("JSON that is not an object") : doc.error),
                     "check [orders] webservice_url");
     if (const auto* c = json_member(doc.value, "customer"); c && c->is_object()) {
-        result.first = lower(json_text(*c, "email"));
+        result.first = to_lower(json_text(*c, "email"));
         std::string first = json_text(*c, "firstname");
         std::string last = json_text(*c, "lastname");
         result.second = first.empty() ? last : last.empty() ? first : first + " " + last;

@@ -8,14 +8,6 @@
 namespace mps {
 namespace {
 
-bool contains_nocase(std::string_view haystack, std::string_view needle) {
-    if (needle.empty()) return true;
-    auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-    });
-    return it != haystack.end();
-}
-
 bool is_error_line(std::string_view line) {
     for (std::string_view marker : {"*ERROR*", ".ERROR:", ".CRITICAL:", ".ALERT:", ".EMERGENCY:", "PHP Fatal error",
                                     "Fatal error:", "Parse error:", "Uncaught "})

@@ -15,12 +15,6 @@ namespace {
 
 constexpr int kMaxRedirects = 5;
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    return text;
-}
-
 std::string joined(const std::vector<std::string>& messages) {
     return join(messages, " ");
 }
@@ -96,7 +90,7 @@ std::string choose_subject(const ContactPage& page, const std::string& wanted,
                     "send by e-mail with --via email");
     if (!wanted.empty()) {
         for (const auto& s : page.subjects)
-            if (s.id == wanted || lower(s.label) == lower(wanted)) return s.id;
+            if (s.id == wanted || to_lower(s.label) == to_lower(wanted)) return s.id;
         std::string offered;
         for (const auto& s : page.subjects)
             offered += (offered.empty() ? "" : ", ") + s.id + " (" + s.label + ")";
@@ -106,7 +100,7 @@ std::string choose_subject(const ContactPage& page, const std::string& wanted,
     }
     for (const char* word : {"support", "customer service", "technique", "sav"})
         for (const auto& s : page.subjects)
-            if (lower(s.label).find(word) != std::string::npos) return s.id;
+            if (to_lower(s.label).find(word) != std::string::npos) return s.id;
     return page.subjects.front().id;
 }
 

@@ -1,4 +1,5 @@
 #include "ticket/contact_page.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,13 +7,6 @@
 
 namespace mps {
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
 
 struct Tag {
     std::string name;                               // lower case; "/form" for a closing tag
@@ -108,7 +102,7 @@ std::optional<Tag> next_tag(std::string_view html, std::size_t from) {
         while (name_end < html.size() &&
                (std::isalnum(static_cast<unsigned char>(html[name_end])) || html[name_end] == '-'))
             ++name_end;
-        tag.name = (html[i + 1] == '/' ? "/" : "") + lower(html.substr(p, name_end - p));
+        tag.name = (html[i + 1] == '/' ? "/" : "") + to_lower(html.substr(p, name_end - p));
         p = name_end;
         while (p < html.size() && html[p] != '>') {
             if (std::isspace(static_cast<unsigned char>(html[p])) || html[p] == '/') {
@@ -119,7 +113,7 @@ std::optional<Tag> next_tag(std::string_view html, std::size_t from) {
             while (p < html.size() && !std::isspace(static_cast<unsigned char>(html[p])) &&
                    html[p] != '=' && html[p] != '>' && html[p] != '/')
                 ++p;
-            std::string name = lower(html.substr(an, p - an));
+            std::string name = to_lower(html.substr(an, p - an));
             while (p < html.size() && std::isspace(static_cast<unsigned char>(html[p]))) ++p;
             std::string value;
             if (p < html.size() && html[p] == '=') {
@@ -143,7 +137,7 @@ std::optional<Tag> next_tag(std::string_view html, std::size_t from) {
         }
         tag.end = std::min(p + 1, html.size());
         if (tag.name == "script" || tag.name == "style") {
-            std::size_t close = lower(html.substr(tag.end)).find("</" + tag.name);
+            std::size_t close = to_lower(html.substr(tag.end)).find("</" + tag.name);
             if (close == std::string::npos) return std::nullopt;
             i = tag.end + close;
             continue;
@@ -187,7 +181,7 @@ std::string_view element_inner(std::string_view html, const Tag& tag) {
 ContactPage parse_form(std::string_view html, const Tag& form, std::size_t end) {
     ContactPage page;
     page.action = attr(form, "action");
-    page.multipart = lower(attr(form, "enctype")) == "multipart/form-data";
+    page.multipart = to_lower(attr(form, "enctype")) == "multipart/form-data";
     bool submit = false, message = false;
     std::string select;  // the select being read
     std::size_t from = form.end;
@@ -201,7 +195,7 @@ ContactPage parse_form(std::string_view html, const Tag& form, std::size_t end) 
             if (name == "message" && t->name == "textarea") message = true;
             if (name == "token") page.token = attr(*t, "value");
             if (name == "contactKey") page.contact_key = attr(*t, "value");
-            if (name == "fileUpload" && lower(attr(*t, "type")) == "file") page.file_upload = true;
+            if (name == "fileUpload" && to_lower(attr(*t, "type")) == "file") page.file_upload = true;
             if (name == "url") page.honeypot = true;
             if (name == "psgdpr_consent_checkbox") page.gdpr_consent = true;
             if (name == "id_order" && t->name == "input") page.order_text = true;
@@ -316,7 +310,7 @@ ContactAnswer parse_contact_answer(std::string_view html) {
         return success;
     }
     for (const auto& m : warning.messages)
-        if (lower(m).find("already been sent") != std::string::npos) {
+        if (to_lower(m).find("already been sent") != std::string::npos) {
             warning.kind = ContactAnswerKind::already_sent;
             return warning;
         }
@@ -331,7 +325,7 @@ bool is_token_error(const ContactAnswer& answer) {
 }
 
 bool allowed_attachment(std::string_view filename) {
-    std::string name = lower(filename);
+    std::string name = to_lower(filename);
     static const char* const extensions[] = {".txt", ".rtf",  ".doc", ".docx", ".pdf", ".zip",
                                              ".png", ".jpeg", ".gif", ".jpg",  ".webp"};
     for (const char* e : extensions) {

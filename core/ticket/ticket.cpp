@@ -17,12 +17,6 @@ namespace fs = std::filesystem;
 namespace mps {
 namespace {
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    return text;
-}
-
 const char* access_text(Access access) {
     switch (access) {
         case Access::on_request:
@@ -50,7 +44,7 @@ const char* access_name(Access access) {
 }
 
 std::optional<Access> parse_access(const std::string& text) {
-    std::string l = lower(text);
+    std::string l = to_lower(text);
     if (l == "on-request" || l == "yes") return Access::on_request;
     if (l == "withheld" || l == "no") return Access::withheld;
     return std::nullopt;
@@ -192,7 +186,7 @@ bool looks_like_customisation(const std::string& summary) {
                                         "sur mesure",
                                         "développement spécifique",
                                         "developpement specifique"};
-    std::string l = lower(summary);
+    std::string l = to_lower(summary);
     for (const char* w : words)
         if (l.find(w) != std::string::npos) return true;
     return false;

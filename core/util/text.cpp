@@ -1,5 +1,7 @@
 #include "util/text.hpp"
 
+#include <algorithm>
+
 #include <cctype>
 #include <cmath>
 
@@ -83,17 +85,33 @@ std::vector<std::string> split(std::string_view text, char separator) {
     }
 }
 
-std::string trim(std::string_view text) {
-    auto begin = text.find_first_not_of(" \t\r\n");
+std::string_view trim_view(std::string_view text, std::string_view blanks) {
+    auto begin = text.find_first_not_of(blanks);
     if (begin == std::string_view::npos) return {};
-    auto end = text.find_last_not_of(" \t\r\n");
-    return std::string(text.substr(begin, end - begin + 1));
+    auto end = text.find_last_not_of(blanks);
+    return text.substr(begin, end - begin + 1);
 }
+
+std::string trim(std::string_view text, std::string_view blanks) { return std::string(trim_view(text, blanks)); }
+
+namespace {
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+}  // namespace
 
 std::string to_lower(std::string_view text) {
     std::string out(text);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : out) c = ascii_lower(c);
     return out;
+}
+
+bool contains_nocase(std::string_view text, std::string_view needle) {
+    auto it = std::search(text.begin(), text.end(), needle.begin(), needle.end(),
+                          [](char a, char b) { return ascii_lower(a) == ascii_lower(b); });
+    return it != text.end();
+}
+
+std::string plural(long long count, std::string_view word) {
+    return std::to_string(count) + " " + std::string(word) + (count == 1 ? "" : "s");
 }
 
 }  // namespace mps

@@ -27,11 +27,21 @@ std::string percent(double ratio);
 // split: the parts of `text` between `separator`s (empty parts kept).
 std::vector<std::string> split(std::string_view text, char separator);
 
-// trim: `text` without leading and trailing spaces, tabs, CR and LF.
-std::string trim(std::string_view text);
+// kBlanks: what trim removes unless told otherwise: space, tab, CR, LF.
+inline constexpr std::string_view kBlanks = " \t\r\n";
 
-// to_lower: ASCII lower case.
+// trim_view / trim: `text` without leading and trailing `blanks`.
+std::string_view trim_view(std::string_view text, std::string_view blanks = kBlanks);
+std::string trim(std::string_view text, std::string_view blanks = kBlanks);
+
+// to_lower: ASCII lower case (other bytes, UTF-8 included, kept whatever the locale).
 std::string to_lower(std::string_view text);
+
+// contains_nocase: `needle` occurs in `text`, ASCII letters compared without case.
+bool contains_nocase(std::string_view text, std::string_view needle);
+
+// plural: "1 day", "2 days", "0 days": `count` and `word` with an "s" unless it is 1.
+std::string plural(long long count, std::string_view word);
 
 // printable: `text` made safe for a terminal, for any text that came from outside (file names,
 // pages, CSV, servers): control characters become visible escapes (\n, \r, \t, \x1b, and
