@@ -148,16 +148,34 @@ bool is_rsa_key(const fs::path& key) {
     return decoded && decoded->substr(0, 200).find("ssh-rsa") != std::string::npos;
 }
 
-void verify_host_key(SshSession::Impl& impl, const SshOptions& o) {
+// read_known_hosts: the text of the known_hosts file, empty when there is none.
+std::string read_known_hosts(const SshOptions& o) {
+    std::error_code ec;
+    return fs::exists(o.known_hosts, ec) ? read_file(o.known_hosts) : std::string();
+}
+
+// prefer_recorded_host_keys: offer first the host-key algorithms whose key types known_hosts
+// records for this host, as OpenSSH does; otherwise libssh2 negotiates its own order (ecdsa
+// first) and a host known by its ed25519 key would send an ecdsa key we never recorded.
+void prefer_recorded_host_keys(SshSession::Impl& impl, const SshOptions& o, const std::string& known_hosts) {
+    const char** algorithms = nullptr;
+    int count = libssh2_session_supported_algs(impl.session, LIBSSH2_METHOD_HOSTKEY, &algorithms);
+    if (count <= 0 || !algorithms) return;
+    std::vector<std::string> supported(algorithms, algorithms + count);
+    libssh2_free(impl.session, algorithms);
+    std::string preference = host_key_preference(recorded_key_types(known_hosts, o.host, o.port), supported);
+    if (libssh2_session_method_pref(impl.session, LIBSSH2_METHOD_HOSTKEY, preference.c_str()) != 0)
+        impl.fail(ErrorKind::internal, "libssh2 refused the host key preference " + preference);
+    log::debug("host key algorithms offered to {}: {}", impl.label, preference);
+}
+
+void verify_host_key(SshSession::Impl& impl, const SshOptions& o, const std::string& text) {
     std::size_t length = 0;
     int type = 0;
     const char* raw = libssh2_session_hostkey(impl.session, &length, &type);
     if (!raw) impl.fail(ErrorKind::unreachable, "no host key from " + impl.label);
     HostKey key = host_key_from_blob(std::string(raw, length));
     impl.fingerprint = fingerprint_sha256(key);
-    std::string text;
-    std::error_code ec;
-    if (fs::exists(o.known_hosts, ec)) text = read_file(o.known_hosts);
     HostKeyCheck check = check_known_hosts(text, o.known_hosts.string(), o.host, o.port, key);
     const std::string name = known_hosts_name(o.host, o.port);
     switch (check.status) {
@@ -179,6 +197,17 @@ void verify_host_key(SshSession::Impl& impl, const SshOptions& o) {
                 "ssh-keygen -R '" +
                     name + "' -f " + o.known_hosts.string());
         case HostKeyStatus::unknown:
+            // A host recorded only with other key types: the server offered none of them (they
+            // came first in our list), and OpenSSH calls the key unknown for its type too.
+            if (!o.accept_new_host_key && !check.known_types.empty())
+                throw Error(ErrorKind::auth,
+                            "host key of type " + key.type + " for " + name + " not in " +
+                                o.known_hosts.string() + " (it holds " + join(check.known_types, ", ") +
+                                "): the server sent " + key.type + " " + impl.fingerprint +
+                                " and offered none of the recorded types that libssh2 can use",
+                            "compare the fingerprint with the one the shop's host gives you, then run "
+                            "again with --accept-new-host-key to record it, or use --ssh-client "
+                            "openssh");
             if (!o.accept_new_host_key)
                 throw Error(ErrorKind::auth,
                             "unknown host key for " + name + ": " + key.type + " " +
@@ -314,10 +343,22 @@ std::unique_ptr<SshSession> SshSession::connect(const SshOptions& o) {
     impl->session = libssh2_session_init();
     if (!impl->session) throw Error(ErrorKind::internal, "libssh2 could not create a session");
     libssh2_session_set_blocking(impl->session, 0);
+    const std::string known_hosts = read_known_hosts(o);
+    prefer_recorded_host_keys(*impl, o, known_hosts);
     int rc = run(*impl, [&] { return libssh2_session_handshake(impl->session, impl->sock); });
+    if (rc == LIBSSH2_ERROR_KEX_FAILURE || rc == LIBSSH2_ERROR_METHOD_NOT_SUPPORTED)
+        throw Error(ErrorKind::unreachable,
+                    "SSH handshake with " + impl->label +
+                        " failed: libssh2 (the built-in SSH client) cannot negotiate a key exchange "
+                        "or host key algorithm with this server (" +
+                        impl->last_error() +
+                        "); a host with only RSA host keys offered as rsa-sha2-256/512 is the usual "
+                        "cause: libssh2 1.10 verifies RSA host keys only as ssh-rsa",
+                    "run again with --ssh-client openssh to connect through the system's OpenSSH "
+                    "client");
     if (rc != 0)
         impl->fail(ErrorKind::unreachable, "SSH handshake with " + impl->label + " failed");
-    verify_host_key(*impl, o);
+    verify_host_key(*impl, o, known_hosts);
     authenticate(*impl, o, user);
     libssh2_keepalive_config(impl->session, 0, 15);
     log::info("connected to {} ({}; host key {})", impl->label, impl->auth_method,
