@@ -197,9 +197,20 @@ TEST_CASE("an RSA-only host that libssh2 cannot negotiate names --ssh-client ope
     CHECK(r.exit_code == 4);
     auto error = json_of(r)["error"];
     CHECK(error["kind"] == "unreachable");
-    CHECK_THAT(error["message"].get<std::string>(), Catch::Contains("cannot negotiate") && Catch::Contains("rsa-sha2"));
+    // What the server offers, read from its KEXINIT, and what libssh2 would need.
+    CHECK_THAT(error["message"].get<std::string>(),
+               Catch::Contains("cannot negotiate") &&
+                   Catch::Contains("offers the host key algorithms rsa-sha2-512,rsa-sha2-256,") &&
+                   Catch::Contains("only as ssh-rsa"));
     CHECK_THAT(error["hint"].get<std::string>(), Catch::Contains("--ssh-client openssh"));
     CHECK_THAT(error["hint"].get<std::string>(), !Catch::Contains("network"));
+
+    // A key exchange libssh2 1.10 does not have (post-quantum only).
+    Sshd pq({"ed25519"}, "KexAlgorithms sntrup761x25519-sha512@openssh.com\n");
+    auto kex = shop.verify(pq.url(), pq.line("ed25519"), pq.key());
+    CHECK(kex.exit_code == 4);
+    CHECK_THAT(message_of(kex), Catch::Contains("offers the key exchanges sntrup761x25519-sha512@openssh.com") &&
+                                    Catch::Contains("--ssh-client openssh"));
 }
 
 // ProFTPD 1.3.8 with mod_sftp as the test's own process, as root, in the foreground:
