@@ -283,20 +283,36 @@ TEST_CASE("ProFTPD mod_sftp: key and password logins, several host key types, lo
     CHECK_THAT(json_of(only)["error"]["hint"].get<std::string>(), Catch::Contains("--exec-hash"));
 }
 
+// SystemUser: a throw-away account (useradd/chpasswd, like the shared sshd's password account),
+// one per test process so that parallel runs never share it; removed at the end.
+struct SystemUser {
+    std::string name = "mps-peer-" + std::to_string(::getpid());
+    SystemUser(const fs::path& home, const std::string& password) {
+        testing::run_shell("userdel " + name + " >/dev/null 2>&1; useradd -M -d " + home.string() + " -s /bin/sh " +
+                           name);
+        testing::run_shell("echo '" + name + ":" + password + "' | chpasswd");
+    }
+    ~SystemUser() {
+        try {
+            testing::run_shell("userdel " + name);
+        } catch (const std::exception&) {
+        }
+    }
+};
+
 // Dropbear 2022.83 in the foreground (-F, -E logs to stderr), host keys made by dropbearkey and
 // given with -r; -p 127.0.0.1:port; -P its own pid file. It runs the sftp subsystem as
 // /usr/lib/sftp-server (Debian's openssh-sftp-server links it to /usr/lib/openssh/sftp-server).
-// Dropbear has no AuthorizedKeysFile option and checks passwords against the system's shadow
-// file: the test uses a system account, mpsupport-peer, home /var/lib/mpsupport-tests/peer-home
-// (made with useradd/chpasswd like the shared sshd's password account).
+// Dropbear has no AuthorizedKeysFile option (keys come from ~/.ssh/authorized_keys) and checks
+// passwords against the system's shadow file: the test makes a system account whose home is in
+// the test's folder.
 TEST_CASE("Dropbear with sftp-server: key and password logins, exec and SFTP, local verdicts",
           "[sftp][peers][dropbear]") {
-    const std::string user = "mpsupport-peer", password = "Peer-Pw-7";
-    const fs::path user_home = "/var/lib/mpsupport-tests/peer-home";
-    testing::run_shell("id -u " + user + " >/dev/null 2>&1 || useradd -M -d " + user_home.string() + " -s /bin/sh " +
-                       user);
-    testing::run_shell("echo '" + user + ":" + password + "' | chpasswd");
+    const std::string password = "Peer-Pw-7";
     PeerDir dir;
+    const fs::path user_home = dir.path / "home";
+    SystemUser account(user_home, password);
+    const std::string& user = account.name;
     int port = testing::free_port();
     std::vector<std::string> argv = {"/usr/sbin/dropbear", "-F", "-E", "-p", "127.0.0.1:" + std::to_string(port),
                                      "-P", dir.str("dropbear.pid")};
@@ -310,8 +326,6 @@ TEST_CASE("Dropbear with sftp-server: key and password logins, exec and SFTP, lo
         argv.insert(argv.end(), {"-r", dir.str("hk_" + type)});
     }
     testing::run_shell("ssh-keygen -q -t ed25519 -N '' -C client -f " + dir.str("client"));
-    std::error_code ec;
-    fs::remove_all(user_home, ec);
     fs::create_directories(user_home / ".ssh");
     fs::copy_file(dir.path / "client.pub", user_home / ".ssh/authorized_keys");
     fs::permissions(user_home / ".ssh", fs::perms(0700));
@@ -336,5 +350,4 @@ TEST_CASE("Dropbear with sftp-server: key and password logins, exec and SFTP, lo
                                    {{"MPSUPPORT_SFTP_PASSWORD", password}});
     shop.check_same_as_local(by_password);
     CHECK_THAT(json_of(by_password)["checks"][0]["message"].get<std::string>(), Catch::Contains("password"));
-    fs::remove_all(user_home, ec);
 }
