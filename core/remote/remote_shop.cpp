@@ -3,6 +3,7 @@
 #include "shop/prestashop_version.hpp"
 #include "ssh/remote_tree.hpp"
 #include "ssh/sftp_client.hpp"
+#include "ssh/sftp_url.hpp"
 
 namespace mps {
 
@@ -48,14 +49,14 @@ Check prestashop_root_check(SftpClient& client, const std::string& shop_root) {
         if (it == contents.end()) continue;
         if (auto version = prestashop_version_from(it->second)) {
             check.message =
-                "PrestaShop " + *version + " at " + shop_root + " (from " + source.path + ")";
+                "PrestaShop " + *version + " at " + display_remote_path(shop_root) + " (from " + source.path + ")";
             check.data = {{"version", *version}, {"source", source.path}};
             return check;
         }
     }
     check.status = Status::warn;
     check.message =
-        "shop root " + shop_root + " found, but no PrestaShop version file could be read";
+        "shop root " + display_remote_path(shop_root) + " found, but no PrestaShop version file could be read";
     check.hint =
         "check that the account can read src/Core/Version.php, app/AppKernel.php or "
         "config/settings.inc.php";

@@ -6,6 +6,7 @@
 #include <openssl/sha.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -118,14 +119,22 @@ std::string known_hosts_name(const std::string& host, int port) {
     return port == 22 ? host : "[" + host + "]:" + std::to_string(port);
 }
 
-HostKeyCheck check_known_hosts(std::string_view text, const std::string& file_label, const std::string& host, int port,
-                               const HostKey& key) {
-    HostKeyCheck result;
+namespace {
+
+struct HostLine {
+    std::string_view marker;  // "", "@revoked"
+    std::string_view type;
+    std::string_view key;  // base64
+    std::size_t number = 0;
+};
+
+// host_lines: the lines of `text` naming `host`:`port` (@cert-authority lines aside).
+std::vector<HostLine> host_lines(std::string_view text, const std::string& host, int port) {
     // OpenSSH lower-cases the host name before matching (and before hashing it).
     std::string lower = host;
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const std::string name = known_hosts_name(lower, port);
-    bool any_line = false, match = false;
+    std::vector<HostLine> out;
     std::size_t line_number = 0;
     for (std::string_view line : split_lines(text)) {
         ++line_number;
@@ -138,25 +147,85 @@ HostKeyCheck check_known_hosts(std::string_view text, const std::string& file_la
         }
         if (fields.size() < 3 || marker == "@cert-authority") continue;
         if (!hosts_match(fields[0], name)) continue;
-        auto blob = base64_decode(fields[2]);
-        bool same = blob && fields[1] == key.type && *blob == key.blob;
-        if (marker == "@revoked") {
+        out.push_back({marker, fields[1], fields[2], line_number});
+    }
+    return out;
+}
+
+// key_type_of: the key type an algorithm verifies ("rsa-sha2-512" -> "ssh-rsa").
+std::string_view key_type_of(std::string_view algorithm) {
+    if (algorithm == "rsa-sha2-256" || algorithm == "rsa-sha2-512") return "ssh-rsa";
+    return algorithm;
+}
+
+// OpenSSH's default HostKeyAlgorithms order (plain keys), plus ssh-rsa and ssh-dss that it no
+// longer offers by default but libssh2 1.10 knows.
+constexpr std::string_view kOpenSshOrder[] = {
+    "ssh-ed25519",  "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
+    "rsa-sha2-512", "rsa-sha2-256",        "ssh-rsa",             "ssh-dss",
+};
+
+}  // namespace
+
+HostKeyCheck check_known_hosts(std::string_view text, const std::string& file_label, const std::string& host, int port,
+                               const HostKey& key) {
+    HostKeyCheck result;
+    bool match = false, same_type = false;
+    std::string same_type_where;
+    for (const HostLine& line : host_lines(text, host, port)) {
+        auto blob = base64_decode(line.key);
+        bool same = blob && line.type == key.type && *blob == key.blob;
+        std::string where = file_label + ":" + std::to_string(line.number);
+        if (line.marker == "@revoked") {
             if (same) {
                 result.revoked = true;
-                result.where = file_label + ":" + std::to_string(line_number);
+                result.where = where;
             }
             continue;
         }
-        any_line = true;
-        result.known_types.emplace_back(fields[1]);
-        if (same) match = true;
-        else if (result.where.empty()) result.where = file_label + ":" + std::to_string(line_number);
+        if (std::find(result.known_types.begin(), result.known_types.end(), line.type) == result.known_types.end())
+            result.known_types.emplace_back(line.type);
+        if (same) {
+            match = true;
+        } else if (line.type == key.type && !same_type) {
+            same_type = true;
+            same_type_where = where;
+        }
     }
-    if (result.revoked) result.status = HostKeyStatus::changed;
-    else if (match) result.status = HostKeyStatus::known;
-    else if (any_line) result.status = HostKeyStatus::changed;
-    else result.status = HostKeyStatus::unknown;
+    if (result.revoked) {
+        result.status = HostKeyStatus::changed;
+    } else if (match) {
+        result.status = HostKeyStatus::known;
+    } else if (same_type) {
+        result.status = HostKeyStatus::changed;
+        result.where = same_type_where;
+    } else {
+        result.status = HostKeyStatus::unknown;
+    }
     return result;
+}
+
+std::vector<std::string> recorded_key_types(std::string_view text, const std::string& host, int port) {
+    std::vector<std::string> types;
+    for (const HostLine& line : host_lines(text, host, port)) {
+        if (line.marker == "@revoked") continue;
+        if (std::find(types.begin(), types.end(), line.type) == types.end()) types.emplace_back(line.type);
+    }
+    return types;
+}
+
+std::string host_key_preference(const std::vector<std::string>& recorded, const std::vector<std::string>& supported) {
+    std::vector<std::string> ordered;  // `supported` in OpenSSH's order, unknown ones last
+    for (std::string_view algorithm : kOpenSshOrder)
+        if (std::find(supported.begin(), supported.end(), algorithm) != supported.end())
+            ordered.emplace_back(algorithm);
+    for (const auto& algorithm : supported)
+        if (std::find(ordered.begin(), ordered.end(), algorithm) == ordered.end()) ordered.push_back(algorithm);
+    auto is_recorded = [&](const std::string& algorithm) {
+        return std::find(recorded.begin(), recorded.end(), key_type_of(algorithm)) != recorded.end();
+    };
+    std::stable_partition(ordered.begin(), ordered.end(), is_recorded);
+    return join(ordered, ",");
 }
 
 std::string known_hosts_line(const std::string& host, int port, const HostKey& key) {

@@ -26,20 +26,32 @@ std::string known_hosts_name(const std::string& host, int port);
 
 enum class HostKeyStatus {
     known,    // a line for this host holds this key
-    unknown,  // no line names this host
-    changed,  // lines name this host but none holds this key (or the key is revoked)
+    unknown,  // no line for this host records a key of this key's type (other types may be)
+    changed,  // a line records another key of this type for this host (or the key is revoked)
 };
 
 struct HostKeyCheck {
     HostKeyStatus status = HostKeyStatus::unknown;
     bool revoked = false;
-    std::vector<std::string> known_types;  // key types recorded for the host (for messages)
+    std::vector<std::string> known_types;  // key types recorded for the host, file order, once each
     std::string where;                     // "file:line" of a conflicting entry
 };
 
-// check_known_hosts: look `key` up for `host`:`port` in the text of a known_hosts file.
+// check_known_hosts: look `key` up for `host`:`port` in the text of a known_hosts file. As in
+// OpenSSH, only a recorded key of the same type can make a key "changed": a host known only with
+// other types is "unknown" for this type (known_types then names the others).
 HostKeyCheck check_known_hosts(std::string_view text, const std::string& file_label, const std::string& host, int port,
                                const HostKey& key);
+
+// recorded_key_types: the key types recorded for `host`:`port` (revoked and @cert-authority lines
+// aside), in file order, once each.
+std::vector<std::string> recorded_key_types(std::string_view text, const std::string& host, int port);
+
+// host_key_preference: the host-key algorithms to offer, OpenSSH's way (order_hostkeyalgs): those of
+// `supported` whose key type is recorded come first, then the others; each group in OpenSSH's
+// order (ed25519, ecdsa, RSA, DSA). A recorded "ssh-rsa" key matches ssh-rsa and rsa-sha2-*.
+// Returns a comma-separated list for libssh2_session_method_pref.
+std::string host_key_preference(const std::vector<std::string>& recorded, const std::vector<std::string>& supported);
 
 // known_hosts_line: the line recording `key` for host/port (no trailing newline).
 std::string known_hosts_line(const std::string& host, int port, const HostKey& key);

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "ssh/sftp_url.hpp"
 #include "util/error.hpp"
 #include "util/sha256.hpp"
 
@@ -283,7 +284,7 @@ RemoteListing TreeLister::take() {
     const auto& s = state_->inner;
     if (s.root_error)
         throw Error(ErrorKind::not_found,
-                    "cannot open " + s.root + " on " + s.client.label() + ": " + *s.root_error,
+                    "cannot open " + display_remote_path(s.root) + " on " + s.client.label() + ": " + *s.root_error,
                     "check the path in the sftp:// address");
     return std::move(state_->inner.listing);
 }

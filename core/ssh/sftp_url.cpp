@@ -11,7 +11,15 @@ std::string SftpUrl::display() const {
     if (!user.empty()) out += user + "@";
     out += host.find(':') != std::string::npos ? "[" + host + "]" : host;
     if (port != 22) out += ":" + std::to_string(port);
-    return out + (path.empty() || path.front() != '/' ? "/" : "") + path;
+    // A relative path was written /~/path (or /~): show it so, not as the absolute /path.
+    return out + (path.empty() || path.front() != '/' ? "/" : "") + display_remote_path(path);
+}
+
+std::string display_remote_path(const std::string& path) {
+    if (path.empty() || path == ".") return "~";
+    if (path.front() == '/') return path;
+    if (path.substr(0, 2) == "./") return "~/" + path.substr(2);
+    return "~/" + path;
 }
 
 bool is_sftp_url(std::string_view text) { return text.substr(0, 7) == "sftp://"; }
@@ -71,7 +79,7 @@ SftpUrl parse_sftp_url(std::string_view text) {
         if (std::iscntrl(static_cast<unsigned char>(c))) throw bad("control character in the path");
     if (path.substr(0, 3) == "/~/") path.remove_prefix(3);
     else if (path == "/~") path = ".";
-    url.path = std::string(path);
+    url.path = path.empty() ? std::string(".") : std::string(path);
     while (url.path.size() > 1 && url.path.back() == '/') url.path.pop_back();
     return url;
 }

@@ -12,9 +12,14 @@ struct SftpUrl {
     int port = 22;
     std::string path;  // absolute, or relative to the login folder when written sftp://h/~/x
 
-    // display: the URL without secrets (a password in the URL is never kept).
+    // display: the URL as written (sftp://h/~/x stays so), without secrets (a password in the
+    // URL is never kept).
     std::string display() const;
 };
+
+// display_remote_path: a path as sent to the SFTP server, for messages: absolute ones as they
+// are, relative ones (to the login folder) as ~/path, "." as ~.
+std::string display_remote_path(const std::string& path);
 
 // is_sftp_url: does `text` start with sftp://?
 bool is_sftp_url(std::string_view text);

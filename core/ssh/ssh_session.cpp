@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
@@ -117,6 +119,140 @@ int tcp_connect(const std::string& host, int port, int timeout_ms, const std::st
                 "check that the host and port are right and that SSH is reachable from here");
 }
 
+// ServerAlgorithms: what a server offers in its KEXINIT (RFC 4253 7.1).
+struct ServerAlgorithms {
+    std::vector<std::string> kex;
+    std::vector<std::string> host_keys;
+};
+
+// probe_server_algorithms: after a failed key exchange, the server's key exchange and host key
+// algorithms, read from its KEXINIT on a second connection on which only a version line is
+// sent. Names with odd characters are dropped, lists cut at 40; nullopt when anything is off.
+std::optional<ServerAlgorithms> probe_server_algorithms(const SshOptions& o, int timeout_ms,
+                                                        const std::string& label) {
+    int fd = -1;
+    try {
+        fd = tcp_connect(o.host, o.port, timeout_ms, label);
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    const std::string version = "SSH-2.0-mpsupport_probe\r\n";
+    if (::send(fd, version.data(), version.size(), MSG_NOSIGNAL) !=
+        static_cast<ssize_t>(version.size()))
+        return std::nullopt;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    std::string in;
+    auto fill = [&](std::size_t want) {  // read until `in` holds `want` bytes
+        while (in.size() < want) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            pollfd p{fd, POLLIN, 0};
+            if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+            char buffer[4096];
+            ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
+            if (got < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+            if (got <= 0 || in.size() + static_cast<std::size_t>(got) > 65536) return false;
+            in.append(buffer, static_cast<std::size_t>(got));
+        }
+        return true;
+    };
+    // Lines before the version line are allowed (RFC 4253 4.2).
+    for (;;) {
+        auto newline = in.find('\n');
+        if (newline == std::string::npos) {
+            if (in.size() > 8192 || !fill(in.size() + 1)) return std::nullopt;
+            continue;
+        }
+        bool is_version = in.compare(0, 4, "SSH-") == 0;
+        in.erase(0, newline + 1);
+        if (is_version) break;
+    }
+    auto be32 = [](std::string_view b) {
+        return (std::uint32_t(std::uint8_t(b[0])) << 24) | (std::uint32_t(std::uint8_t(b[1])) << 16) |
+               (std::uint32_t(std::uint8_t(b[2])) << 8) | std::uint32_t(std::uint8_t(b[3]));
+    };
+    if (!fill(5)) return std::nullopt;
+    std::uint32_t length = be32(in);
+    std::uint8_t padding = static_cast<std::uint8_t>(in[4]);
+    if (length < 2 || length > 35000 || padding >= length - 1 || !fill(4 + length)) return std::nullopt;
+    std::string_view payload(in.data() + 5, length - 1 - padding);
+    if (payload.size() < 17 || payload[0] != 20) return std::nullopt;  // SSH_MSG_KEXINIT
+    std::size_t at = 17;  // after the type and the 16-byte cookie
+    auto name_list = [&](std::vector<std::string>& out) {
+        if (payload.size() - at < 4) return false;
+        std::uint32_t size = be32(payload.substr(at));
+        at += 4;
+        if (size > payload.size() - at) return false;
+        for (std::string_view name : split(std::string(payload.substr(at, size)), ',')) {
+            bool plain = !name.empty() && name.size() <= 64;
+            for (char c : name)
+                plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '@' ||
+                                  c == '.' || c == '-' || c == '_' || c == '+');
+            if (plain && out.size() < 40) out.emplace_back(name);
+        }
+        at += size;
+        return true;
+    };
+    ServerAlgorithms offered;
+    if (!name_list(offered.kex) || !name_list(offered.host_keys)) return std::nullopt;
+    return offered;
+}
+
+// supported_algorithms: what this libssh2 can do for `method` (LIBSSH2_METHOD_*).
+std::vector<std::string> supported_algorithms(LIBSSH2_SESSION* session, int method) {
+    const char** algorithms = nullptr;
+    int count = libssh2_session_supported_algs(session, method, &algorithms);
+    if (count <= 0 || !algorithms) return {};
+    std::vector<std::string> out(algorithms, algorithms + count);
+    libssh2_free(session, algorithms);
+    return out;
+}
+
+// negotiation_failure: the unreachable error for a key exchange libssh2 could not agree on,
+// naming what the server offers when a second look at its KEXINIT tells.
+Error negotiation_failure(const SshSession::Impl& impl, const SshOptions& o) {
+    std::string what = "SSH handshake with " + impl.label +
+                       " failed: libssh2 (the built-in SSH client) cannot negotiate with this server";
+    std::string detail =
+        "no key exchange or host key algorithm in common (" + impl.last_error() +
+        "); a host with only RSA host keys offered as rsa-sha2-256/512 is the usual cause: "
+        "libssh2 1.10 verifies RSA host keys only as ssh-rsa";
+    if (auto offered = probe_server_algorithms(o, impl.timeout_ms, impl.label)) {
+        auto in_common = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+            for (const auto& x : a)
+                if (std::find(b.begin(), b.end(), x) != b.end()) return true;
+            return false;
+        };
+        auto host_keys = supported_algorithms(impl.session, LIBSSH2_METHOD_HOSTKEY);
+        std::vector<std::string> plain_keys;  // for the message: certificates aside
+        for (const auto& a : host_keys)
+            if (a.find("-cert-") == std::string::npos) plain_keys.push_back(a);
+        auto kex = supported_algorithms(impl.session, LIBSSH2_METHOD_KEX);
+        bool rsa_sha2 = std::any_of(offered->host_keys.begin(), offered->host_keys.end(),
+                                    [](const std::string& a) { return a.rfind("rsa-sha2-", 0) == 0; });
+        std::vector<std::string> real_kex;  // without markers (ext-info-s, kex-strict-s-v00@...)
+        for (const auto& a : offered->kex)
+            if (a.rfind("ext-info-", 0) != 0 && a.rfind("kex-strict-", 0) != 0) real_kex.push_back(a);
+        if (!in_common(offered->host_keys, host_keys))
+            detail = "it offers the host key algorithms " + join(offered->host_keys, ",") +
+                     ", none of which libssh2 1.10 can verify (it knows " + join(plain_keys, ",") +
+                     ")" +
+                     (rsa_sha2 ? "; it verifies RSA host keys only as ssh-rsa (SHA-1), which "
+                                 "OpenSSH 8.8 and later no longer offer"
+                               : "");
+        else if (!in_common(offered->kex, kex))
+            detail = "it offers the key exchanges " + join(real_kex, ",") +
+                     ", none of which libssh2 1.10 supports";
+    }
+    return Error(ErrorKind::unreachable, what + ": " + detail,
+                 "run again with --ssh-client openssh to connect through the system's OpenSSH "
+                 "client");
+}
+
 // run: call `step` until it stops answering EAGAIN.
 template <typename Step>
 int run(const SshSession::Impl& impl, Step step) {
@@ -148,16 +284,31 @@ bool is_rsa_key(const fs::path& key) {
     return decoded && decoded->substr(0, 200).find("ssh-rsa") != std::string::npos;
 }
 
-void verify_host_key(SshSession::Impl& impl, const SshOptions& o) {
+// read_known_hosts: the text of the known_hosts file, empty when there is none.
+std::string read_known_hosts(const SshOptions& o) {
+    std::error_code ec;
+    return fs::exists(o.known_hosts, ec) ? read_file(o.known_hosts) : std::string();
+}
+
+// prefer_recorded_host_keys: offer first the host-key algorithms whose key types known_hosts
+// records for this host, as OpenSSH does; otherwise libssh2 negotiates its own order (ecdsa
+// first) and a host known by its ed25519 key would send an ecdsa key we never recorded.
+void prefer_recorded_host_keys(SshSession::Impl& impl, const SshOptions& o, const std::string& known_hosts) {
+    std::vector<std::string> supported = supported_algorithms(impl.session, LIBSSH2_METHOD_HOSTKEY);
+    if (supported.empty()) return;
+    std::string preference = host_key_preference(recorded_key_types(known_hosts, o.host, o.port), supported);
+    if (libssh2_session_method_pref(impl.session, LIBSSH2_METHOD_HOSTKEY, preference.c_str()) != 0)
+        impl.fail(ErrorKind::internal, "libssh2 refused the host key preference " + preference);
+    log::debug("host key algorithms offered to {}: {}", impl.label, preference);
+}
+
+void verify_host_key(SshSession::Impl& impl, const SshOptions& o, const std::string& text) {
     std::size_t length = 0;
     int type = 0;
     const char* raw = libssh2_session_hostkey(impl.session, &length, &type);
     if (!raw) impl.fail(ErrorKind::unreachable, "no host key from " + impl.label);
     HostKey key = host_key_from_blob(std::string(raw, length));
     impl.fingerprint = fingerprint_sha256(key);
-    std::string text;
-    std::error_code ec;
-    if (fs::exists(o.known_hosts, ec)) text = read_file(o.known_hosts);
     HostKeyCheck check = check_known_hosts(text, o.known_hosts.string(), o.host, o.port, key);
     const std::string name = known_hosts_name(o.host, o.port);
     switch (check.status) {
@@ -179,6 +330,17 @@ void verify_host_key(SshSession::Impl& impl, const SshOptions& o) {
                 "ssh-keygen -R '" +
                     name + "' -f " + o.known_hosts.string());
         case HostKeyStatus::unknown:
+            // A host recorded only with other key types: the server offered none of them (they
+            // came first in our list), and OpenSSH calls the key unknown for its type too.
+            if (!o.accept_new_host_key && !check.known_types.empty())
+                throw Error(ErrorKind::auth,
+                            "host key of type " + key.type + " for " + name + " not in " +
+                                o.known_hosts.string() + " (it holds " + join(check.known_types, ", ") +
+                                "): the server sent " + key.type + " " + impl.fingerprint +
+                                " and offered none of the recorded types that libssh2 can use",
+                            "compare the fingerprint with the one the shop's host gives you, then run "
+                            "again with --accept-new-host-key to record it, or use --ssh-client "
+                            "openssh");
             if (!o.accept_new_host_key)
                 throw Error(ErrorKind::auth,
                             "unknown host key for " + name + ": " + key.type + " " +
@@ -314,10 +476,14 @@ std::unique_ptr<SshSession> SshSession::connect(const SshOptions& o) {
     impl->session = libssh2_session_init();
     if (!impl->session) throw Error(ErrorKind::internal, "libssh2 could not create a session");
     libssh2_session_set_blocking(impl->session, 0);
+    const std::string known_hosts = read_known_hosts(o);
+    prefer_recorded_host_keys(*impl, o, known_hosts);
     int rc = run(*impl, [&] { return libssh2_session_handshake(impl->session, impl->sock); });
+    if (rc == LIBSSH2_ERROR_KEX_FAILURE || rc == LIBSSH2_ERROR_METHOD_NOT_SUPPORTED)
+        throw negotiation_failure(*impl, o);
     if (rc != 0)
         impl->fail(ErrorKind::unreachable, "SSH handshake with " + impl->label + " failed");
-    verify_host_key(*impl, o);
+    verify_host_key(*impl, o, known_hosts);
     authenticate(*impl, o, user);
     libssh2_keepalive_config(impl->session, 0, 15);
     log::info("connected to {} ({}; host key {})", impl->label, impl->auth_method,

@@ -157,6 +157,38 @@ TEST_CASE("the SFTP-only chrooted account gives the same answer", "[sftp]") {
     CHECK_THAT(json_of(only)["error"]["hint"].get<std::string>(), Catch::Contains("--exec-hash"));
 }
 
+TEST_CASE("a /~/ address is shown as written, never as ./ or as the absolute path", "[sftp][url]") {
+    RemoteShop remote;
+    testing::write(remote.shop / "themes/classic/modules/mymod/views/templates/hook/block.tpl", "<p>themed</p>\n");
+    testing::run_shell("chmod -R a+rX " + remote.shop.string());
+    // The chrooted SFTP-only account logs in at the chroot's /: /~/shop-N is relative to it.
+    std::string relative = remote.shop.lexically_relative(remote.server.chroot_dir()).string();
+    std::string base = "sftp://root@127.0.0.1:" + std::to_string(remote.server.sftp_only_port());
+    auto module = remote.verify(base + "/~/" + relative + "/modules/mymod");
+    INFO(module.out << module.err);
+    CHECK(module.exit_code == 0);
+    CHECK(json_of(module)["path"] == base + "/~/" + relative + "/modules/mymod");
+
+    auto root = remote.verify(base + "/~/" + relative + "/", {"--module", "mymod"});
+    INFO(root.out << root.err);
+    CHECK(root.exit_code == 0);
+    auto doc = json_of(root);
+    CHECK(doc["path"] == base + "/~/" + relative + "/modules/mymod");
+    for (const auto& c : doc["checks"])
+        if (c["id"] == "files.prestashop-root")
+            CHECK_THAT(c["message"].get<std::string>(), Catch::Contains("at ~/" + relative));
+    CHECK(root.out.find("/./") == std::string::npos);
+    CHECK(root.out.find(base + "/" + relative) == std::string::npos);
+
+    auto missing = remote.verify(base + "/~/" + relative + "/nothing-here");
+    CHECK(missing.exit_code == 6);
+    CHECK_THAT(json_of(missing)["error"]["message"].get<std::string>(),
+               Catch::StartsWith(base + "/~/" + relative + "/nothing-here "));
+    auto text = remote.run({"--timeout", "10", "verify", base + "/~/" + relative + "/nothing-here", "--known-hosts",
+                            remote.known_hosts.string(), "--identity", remote.server.client_key().string()});
+    CHECK_THAT(text.err, Catch::Contains(base + "/~/" + relative + "/nothing-here"));
+}
+
 TEST_CASE("host keys: unknown, accepted, changed", "[sftp][hostkey]") {
     RemoteShop remote;
     fs::path empty_kh = remote.home / "new_known_hosts";

@@ -52,11 +52,19 @@ TEST_CASE("known_hosts matching follows OpenSSH", "[ssh]") {
           HostKeyStatus::known);
     CHECK(status("*.example,!shop.example ssh-ed25519 " + kKeyB64 + "\n", "shop.example", 22) ==
           HostKeyStatus::unknown);
-    // Another key for the host is a change, also of another type, also when a later line matches.
+    // Another key of the same type for the host is a change, unless a later line matches.
     auto changed = check_known_hosts("# c\nh ssh-ed25519 " + kOtherB64 + "\n", "kh", "h", 22, k);
     CHECK(changed.status == HostKeyStatus::changed);
     CHECK(changed.where == "kh:2");
-    CHECK(status("h ecdsa-sha2-nistp256 AAAA\n", "h", 22) == HostKeyStatus::changed);
+    // Keys of other types only: unknown for this type, as in OpenSSH (which names the others).
+    auto other_types = check_known_hosts("h ecdsa-sha2-nistp256 AAAA\nh ssh-rsa AAAA\nh ssh-rsa BBBB\n", "kh",
+                                         "h", 22, k);
+    CHECK(other_types.status == HostKeyStatus::unknown);
+    CHECK(other_types.known_types == std::vector<std::string>{"ecdsa-sha2-nistp256", "ssh-rsa"});
+    CHECK(status("h ecdsa-sha2-nistp256 AAAA\nh ssh-ed25519 " + kOtherB64 + "\n", "h", 22) ==
+          HostKeyStatus::changed);
+    CHECK(status("h ecdsa-sha2-nistp256 AAAA\nh ssh-ed25519 " + kKeyB64 + "\n", "h", 22) ==
+          HostKeyStatus::known);
     CHECK(status("h ssh-ed25519 " + kOtherB64 + "\nh ssh-ed25519 " + kKeyB64 + "\n", "h", 22) ==
           HostKeyStatus::known);
     CHECK(status("@revoked h ssh-ed25519 " + kKeyB64 + "\nh ssh-ed25519 " + kKeyB64 + "\n", "h",
@@ -73,6 +81,30 @@ TEST_CASE("known_hosts matching follows OpenSSH", "[ssh]") {
                  std::string(60, 'a'), 22) == HostKeyStatus::unknown);
     // Hashed entries are checked end to end against ssh-keygen -H output in the sftp tests.
     CHECK(status("garbage line\n\n|1|bad ssh-ed25519 x\n", "h", 22) == HostKeyStatus::unknown);
+}
+
+TEST_CASE("host key algorithms: the recorded types first, in OpenSSH's order", "[ssh]") {
+    // libssh2 1.10's list, in its own order (ecdsa first).
+    const std::vector<std::string> libssh2 = {"ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
+                                              "ssh-ed25519",         "ssh-rsa",             "ssh-dss"};
+    const std::string openssh_order =
+        "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,ssh-rsa,ssh-dss";
+    CHECK(host_key_preference({}, libssh2) == openssh_order);
+    CHECK(host_key_preference({"ssh-ed25519"}, libssh2) == openssh_order);
+    CHECK(host_key_preference({"ecdsa-sha2-nistp384"}, libssh2) ==
+          "ecdsa-sha2-nistp384,ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp521,ssh-rsa,ssh-dss");
+    CHECK(host_key_preference({"ssh-rsa", "ecdsa-sha2-nistp256"}, libssh2) ==
+          "ecdsa-sha2-nistp256,ssh-rsa,ssh-ed25519,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,ssh-dss");
+    // A newer libssh2 with rsa-sha2-*: a recorded ssh-rsa key brings them forward, SHA-2 first.
+    CHECK(host_key_preference({"ssh-rsa"}, {"ssh-ed25519", "ssh-rsa", "rsa-sha2-256", "rsa-sha2-512", "x-new"}) ==
+          "rsa-sha2-512,rsa-sha2-256,ssh-rsa,ssh-ed25519,x-new");
+    // Types nobody supports change nothing.
+    CHECK(host_key_preference({"sk-ssh-ed25519@openssh.com"}, libssh2) == openssh_order);
+    std::string text = "# c\n[h]:2222 ssh-rsa AAAA\n@revoked [h]:2222 ssh-ed25519 AAAA\n"
+                       "h ecdsa-sha2-nistp256 AAAA\n[h]:2222 ssh-rsa BBBB\n";
+    CHECK(recorded_key_types(text, "h", 2222) == std::vector<std::string>{"ssh-rsa"});
+    CHECK(recorded_key_types(text, "H", 22) == std::vector<std::string>{"ecdsa-sha2-nistp256"});
+    CHECK(recorded_key_types(text, "other", 22).empty());
 }
 
 TEST_CASE("known_hosts patterns with many stars are matched without backtracking blow-up",
@@ -102,6 +134,15 @@ TEST_CASE("sftp:// addresses", "[ssh]") {
     CHECK(u.display() == "sftp://deploy@shop.example:2222/var/www/shop");
     CHECK(parse_sftp_url("sftp://h").path == "/");
     CHECK(parse_sftp_url("sftp://h/~/www").path == "www");
+    // A relative address is shown as written, never as the absolute path of the same name.
+    CHECK(parse_sftp_url("sftp://u@h/~/public_html/").display() == "sftp://u@h/~/public_html");
+    CHECK(parse_sftp_url("sftp://u@h:2222/~").display() == "sftp://u@h:2222/~");
+    CHECK(parse_sftp_url("sftp://u@h/~/").path == ".");
+    CHECK(parse_sftp_url("sftp://u@h/~/").display() == "sftp://u@h/~");
+    CHECK(parse_sftp_url("sftp://u@h/srv/~/x").display() == "sftp://u@h/srv/~/x");
+    CHECK(display_remote_path(".") == "~");
+    CHECK(display_remote_path("www/modules/m") == "~/www/modules/m");
+    CHECK(display_remote_path("/srv/shop") == "/srv/shop");
     CHECK(parse_sftp_url("sftp://[::1]:23/x").host == "::1");
     CHECK_THROWS_AS(parse_sftp_url("sftp://u:secret@h/x"), Error);
     CHECK_THROWS_AS(parse_sftp_url("sftp://h:99999/x"), Error);
