@@ -5,10 +5,12 @@
 #include <fmt/format.h>
 
 #include "diagnose/masker.hpp"
+#include "util/html.hpp"
 #include "diagnose/page_markers.hpp"
 #include "net/url.hpp"
 #include "util/json_limits.hpp"
 #include "util/text.hpp"
+#include "report/check_ids.hpp"
 
 namespace mps {
 namespace {
@@ -29,13 +31,13 @@ std::string folder_name(const std::string& url) {
 }
 
 Check refused(const std::string& message, const std::string& hint) {
-    Check check{"admin.credentials", Status::fail, message, hint};
+    Check check{check_id::admin_credentials, Status::fail, message, hint};
     check.outcome = ErrorKind::auth;
     return check;
 }
 
 Check odd_answer(const std::string& message) {
-    Check check{"admin.credentials", Status::fail, message, "log in with a browser to see what the back office says"};
+    Check check{check_id::admin_credentials, Status::fail, message, "log in with a browser to see what the back office says"};
     check.outcome = ErrorKind::unreachable;
     return check;
 }
@@ -45,7 +47,7 @@ Check odd_answer(const std::string& message) {
 std::optional<Check> other_origin(const std::string& admin_url, const std::string& target) {
     if (same_origin(admin_url, target)) return std::nullopt;
     std::string where = url_origin(target).empty() ? printable(target) : url_origin(target);
-    Check check{"admin.credentials", Status::fail,
+    Check check{check_id::admin_credentials, Status::fail,
                 "password not sent: the login would go to " + where +
                     ", not to the origin of --admin (" + url_origin(admin_url) + ")",
                 "the password is only sent to the scheme, host and port of --admin; if you trust " +
@@ -83,7 +85,7 @@ Check ajax_login(const FetchedPage& page, const LoginPageFacts& facts, const Adm
         auto answer = parse_remote_json(outcome.response->body).value;  // null when too deep
         if (answer.is_discarded() || !answer.is_object() || !answer.contains("hasErrors")) continue;
         bool errors = answer["hasErrors"].is_boolean() ? answer["hasErrors"].get<bool>() : answer["hasErrors"] != 0;
-        if (!errors) return Check{"admin.credentials", Status::pass, credentials.email + " can log in (nothing was changed)"};
+        if (!errors) return Check{check_id::admin_credentials, Status::pass, credentials.email + " can log in (nothing was changed)"};
         std::string why;
         if (answer.contains("errors") && answer["errors"].is_array() && !answer["errors"].empty() && answer["errors"][0].is_string())
             why = answer["errors"][0].get<std::string>();
@@ -118,7 +120,7 @@ Check form_login(const FetchedPage& page, const LoginPageFacts& facts, const Adm
     std::string location = r.header("location");
     if (r.status >= 300 && r.status < 400 && !location.empty()) {
         if (to_lower(location).find("login") == std::string::npos)
-            return Check{"admin.credentials", Status::pass, credentials.email + " can log in (nothing was changed)"};
+            return Check{check_id::admin_credentials, Status::pass, credentials.email + " can log in (nothing was changed)"};
         return refused("the back office refused " + credentials.email + " (sent back to the login page)",
                        "check --admin-email and MPSUPPORT_ADMIN_PASSWORD (an employee account that support may use)");
     }
@@ -138,7 +140,7 @@ std::vector<Check> check_admin(const AdminProbe& probe, const CheckSelection& se
     HttpFailure failure;
     auto page = fetch_page(probe.admin_url, options, deadline, failure);
     if (!page) {
-        Check check{"admin.reach", Status::fail, failure.message, "check --admin and that the shop is online"};
+        Check check{check_id::admin_reach, Status::fail, failure.message, "check --admin and that the shop is online"};
         check.outcome = ErrorKind::unreachable;
         checks.push_back(check);
         return checks;
@@ -146,8 +148,8 @@ std::vector<Check> check_admin(const AdminProbe& probe, const CheckSelection& se
     const HttpResponse& r = page->response;
     LoginPageFacts facts = read_login_page(r.status, r);
     auto want = [&](const char* id) { return selection.selected(id); };
-    if (want("admin.reach")) {
-        Check check{"admin.reach", Status::pass, fmt::format("HTTP {} in {:.2f} s", r.status, page->seconds)};
+    if (want(check_id::admin_reach)) {
+        Check check{check_id::admin_reach, Status::pass, fmt::format("HTTP {} in {:.2f} s", r.status, page->seconds)};
         if (page->chain.size() > 1) check.message += " after " + std::to_string(page->chain.size() - 1) + " redirect(s)";
         check.data = {{"status", r.status}, {"url", page->chain.back().url}};
         if (r.status >= 500) {
@@ -157,8 +159,8 @@ std::vector<Check> check_admin(const AdminProbe& probe, const CheckSelection& se
         }
         checks.push_back(check);
     }
-    if (want("admin.login-page")) {
-        Check check{"admin.login-page"};
+    if (want(check_id::admin_login_page)) {
+        Check check{check_id::admin_login_page};
         check.data = {{"evidence", facts.evidence}, {"flavour", facts.flavour}};
         if (facts.login_page) {
             check.message = "PrestaShop back-office login page (" + facts.flavour + ")";
@@ -170,8 +172,8 @@ std::vector<Check> check_admin(const AdminProbe& probe, const CheckSelection& se
         }
         checks.push_back(check);
     }
-    if (facts.login_page && want("admin.version")) {
-        Check check{"admin.version", Status::info};
+    if (facts.login_page && want(check_id::admin_version)) {
+        Check check{check_id::admin_version, Status::info};
         std::string version = facts.version;
         std::string source = facts.version_source;
         if (version.empty())
@@ -188,7 +190,7 @@ std::vector<Check> check_admin(const AdminProbe& probe, const CheckSelection& se
         }
         checks.push_back(check);
     }
-    if (want("admin.security")) {
+    if (want(check_id::admin_security)) {
         std::vector<std::string> problems, fixes;
         std::string url = page->chain.back().url;
         bool default_name = folder_name(url) == "admin";
@@ -207,16 +209,16 @@ std::vector<Check> check_admin(const AdminProbe& probe, const CheckSelection& se
             problems.push_back("its certificate is not trusted: " + page->tls_failure->message);
             fixes.push_back("fix the certificate");
         }
-        Check check{"admin.security", problems.empty() ? Status::pass : Status::warn};
+        Check check{check_id::admin_security, problems.empty() ? Status::pass : Status::warn};
         check.message = problems.empty() ? "admin folder renamed, no install folder warning, HTTPS" : join(problems, "; ");
         if (!fixes.empty()) check.hint = join(fixes, ", ");
         check.data = {{"problems", problems}};
         checks.push_back(check);
     }
-    if (facts.login_page && probe.credentials && want("admin.credentials")) {
+    if (facts.login_page && probe.credentials && want(check_id::admin_credentials)) {
         if (page->tls_failure) {
             // Never hand a password to a server whose certificate did not verify.
-            checks.push_back(Check{"admin.credentials", Status::skip, "password not sent: the back office's certificate is not trusted",
+            checks.push_back(Check{check_id::admin_credentials, Status::skip, "password not sent: the back office's certificate is not trusted",
                                    "fix the certificate, or trust its CA with MPSUPPORT_CA_BUNDLE"});
         } else {
             checks.push_back(facts.flavour.rfind("9.0", 0) == 0

@@ -4,37 +4,38 @@
 
 #include "util/error.hpp"
 #include "util/text.hpp"
+#include "report/check_ids.hpp"
 
 namespace mps {
 
 const std::vector<CheckInfo>& check_catalog() {
     using N = CheckNeed;
     static const std::vector<CheckInfo> catalog = {
-        {"storefront.reach", "storefront", {N::url}, "", "the storefront answers; redirect chain and timings"},
-        {"storefront.tls", "storefront", {N::url}, "storefront.reach", "certificate valid and not expiring within 14 days"},
-        {"storefront.prestashop", "storefront", {N::url}, "storefront.reach", "the page is a PrestaShop storefront (1.6, 1.7+, 8+)"},
-        {"storefront.version", "storefront", {N::url}, "storefront.prestashop", "PrestaShop version from the cookie name and /api/"},
-        {"storefront.maintenance", "storefront", {N::url}, "storefront.reach", "the shop is not in maintenance mode"},
-        {"storefront.php-errors", "storefront", {N::url}, "storefront.reach", "no PHP errors or debug mode leaking into the page"},
-        {"storefront.module-assets", "storefront", {N::url}, "storefront.prestashop", "the module's assets appear on the home page"},
-        {"admin.reach", "admin", {N::admin_url}, "", "the admin URL answers"},
-        {"admin.login-page", "admin", {N::admin_url}, "admin.reach", "the admin URL shows PrestaShop's login page"},
-        {"admin.version", "admin", {N::admin_url}, "admin.login-page", "PrestaShop version shown on the login page"},
-        {"admin.credentials", "admin", {N::admin_url, N::admin_password}, "admin.login-page",
+        {check_id::storefront_reach, "storefront", {N::url}, "", "the storefront answers; redirect chain and timings"},
+        {check_id::storefront_tls, "storefront", {N::url}, check_id::storefront_reach, "certificate valid and not expiring within 14 days"},
+        {check_id::storefront_prestashop, "storefront", {N::url}, check_id::storefront_reach, "the page is a PrestaShop storefront (1.6, 1.7+, 8+)"},
+        {check_id::storefront_version, "storefront", {N::url}, check_id::storefront_prestashop, "PrestaShop version from the cookie name and /api/"},
+        {check_id::storefront_maintenance, "storefront", {N::url}, check_id::storefront_reach, "the shop is not in maintenance mode"},
+        {check_id::storefront_php_errors, "storefront", {N::url}, check_id::storefront_reach, "no PHP errors or debug mode leaking into the page"},
+        {check_id::storefront_module_assets, "storefront", {N::url}, check_id::storefront_prestashop, "the module's assets appear on the home page"},
+        {check_id::admin_reach, "admin", {N::admin_url}, "", "the admin URL answers"},
+        {check_id::admin_login_page, "admin", {N::admin_url}, check_id::admin_reach, "the admin URL shows PrestaShop's login page"},
+        {check_id::admin_version, "admin", {N::admin_url}, check_id::admin_login_page, "PrestaShop version shown on the login page"},
+        {check_id::admin_credentials, "admin", {N::admin_url, N::admin_password}, check_id::admin_login_page,
          "the given e-mail and password log in (read only)"},
-        {"admin.security", "admin", {N::admin_url}, "admin.reach", "admin folder renamed, /install removed, HTTPS"},
-        {"files.hostkey", "files", {N::sftp}, "", "the server's host key matches known_hosts"},
-        {"files.connect", "files", {N::sftp}, "files.hostkey", "SFTP login to the shop"},
-        {"files.prestashop-root", "files", {N::sftp}, "files.connect", "the SFTP path is a PrestaShop root; its version"},
-        {"files.module-present", "files", {N::sftp}, "files.connect", "the module is installed under modules/"},
-        {"files.version", "files", {N::sftp}, "files.module-present", "the installed module's version"},
-        {"files.listing", "files", {N::sftp}, "files.module-present", "the module's files could all be listed"},
-        {"files.integrity", "files", {N::sftp}, "files.module-present", "module files compared with the pristine release"},
-        {"files.overrides", "files", {N::sftp}, "files.module-present", "class overrides naming the module"},
-        {"files.theme-overrides", "files", {N::sftp}, "files.module-present", "theme templates overriding the module's"},
-        {"files.core-integrity", "core", {N::sftp}, "files.prestashop-root", "PrestaShop core files against its checksum list"},
-        {"logs.collect", "logs", {N::sftp}, "files.connect", "recent log files of the shop (tails)"},
-        {"logs.errors", "logs", {N::sftp}, "logs.collect", "recent log errors that mention the module"},
+        {check_id::admin_security, "admin", {N::admin_url}, check_id::admin_reach, "admin folder renamed, /install removed, HTTPS"},
+        {check_id::files_hostkey, "files", {N::sftp}, "", "the server's host key matches known_hosts"},
+        {check_id::files_connect, "files", {N::sftp}, check_id::files_hostkey, "SFTP login to the shop"},
+        {check_id::files_prestashop_root, "files", {N::sftp}, check_id::files_connect, "the SFTP path is a PrestaShop root; its version"},
+        {check_id::files_module_present, "files", {N::sftp}, check_id::files_connect, "the module is installed under modules/"},
+        {check_id::files_version, "files", {N::sftp}, check_id::files_module_present, "the installed module's version"},
+        {check_id::files_listing, "files", {N::sftp}, check_id::files_module_present, "the module's files could all be listed"},
+        {check_id::files_integrity, "files", {N::sftp}, check_id::files_module_present, "module files compared with the pristine release"},
+        {check_id::files_overrides, "files", {N::sftp}, check_id::files_module_present, "class overrides naming the module"},
+        {check_id::files_theme_overrides, "files", {N::sftp}, check_id::files_module_present, "theme templates overriding the module's"},
+        {check_id::files_core_integrity, "core", {N::sftp}, check_id::files_prestashop_root, "PrestaShop core files against its checksum list"},
+        {check_id::logs_collect, "logs", {N::sftp}, check_id::files_connect, "recent log files of the shop (tails)"},
+        {check_id::logs_errors, "logs", {N::sftp}, check_id::logs_collect, "recent log errors that mention the module"},
     };
     return catalog;
 }

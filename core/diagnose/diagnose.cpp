@@ -9,6 +9,7 @@
 #include "integrity/core_integrity.hpp"
 #include "util/log.hpp"
 #include "util/text.hpp"
+#include "report/check_ids.hpp"
 
 namespace mps {
 namespace {
@@ -35,7 +36,7 @@ bool need_met(CheckNeed need, const DiagnoseRequest& request) {
 void add_missing_need_skips(const DiagnoseRequest& request, std::vector<Check>& checks) {
     std::set<std::string> reported;
     for (const auto& info : check_catalog()) {
-        if (!request.selection.selected(info.id) || info.id == "admin.credentials") continue;
+        if (!request.selection.selected(info.id) || info.id == check_id::admin_credentials) continue;
         for (CheckNeed need : info.needs) {
             if (need_met(need, request)) continue;
             std::string key = need_name(need);
@@ -51,7 +52,7 @@ void add_missing_need_skips(const DiagnoseRequest& request, std::vector<Check>& 
                     skip.hint = "give --admin https://shop.example/admin123abc/ (or admin_url in the store profile)";
                     break;
                 case CheckNeed::sftp:
-                    skip.id = "files.connect";
+                    skip.id = check_id::files_connect;
                     skip.message = "module files, overrides and logs not checked: no SFTP access";
                     skip.hint = "give --sftp sftp://user@host/path/to/shop (or sftp in the store profile)";
                     break;
@@ -62,7 +63,7 @@ void add_missing_need_skips(const DiagnoseRequest& request, std::vector<Check>& 
         }
     }
     if (request.sftp && request.modules.empty() && request.selection.any_in("files"))
-        checks.push_back(Check{"files.module-present", Status::skip, "no module named: module files not compared",
+        checks.push_back(Check{check_id::files_module_present, Status::skip, "no module named: module files not compared",
                                "give --module NAME (repeatable), or modules in the store profile"});
 }
 
@@ -111,13 +112,13 @@ DiagnoseVerdict diagnose_verdict(const std::vector<Check>& checks, bool files_gi
     bool integrity_judged = false;
     std::vector<std::string> non_standard, problems;
     for (const auto& check : checks) {
-        if (check.id == "files.integrity" && check.status != Status::skip) {
+        if (check.id == check_id::files_integrity && check.status != Status::skip) {
             integrity_judged = integrity_judged || check.status != Status::fail || check.outcome == ErrorKind::finding;
             if (check.status == Status::fail && check.outcome == ErrorKind::finding) ++voiding_modules;
         }
-        if (check.id == "files.overrides" && check.status == Status::warn) non_standard.push_back("class overrides");
-        if (check.id == "files.core-integrity" && core_marks_non_standard(check)) non_standard.push_back("changed core files");
-        if (check.status == Status::fail && check.outcome == ErrorKind::finding && check.id != "files.integrity")
+        if (check.id == check_id::files_overrides && check.status == Status::warn) non_standard.push_back("class overrides");
+        if (check.id == check_id::files_core_integrity && core_marks_non_standard(check)) non_standard.push_back("changed core files");
+        if (check.status == Status::fail && check.outcome == ErrorKind::finding && check.id != check_id::files_integrity)
             problems.push_back(check.id);
     }
     std::string tail = problems.empty() ? "" : "; the shop has problems: " + join(problems, ", ");
@@ -186,7 +187,7 @@ DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore&
         if (!found.prestashop_version.empty()) prestashop_version = found.prestashop_version;
     }
     for (const auto& check : checks)
-        if (check.id == "files.core-integrity" && core_marks_non_standard(check))
+        if (check.id == check_id::files_core_integrity && core_marks_non_standard(check))
             for (auto& line : core_detail_lines(check, 50)) result.report.details.push_back(line);
     add_missing_need_skips(request, checks);
     add_dependency_skips(request, checks);

@@ -10,6 +10,7 @@
 #include "ssh/sftp_client.hpp"
 #include "util/log.hpp"
 #include "util/text.hpp"
+#include "report/check_ids.hpp"
 
 namespace mps {
 namespace {
@@ -59,7 +60,7 @@ void shop_checks(SftpClient& client, SshSession& session, const FilesProbe& prob
     auto kinds = stat_kinds(client, paths);
     bool shop_root = kinds[remote_join(root, "modules")] && (kinds[remote_join(root, "classes")] || kinds[remote_join(root, "config")]);
     if (!kinds.count(root) || !kinds[root] || !shop_root) {
-        Check check{"files.prestashop-root", Status::fail,
+        Check check{check_id::files_prestashop_root, Status::fail,
                     probe.url.display() + (kinds.count(root) && kinds[root] ? " is not a PrestaShop root (no modules/ with classes/ or config/)"
                                                                              : " is not a folder on the server"),
                     "give --sftp the shop's root folder (where index.php, modules/ and config/ are)"};
@@ -67,23 +68,23 @@ void shop_checks(SftpClient& client, SshSession& session, const FilesProbe& prob
         out.checks.push_back(check);
         return;
     }
-    if (selection.selected("files.prestashop-root") || selection.any_in("core")) {
+    if (selection.selected(check_id::files_prestashop_root) || selection.any_in("core")) {
         Check check = prestashop_root_check(client, root);
         if (check.data.contains("version")) out.prestashop_version = check.data["version"].get<std::string>();
-        if (selection.selected("files.prestashop-root")) out.checks.push_back(check);
+        if (selection.selected(check_id::files_prestashop_root)) out.checks.push_back(check);
     }
-    if (selection.selected("files.core-integrity")) {
+    if (selection.selected(check_id::files_core_integrity)) {
         CoreListStore lists(store.core_lists_dir());
         out.checks.push_back(core_integrity_remote(client, root, out.prestashop_version, lists, probe.url.display(),
                                                    probe.exec_hash == ExecHash::never ? nullptr : &session));
     }
-    if (selection.selected("files.module-present")) {
+    if (selection.selected(check_id::files_module_present)) {
         std::vector<std::string> installed;
         bool listed = false;
         for (const auto& module : probe.modules) {
             std::string folder = remote_join(root, "modules/" + module);
             if (kinds[folder]) {
-                Check check{"files.module-present", Status::pass, module + " is installed (modules/" + module + ")"};
+                Check check{check_id::files_module_present, Status::pass, module + " is installed (modules/" + module + ")"};
                 check.data = {{"module", module}};
                 out.checks.push_back(check);
                 continue;
@@ -95,7 +96,7 @@ void shop_checks(SftpClient& client, SshSession& session, const FilesProbe& prob
                 std::sort(installed.begin(), installed.end());
                 listed = true;
             }
-            Check check{"files.module-present", Status::fail, module + " is not installed in " + probe.url.display(),
+            Check check{check_id::files_module_present, Status::fail, module + " is not installed in " + probe.url.display(),
                         installed.empty() ? "check the module name (its folder under modules/)"
                                           : "check the module name; installed: " + join(installed, ", ")};
             check.outcome = ErrorKind::not_found;
@@ -105,8 +106,8 @@ void shop_checks(SftpClient& client, SshSession& session, const FilesProbe& prob
     }
     if (selection.any_in("logs")) {
         out.logs = collect_remote_logs(client, root, probe.now, probe.log_days, probe.log_tail_bytes);
-        if (selection.selected("logs.collect")) out.checks.push_back(logs_collect_check(out.logs, probe.log_days, probe.log_tail_bytes));
-        if (selection.selected("logs.errors"))
+        if (selection.selected(check_id::logs_collect)) out.checks.push_back(logs_collect_check(out.logs, probe.log_days, probe.log_tail_bytes));
+        if (selection.selected(check_id::logs_errors))
             for (const auto& module : probe.modules) {
                 Check check = logs_errors_check(out.logs, module);
                 check.data["module"] = module;
@@ -120,16 +121,16 @@ void module_checks(const ModuleOutcome& outcome, const CheckSelection& selection
         const Error& e = *outcome.error;
         // A missing module folder is already files.module-present.
         if (e.kind() == ErrorKind::not_found && std::string(e.what()).find("is not installed") != std::string::npos) return;
-        Check check = failed("files.integrity", e);
+        Check check = failed(check_id::files_integrity, e);
         check.data = {{"module", outcome.module}};
-        if (selection.selected("files.integrity")) out.checks.push_back(check);
+        if (selection.selected(check_id::files_integrity)) out.checks.push_back(check);
         return;
     }
     const Report& report = *outcome.report;
     for (const auto& check : report.checks) {
-        if (check.status == Status::pass && check.id == "files.connect") continue;  // said once for the shop
-        if (check.id == "files.prestashop-root") continue;
-        if (!selection.selected(check.id) && check.id != "files.connect") continue;
+        if (check.status == Status::pass && check.id == check_id::files_connect) continue;  // said once for the shop
+        if (check.id == check_id::files_prestashop_root) continue;
+        if (!selection.selected(check.id) && check.id != check_id::files_connect) continue;
         Check copy = check;
         if (copy.data.is_object()) copy.data["module"] = outcome.module;
         out.checks.push_back(copy);
@@ -169,9 +170,9 @@ FilesFindings check_files(const FilesProbe& probe, const PristineStore& store, c
             return *answer;
         };
     }
-    bool module_work = selection.selected("files.version") || selection.selected("files.integrity") ||
-                       selection.selected("files.overrides") || selection.selected("files.theme-overrides") ||
-                       selection.selected("files.listing");
+    bool module_work = selection.selected(check_id::files_version) || selection.selected(check_id::files_integrity) ||
+                       selection.selected(check_id::files_overrides) || selection.selected(check_id::files_theme_overrides) ||
+                       selection.selected(check_id::files_listing);
     std::vector<std::future<ModuleOutcome>> modules;
     auto start_modules = [&](const SshOptions& module_options) {
         if (!module_work) return;
@@ -189,20 +190,20 @@ FilesFindings check_files(const FilesProbe& probe, const PristineStore& store, c
         session = SshSession::connect(options);
     } catch (const Error& e) {
         if (is_host_key_error(e)) {
-            out.checks.push_back(failed("files.hostkey", e));
-            out.checks.push_back(Check{"files.connect", Status::skip, "not attempted: the server's host key is not trusted"});
+            out.checks.push_back(failed(check_id::files_hostkey, e));
+            out.checks.push_back(Check{check_id::files_connect, Status::skip, "not attempted: the server's host key is not trusted"});
         } else {
             if (e.kind() == ErrorKind::auth)
-                out.checks.push_back(Check{"files.hostkey", Status::pass, "host key of " + probe.url.host + " matches " +
+                out.checks.push_back(Check{check_id::files_hostkey, Status::pass, "host key of " + probe.url.host + " matches " +
                                                                              options.known_hosts.string()});
-            out.checks.push_back(failed("files.connect", e));
+            out.checks.push_back(failed(check_id::files_connect, e));
         }
         return out;
     }
-    out.checks.push_back(Check{"files.hostkey", Status::pass,
+    out.checks.push_back(Check{check_id::files_hostkey, Status::pass,
                                "host key of " + session->label() + " matches " + options.known_hosts.string() + " (" +
                                    session->host_key_fingerprint() + ")"});
-    out.checks.push_back(Check{"files.connect", Status::pass,
+    out.checks.push_back(Check{check_id::files_connect, Status::pass,
                                "connected to " + session->label() + " (" + session->auth_method() + ")"});
     if (records_host_key) {
         options.accept_new_host_key = false;
@@ -212,7 +213,7 @@ FilesFindings check_files(const FilesProbe& probe, const PristineStore& store, c
         SftpClient client(*session);
         shop_checks(client, *session, probe, store, selection, out);
     } catch (const Error& e) {
-        out.checks.push_back(failed(selection.any_in("logs") ? "logs.collect" : "files.prestashop-root", e));
+        out.checks.push_back(failed(selection.any_in("logs") ? check_id::logs_collect : check_id::files_prestashop_root, e));
     }
     for (auto& future : modules) module_checks(future.get(), selection, out);
     return out;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "util/html.hpp"
 #include "util/json_limits.hpp"
 #include "util/md5.hpp"
 #include "util/text.hpp"
@@ -49,17 +50,6 @@ std::string attribute(std::string_view tag, std::string_view name) {
     return {};
 }
 
-std::string decode_entities(std::string text) {
-    static const std::pair<const char*, const char*> entities[] = {
-        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#039;", "'"}, {"&#39;", "'"}, {"&nbsp;", " "}, {"&trade;", "(TM)"}};
-    for (const auto& [entity, plain] : entities) {
-        std::string from = entity;
-        for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + 1))
-            text.replace(pos, from.size(), plain);
-    }
-    return text;
-}
-
 const std::vector<std::string>& known_versions() {
     static const std::vector<std::string> versions = [] {
         std::vector<std::string> out;
@@ -101,29 +91,6 @@ const char* family_name(PsFamily family) {
         case PsFamily::unknown: return "unknown";
     }
     return "unknown";
-}
-
-std::string html_text(std::string_view html) {
-    std::string out;
-    bool in_tag = false;
-    for (char c : html) {
-        if (c == '<') in_tag = true;
-        else if (c == '>' && in_tag) in_tag = false;
-        else if (!in_tag) out += c;
-    }
-    out = decode_entities(std::move(out));
-    std::string collapsed;
-    bool blank = false;
-    for (char c : out) {
-        if (std::isspace(static_cast<unsigned char>(c))) {
-            blank = true;
-            continue;
-        }
-        if (blank && !collapsed.empty()) collapsed += ' ';
-        blank = false;
-        collapsed += c;
-    }
-    return collapsed;
 }
 
 std::optional<nlohmann::json> prestashop_js_object(std::string_view html) {

@@ -80,7 +80,5 @@ std::string prestashop_cookie_name(const std::string& version, const std::string
 std::optional<std::string> version_from_cookies(const std::vector<std::string>& cookie_names, const std::string& host,
                                                 PsFamily family);
 
-// html_text: tags removed, entities &amp; &lt; &gt; &quot; &#039; &nbsp; decoded, blanks collapsed.
-std::string html_text(std::string_view html);
 
 }  // namespace mps

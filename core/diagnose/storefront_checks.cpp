@@ -5,6 +5,7 @@
 #include "diagnose/page_markers.hpp"
 #include "util/iso_time.hpp"
 #include "util/text.hpp"
+#include "report/check_ids.hpp"
 
 namespace mps {
 namespace {
@@ -22,7 +23,7 @@ std::string date_of(std::time_t t) { return iso_utc(std::chrono::system_clock::f
 Check reach_check(const FetchedPage& page, const StorefrontFacts& facts) {
     const HttpResponse& r = page.response;
     const HttpTimings& t = r.timings;
-    Check check{"storefront.reach"};
+    Check check{check_id::storefront_reach};
     std::string timing = fmt::format("{} (DNS {:.2f}, connect {:.2f}, TLS {:.2f}, first byte {:.2f})", seconds_text(t.total),
                                      t.dns, t.connect, t.tls, t.first_byte);
     check.message = "HTTP " + std::to_string(r.status) + " in " + timing;
@@ -58,7 +59,7 @@ Check reach_check(const FetchedPage& page, const StorefrontFacts& facts) {
 }
 
 Check prestashop_check(const StorefrontFacts& facts, long status) {
-    Check check{"storefront.prestashop"};
+    Check check{check_id::storefront_prestashop};
     check.data = {{"family", family_name(facts.family)}, {"evidence", facts.evidence}, {"theme", facts.theme}};
     if (!facts.prestashop && status >= 500) {
         check.status = Status::skip;
@@ -78,7 +79,7 @@ Check prestashop_check(const StorefrontFacts& facts, long status) {
 }
 
 Check version_check(const FetchedPage& page, const StorefrontFacts& facts, const std::string& api_version, std::string& found) {
-    Check check{"storefront.version"};
+    Check check{check_id::storefront_version};
     std::string host = host_of(page.chain.back().url);
     auto from_cookie = version_from_cookies(page.cookie_names, host, facts.family);
     check.data = {{"family", family_name(facts.family)}};
@@ -110,7 +111,7 @@ Check version_check(const FetchedPage& page, const StorefrontFacts& facts, const
 }
 
 Check maintenance_check(const FetchedPage& page, const StorefrontFacts& facts) {
-    Check check{"storefront.maintenance"};
+    Check check{check_id::storefront_maintenance};
     if (facts.maintenance) {
         check.status = Status::warn;
         check.message = "the shop is in maintenance mode (HTTP 503" +
@@ -126,7 +127,7 @@ Check maintenance_check(const FetchedPage& page, const StorefrontFacts& facts) {
 }
 
 Check php_errors_check(const FetchedPage& page, const StorefrontFacts& facts) {
-    Check check{"storefront.php-errors"};
+    Check check{check_id::storefront_php_errors};
     auto errors = php_errors(page.response.body);
     auto debug = debug_mode_markers(page.response.body);
     nlohmann::json list = nlohmann::json::array();
@@ -176,7 +177,7 @@ std::string api_version(const std::string& final_url, const PageFetchOptions& op
 }  // namespace
 
 Check certificate_check(const FetchedPage& page, const TlsOptions& tls, std::time_t now) {
-    Check check{"storefront.tls"};
+    Check check{check_id::storefront_tls};
     const std::string& url = page.chain.back().url;
     bool https = url.rfind("https://", 0) == 0;
     if (page.tls_failure) {
@@ -232,7 +233,7 @@ StorefrontFindings check_storefront(const StorefrontProbe& probe, const CheckSel
     HttpFailure failure;
     auto page = fetch_page(probe.url, options, deadline, failure);
     if (!page) {
-        Check check{"storefront.reach", Status::fail, failure.message,
+        Check check{check_id::storefront_reach, Status::fail, failure.message,
                     failure.kind == HttpFailureKind::timeout ? "the shop did not answer in time: check it is up (--timeout)"
                                                              : "check --url and that the shop is online"};
         check.outcome = ErrorKind::unreachable;
@@ -243,21 +244,21 @@ StorefrontFindings check_storefront(const StorefrontProbe& probe, const CheckSel
     out.final_url = page->chain.back().url;
     StorefrontFacts facts = read_storefront(page->response.status, page->response);
     auto want = [&](const char* id) { return selection.selected(id); };
-    if (want("storefront.reach")) out.checks.push_back(reach_check(*page, facts));
-    if (want("storefront.tls")) out.checks.push_back(certificate_check(*page, probe.tls, probe.now));
-    if (want("storefront.prestashop")) out.checks.push_back(prestashop_check(facts, page->response.status));
-    if (facts.prestashop && want("storefront.version")) {
+    if (want(check_id::storefront_reach)) out.checks.push_back(reach_check(*page, facts));
+    if (want(check_id::storefront_tls)) out.checks.push_back(certificate_check(*page, probe.tls, probe.now));
+    if (want(check_id::storefront_prestashop)) out.checks.push_back(prestashop_check(facts, page->response.status));
+    if (facts.prestashop && want(check_id::storefront_version)) {
         PageFetchOptions api_options = options;
         if (page->tls_failure) api_options.tls.insecure = true;  // already reported by storefront.tls
         std::string api = api_version(out.final_url, api_options, deadline);
         out.checks.push_back(version_check(*page, facts, api, out.version));
     }
-    if (want("storefront.maintenance")) out.checks.push_back(maintenance_check(*page, facts));
-    if (want("storefront.php-errors")) out.checks.push_back(php_errors_check(*page, facts));
-    if (facts.prestashop && !facts.maintenance && want("storefront.module-assets"))
+    if (want(check_id::storefront_maintenance)) out.checks.push_back(maintenance_check(*page, facts));
+    if (want(check_id::storefront_php_errors)) out.checks.push_back(php_errors_check(*page, facts));
+    if (facts.prestashop && !facts.maintenance && want(check_id::storefront_module_assets))
         for (const auto& module : probe.modules) {
             auto seen = module_assets_seen(page->response.body, facts.prestashop_js, module);
-            Check check{"storefront.module-assets", seen.empty() ? Status::info : Status::pass};
+            Check check{check_id::storefront_module_assets, seen.empty() ? Status::info : Status::pass};
             check.message = seen.empty() ? module + ": not seen on the home page (it may show on other pages only)"
                                          : module + ": " + join(seen, "; ");
             check.data = {{"module", module}, {"seen", seen}};

@@ -8,6 +8,7 @@
 #include "util/md5.hpp"
 #include "util/parallel.hpp"
 #include "util/text.hpp"
+#include "report/check_ids.hpp"
 
 namespace fs = std::filesystem;
 
@@ -104,7 +105,7 @@ std::string checksum_list_url(const std::string& ps_version) {
 
 Check core_check_without_list(const CoreListStore& lists, const std::string& ps_version,
                               const std::string& where) {
-    Check check{"files.core-integrity", Status::skip};
+    Check check{check_id::files_core_integrity, Status::skip};
     auto known = lists.versions();
     check.data = {{"version", ps_version}, {"lists", known}, {"environment", "unknown"}};
     if (ps_version.empty()) {
@@ -125,7 +126,7 @@ Check core_check_without_list(const CoreListStore& lists, const std::string& ps_
 Check core_check_from(const CoreChecksumList& list, const CorePlan& plan,
                       const std::map<std::string, CoreFileState>& states,
                       const std::string& where) {
-    Check check{"files.core-integrity"};
+    Check check{check_id::files_core_integrity};
     nlohmann::json areas = nlohmann::json::object();
     nlohmann::json leftovers = nlohmann::json::array();
     nlohmann::json unreadable = nlohmann::json::array();
@@ -216,7 +217,7 @@ Check core_check_from(const CoreChecksumList& list, const CorePlan& plan,
 
 std::vector<std::string> core_detail_lines(const Check& check, std::size_t limit) {
     std::vector<std::string> lines;
-    if (check.id != "files.core-integrity" || !check.data.is_object()) return lines;
+    if (check.id != check_id::files_core_integrity || !check.data.is_object()) return lines;
     std::size_t shown = 0, total = 0;
     auto add = [&](const std::string& state, const std::string& path) {
         ++total;
@@ -244,7 +245,7 @@ std::vector<std::string> core_detail_lines(const Check& check, std::size_t limit
 }
 
 bool core_marks_non_standard(const Check& check) {
-    return check.id == "files.core-integrity" && check.data.is_object() &&
+    return check.id == check_id::files_core_integrity && check.data.is_object() &&
            check.data.value("environment", "") == "non-standard";
 }
 
@@ -299,11 +300,9 @@ Check core_integrity_local(const fs::path& shop_root, const std::string& ps_vers
             state.md5 = "not a regular file";
             return;
         }
-        try {
-            state.md5 = md5_file(path);
-        } catch (const Error& e) {
-            state.unreadable = e.what();
-        }
+        std::error_code read_error;
+        state.md5 = md5_file(path, read_error);
+        if (read_error) state.unreadable = "cannot read " + path.string() + ": " + read_error.message();
     });
     std::map<std::string, CoreFileState> states;
     for (std::size_t i = 0; i < plan.files.size(); ++i)

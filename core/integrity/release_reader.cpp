@@ -12,6 +12,7 @@
 #include "integrity/entry_name.hpp"
 #include "integrity/zip_archive.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
 #include "util/safe_path.hpp"
 #include "util/sha256.hpp"
 
@@ -246,27 +247,13 @@ std::vector<StagedFile> read_dir_release(const fs::path& dir, const fs::path& st
                             source + ": refusing special file '" + escaped_name(relative) + "'");
             std::string clean = tally.accept(relative);
             if (clean.empty()) continue;
-            int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-            if (fd < 0)
-                throw Error(ErrorKind::usage,
-                            "cannot read " + path.string() + ": " + std::strerror(errno),
-                            "make the whole release readable and add it again; nothing was stored");
             StagedWriter writer(staging, files.size(), path.string());
-            char buffer[1 << 16];
-            for (;;) {
-                ssize_t got = ::read(fd, buffer, sizeof buffer);
-                if (got == 0) break;
-                if (got < 0) {
-                    if (errno == EINTR) continue;
-                    int saved = errno;
-                    ::close(fd);
-                    throw Error(ErrorKind::usage,
-                                "cannot read " + path.string() + ": " + std::strerror(saved));
-                }
-                writer.write(buffer, static_cast<std::size_t>(got));
-                tally.add_bytes(static_cast<std::uint64_t>(got));
-            }
-            ::close(fd);
+            if (auto error = read_chunks(path, [&](const char* data, std::size_t size) {
+                    writer.write(data, size);
+                    tally.add_bytes(static_cast<std::uint64_t>(size));
+                }))
+                throw Error(ErrorKind::usage, "cannot read " + path.string() + ": " + error.message(),
+                            "make the whole release readable and add it again; nothing was stored");
             files.push_back(writer.finish(clean));
         }
     }

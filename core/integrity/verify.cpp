@@ -10,6 +10,7 @@
 #include "util/fs.hpp"
 #include "util/sha256.hpp"
 #include "util/text.hpp"
+#include "report/check_ids.hpp"
 
 namespace fs = std::filesystem;
 
@@ -53,7 +54,7 @@ Target resolve_target(const VerifyRequest& request) {
 }
 
 Check local_version_check(const fs::path& root) {
-    Check check{"files.prestashop-root", Status::info};
+    Check check{check_id::files_prestashop_root, Status::info};
     if (auto found = detect_prestashop_local(root)) {
         check.message = "PrestaShop " + found->version + " at " + root.string() + " (from " +
                         found->source + ")";
@@ -130,7 +131,7 @@ nlohmann::json file_verdicts_json(const IntegrityResult& result) {
 
 Check integrity_check(const IntegrityResult& result, const std::string& module,
                       const std::string& version, bool strict) {
-    Check check{"files.integrity"};
+    Check check{check_id::files_integrity};
     nlohmann::json counts = nlohmann::json::object();
     for (FileClass c :
          {FileClass::unchanged, FileClass::whitespace_only, FileClass::allowed_change,
@@ -251,14 +252,14 @@ Report assemble_verify_report(const VerifyFacts& facts) {
     report.schema = "mpsupport.verify/1";
     report.title = id.name + " " + id.version + " in " + facts.location;
     for (const auto& check : facts.connection_checks) report.checks.push_back(check);
-    report.checks.push_back(Check{"files.version", Status::pass, facts.module.note});
+    report.checks.push_back(Check{check_id::files_version, Status::pass, facts.module.note});
     for (const auto& check : facts.leading_checks) report.checks.push_back(check);
     report.checks.push_back(integrity_check(facts.result, id.name, id.version, facts.strict));
 
     bool non_standard = false;
     if (facts.class_overrides) {
         const auto& overrides = *facts.class_overrides;
-        Check check{"files.overrides"};
+        Check check{check_id::files_overrides};
         check.data = {{"files", overrides}};
         if (overrides.empty()) {
             check.message = "no class overrides name " + id.name;
@@ -276,7 +277,7 @@ Report assemble_verify_report(const VerifyFacts& facts) {
     }
     if (facts.theme_overrides) {
         const auto& themed = *facts.theme_overrides;
-        Check themes{"files.theme-overrides", Status::info};
+        Check themes{check_id::files_theme_overrides, Status::info};
         themes.data = {{"files", themed}};
         themes.message =
             themed.empty()
@@ -369,7 +370,7 @@ Report verify_local(const VerifyRequest& request, const PristineStore& store,
 
     VerifyFacts facts{module, target.module_dir.string(), *release, result, request.strict};
     if (!scan.unreadable.empty()) {
-        Check odd{"files.listing", Status::warn};
+        Check odd{check_id::files_listing, Status::warn};
         odd.message = "listing of " + target.module_dir.string() +
                       " incomplete: " + std::to_string(scan.unreadable.size()) +
                       " folder(s) unreadable";

@@ -1,4 +1,5 @@
 #include "mail/message.hpp"
+#include "util/base64.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -13,33 +14,6 @@ bool printable_ascii(std::string_view text) {
     for (unsigned char c : text)
         if (c < 0x20 || c > 0x7e) return false;
     return true;
-}
-
-std::string base64(std::string_view bytes) {
-    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                     static_cast<unsigned char>(bytes[i + 2]);
-        out += alphabet[v >> 18];
-        out += alphabet[(v >> 12) & 63];
-        out += alphabet[(v >> 6) & 63];
-        out += alphabet[v & 63];
-    }
-    if (i + 1 == bytes.size()) {
-        unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
-        out += alphabet[v >> 18];
-        out += alphabet[(v >> 12) & 63];
-        out += "==";
-    } else if (i + 2 == bytes.size()) {
-        unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
-        out += alphabet[v >> 18];
-        out += alphabet[(v >> 12) & 63];
-        out += alphabet[(v >> 6) & 63];
-        out += '=';
-    }
-    return out;
 }
 
 // utf8_length: bytes of the UTF-8 character starting with `lead` (1 for stray bytes).
@@ -122,7 +96,7 @@ std::string encoded_words(std::string_view text, std::size_t used) {
             out += "\r\n ";
             column = 1;
         }
-        std::string word = "=?UTF-8?B?" + base64(text.substr(i, end - i)) + "?=";
+        std::string word = "=?UTF-8?B?" + base64_encode(text.substr(i, end - i)) + "?=";
         out += word;
         column += word.size();
         i = end;
@@ -250,7 +224,7 @@ std::string content_type_for(std::string_view filename) {
 }
 
 std::string base64_lines(std::string_view bytes) {
-    std::string encoded = base64(bytes);
+    std::string encoded = base64_encode(bytes);
     std::string out;
     out.reserve(encoded.size() + encoded.size() / 76 * 2 + 2);
     for (std::size_t i = 0; i < encoded.size(); i += 76) {
@@ -297,7 +271,7 @@ std::string render_message(const MailMessage& m) {
         return out;
     }
     // "=_" never occurs in quoted-printable or base64 text, so the boundary cannot either.
-    std::string boundary = "=_mpsupport_" + base64(m.message_id).substr(0, 24);
+    std::string boundary = "=_mpsupport_" + base64_encode(m.message_id).substr(0, 24);
     for (char& c : boundary)
         if (c == '/' || c == '+') c = '_';
     out += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n";

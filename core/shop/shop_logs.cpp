@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "util/text.hpp"
+#include "report/check_ids.hpp"
 
 namespace mps {
 namespace {
@@ -48,7 +49,7 @@ std::vector<std::string> error_lines_about(std::string_view text, const std::str
 }
 
 Check logs_collect_check(const std::vector<LogTail>& logs, int since_days, std::size_t tail_bytes) {
-    Check check{"logs.collect"};
+    Check check{check_id::logs_collect};
     nlohmann::json files = nlohmann::json::array();
     std::uint64_t bytes = 0;
     for (const auto& log : logs) {
@@ -68,7 +69,7 @@ Check logs_collect_check(const std::vector<LogTail>& logs, int since_days, std::
 }
 
 Check logs_errors_check(const std::vector<LogTail>& logs, const std::string& module) {
-    Check check{"logs.errors"};
+    Check check{check_id::logs_errors};
     nlohmann::json found = nlohmann::json::array();
     std::size_t count = 0;
     // Oldest file first, so the kept lines end with the newest.

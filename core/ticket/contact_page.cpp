@@ -1,4 +1,5 @@
 #include "ticket/contact_page.hpp"
+#include "util/html.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -14,68 +15,6 @@ struct Tag {
     std::size_t begin = 0;                          // offset of '<'
     std::size_t end = 0;                            // offset after '>'
 };
-
-void append_utf8(std::string& out, unsigned long cp) {
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
-std::string decode(std::string_view text) {
-    static const std::map<std::string, unsigned long> named = {
-        {"amp", '&'},      {"lt", '<'},      {"gt", '>'},     {"quot", '"'},     {"apos", '\''},
-        {"nbsp", 0xA0},    {"laquo", 0xAB},  {"raquo", 0xBB}, {"eacute", 0xE9},  {"egrave", 0xE8},
-        {"agrave", 0xE0},  {"ccedil", 0xE7}, {"ecirc", 0xEA}, {"rsquo", 0x2019}, {"hellip", 0x2026},
-        {"trade", 0x2122}, {"copy", 0xA9}};
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '&') {
-            out += text[i];
-            continue;
-        }
-        std::size_t semi = text.find(';', i);
-        if (semi == std::string_view::npos || semi - i > 10) {
-            out += '&';
-            continue;
-        }
-        std::string entity(text.substr(i + 1, semi - i - 1));
-        unsigned long cp = 0;
-        bool ok = false;
-        if (!entity.empty() && entity[0] == '#') {
-            bool hex = entity.size() > 1 && (entity[1] == 'x' || entity[1] == 'X');
-            std::string digits = entity.substr(hex ? 2 : 1);
-            if (!digits.empty() &&
-                digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") ==
-                    std::string::npos) {
-                cp = std::stoul(digits.substr(0, 8), nullptr, hex ? 16 : 10);
-                ok = true;
-            }
-        } else if (auto it = named.find(entity); it != named.end()) {
-            cp = it->second;
-            ok = true;
-        }
-        if (!ok) {
-            out += '&';
-            continue;
-        }
-        append_utf8(out, cp);
-        i = semi;
-    }
-    return out;
-}
 
 // next_tag: the next tag at or after `from` (comments, doctype and script/style bodies skipped).
 std::optional<Tag> next_tag(std::string_view html, std::size_t from) {
@@ -123,14 +62,14 @@ std::optional<Tag> next_tag(std::string_view html, std::size_t from) {
                     char q = html[p++];
                     std::size_t close = html.find(q, p);
                     if (close == std::string_view::npos) close = html.size();
-                    value = decode(html.substr(p, close - p));
+                    value = decode_entities(html.substr(p, close - p));
                     p = std::min(close + 1, html.size());
                 } else {
                     std::size_t vs = p;
                     while (p < html.size() && !std::isspace(static_cast<unsigned char>(html[p])) &&
                            html[p] != '>')
                         ++p;
-                    value = decode(html.substr(vs, p - vs));
+                    value = decode_entities(html.substr(vs, p - vs));
                 }
             }
             if (!name.empty() && !tag.attributes.count(name)) tag.attributes[name] = value;
@@ -162,7 +101,7 @@ bool has_class(const Tag& tag, const char* cls) {
 std::string text_until_tag(std::string_view html, std::size_t from) {
     std::size_t close = html.find('<', from);
     if (close == std::string_view::npos) close = html.size();
-    return html_inner_text(html.substr(from, close - from));
+    return html_text(html.substr(from, close - from));
 }
 
 // element_inner: the inner HTML of the element opened by `tag` (nested same-name tags counted).
@@ -223,37 +162,6 @@ ContactPage parse_form(std::string_view html, const Tag& form, std::size_t end) 
 
 }  // namespace
 
-std::string html_inner_text(std::string_view html) {
-    std::string stripped;
-    for (std::size_t i = 0; i < html.size(); ++i) {
-        if (html[i] == '<') {
-            std::size_t close = html.find('>', i);
-            if (close == std::string_view::npos) break;
-            stripped += ' ';
-            i = close;
-            continue;
-        }
-        stripped += html[i];
-    }
-    std::string text = decode(stripped);
-    std::string out;
-    bool blank = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(text[i]);
-        bool nbsp =
-            c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0;
-        if (std::isspace(c) || nbsp) {
-            if (nbsp) ++i;
-            blank = true;
-            continue;
-        }
-        if (blank && !out.empty()) out += ' ';
-        blank = false;
-        out += static_cast<char>(c);
-    }
-    return out;
-}
-
 ContactPage parse_contact_page(std::string_view html) {
     std::size_t from = 0;
     ContactPage first;
@@ -292,9 +200,9 @@ ContactAnswer parse_contact_answer(std::string_view html) {
         std::size_t pos = 0;
         while (auto li = next_tag(inner, pos)) {
             pos = li->end;
-            if (li->name == "li") items.push_back(html_inner_text(element_inner(inner, *li)));
+            if (li->name == "li") items.push_back(html_text(element_inner(inner, *li)));
         }
-        if (items.empty()) items.push_back(html_inner_text(inner));
+        if (items.empty()) items.push_back(html_text(inner));
         for (auto& item : items)
             if (!item.empty() && std::find(target->messages.begin(), target->messages.end(),
                                            item) == target->messages.end())

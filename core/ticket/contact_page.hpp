@@ -60,8 +60,4 @@ bool is_token_error(const ContactAnswer& answer);
 // .docx .pdf .zip .png .jpeg .gif .jpg .webp; case-insensitive).
 bool allowed_attachment(std::string_view filename);
 
-// html_inner_text: HTML with &amp; &lt; &gt; &quot; &#039; &#NN; &#xNN; &nbsp; and common
-// named entities decoded, tags removed and blanks collapsed.
-std::string html_inner_text(std::string_view html);
-
 }  // namespace mps

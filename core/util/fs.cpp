@@ -23,6 +23,25 @@ namespace {
 
 }  // namespace
 
+std::error_code read_chunks(const fs::path& path, const std::function<void(const char*, std::size_t)>& chunk) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return {errno, std::generic_category()};
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }  // also when `chunk` throws
+    } closer{fd};
+    char buffer[1 << 16];
+    for (;;) {
+        ssize_t got = ::read(fd, buffer, sizeof buffer);
+        if (got == 0) return {};
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            return {errno, std::generic_category()};
+        }
+        chunk(buffer, static_cast<std::size_t>(got));
+    }
+}
+
 std::string read_file_head(const fs::path& path, std::size_t limit) {
     // O_NONBLOCK: a FIFO put in place of a file must not hang the reader.
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);

@@ -1,6 +1,8 @@
 #pragma once
 // Small file helpers. Every failure throws mps::Error(usage) naming the path.
 #include <filesystem>
+#include <functional>
+#include <system_error>
 #include <string>
 #include <string_view>
 
@@ -8,6 +10,12 @@ namespace mps {
 
 // read_file: the whole content of a regular file (symlinks are not followed).
 std::string read_file(const std::filesystem::path& path);
+
+// read_chunks: the bytes of the file at `path` (symlinks are not followed), passed to `chunk`
+// 64 KiB at a time: the one read loop. Returns the error of the failing open or read (none on
+// success); what a failure means (which exit) is the caller's decision.
+std::error_code read_chunks(const std::filesystem::path& path,
+                            const std::function<void(const char* data, std::size_t size)>& chunk);
 
 // read_file_head: at most `limit` bytes from the start of a regular file (symlinks are not
 // followed, FIFOs and devices are refused), so that memory stays bounded whatever its size.

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace mps {
 namespace {
@@ -33,25 +34,12 @@ std::string md5_hex(std::string_view bytes) {
     return hex_of(digest, length);
 }
 
-std::string md5_file(const std::filesystem::path& path) {
+std::string md5_file(const std::filesystem::path& path, std::error_code& error) {
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr) != 1)
         throw Error(ErrorKind::internal, "MD5 is not available in this OpenSSL");
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) throw Error(ErrorKind::usage, "cannot read " + path.string() + ": " + std::strerror(errno));
-    char buffer[1 << 16];
-    for (;;) {
-        ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int saved = errno;
-            ::close(fd);
-            throw Error(ErrorKind::usage, "cannot read " + path.string() + ": " + std::strerror(saved));
-        }
-        if (n == 0) break;
-        EVP_DigestUpdate(ctx.get(), buffer, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
+    error = read_chunks(path, [&](const char* data, std::size_t size) { EVP_DigestUpdate(ctx.get(), data, size); });
+    if (error) return "";
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     EVP_DigestFinal_ex(ctx.get(), digest, &length);

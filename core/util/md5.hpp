@@ -3,6 +3,7 @@
 // lists. Never for integrity decisions of our own (those use SHA-256).
 #include <filesystem>
 #include <string>
+#include <system_error>
 #include <string_view>
 
 namespace mps {
@@ -10,9 +11,9 @@ namespace mps {
 // md5_hex: lower-case hex digest of `bytes`.
 std::string md5_hex(std::string_view bytes);
 
-// md5_file: digest of a file's content, streamed (symbolic links are not followed); throws
-// mps::Error(usage) naming the file.
-std::string md5_file(const std::filesystem::path& path);
+// md5_file: digest of a file's content, streamed (symbolic links are not followed); "" with
+// `error` set when the file cannot be read.
+std::string md5_file(const std::filesystem::path& path, std::error_code& error);
 
 // is_md5_hex: 32 lower-case hex characters.
 bool is_md5_hex(std::string_view text);

@@ -47,31 +47,6 @@ std::string sha256_hex(std::string_view bytes) {
     return hasher.hex_digest();
 }
 
-std::string sha256_file(const std::filesystem::path& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        throw Error(ErrorKind::usage,
-                    "cannot read " + path.string() + ": " + std::strerror(errno));
-    // One hashing context per thread: creating an EVP context per file costs a lock and a fetch.
-    thread_local Sha256 hasher;
-    char buffer[1 << 16];
-    for (;;) {
-        ssize_t got = ::read(fd, buffer, sizeof buffer);
-        if (got == 0) break;
-        if (got < 0) {
-            if (errno == EINTR) continue;
-            int saved = errno;
-            ::close(fd);
-            hasher.hex_digest();  // reset for the next file
-            throw Error(ErrorKind::usage,
-                        "cannot read " + path.string() + ": " + std::strerror(saved));
-        }
-        hasher.update(buffer, static_cast<std::size_t>(got));
-    }
-    ::close(fd);
-    return hasher.hex_digest();
-}
-
 bool is_sha256_hex(std::string_view text) {
     if (text.size() != 64) return false;
     for (char c : text)

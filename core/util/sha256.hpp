@@ -29,8 +29,6 @@ private:
 // sha256_hex: digest of a whole buffer.
 std::string sha256_hex(std::string_view bytes);
 
-// sha256_file: digest of a file's content, streamed; throws mps::Error(usage) naming the file.
-std::string sha256_file(const std::filesystem::path& path);
 
 // is_sha256_hex: 64 lower-case hex characters (used to validate manifests and object names).
 bool is_sha256_hex(std::string_view text);

@@ -1,6 +1,7 @@
 // The shop's contact page and its answer to a POST (`ticket open` reads both).
 #include "fuzz_common.hpp"
 #include "ticket/contact_page.hpp"
+#include "util/html.hpp"
 
 MPS_FUZZ_QUIET
 
@@ -11,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)page.legacy();
         auto answer = mps::parse_contact_answer(html);
         (void)mps::is_token_error(answer);
-        (void)mps::html_inner_text(html);
+        (void)mps::html_text(html);
         (void)mps::allowed_attachment(html.substr(0, 256));
     });
 }
