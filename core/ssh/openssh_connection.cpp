@@ -291,6 +291,8 @@ struct OpensshConnection::Impl {
     std::vector<std::string> common;  // ssh and the options of every invocation, up to "--"
     std::string destination;
     bool master_up = false;
+    // Session processes whose pipes are closed: reaped once the master is gone (it ends them).
+    mutable std::vector<std::unique_ptr<Child>> ending;
 
     ~Impl() {
         if (master_up) {
@@ -309,6 +311,9 @@ struct OpensshConnection::Impl {
                 log::debug("closing the ssh master for {}: {}", label, e.what());
             }
         }
+        auto deadline = Clock::now() + std::chrono::seconds(2);
+        for (auto& child : ending) child->reap(deadline);
+        ending.clear();  // ~Child ends any that are left
         if (!dir.empty()) {
             std::error_code ec;
             fs::remove_all(dir, ec);
@@ -347,10 +352,12 @@ class OpensshTransport : public SftpTransport {
     OpensshTransport(const OpensshConnection::Impl& connection, std::unique_ptr<Child> child)
         : connection_(connection), child_(std::move(child)) {}
     ~OpensshTransport() override {
-        // End the session: ssh sees EOF on stdin and closes the channel.
+        // End the session: ssh sees EOF on stdin and closes the channel. Its exit is not waited
+        // for here: closing the master ends it too, so the connection reaps it then.
         close_fd(child_->in);
         close_fd(child_->out);
-        child_->reap(Clock::now() + std::chrono::seconds(2));
+        if (!child_->reap(Clock::now()) && connection_.master_up)
+            connection_.ending.push_back(std::move(child_));
     }
     std::size_t write(const char* data, std::size_t size) override {
         if (child_->in < 0) broken();
@@ -539,7 +546,13 @@ std::unique_ptr<OpensshConnection> OpensshConnection::connect(const SshOptions& 
             c.common.push_back(identity.string());
         }
 
-    // What ssh will use (a Host alias resolved): for the label.
+    // The master: authenticates, then goes to the background (-f) and serves the sessions.
+    std::string log_file = c.dir + "/log";
+    auto master = c.run({"-M", "-N", "-f", "-v", "-E", log_file, "-o",
+                         "ControlPersist=" + std::to_string(std::max(60, 2 * timeout))},
+                        {}, Pipe::none);
+
+    // What ssh will use (a Host alias resolved), for the label: asked while the master connects.
     {
         auto resolved = c.run({"-G"}, {}, Pipe::out);
         std::string config;
@@ -575,11 +588,6 @@ std::unique_ptr<OpensshConnection> OpensshConnection::connect(const SshOptions& 
         }
     }
 
-    // The master: authenticates, then goes to the background (-f) and serves the sessions.
-    std::string log_file = c.dir + "/log";
-    auto master = c.run({"-M", "-N", "-f", "-v", "-E", log_file, "-o",
-                         "ControlPersist=" + std::to_string(std::max(60, 2 * timeout))},
-                        {}, Pipe::none);
     // Without prompts, a master that neither connects nor fails in this time never will.
     std::optional<Clock::time_point> deadline;
     if (!o.ask_password || password)
