@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <map>
 
 #include "json_result.hpp"
@@ -230,6 +231,16 @@ TEST_CASE("openssh client: host keys are OpenSSH's, failures map to exit codes",
                                     "sftp://root@127.0.0.1:" + std::to_string(closed) + "/x", "--ssh-client", "openssh"});
     CHECK(refused_port.exit_code == 4);
     CHECK_THAT(json_of(refused_port)["error"]["message"].get<std::string>(), Catch::Contains("Connection refused"));
+
+    // A server that accepts and never speaks: ssh's ConnectTimeout (the banner exchange too).
+    testing::SilentServer silent;
+    auto started = std::chrono::steady_clock::now();
+    auto hung = remote.run({"--json", "--timeout", "2", "verify",
+                            "sftp://root@127.0.0.1:" + std::to_string(silent.port()) + "/x", "--ssh-client", "openssh"});
+    auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    INFO(hung.out << hung.err);
+    CHECK(hung.exit_code == 4);
+    CHECK(seconds < 10);
     CHECK(remote.leftovers().empty());
 }
 
