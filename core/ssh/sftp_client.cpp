@@ -48,7 +48,9 @@ class Libssh2Transport : public SftpTransport {
                         "the server may limit sessions or have dropped us; try again");
         return static_cast<std::size_t>(got);
     }
-    void wait(std::chrono::steady_clock::time_point deadline, bool) override { ssh_.wait(deadline); }
+    void wait(std::chrono::steady_clock::time_point deadline, bool) override {
+        ssh_.wait(deadline);
+    }
     std::chrono::milliseconds timeout() const override {
         return std::chrono::milliseconds(ssh_.timeout_ms);
     }

@@ -33,8 +33,8 @@ struct SshOptions {
     int timeout_seconds = 30;  // connect, handshake, and any wait for the server
     SshClient client = SshClient::libssh2;
     // For the openssh client only: ssh's own configuration decides what was not given.
-    bool known_hosts_given = false;  // --known-hosts: -o UserKnownHostsFile
-    bool identities_given = false;   // --identity: -i
+    bool known_hosts_given = false;    // --known-hosts: -o UserKnownHostsFile
+    bool identities_given = false;     // --identity: -i
     std::filesystem::path ssh_config;  // --ssh-config: -F (empty: ssh's default ~/.ssh/config)
 };
 
