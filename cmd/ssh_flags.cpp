@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include <spdlog/spdlog.h>
+
 #include "util/error.hpp"
 
 namespace mpscli {
@@ -13,13 +15,35 @@ void add_ssh_flags(CLI::App& command, SshFlags& flags) {
     command.add_flag("--accept-new-host-key", flags.accept_new_host_key,
                      "Record an unknown host key (never a changed one), like StrictHostKeyChecking=accept-new");
     command.add_option("--identity", flags.identities, "Private key file to try (repeatable; default ~/.ssh/id_*)");
+    command
+        .add_option("--ssh-client", flags.client,
+                    "SSH implementation: libssh2 (built in) or openssh (the system ssh with your ~/.ssh/config)")
+        ->check(CLI::IsMember({"libssh2", "openssh"}));
+    command.add_option("--ssh-config", flags.ssh_config,
+                       "With --ssh-client openssh: the ssh configuration file (ssh -F; default ~/.ssh/config)");
 }
 
 mps::SshOptions ssh_options(Context& ctx, const SshFlags& flags) {
     mps::SshOptions options;
     std::filesystem::path home = ctx.env().get("HOME").value_or("/");
     options.known_hosts = flags.known_hosts.empty() ? home / ".ssh" / "known_hosts" : std::filesystem::path(flags.known_hosts);
+    options.known_hosts_given = !flags.known_hosts.empty();
+    options.identities_given = !flags.identities.empty();
     options.accept_new_host_key = flags.accept_new_host_key;
+    const auto& config = ctx.config().ssh;
+    std::string client = flags.client.empty() ? config.client : flags.client;
+    options.client = client == "openssh" ? mps::SshClient::openssh : mps::SshClient::libssh2;
+    std::string ssh_config = flags.ssh_config.empty() ? config.config_file : flags.ssh_config;
+    if (ssh_config.rfind("~/", 0) == 0) ssh_config = (home / ssh_config.substr(2)).string();
+    if (!ssh_config.empty()) {
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(ssh_config, ec))
+            throw mps::Error(mps::ErrorKind::usage, "ssh configuration file " + ssh_config + ": no such file",
+                             "give an existing file with --ssh-config or [ssh] config_file");
+        if (options.client != mps::SshClient::openssh)
+            spdlog::warn("--ssh-config applies to --ssh-client openssh only; ignored");
+        options.ssh_config = ssh_config;
+    }
     if (flags.identities.empty()) {
         options.identities = mps::default_identities(home);
     } else {

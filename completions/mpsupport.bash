@@ -95,7 +95,7 @@ _mpsupport()
                     continue
                 fi
                 ;;&
-            --known-hosts|--identity|--exec-hash)
+            --known-hosts|--identity|--exec-hash|--ssh-client|--ssh-config)
                 if [[ $cmd == verify || $cmd == diagnose ]]; then
                     if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
                 fi
@@ -208,6 +208,19 @@ _mpsupport()
                 return 0
             fi
             ;;
+        --ssh-client)
+            if [[ $cmd == verify || $cmd == diagnose ]]; then
+                _mpsupport_reply < <(compgen -W "libssh2 openssh" -- "$cur")
+                return 0
+            fi
+            ;;
+        --ssh-config)
+            if [[ $cmd == verify || $cmd == diagnose ]]; then
+                _mpsupport_filenames
+                _mpsupport_reply < <(compgen -f -- "$cur")
+                return 0
+            fi
+            ;;
         --identity)
             # Private key files (such as ~/.ssh/id_ed25519), not the .pub halves.
             if [[ $cmd == verify || $cmd == diagnose ]]; then
@@ -261,8 +274,8 @@ _mpsupport()
         local flags=$globals
         case $cmd in
             "") flags+=" --version" ;;
-            verify) flags+=" --module --version --diff --strict --known-hosts --accept-new-host-key --identity --exec-hash --core --no-fetch" ;;
-            diagnose) flags+=" --url --admin --sftp --module --only --bundle --order --admin-email --log-tail --exec-hash --list-checks --no-fetch --known-hosts --accept-new-host-key --identity" ;;
+            verify) flags+=" --module --version --diff --strict --known-hosts --accept-new-host-key --identity --ssh-client --ssh-config --exec-hash --core --no-fetch" ;;
+            diagnose) flags+=" --url --admin --sftp --module --only --bundle --order --admin-email --log-tail --exec-hash --list-checks --no-fetch --known-hosts --accept-new-host-key --identity --ssh-client --ssh-config" ;;
             expiry) flags+=" --at --warn-days" ;;
             remind) flags+=" --thresholds --at --dry-run --expired --limit --max-per-minute" ;;
             orders)

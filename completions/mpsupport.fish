@@ -19,7 +19,7 @@ function __mpsupport_operands
         switch $word
             case --config --log-file --timeout --at --warn-days --thresholds --limit --max-per-minute --expiring-within
                 set skip 1
-            case --known-hosts --identity --exec-hash
+            case --known-hosts --identity --exec-hash --ssh-client --ssh-config
                 if test "$operands[1]" = verify; or test "$operands[1]" = diagnose
                     set skip 1
                 end
@@ -192,6 +192,8 @@ complete -c mpsupport -n '__mpsupport_in diagnose' -l no-fetch -d 'Never downloa
 complete -c mpsupport -n '__mpsupport_in diagnose' -l known-hosts -r -F -d 'known_hosts file (default ~/.ssh/known_hosts)'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l accept-new-host-key -d 'Record an unknown host key (never a changed one)'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l identity -r -F -d 'Private key file (repeatable)'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l ssh-client -x -a 'libssh2 openssh' -d 'SSH implementation'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l ssh-config -r -F -d 'ssh configuration file (ssh -F, openssh client)'
 
 # verify DIR|sftp://... [--module NAME] [--version V] [--diff] [--strict]
 #        [--known-hosts FILE] [--accept-new-host-key] [--identity FILE]...
@@ -203,6 +205,8 @@ complete -c mpsupport -n '__mpsupport_in verify' -l strict -d 'Any difference fr
 complete -c mpsupport -n '__mpsupport_in verify' -l known-hosts -r -F -d 'known_hosts file for sftp:// (default ~/.ssh/known_hosts)'
 complete -c mpsupport -n '__mpsupport_in verify' -l accept-new-host-key -d 'Record an unknown host key (never a changed one)'
 complete -c mpsupport -n '__mpsupport_in verify' -l identity -r -F -d 'Private key file for sftp:// (repeatable)'
+complete -c mpsupport -n '__mpsupport_in verify' -l ssh-client -x -a 'libssh2 openssh' -d 'SSH implementation for sftp://'
+complete -c mpsupport -n '__mpsupport_in verify' -l ssh-config -r -F -d 'ssh configuration file (ssh -F, openssh client)'
 complete -c mpsupport -n '__mpsupport_in verify' -l core -d 'Shop root: also compare PrestaShop core files'
 complete -c mpsupport -n '__mpsupport_in verify' -l no-fetch -d 'Never download a missing pristine release'
 complete -c mpsupport -n '__mpsupport_in verify' -l exec-hash -x -a 'auto never only' -d 'sftp://: hash files on the server (auto, never, only)'

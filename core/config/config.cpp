@@ -338,6 +338,14 @@ Config parse_config(std::string_view text, const fs::path& path) {
         r.string("extended_support_url", config.remind.extended_support_url);
         r.warn_unknown();
     }
+    if (const auto* ssh = top.table("ssh")) {
+        Reader r(path, *ssh, "ssh.");
+        r.string("client", config.ssh.client);
+        r.string("config_file", config.ssh.config_file);
+        if (config.ssh.client != "libssh2" && config.ssh.client != "openssh")
+            r.fail(*ssh->get("client"), "client", "must be \"libssh2\" or \"openssh\"");
+        r.warn_unknown();
+    }
     top.warn_unknown();
     return config;
 }
@@ -394,6 +402,8 @@ std::vector<std::pair<std::string, std::string>> config_entries(const Config& c)
     out.emplace_back("remind.subject_template", quote(c.remind.subject_template));
     out.emplace_back("remind.body_template", quote(c.remind.body_template));
     out.emplace_back("remind.extended_support_url", quote(c.remind.extended_support_url));
+    out.emplace_back("ssh.client", quote(c.ssh.client));
+    out.emplace_back("ssh.config_file", quote(c.ssh.config_file));
     return out;
 }
 
@@ -437,6 +447,12 @@ major_rewrite_ratio = 0.5
 # [remind]
 # thresholds = [30, 7, 1]
 # extended_support_url = "https://shop.example/{module}-extended-support"
+
+# sftp:// addresses: "libssh2" (built in) or "openssh" (the system ssh, with your
+# ~/.ssh/config: Host aliases, ProxyJump, certificates, RSA-only hosts).
+# [ssh]
+# client = "openssh"
+# config_file = "~/.ssh/config.mpsupport"
 
 # [stores.myshop]
 # url = "https://shop.example"

@@ -65,6 +65,12 @@ struct RemindConfig {
     std::string extended_support_url;
 };
 
+// [ssh]: how sftp:// addresses are reached.
+struct SshClientConfig {
+    std::string client = "libssh2";  // "libssh2" or "openssh" (the system ssh)
+    std::string config_file;         // the openssh client's -F file; empty: ssh's own default
+};
+
 struct Config {
     std::filesystem::path source;  // the file read; empty when defaults only
     VendorConfig vendor;
@@ -72,6 +78,7 @@ struct Config {
     std::map<std::string, StoreConfig> stores;
     OrdersConfig orders;
     RemindConfig remind;
+    SshClientConfig ssh;
 };
 
 // load_config: read and validate `path`. A missing file gives the defaults unless `must_exist`.

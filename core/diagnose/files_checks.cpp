@@ -51,7 +51,7 @@ ModuleOutcome verify_module(const FilesProbe& probe, const SshOptions& ssh, cons
 }
 
 // shop_checks: on the first connection, the shop root, the modules present and the logs.
-void shop_checks(SftpClient& client, SshSession& session, const FilesProbe& probe, const PristineStore& store,
+void shop_checks(SftpClient& client, SshConnection& session, const FilesProbe& probe, const PristineStore& store,
                  const CheckSelection& selection, FilesFindings& out) {
     const std::string& root = probe.url.path;
     std::vector<std::string> paths = {root, remote_join(root, "modules"), remote_join(root, "classes"),
@@ -185,9 +185,9 @@ FilesFindings check_files(const FilesProbe& probe, const PristineStore& store, c
     // handshakes overlap. If the first one fails, their results are not used.
     bool records_host_key = options.accept_new_host_key;
     if (!records_host_key) start_modules(options);
-    std::unique_ptr<SshSession> session;
+    std::unique_ptr<SshConnection> session;
     try {
-        session = SshSession::connect(options);
+        session = connect_ssh(options);
     } catch (const Error& e) {
         if (is_host_key_error(e)) {
             out.checks.push_back(failed(check_id::files_hostkey, e));

@@ -87,7 +87,7 @@ std::optional<RemoteCoreHashes> parse_remote_core_md5(const std::string& output)
 
 Check core_integrity_remote(SftpClient& client, const std::string& shop_root,
                             const std::string& ps_version, const CoreListStore& lists,
-                            const std::string& where, SshSession* exec_session) {
+                            const std::string& where, SshConnection* exec_session) {
     auto list = ps_version.empty() ? std::nullopt : lists.load(ps_version);
     if (!list) return core_check_without_list(lists, ps_version, where);
 

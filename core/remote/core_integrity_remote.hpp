@@ -13,7 +13,7 @@
 namespace mps {
 
 class SftpClient;
-class SshSession;
+class SshConnection;
 
 // core_integrity_remote: files.core-integrity for the shop root `shop_root` (absolute or
 // login-relative) on the server of `client`, at PrestaShop `ps_version` (empty: unknown, a
@@ -22,7 +22,7 @@ class SshSession;
 // read over SFTP. Error(unreachable) when the connection breaks.
 Check core_integrity_remote(SftpClient& client, const std::string& shop_root,
                             const std::string& ps_version, const CoreListStore& lists,
-                            const std::string& where, SshSession* exec_session = nullptr);
+                            const std::string& where, SshConnection* exec_session = nullptr);
 
 // remote_core_md5_command: the shell command that prints, NUL-separated, "MPS-FILES",
 // "<md5>  ./<path>" for every regular file directly in `root` and below the folders `tops`,

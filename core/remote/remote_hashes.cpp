@@ -99,7 +99,7 @@ std::optional<std::vector<InstalledFile>> parse_remote_hashes(const std::string&
     return files;
 }
 
-std::optional<std::vector<InstalledFile>> hash_remotely(SshSession& session, const std::string& dir,
+std::optional<std::vector<InstalledFile>> hash_remotely(SshConnection& session, const std::string& dir,
                                                         std::vector<std::string>& refused,
                                                         std::string& how) {
     struct Attempt {

@@ -9,7 +9,7 @@
 
 namespace mps {
 
-class SshSession;
+class SshConnection;
 
 // remote_hash_command: the shell command that prints, NUL-separated, a "MPS-FILES" marker,
 // "<sha256>  ./<path>" for every regular file below `dir`, "MPS-LINKS", every symbolic link
@@ -27,7 +27,7 @@ std::optional<std::vector<InstalledFile>> parse_remote_hashes(const std::string&
 
 // hash_remotely: run the commands over `session`; nothing when the server refuses to run them
 // or their output is not usable. `how` says which command worked.
-std::optional<std::vector<InstalledFile>> hash_remotely(SshSession& session, const std::string& dir,
+std::optional<std::vector<InstalledFile>> hash_remotely(SshConnection& session, const std::string& dir,
                                                         std::vector<std::string>& refused, std::string& how);
 
 }  // namespace mps

@@ -83,7 +83,7 @@ std::vector<std::string> remote_theme_overrides(SftpClient& client, const std::s
 
 // partial_report: exit 4, with what was done before the connection broke.
 Report partial_report(const VerifiedModule& module, const std::string& location,
-                      const SshSession& session, const Error& error, std::size_t done,
+                      const SshConnection& session, const Error& error, std::size_t done,
                       std::size_t release_files, const std::string& method) {
     Report report;
     report.schema = "mpsupport.verify/1";
@@ -119,7 +119,7 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
     options.user = request.url.user;
     options.host = request.url.host;
     options.port = request.url.port;
-    auto session = SshSession::connect(options);
+    auto session = connect_ssh(options);
     SftpClient client(*session);
 
     std::string root = request.url.path;
@@ -136,7 +136,7 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
                     "give the folder that holds modules/, classes/ and config/");
     CoreListStore core_lists(store.core_lists_dir());
     // --exec-hash never: nothing runs on the server, not even for the core check.
-    SshSession* exec_session = request.exec_hash == ExecHash::never ? nullptr : session.get();
+    SshConnection* exec_session = request.exec_hash == ExecHash::never ? nullptr : session.get();
     auto connect_check = [&] {
         return Check{"files.connect", Status::pass,
                      "connected to " + session->label() + " (" + session->auth_method() +

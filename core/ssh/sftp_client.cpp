@@ -8,9 +8,67 @@
 
 namespace mps {
 
+namespace {
+
+// Libssh2Transport: the "sftp" subsystem on a channel of a libssh2 session.
+class Libssh2Transport : public SftpTransport {
+  public:
+    explicit Libssh2Transport(SshSession::Impl& session) : ssh_(session) {
+        auto deadline = ssh_.deadline();
+        while (!(channel_ = libssh2_channel_open_session(ssh_.session))) {
+            if (libssh2_session_last_errno(ssh_.session) != LIBSSH2_ERROR_EAGAIN)
+                ssh_.fail(ErrorKind::unreachable, "cannot open an SSH channel on " + ssh_.label);
+            ssh_.wait(deadline);
+        }
+        int rc;
+        while ((rc = libssh2_channel_subsystem(channel_, "sftp")) == LIBSSH2_ERROR_EAGAIN)
+            ssh_.wait(deadline);
+        if (rc != 0)
+            ssh_.fail(ErrorKind::unreachable,
+                      "the server " + ssh_.label + " refused the SFTP subsystem");
+    }
+    ~Libssh2Transport() override {
+        if (channel_) libssh2_channel_free(channel_);
+    }
+    std::size_t write(const char* data, std::size_t size) override {
+        ssize_t wrote = libssh2_channel_write(channel_, data, size);
+        if (wrote == LIBSSH2_ERROR_EAGAIN) return 0;
+        if (wrote < 0)
+            ssh_.fail(ErrorKind::unreachable, "SFTP connection to " + ssh_.label + " broke");
+        return static_cast<std::size_t>(wrote);
+    }
+    std::size_t read(char* buffer, std::size_t size) override {
+        ssize_t got = libssh2_channel_read(channel_, buffer, size);
+        if (got == LIBSSH2_ERROR_EAGAIN) return 0;
+        if (got < 0)
+            ssh_.fail(ErrorKind::unreachable, "SFTP connection to " + ssh_.label + " broke");
+        if (got == 0 && libssh2_channel_eof(channel_))
+            throw Error(ErrorKind::unreachable,
+                        "the SFTP server on " + ssh_.label + " closed the connection",
+                        "the server may limit sessions or have dropped us; try again");
+        return static_cast<std::size_t>(got);
+    }
+    void wait(std::chrono::steady_clock::time_point deadline, bool) override {
+        ssh_.wait(deadline);
+    }
+    std::chrono::milliseconds timeout() const override {
+        return std::chrono::milliseconds(ssh_.timeout_ms);
+    }
+    const std::string& label() const override { return ssh_.label; }
+
+  private:
+    SshSession::Impl& ssh_;
+    LIBSSH2_CHANNEL* channel_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<SftpTransport> SshSession::open_sftp() {
+    return std::make_unique<Libssh2Transport>(*impl_);
+}
+
 struct SftpClient::Impl {
-    SshSession::Impl& ssh;
-    LIBSSH2_CHANNEL* channel = nullptr;
+    std::unique_ptr<SftpTransport> transport;
     std::uint32_t next_id = 1;
     std::deque<std::string> waiting;  // packets not yet written (beyond max in flight)
     std::string outgoing;             // bytes being written, from out_pos on
@@ -23,9 +81,14 @@ struct SftpClient::Impl {
     // channel to take them.
     static constexpr std::size_t kMaxOutgoing = 1 << 20;
 
-    explicit Impl(SshSession::Impl& session) : ssh(session) {}
-    ~Impl() {
-        if (channel) libssh2_channel_free(channel);
+    explicit Impl(std::unique_ptr<SftpTransport> t) : transport(std::move(t)) {}
+
+    const std::string& label() const { return transport->label(); }
+    std::chrono::steady_clock::time_point deadline() const {
+        return std::chrono::steady_clock::now() + transport->timeout();
+    }
+    void wait(std::chrono::steady_clock::time_point deadline) {
+        transport->wait(deadline, out_pos < outgoing.size());
     }
 
     // pump: one round of writing and reading; returns whether anything moved.
@@ -47,29 +110,18 @@ struct SftpClient::Impl {
             ++written_unanswered;
         }
         while (out_pos < outgoing.size()) {
-            ssize_t wrote = libssh2_channel_write(channel, outgoing.data() + out_pos,
-                                                  outgoing.size() - out_pos);
-            if (wrote == LIBSSH2_ERROR_EAGAIN) break;
-            if (wrote < 0)
-                ssh.fail(ErrorKind::unreachable, "SFTP connection to " + ssh.label + " broke");
-            out_pos += static_cast<std::size_t>(wrote);
+            std::size_t wrote =
+                transport->write(outgoing.data() + out_pos, outgoing.size() - out_pos);
+            if (wrote == 0) break;
+            out_pos += wrote;
             progress = true;
         }
         char buffer[65536];
         for (;;) {
-            ssize_t got = libssh2_channel_read(channel, buffer, sizeof buffer);
-            if (got == LIBSSH2_ERROR_EAGAIN) break;
-            if (got < 0)
-                ssh.fail(ErrorKind::unreachable, "SFTP connection to " + ssh.label + " broke");
-            if (got == 0) {
-                if (libssh2_channel_eof(channel))
-                    throw Error(ErrorKind::unreachable,
-                                "the SFTP server on " + ssh.label + " closed the connection",
-                                "the server may limit sessions or have dropped us; try again");
-                break;
-            }
-            incoming.append(buffer, static_cast<std::size_t>(got));
-            received += static_cast<std::uint64_t>(got);
+            std::size_t got = transport->read(buffer, sizeof buffer);
+            if (got == 0) break;
+            incoming.append(buffer, got);
+            received += got;
             progress = true;
             if (incoming.size() >= 4 * std::size_t(sftp::kMaxPacket))
                 break;  // parse before reading on
@@ -80,7 +132,7 @@ struct SftpClient::Impl {
             std::uint32_t length = header.u32();
             if (length == 0 || length > sftp::kMaxPacket)
                 throw Error(ErrorKind::unreachable,
-                            "the SFTP server on " + ssh.label + " sent a malformed packet",
+                            "the SFTP server on " + label() + " sent a malformed packet",
                             "the account may print text on login (.bashrc) or the server is not "
                             "OpenSSH-compatible");
             if (incoming.size() - offset < 4 + length) break;
@@ -93,20 +145,12 @@ struct SftpClient::Impl {
     }
 };
 
-SftpClient::SftpClient(SshSession& ssh) : impl_(std::make_unique<Impl>(ssh.impl())) {
-    auto& session = impl_->ssh;
-    auto deadline = session.deadline();
-    while (!(impl_->channel = libssh2_channel_open_session(session.session))) {
-        if (libssh2_session_last_errno(session.session) != LIBSSH2_ERROR_EAGAIN)
-            session.fail(ErrorKind::unreachable, "cannot open an SSH channel on " + session.label);
-        session.wait(deadline);
-    }
-    int rc;
-    while ((rc = libssh2_channel_subsystem(impl_->channel, "sftp")) == LIBSSH2_ERROR_EAGAIN)
-        session.wait(deadline);
-    if (rc != 0)
-        session.fail(ErrorKind::unreachable,
-                     "the server " + session.label + " refused the SFTP subsystem");
+SftpClient::SftpClient(SshConnection& ssh) : SftpClient(ssh.open_sftp()) {}
+
+SftpClient::SftpClient(std::unique_ptr<SftpTransport> transport)
+    : impl_(std::make_unique<Impl>(std::move(transport))) {
+    const std::string& label = impl_->label();
+    auto deadline = impl_->deadline();
     // INIT carries no request id; VERSION answers it.
     impl_->outgoing = sftp::Writer(sftp::INIT, std::nullopt).u32(3).finish();
     bool answered = false;
@@ -116,16 +160,16 @@ SftpClient::SftpClient(SshSession& ssh) : impl_(std::make_unique<Impl>(ssh.impl(
             sftp::Reader reader(packet);
             if (reader.u8() != sftp::VERSION)
                 throw Error(ErrorKind::unreachable,
-                            "the SFTP server on " + session.label + " did not answer INIT");
+                            "the SFTP server on " + label + " did not answer INIT");
             std::uint32_t version = reader.u32();
             if (version < 3)
                 throw Error(ErrorKind::unreachable,
-                            "the SFTP server on " + session.label + " speaks version " +
+                            "the SFTP server on " + label + " speaks version " +
                                 std::to_string(version) + "; version 3 is needed");
             answered = true;
         });
-        if (!progress && !answered) session.wait(deadline);
-        if (progress) deadline = session.deadline();
+        if (!progress && !answered) impl_->wait(deadline);
+        if (progress) deadline = impl_->deadline();
     }
     impl_->written_unanswered = 0;
 }
@@ -133,12 +177,12 @@ SftpClient::SftpClient(SshSession& ssh) : impl_(std::make_unique<Impl>(ssh.impl(
 SftpClient::~SftpClient() = default;
 
 const std::string& SftpClient::label() const {
-    return impl_->ssh.label;
+    return impl_->label();
 }
 
 void SftpClient::protocol_error(const std::string& what) const {
     throw Error(ErrorKind::unreachable,
-                "the SFTP server on " + impl_->ssh.label + " broke the protocol: " + what,
+                "the SFTP server on " + impl_->label() + " broke the protocol: " + what,
                 "the server is not a working SFTP server; ask the host to check it");
 }
 
@@ -161,8 +205,7 @@ void SftpClient::send(sftp::Type type, const std::function<void(sftp::Writer&)>&
 }
 
 void SftpClient::run() {
-    auto& session = impl_->ssh;
-    auto deadline = session.deadline();
+    auto deadline = impl_->deadline();
     while (!impl_->pending.empty()) {
         bool progress = impl_->pump(max_in_flight_, bytes_received_, [&](std::string& packet) {
             sftp::Reader reader(packet);
@@ -170,7 +213,7 @@ void SftpClient::run() {
             std::uint32_t id = reader.u32();
             auto it = impl_->pending.find(id);
             if (reader.failed() || it == impl_->pending.end())
-                throw Error(ErrorKind::unreachable, "the SFTP server on " + session.label +
+                throw Error(ErrorKind::unreachable, "the SFTP server on " + impl_->label() +
                                                         " answered a request never made");
             Callback callback = std::move(it->second);
             impl_->pending.erase(it);
@@ -179,9 +222,9 @@ void SftpClient::run() {
             callback(reply);
         });
         if (progress) {
-            deadline = session.deadline();
+            deadline = impl_->deadline();
         } else if (!impl_->pending.empty()) {
-            session.wait(deadline);
+            impl_->wait(deadline);
         }
     }
 }

@@ -3,6 +3,8 @@
 // open/read/readdir state per session, so it waits a round trip per request; speaking the
 // protocol here lets hundreds of OPEN, READ and READDIR requests be in flight together, which
 // is what makes a far-away shop fast (a 177-file module in a few round trips, not 177).
+// The bytes travel over an SftpTransport: a libssh2 channel, or the pipes of a system `ssh -s`.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -12,7 +14,24 @@
 
 namespace mps {
 
-class SshSession;
+class SshConnection;
+
+// SftpTransport: a non-blocking byte stream to an SFTP server.
+class SftpTransport {
+  public:
+    virtual ~SftpTransport() = default;
+    // write: as many bytes as go without blocking (0: none now). Error(unreachable) when broken.
+    virtual std::size_t write(const char* data, std::size_t size) = 0;
+    // read: the bytes there are now (0: none yet). Error(unreachable) at the end of the stream.
+    virtual std::size_t read(char* buffer, std::size_t size) = 0;
+    // wait: block until read (or, with `want_write`, write) may make progress, at most until
+    // `deadline`; Error(unreachable) saying the server stopped answering when it passes.
+    virtual void wait(std::chrono::steady_clock::time_point deadline, bool want_write) = 0;
+    // timeout: how long the server may stay silent.
+    virtual std::chrono::milliseconds timeout() const = 0;
+    // label: "user@host:port" for messages.
+    virtual const std::string& label() const = 0;
+};
 
 class SftpClient {
   public:
@@ -24,7 +43,9 @@ class SftpClient {
 
     // SftpClient: opens the "sftp" subsystem on `ssh` and negotiates version 3. Error(unreachable)
     // when the server has no SFTP.
-    explicit SftpClient(SshSession& ssh);
+    explicit SftpClient(SshConnection& ssh);
+    // SftpClient: negotiates version 3 over an open transport.
+    explicit SftpClient(std::unique_ptr<SftpTransport> transport);
     ~SftpClient();
     SftpClient(const SftpClient&) = delete;
     SftpClient& operator=(const SftpClient&) = delete;

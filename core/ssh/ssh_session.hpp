@@ -1,6 +1,8 @@
 #pragma once
-// One authenticated SSH connection (libssh2), host key verified against known_hosts. libssh2
-// stays behind this interface: no <libssh2.h> in public headers.
+// One authenticated SSH connection, host key verified. SshConnection is what the remote checks
+// use (exec a command, open the SFTP subsystem); SshSession implements it with libssh2 (host key
+// checked against known_hosts here), OpensshConnection (ssh/openssh_connection.hpp) with the
+// system `ssh`. libssh2 stays behind these interfaces: no <libssh2.h> in public headers.
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -11,6 +13,11 @@
 #include "ssh/known_hosts.hpp"
 
 namespace mps {
+
+class SftpTransport;
+
+// Which SSH implementation reaches the server (--ssh-client, [ssh] client).
+enum class SshClient { libssh2, openssh };
 
 struct SshOptions {
     std::string user;  // empty: $USER
@@ -24,6 +31,11 @@ struct SshOptions {
     // Asked for a password when the others failed and prompting is allowed; nullopt: none.
     std::function<std::optional<std::string>(const std::string& prompt)> ask_password;
     int timeout_seconds = 30;  // connect, handshake, and any wait for the server
+    SshClient client = SshClient::libssh2;
+    // For the openssh client only: ssh's own configuration decides what was not given.
+    bool known_hosts_given = false;    // --known-hosts: -o UserKnownHostsFile
+    bool identities_given = false;     // --identity: -i
+    std::filesystem::path ssh_config;  // --ssh-config: -F (empty: ssh's default ~/.ssh/config)
 };
 
 struct ExecResult {
@@ -33,24 +45,41 @@ struct ExecResult {
     bool truncated = false;  // output beyond the limit was dropped
 };
 
-class SshSession {
+// SshConnection: an authenticated connection that runs commands and opens SFTP channels.
+class SshConnection {
+public:
+    virtual ~SshConnection() = default;
+    // exec: run `command` with empty stdin; nullopt when the server refuses to run commands.
+    virtual std::optional<ExecResult> exec(const std::string& command, std::size_t max_output) = 0;
+    // open_sftp: a byte stream to the server's "sftp" subsystem. Error(unreachable) when the
+    // server has no SFTP.
+    virtual std::unique_ptr<SftpTransport> open_sftp() = 0;
+    // label: "user@host:port" for messages.
+    virtual const std::string& label() const = 0;
+    // auth_method: how we logged in ("agent", "key /path", "password").
+    virtual const std::string& auth_method() const = 0;
+    // host_key_fingerprint: SHA256 fingerprint of the verified host key.
+    virtual const std::string& host_key_fingerprint() const = 0;
+};
+
+// connect_ssh: SshSession::connect or OpensshConnection::connect, as options.client says.
+std::unique_ptr<SshConnection> connect_ssh(const SshOptions& options);
+
+class SshSession : public SshConnection {
 public:
     struct Impl;
 
     // connect: TCP, handshake, host key check, authentication. Errors: unreachable (exit 4) for
     // network trouble and timeouts, auth (exit 5) for host keys and refused credentials.
     static std::unique_ptr<SshSession> connect(const SshOptions& options);
-    ~SshSession();
+    ~SshSession() override;
 
-    // exec: run `command` with empty stdin; nullopt when the server refuses to run commands.
-    std::optional<ExecResult> exec(const std::string& command, std::size_t max_output);
-
-    // label: "user@host:port" for messages.
-    const std::string& label() const;
-    // auth_method: how we logged in ("agent", "key /path", "password").
-    const std::string& auth_method() const;
-    // host_key_fingerprint: SHA256 fingerprint of the verified host key.
-    const std::string& host_key_fingerprint() const;
+    std::optional<ExecResult> exec(const std::string& command, std::size_t max_output) override;
+    // open_sftp: a channel on this session (core/ssh/sftp_client.cpp).
+    std::unique_ptr<SftpTransport> open_sftp() override;
+    const std::string& label() const override;
+    const std::string& auth_method() const override;
+    const std::string& host_key_fingerprint() const override;
 
     Impl& impl() { return *impl_; }
 
