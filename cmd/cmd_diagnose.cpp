@@ -29,7 +29,6 @@ struct DiagnoseFlags {
     std::string bundle;
     std::string order;
     std::string admin_email;
-    std::string exec_hash = "auto";
     int log_tail_kib = 256;
     bool list_checks = false;
     bool no_fetch = false;
@@ -63,15 +62,7 @@ mps::DiagnoseRequest request_from(Context& ctx, const DiagnoseFlags& flags) {
     const auto& config = ctx.config();
     mps::StoreConfig profile;
     if (!flags.store.empty()) {
-        auto it = config.stores.find(flags.store);
-        if (it == config.stores.end()) {
-            std::vector<std::string> names;
-            for (const auto& [name, store] : config.stores) names.push_back(name);
-            throw mps::Error(mps::ErrorKind::usage, "no store profile '" + flags.store + "' in " + ctx.paths().config_file.string(),
-                             names.empty() ? "add a [stores." + flags.store + "] section, or give --url, --admin and --sftp"
-                                           : "known stores: " + mps::join(names, ", "));
-        }
-        profile = it->second;
+        profile = mps::find_store(config, flags.store, ctx.paths().config_file.string());
         request.store = flags.store;
     }
     request.url = flags.url.empty() ? profile.url : flags.url;
@@ -86,9 +77,7 @@ mps::DiagnoseRequest request_from(Context& ctx, const DiagnoseFlags& flags) {
         throw mps::Error(mps::ErrorKind::usage, "nothing to diagnose: no store URL, admin URL or SFTP access",
                          "give STORE (a [stores.NAME] profile) or --url, --admin and/or --sftp");
     request.selection = mps::CheckSelection::parse(flags.only);
-    request.exec_hash = flags.exec_hash == "never"  ? mps::ExecHash::never
-                        : flags.exec_hash == "only" ? mps::ExecHash::only
-                                                    : mps::ExecHash::auto_;
+    request.exec_hash = exec_hash_mode(flags.ssh);
     if (request.sftp) request.ssh = ssh_options(ctx, flags.ssh);
     request.tls = ctx.tls();
     request.timeout_seconds = ctx.globals.timeout;
@@ -195,8 +184,6 @@ void add_diagnose_command(CLI::App& app, Context& ctx, Action& action) {
                     "Check that this employee can log in (password from MPSUPPORT_ADMIN_PASSWORD; read only)");
     sub->add_option("--log-tail", flags->log_tail_kib, "KiB read from the end of each recent log file (default 256)")
         ->check(CLI::Range(1, 16384));
-    sub->add_option("--exec-hash", flags->exec_hash, "Hash module files with a command on the server (auto, never, only)")
-        ->check(CLI::IsMember({"auto", "never", "only"}));
     sub->add_flag("--list-checks", flags->list_checks, "List every check id and what it looks at");
     sub->add_flag("--no-fetch", flags->no_fetch,
                   "Never download a missing pristine release (default: fetch it, signed, when [vendor] manifest_url is set)");

@@ -52,10 +52,9 @@ int run_import(Context& ctx, mps::ImportRequest request) {
         ctx.err << result.file << ": "
                 << plural(result.bad_count - result.bad.size(), "more problem") << " not listed\n";
     if (!result.imported) {
-        ctx.err << "mpsupport: error: " << plural(result.bad_count, "bad row") << " in "
-                << result.file
-                << "; nothing imported\n  hint: fix the rows listed above, or import the others "
-                   "with --skip-bad\n";
+        print_error(ctx, mps::Error(mps::ErrorKind::usage,
+                                    plural(result.bad_count, "bad row") + " in " + result.file + "; nothing imported",
+                                    "fix the rows listed above, or import the others with --skip-bad"));
         return code;
     }
     if (!ctx.globals.quiet || !result.bad.empty())

@@ -106,9 +106,7 @@ int run(Context& ctx, const RemindFlags& flags) {
         if (outcome.deferred) ctx.out << ", " << outcome.deferred << " left for later (--limit)";
         ctx.out << "\n";
     }
-    if (outcome.stopped)
-        ctx.err << "mpsupport: error: " << mps::printable(outcome.stopped->what())
-                << "\n  hint: " << mps::printable(outcome.stopped->hint()) << "\n";
+    if (outcome.stopped) print_error(ctx, *outcome.stopped);
     return code;
 }
 

@@ -17,7 +17,6 @@ namespace {
 
 struct VerifyFlags {
     std::string target;
-    std::string exec_hash = "auto";
     mps::VerifyRequest request;
     bool no_fetch = false;
     SshFlags ssh;
@@ -36,15 +35,13 @@ int run_verify(Context& ctx, VerifyFlags& flags) {
         remote.core = flags.request.core;
         remote.fetch_missing = release_fetcher(ctx, flags.no_fetch);
         remote.ssh = ssh_options(ctx, flags.ssh);
-        remote.exec_hash = flags.exec_hash == "never"  ? mps::ExecHash::never
-                           : flags.exec_hash == "only" ? mps::ExecHash::only
-                                                       : mps::ExecHash::auto_;
+        remote.exec_hash = exec_hash_mode(flags.ssh);
         return emit_report(ctx, mps::verify_remote(remote, store, policy));
     }
-    if (flags.exec_hash != "auto" || !flags.ssh.identities.empty() || !flags.ssh.known_hosts.empty() ||
-        flags.ssh.accept_new_host_key)
-        spdlog::warn("--exec-hash, --identity, --known-hosts and --accept-new-host-key apply to sftp:// targets only; "
-                     "ignored for {}", flags.target);
+    if (ssh_flags_given(flags.ssh))
+        spdlog::warn("--exec-hash, --identity, --known-hosts, --accept-new-host-key, --ssh-client and --ssh-config "
+                     "apply to sftp:// targets only; ignored for {}",
+                     flags.target);
     flags.request.target = flags.target;
     flags.request.fetch_missing = release_fetcher(ctx, flags.no_fetch);
     flags.request.threads = mps::default_thread_count();
@@ -68,9 +65,6 @@ void add_verify_command(CLI::App& app, Context& ctx, Action& action) {
     sub->add_flag("--no-fetch", flags->no_fetch,
                   "Never download a missing pristine release from [vendor] manifest_url");
     add_ssh_flags(*sub, flags->ssh);
-    sub->add_option("--exec-hash", flags->exec_hash,
-                    "sftp:// only: hash files with a command on the server (auto: when allowed; never; only)")
-        ->check(CLI::IsMember({"auto", "never", "only"}));
     sub->final_callback([&ctx, &action, flags] { action = [&ctx, flags] { return run_verify(ctx, *flags); }; });
 }
 

@@ -15,9 +15,10 @@ namespace mpscli {
 
 using Action = std::function<int()>;
 
+// CommandInfo: a command's name (for "did you mean") and the function that registers it; its
+// description and flags live in its own file.
 struct CommandInfo {
     const char* name;
-    const char* summary;
     void (*add)(CLI::App& app, Context& ctx, Action& action);
 };
 

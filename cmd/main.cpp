@@ -22,15 +22,15 @@ namespace mpscli {
 
 const std::vector<CommandInfo>& commands() {
     static const std::vector<CommandInfo> table = {
-        {"diagnose", "Check a shop's storefront, back office, module files and logs", add_diagnose_command},
-        {"verify", "Compare an installed module with its pristine release", add_verify_command},
-        {"pristine", "Store and inspect pristine module releases", add_pristine_command},
-        {"expiry", "Show when support ends for orders", add_expiry_command},
-        {"remind", "E-mail customers whose support ends soon (for cron)", add_remind_command},
-        {"orders", "Import and inspect the orders ledger", add_orders_command},
-        {"ticket", "Prepare, send and list support tickets", add_ticket_command},
-        {"config", "Show, create and change the configuration file", add_config_command},
-        {"completion", "Print a shell completion script", add_completion_command},
+        {"diagnose", add_diagnose_command},
+        {"verify", add_verify_command},
+        {"pristine", add_pristine_command},
+        {"expiry", add_expiry_command},
+        {"remind", add_remind_command},
+        {"orders", add_orders_command},
+        {"ticket", add_ticket_command},
+        {"config", add_config_command},
+        {"completion", add_completion_command},
     };
     return table;
 }

@@ -165,9 +165,13 @@ int emit_error(Context& ctx, const mps::Error& error) {
                                 {"hint", error.hint()}}}};
         return emit_json(ctx, doc, code);
     }
+    print_error(ctx, error);
+    return code;
+}
+
+void print_error(Context& ctx, const mps::Error& error) {
     ctx.err << "mpsupport: error: " << mps::printable(error.what()) << "\n";
     if (!error.hint().empty()) ctx.err << "  hint: " << mps::printable(error.hint()) << "\n";
-    return code;
 }
 
 }  // namespace mpscli

@@ -26,6 +26,10 @@ int emit_json(Context& ctx, nlohmann::json document, int exit_code = 0);
 // JSON mode; returns its exit code.
 int emit_error(Context& ctx, const mps::Error& error);
 
+// print_error: the text form of an error on stderr ("mpsupport: error: ..." and its hint), for
+// a command that reports an error beside its own output.
+void print_error(Context& ctx, const mps::Error& error);
+
 // paint: wrap `text` in an ANSI colour when colours are on ("green", "yellow", "red", "dim", "bold").
 std::string paint(const Context& ctx, const std::string& text, const char* color);
 

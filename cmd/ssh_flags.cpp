@@ -21,6 +21,21 @@ void add_ssh_flags(CLI::App& command, SshFlags& flags) {
         ->check(CLI::IsMember({"libssh2", "openssh"}));
     command.add_option("--ssh-config", flags.ssh_config,
                        "With --ssh-client openssh: the ssh configuration file (ssh -F; default ~/.ssh/config)");
+    command
+        .add_option("--exec-hash", flags.exec_hash,
+                    "sftp:// only: hash module files with a command on the server (auto: when allowed; never; only)")
+        ->check(CLI::IsMember({"auto", "never", "only"}));
+}
+
+mps::ExecHash exec_hash_mode(const SshFlags& flags) {
+    return flags.exec_hash == "never"  ? mps::ExecHash::never
+           : flags.exec_hash == "only" ? mps::ExecHash::only
+                                       : mps::ExecHash::auto_;
+}
+
+bool ssh_flags_given(const SshFlags& flags) {
+    return flags.exec_hash != "auto" || !flags.identities.empty() || !flags.known_hosts.empty() ||
+           flags.accept_new_host_key || !flags.client.empty() || !flags.ssh_config.empty();
 }
 
 mps::SshOptions ssh_options(Context& ctx, const SshFlags& flags) {

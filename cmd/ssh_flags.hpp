@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "context.hpp"
+#include "remote/verify_remote.hpp"
 #include "ssh/ssh_session.hpp"
 
 namespace CLI {
@@ -18,11 +19,18 @@ struct SshFlags {
     std::vector<std::string> identities;  // --identity (repeatable; default ~/.ssh/id_*)
     std::string client;                   // --ssh-client libssh2|openssh (default [ssh] client)
     std::string ssh_config;               // --ssh-config (default [ssh] config_file)
+    std::string exec_hash = "auto";       // --exec-hash auto|never|only
 };
 
-// add_ssh_flags: register --known-hosts, --accept-new-host-key, --identity, --ssh-client and
-// --ssh-config on `command`.
+// add_ssh_flags: register --known-hosts, --accept-new-host-key, --identity, --ssh-client,
+// --ssh-config and --exec-hash on `command`.
 void add_ssh_flags(CLI::App& command, SshFlags& flags);
+
+// exec_hash_mode: --exec-hash as the remote checks take it.
+mps::ExecHash exec_hash_mode(const SshFlags& flags);
+
+// ssh_flags_given: whether any of these flags was given (they apply to sftp:// only).
+bool ssh_flags_given(const SshFlags& flags);
 
 // ssh_options: the session options from the flags, the [ssh] config, the environment
 // (MPSUPPORT_SFTP_PASSWORD, HOME) and the global --timeout; a password prompt only when prompting

@@ -88,17 +88,11 @@ mps::Ticket gather_ticket(
     const std::function<std::optional<std::string>(const mps::Ticket&)>& lookup_email) {
     mps::Ticket t;
     if (!flags.store.empty()) {
-        const auto& stores = ctx.config().stores;
-        auto it = stores.find(flags.store);
-        if (it == stores.end())
-            throw mps::Error(
-                mps::ErrorKind::usage,
-                "no store profile '" + flags.store + "' in " + ctx.paths().config_file.string(),
-                "add a [stores." + flags.store + "] section, or give --url and --admin");
-        t.store_url = it->second.url;
-        t.admin_url = it->second.admin_url;
-        t.order_reference = it->second.order;
-        if (it->second.modules.size() == 1) t.module = it->second.modules.front();
+        const auto& store = mps::find_store(ctx.config(), flags.store, ctx.paths().config_file.string());
+        t.store_url = store.url;
+        t.admin_url = store.admin_url;
+        t.order_reference = store.order;
+        if (store.modules.size() == 1) t.module = store.modules.front();
     }
     if (!flags.order.empty()) t.order_reference = flags.order;
     if (!flags.module.empty()) t.module = flags.module;

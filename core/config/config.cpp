@@ -292,6 +292,16 @@ void check_nesting(std::string_view text, const fs::path& path) {
 
 }  // namespace
 
+const StoreConfig& find_store(const Config& config, const std::string& name, const std::string& shown_path) {
+    auto it = config.stores.find(name);
+    if (it != config.stores.end()) return it->second;
+    std::string known;
+    for (const auto& [store, profile] : config.stores) known += (known.empty() ? "" : ", ") + store;
+    throw Error(ErrorKind::usage, "no store profile '" + name + "' in " + shown_path,
+                known.empty() ? "add a [stores." + name + "] section, or give the shop's addresses as flags"
+                              : "known stores: " + known);
+}
+
 Config parse_config(std::string_view text, const fs::path& path) {
     Config config;
     check_nesting(text, path);

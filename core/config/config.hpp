@@ -81,6 +81,10 @@ struct Config {
     SshClientConfig ssh;
 };
 
+// find_store: the [stores.NAME] profile `name`; Error(usage) naming `shown_path` (the config
+// file) and the known profiles when there is none.
+const StoreConfig& find_store(const Config& config, const std::string& name, const std::string& shown_path);
+
 // load_config: read and validate `path`. A missing file gives the defaults unless `must_exist`.
 // Malformed TOML, wrong types or out-of-range values throw Error(usage) naming the file, the
 // line and the key. Unknown keys are logged as warnings (a newer config on an older tool).

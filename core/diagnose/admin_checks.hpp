@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "diagnose/check_catalog.hpp"
-#include "diagnose/page_fetch.hpp"
+#include "net/page_fetch.hpp"
 #include "report/report.hpp"
 
 namespace mps {

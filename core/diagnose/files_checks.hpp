@@ -7,7 +7,7 @@
 
 #include "config/config.hpp"
 #include "diagnose/check_catalog.hpp"
-#include "diagnose/page_fetch.hpp"
+#include "net/page_fetch.hpp"
 #include "integrity/pristine_store.hpp"
 #include "remote/verify_remote.hpp"
 #include "report/report.hpp"

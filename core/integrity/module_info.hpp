@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/version.hpp"  // is_valid_version, version_less: part of this interface
+
 namespace mps {
 
 struct ModuleIdentity {
@@ -28,11 +30,6 @@ std::optional<std::string> xml_element_text(std::string_view xml, std::string_vi
 // is_valid_module_name: a PrestaShop module folder name ([A-Za-z0-9_-], 1-64 characters).
 bool is_valid_module_name(std::string_view name);
 
-// is_valid_version: a version safe to use as a file name (1.2.3, 2.0.0-beta.1, 1.0+build).
-bool is_valid_version(std::string_view version);
-
-// version_less: natural order of versions ("1.9.0" < "1.10.0"; numbers compare as numbers).
-bool version_less(std::string_view a, std::string_view b);
 
 // detect_module: name and version of the module whose files `lookup` reads. `name_hint` is the
 // folder name (or archive top folder); config.xml's <name> is used when the hint has no main

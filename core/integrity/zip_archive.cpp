@@ -92,7 +92,7 @@ void ZipArchive::read_at(std::uint64_t offset, void* buffer, std::size_t size) c
     }
 }
 
-void ZipArchive::read_directory(const ZipLimits& limits) {
+ZipArchive::DirectoryPlace ZipArchive::find_directory() {
     if (file_size_ < kEndSize) fail("too short to be a zip");
     // The end record: 22 bytes plus a comment of up to 65,535 bytes, at the very end.
     std::size_t tail_size =
@@ -111,10 +111,7 @@ void ZipArchive::read_directory(const ZipLimits& limits) {
         fail("no end of central directory record: not a zip, or truncated");
     const unsigned char* end = tail.data() + end_pos;
     std::uint64_t end_offset = tail_start + end_pos;
-    std::uint64_t count = u16(end + 10);
-    std::uint64_t directory_size = u32(end + 12);
-    std::uint64_t directory_offset = u32(end + 16);
-    std::uint64_t directory_end = end_offset;
+    DirectoryPlace place{u16(end + 10), u32(end + 12), u32(end + 16), end_offset};
     if (u16(end + 4) != 0 || u16(end + 6) != 0 || u16(end + 8) != u16(end + 10))
         fail("a multi-part archive");
 
@@ -135,96 +132,99 @@ void ZipArchive::read_directory(const ZipLimits& limits) {
             if (u32(record + 16) != 0 || u32(record + 20) != 0 ||
                 u64(record + 24) != u64(record + 32))
                 fail("a multi-part archive");
-            count = u64(record + 32);
-            directory_size = u64(record + 40);
-            directory_offset = u64(record + 48);
-            directory_end = record_offset;
+            place = {u64(record + 32), u64(record + 40), u64(record + 48), record_offset};
         }
     }
-    if (!zip64 &&
-        (count == 0xFFFF || directory_size == 0xFFFFFFFFu || directory_offset == 0xFFFFFFFFu))
+    if (!zip64 && (place.count == 0xFFFF || place.size == 0xFFFFFFFFu || place.offset == 0xFFFFFFFFu))
         fail("ZIP64 values without a ZIP64 end record");
-    if (count > limits.max_entries)
+    return place;
+}
+
+void ZipArchive::read_directory(const ZipLimits& limits) {
+    DirectoryPlace place = find_directory();
+    if (place.count > limits.max_entries)
         throw Error(
             ErrorKind::usage,
-            source_ + " lists " + std::to_string(count) + " entries, more than " +
+            source_ + " lists " + std::to_string(place.count) + " entries, more than " +
                 std::to_string(limits.max_entries) + "; refusing it",
             "a module release holds far fewer files; get the release again from the vendor");
-    if (directory_size > limits.max_directory_bytes) fail("central directory too large");
-    if (directory_offset > directory_end || directory_end - directory_offset != directory_size)
+    if (place.size > limits.max_directory_bytes) fail("central directory too large");
+    if (place.offset > place.end || place.end - place.offset != place.size)
         fail(
             "the central directory is not where the end record says: truncated, or bytes were "
             "added");
-    directory_offset_ = directory_offset;
+    directory_offset_ = place.offset;
 
-    std::vector<unsigned char> directory(static_cast<std::size_t>(directory_size));
-    read_at(directory_offset, directory.data(), directory.size());
+    std::vector<unsigned char> directory(static_cast<std::size_t>(place.size));
+    read_at(place.offset, directory.data(), directory.size());
     std::size_t pos = 0;
-    entries_.reserve(static_cast<std::size_t>(count));
-    for (std::uint64_t i = 0; i < count; ++i) {
-        if (directory.size() - pos < kCentralSize || u32(directory.data() + pos) != kCentralSig)
-            fail("central directory entry " + std::to_string(i + 1) + " of " +
-                 std::to_string(count) + " is missing or damaged");
-        const unsigned char* p = directory.data() + pos;
-        std::size_t name_size = u16(p + 28), extra_size = u16(p + 30), comment_size = u16(p + 32);
-        if (directory.size() - pos - kCentralSize < name_size + extra_size + comment_size)
-            fail("central directory entry " + std::to_string(i + 1) + " runs past the directory");
-        ZipEntryInfo entry;
-        entry.flags = u16(p + 8);
-        entry.method = u16(p + 10);
-        entry.crc32 = u32(p + 16);
-        entry.compressed_size = u32(p + 20);
-        entry.size = u32(p + 24);
-        entry.local_offset = u32(p + 42);
-        std::uint32_t disk = u16(p + 34);
-        entry.name.assign(reinterpret_cast<const char*>(p + kCentralSize), name_size);
-        // ZIP64 extra field: the 64-bit values of the fields that hold all ones, in order.
-        const unsigned char* extra = p + kCentralSize + name_size;
-        for (std::size_t at = 0; at + 4 <= extra_size;) {
-            std::uint16_t id = u16(extra + at), size = u16(extra + at + 2);
-            if (at + 4 + size > extra_size) fail("damaged extra field in entry " + quoted(entry));
-            if (id == 0x0001) {
-                const unsigned char* v = extra + at + 4;
-                std::size_t left = size;
-                auto take64 = [&](std::uint64_t& field) {
-                    if (left < 8) fail("short ZIP64 extra field in entry " + quoted(entry));
-                    field = u64(v);
-                    v += 8;
-                    left -= 8;
-                };
-                if (entry.size == 0xFFFFFFFFu) take64(entry.size);
-                if (entry.compressed_size == 0xFFFFFFFFu) take64(entry.compressed_size);
-                if (entry.local_offset == 0xFFFFFFFFu) take64(entry.local_offset);
-                if (disk == 0xFFFF) {
-                    if (left < 4) fail("short ZIP64 extra field in entry " + quoted(entry));
-                    disk = u32(v);
-                }
-            }
-            at += 4 + size;
-        }
-        if (disk != 0) fail("a multi-part archive");
-        unsigned host = u16(p + 4) >> 8;
-        std::uint32_t attributes = u32(p + 38);
-        std::uint32_t mode = host == 3 ? attributes >> 16 : 0;  // 3: Unix
-        if (!entry.name.empty() && (entry.name.back() == '/' || entry.name.back() == '\\'))
-            entry.kind = ZipEntryInfo::directory;
-        else if ((mode & S_IFMT) == S_IFLNK)
-            entry.kind = ZipEntryInfo::symlink;
-        else if ((mode & S_IFMT) == S_IFDIR || (host != 3 && (attributes & 0x10)))
-            entry.kind = ZipEntryInfo::directory;
-        else if ((mode & S_IFMT) != 0 && (mode & S_IFMT) != S_IFREG)
-            entry.kind = ZipEntryInfo::special;
-        if (entry.flags & 0x41) fail("entry " + quoted(entry) + " is encrypted");
-        if (entry.kind == ZipEntryInfo::file && entry.method != 0 && entry.method != 8)
-            fail("entry " + quoted(entry) + " uses compression method " +
-                 std::to_string(entry.method) + "; only stored and deflated entries are read");
-        if (entry.kind == ZipEntryInfo::file && entry.method == 0 &&
-            entry.compressed_size != entry.size)
-            fail("stored entry " + quoted(entry) + " has two different sizes");
-        entries_.push_back(std::move(entry));
-        pos += kCentralSize + name_size + extra_size + comment_size;
-    }
+    entries_.reserve(static_cast<std::size_t>(place.count));
+    for (std::uint64_t i = 0; i < place.count; ++i)
+        pos += read_entry(directory.data() + pos, directory.size() - pos, i, place.count);
     if (pos != directory.size()) fail("the central directory holds more than the entries it lists");
+}
+
+std::size_t ZipArchive::read_entry(const unsigned char* p, std::size_t available, std::uint64_t index,
+                                   std::uint64_t count) {
+    if (available < kCentralSize || u32(p) != kCentralSig)
+        fail("central directory entry " + std::to_string(index + 1) + " of " + std::to_string(count) +
+             " is missing or damaged");
+    std::size_t name_size = u16(p + 28), extra_size = u16(p + 30), comment_size = u16(p + 32);
+    if (available - kCentralSize < name_size + extra_size + comment_size)
+        fail("central directory entry " + std::to_string(index + 1) + " runs past the directory");
+    ZipEntryInfo entry;
+    entry.flags = u16(p + 8);
+    entry.method = u16(p + 10);
+    entry.crc32 = u32(p + 16);
+    entry.compressed_size = u32(p + 20);
+    entry.size = u32(p + 24);
+    entry.local_offset = u32(p + 42);
+    std::uint32_t disk = u16(p + 34);
+    entry.name.assign(reinterpret_cast<const char*>(p + kCentralSize), name_size);
+    // ZIP64 extra field: the 64-bit values of the fields that hold all ones, in order.
+    const unsigned char* extra = p + kCentralSize + name_size;
+    for (std::size_t at = 0; at + 4 <= extra_size;) {
+        std::uint16_t id = u16(extra + at), size = u16(extra + at + 2);
+        if (at + 4 + size > extra_size) fail("damaged extra field in entry " + quoted(entry));
+        if (id == 0x0001) {
+            const unsigned char* v = extra + at + 4;
+            std::size_t left = size;
+            auto take64 = [&](std::uint64_t& field) {
+                if (left < 8) fail("short ZIP64 extra field in entry " + quoted(entry));
+                field = u64(v);
+                v += 8;
+                left -= 8;
+            };
+            if (entry.size == 0xFFFFFFFFu) take64(entry.size);
+            if (entry.compressed_size == 0xFFFFFFFFu) take64(entry.compressed_size);
+            if (entry.local_offset == 0xFFFFFFFFu) take64(entry.local_offset);
+            if (disk == 0xFFFF) {
+                if (left < 4) fail("short ZIP64 extra field in entry " + quoted(entry));
+                disk = u32(v);
+            }
+        }
+        at += 4 + size;
+    }
+    if (disk != 0) fail("a multi-part archive");
+    unsigned host = u16(p + 4) >> 8;
+    std::uint32_t attributes = u32(p + 38);
+    std::uint32_t mode = host == 3 ? attributes >> 16 : 0;  // 3: Unix
+    if (!entry.name.empty() && (entry.name.back() == '/' || entry.name.back() == '\\'))
+        entry.kind = ZipEntryInfo::directory;
+    else if ((mode & S_IFMT) == S_IFLNK)
+        entry.kind = ZipEntryInfo::symlink;
+    else if ((mode & S_IFMT) == S_IFDIR || (host != 3 && (attributes & 0x10)))
+        entry.kind = ZipEntryInfo::directory;
+    else if ((mode & S_IFMT) != 0 && (mode & S_IFMT) != S_IFREG)
+        entry.kind = ZipEntryInfo::special;
+    if (entry.flags & 0x41) fail("entry " + quoted(entry) + " is encrypted");
+    if (entry.kind == ZipEntryInfo::file && entry.method != 0 && entry.method != 8)
+        fail("entry " + quoted(entry) + " uses compression method " + std::to_string(entry.method) +
+             "; only stored and deflated entries are read");
+    if (entry.kind == ZipEntryInfo::file && entry.method == 0 && entry.compressed_size != entry.size)
+        fail("stored entry " + quoted(entry) + " has two different sizes");
+    entries_.push_back(std::move(entry));
+    return kCentralSize + name_size + extra_size + comment_size;
 }
 
 void ZipArchive::check_layout() {

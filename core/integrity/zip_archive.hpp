@@ -49,7 +49,15 @@ class ZipArchive {
   private:
     [[noreturn]] void fail(const std::string& what) const;
     void read_at(std::uint64_t offset, void* buffer, std::size_t size) const;
+    // DirectoryPlace: where the end record (or the ZIP64 one) says the central directory is.
+    struct DirectoryPlace {
+        std::uint64_t count = 0, size = 0, offset = 0, end = 0;
+    };
+    DirectoryPlace find_directory();
     void read_directory(const ZipLimits& limits);
+    // read_entry: the central directory entry `index` (of `count`) at `p`, with `available`
+    // bytes left in the directory; returns its size.
+    std::size_t read_entry(const unsigned char* p, std::size_t available, std::uint64_t index, std::uint64_t count);
     void check_layout();
 
     std::string source_;

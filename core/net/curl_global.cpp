@@ -60,7 +60,7 @@ const CurlApi& curl_api() {
         api.global_init(CURL_GLOBAL_DEFAULT);
     });
     if (!failure.empty())
-        throw Error(ErrorKind::internal, "cannot load libcurl: " + failure,
+        throw Error(ErrorKind::usage, "cannot load libcurl: " + failure,
                     "install libcurl4 (Debian: apt-get install libcurl4)");
     return api;
 }

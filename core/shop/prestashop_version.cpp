@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "integrity/module_info.hpp"
+#include "util/version.hpp"
 
 namespace mps {
 namespace {

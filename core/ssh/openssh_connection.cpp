@@ -472,29 +472,17 @@ std::string make_private_dir() {
     return templ;
 }
 
-}  // namespace
-
-OpensshConnection::OpensshConnection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-OpensshConnection::~OpensshConnection() = default;
-
-std::unique_ptr<OpensshConnection> OpensshConnection::connect(const SshOptions& o) {
-    if (o.host.empty() || o.host.front() == '-')
-        throw Error(ErrorKind::usage, "bad SSH host '" + o.host + "'",
-                    "write the address as sftp://user@host[:port]/path");
-    auto impl = std::make_unique<Impl>();
-    Impl& c = *impl;
-    c.options = o;
-    c.destination = o.host;
-    c.label = (o.user.empty() ? "" : o.user + "@") + known_hosts_name(o.host, o.port);
-    c.dir = make_private_dir();
-    bool password = o.password.has_value();
+// set_environment: ssh's environment: ours without askpass settings, plus, with a password,
+// the askpass program that answers ssh's prompt.
+void set_environment(OpensshConnection::Impl& c) {
+    const SshOptions& o = c.options;
     for (char** e = environ; *e; ++e) {
         std::string_view entry(*e);
         if (entry.rfind("SSH_ASKPASS", 0) == 0 || entry.rfind("MPSUPPORT_SFTP_PASSWORD=", 0) == 0)
             continue;
         c.env.emplace_back(entry);
     }
-    if (password) {
+    if (o.password) {
         // The password reaches ssh through its askpass program: a script in the private folder
         // that prints it from the environment it inherits (never on a command line or in a file).
         std::string askpass = c.dir + "/askpass";
@@ -510,6 +498,12 @@ std::unique_ptr<OpensshConnection> OpensshConnection::connect(const SshOptions& 
         c.env.push_back("SSH_ASKPASS_REQUIRE=force");
         c.env.push_back("MPSUPPORT_SFTP_PASSWORD=" + *o.password);
     }
+}
+
+// set_common_options: the options of every ssh invocation (up to "--").
+void set_common_options(OpensshConnection::Impl& c) {
+    const SshOptions& o = c.options;
+    bool password = o.password.has_value();
     int timeout = std::max(1, o.timeout_seconds);
     c.common = {"ssh"};
     auto opt = [&](const std::string& value) {
@@ -546,67 +540,50 @@ std::unique_ptr<OpensshConnection> OpensshConnection::connect(const SshOptions& 
             c.common.push_back(identity.string());
         }
 
-    // The master: authenticates, then goes to the background (-f) and serves the sessions.
-    std::string log_file = c.dir + "/log";
-    auto master = c.run({"-M", "-N", "-f", "-v", "-E", log_file, "-o",
-                         "ControlPersist=" + std::to_string(std::max(60, 2 * timeout))},
-                        {}, Pipe::none);
+}
 
-    // What ssh will use (a Host alias resolved), for the label: asked while the master connects.
-    {
+// resolve_label: "alias (user@host:port)" from `ssh -G`, asked while the master connects; a
+// broken ssh configuration is Error(usage).
+void resolve_label(OpensshConnection::Impl& c) {
+    const SshOptions& o = c.options;
+    bool password = o.password.has_value();
         auto resolved = c.run({"-G"}, {}, Pipe::out);
-        std::string config;
-        auto deadline = Clock::now() + std::chrono::seconds(10);
-        for (;;) {
-            char buffer[8192];
-            ssize_t got = ::read(resolved->out, buffer, sizeof buffer);
-            if (got > 0) {
-                config.append(buffer, static_cast<std::size_t>(got));
-                continue;
-            }
-            if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR) ||
-                Clock::now() >= deadline)
-                break;
-            resolved->drain_stderr();
-            pollfd p{resolved->out, POLLIN, 0};
-            ::poll(&p, 1, 100);
+    std::string config;
+    auto deadline = Clock::now() + std::chrono::seconds(10);
+    for (;;) {
+        char buffer[8192];
+        ssize_t got = ::read(resolved->out, buffer, sizeof buffer);
+        if (got > 0) {
+            config.append(buffer, static_cast<std::size_t>(got));
+            continue;
         }
-        wait_for(*resolved, deadline);
-        if (resolved->status == 0) {
-            std::string user = field(config, "user"), hostname = field(config, "hostname");
-            int port = std::atoi(field(config, "port").c_str());
-            if (!hostname.empty() && port > 0) {
-                std::string real = user + "@" + known_hosts_name(hostname, port);
-                c.label = hostname == o.host ? real : o.host + " (" + real + ")";
-            }
-        } else {
-            std::string messages = resolved->stderr_text;
-            if (auto error = openssh_error(c.label, resolved->status, messages, password);
-                error && has(messages, "config"))
-                throw Error(ErrorKind::usage, std::string(error->what()),
-                            "fix the ssh configuration file");
-        }
+        if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR) ||
+            Clock::now() >= deadline)
+            break;
+        resolved->drain_stderr();
+        pollfd p{resolved->out, POLLIN, 0};
+        ::poll(&p, 1, 100);
     }
+    wait_for(*resolved, deadline);
+    if (resolved->status == 0) {
+        std::string user = field(config, "user"), hostname = field(config, "hostname");
+        int port = std::atoi(field(config, "port").c_str());
+        if (!hostname.empty() && port > 0) {
+            std::string real = user + "@" + known_hosts_name(hostname, port);
+            c.label = hostname == o.host ? real : o.host + " (" + real + ")";
+        }
+    } else {
+        std::string messages = resolved->stderr_text;
+        if (auto error = openssh_error(c.label, resolved->status, messages, password);
+            error && has(messages, "config"))
+            throw Error(ErrorKind::usage, std::string(error->what()),
+                        "fix the ssh configuration file");
+    }
+}
 
-    // Without prompts, a master that neither connects nor fails in this time never will.
-    std::optional<Clock::time_point> deadline;
-    if (!o.ask_password || password)
-        deadline = Clock::now() + std::chrono::seconds(2 * timeout + 5);
-    wait_for(*master, deadline);
-    std::string log;
-    try {
-        log = read_file(log_file);
-    } catch (const Error&) {
-    }
-    if (master->status == -2)
-        throw Error(ErrorKind::unreachable,
-                    c.label + " stopped answering (ssh did not log in within " +
-                        std::to_string(2 * timeout + 5) + " s)",
-                    "the server or network may be overloaded; try again later or raise --timeout");
-    if (master->status != 0) throw c.failure(*master, log);
-    c.master_up = true;
-    for (const auto& line : message_lines(master->stderr_text + "\n" + log))
-        log::debug("ssh {}: {}", c.label, line);
+// read_login: the host key fingerprint and login method from the master's log; warns when ssh
+// recorded a new host key.
+void read_login(OpensshConnection::Impl& c, const std::string& log) {
     bool recorded = !after(log, "Warning: Permanently added ").empty();
     // "TYPE SHA256:...": the fingerprint as the libssh2 client shows it.
     std::string host_key = trim(after(log, "Server host key: "));
@@ -628,6 +605,56 @@ std::unique_ptr<OpensshConnection> OpensshConnection::connect(const SshOptions& 
     if (recorded)
         log::warn("ssh recorded the new host key of {} ({}) in its known_hosts file", c.label,
                   c.fingerprint);
+}
+
+}  // namespace
+
+OpensshConnection::OpensshConnection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+OpensshConnection::~OpensshConnection() = default;
+
+std::unique_ptr<OpensshConnection> OpensshConnection::connect(const SshOptions& o) {
+    if (o.host.empty() || o.host.front() == '-')
+        throw Error(ErrorKind::usage, "bad SSH host '" + o.host + "'",
+                    "write the address as sftp://user@host[:port]/path");
+    auto impl = std::make_unique<Impl>();
+    Impl& c = *impl;
+    c.options = o;
+    c.destination = o.host;
+    c.label = (o.user.empty() ? "" : o.user + "@") + known_hosts_name(o.host, o.port);
+    c.dir = make_private_dir();
+    bool password = o.password.has_value();
+    set_environment(c);
+    set_common_options(c);
+    int timeout = std::max(1, o.timeout_seconds);
+
+    // The master: authenticates, then goes to the background (-f) and serves the sessions.
+    std::string log_file = c.dir + "/log";
+    auto master = c.run({"-M", "-N", "-f", "-v", "-E", log_file, "-o",
+                         "ControlPersist=" + std::to_string(std::max(60, 2 * timeout))},
+                        {}, Pipe::none);
+
+    resolve_label(c);
+
+    // Without prompts, a master that neither connects nor fails in this time never will.
+    std::optional<Clock::time_point> deadline;
+    if (!o.ask_password || password)
+        deadline = Clock::now() + std::chrono::seconds(2 * timeout + 5);
+    wait_for(*master, deadline);
+    std::string log;
+    try {
+        log = read_file(log_file);
+    } catch (const Error&) {
+    }
+    if (master->status == -2)
+        throw Error(ErrorKind::unreachable,
+                    c.label + " stopped answering (ssh did not log in within " +
+                        std::to_string(2 * timeout + 5) + " s)",
+                    "the server or network may be overloaded; try again later or raise --timeout");
+    if (master->status != 0) throw c.failure(*master, log);
+    c.master_up = true;
+    for (const auto& line : message_lines(master->stderr_text + "\n" + log))
+        log::debug("ssh {}: {}", c.label, line);
+    read_login(c, log);
     log::info("connected to {} with ssh ({}; host key {})", c.label, c.auth_method, c.fingerprint);
     return std::unique_ptr<OpensshConnection>(new OpensshConnection(std::move(impl)));
 }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "diagnose/page_fetch.hpp"
+#include "net/page_fetch.hpp"
 #include "mail/message.hpp"
 #include "net/url.hpp"
 #include "util/error.hpp"

@@ -1,6 +1,6 @@
 #pragma once
-// The one error type of mpsupport. Core code throws mps::Error with a kind; cmd/exit_code.cpp
-// is the only place that maps kinds to exit codes (SPEC.md "Exit codes").
+// The one error type of mpsupport. Core code throws mps::Error with a kind; cmd/render.cpp
+// (exit_code_for) is the only place that maps kinds to exit codes (SPEC.md "Exit codes").
 #include <stdexcept>
 #include <string>
 

@@ -294,5 +294,44 @@ else
     skip "fish: not installed, mpsupport.fish not parsed"
 fi
 
+# ---------------------------------------------------------------------------------------
+# No drift from the CLI: every command, subcommand and long option the binary's --help lists
+# is offered by each of the three scripts (a name missing from a script fails here).
+help_words() {  # help_words ARGS...: the long options and subcommands of `mpsupport ARGS --help`
+    "$binary" "$@" --help 2>/dev/null | awk '
+        /^Subcommands:/ { sub_section = 1; next }
+        /^[A-Za-z]/ { sub_section = 0 }
+        sub_section && /^  [a-z]/ { print "SUB " $1 }
+        { while (match($0, /--[a-z][a-z0-9-]*/)) { print "OPT " substr($0, RSTART, RLENGTH); $0 = substr($0, RSTART + RLENGTH) } }'
+}
+declare -A seen_words=()
+walk_commands() {  # walk_commands PATH...: record the words of this command and its subcommands
+    local word kind name
+    while read -r kind name; do
+        [[ $kind == OPT && ( $name == --help || $name == --help-all ) ]] && continue
+        seen_words["$name"]="$*"
+        [[ $kind == SUB ]] && walk_commands "$@" "$name"
+    done < <(help_words "$@")
+}
+walk_commands
+((${#seen_words[@]} > 40)) && pass "the binary's --help lists ${#seen_words[@]} commands and options" ||
+    fail "the binary's --help lists too few commands and options (${#seen_words[@]})"
+for script in mpsupport.bash _mpsupport mpsupport.fish; do
+    missing=()
+    text=$(<"$completions_dir/$script")
+    for name in "${!seen_words[@]}"; do
+        # fish writes long options without their dashes (-l name).
+        bare=${name#--}
+        if [[ $text != *"$name"* && ( $script != mpsupport.fish || $text != *"-l $bare"* ) ]]; then
+            missing+=("$name (mpsupport ${seen_words[$name]})")
+        fi
+    done
+    if ((${#missing[@]} == 0)); then
+        pass "$script offers every command and option of --help"
+    else
+        fail "$script lacks what --help lists" "${missing[@]}"
+    fi
+done
+
 echo "$failures of $checks checks failed"
 ((failures == 0))

@@ -6,7 +6,7 @@
 #include "diagnose/check_catalog.hpp"
 #include "diagnose/diagnose.hpp"
 #include "diagnose/masker.hpp"
-#include "diagnose/page_fetch.hpp"
+#include "net/page_fetch.hpp"
 #include "diagnose/page_markers.hpp"
 #include "net/http.hpp"
 #include "net/url.hpp"

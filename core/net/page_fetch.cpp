@@ -1,4 +1,4 @@
-#include "diagnose/page_fetch.hpp"
+#include "net/page_fetch.hpp"
 
 #include <algorithm>
 
