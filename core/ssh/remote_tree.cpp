@@ -23,9 +23,21 @@ struct ListerState {
     std::string root;
     std::size_t max_entries;
     int max_depth;
+    TreeEvents events;
     RemoteListing listing;
     std::size_t seen = 0;
     std::optional<std::string> root_error;
+    std::size_t outstanding = 0;  // OPENDIR, READDIR and LSTAT requests not answered yet
+
+    // counted: `on_reply`, then one answer fewer outstanding; the last one tells on_done. (Not
+    // when on_reply throws: the run is over then.)
+    SftpClient::Callback counted(SftpClient::Callback on_reply) {
+        ++outstanding;
+        return [this, on_reply = std::move(on_reply)](SftpClient::Reply& reply) {
+            on_reply(reply);
+            if (--outstanding == 0 && events.on_done) events.on_done();
+        };
+    }
 
     void close_handle(const std::string& handle) {
         client.send(
@@ -37,7 +49,7 @@ struct ListerState {
         client.send(
             sftp::OPENDIR,
             [&](sftp::Writer& w) { w.str(relative.empty() ? root : remote_join(root, relative)); },
-            [this, relative, depth](SftpClient::Reply& reply) {
+            counted([this, relative, depth](SftpClient::Reply& reply) {
                 if (reply.type == sftp::HANDLE) {
                     std::string handle = client.take_handle(reply);
                     if (listing.truncated) return close_handle(handle);
@@ -50,7 +62,7 @@ struct ListerState {
                     root_error = why;
                 else
                     listing.unreadable.push_back(relative + ": " + why);
-            });
+            }));
     }
 
     // add: one named entry of a folder, once its type is known.
@@ -62,6 +74,7 @@ struct ListerState {
                 open_dir(path, depth + 1);
         } else if (attrs.is_regular() || attrs.is_link()) {
             listing.files.push_back(RemoteEntry{path, attrs});
+            if (events.on_file) events.on_file(listing.files.back());
         }
     }
 
@@ -69,7 +82,7 @@ struct ListerState {
     void lstat(const std::string& path, int depth) {
         client.send(
             sftp::LSTAT, [&](sftp::Writer& w) { w.str(remote_join(root, path)); },
-            [this, path, depth](SftpClient::Reply& reply) {
+            counted([this, path, depth](SftpClient::Reply& reply) {
                 if (reply.type == sftp::STATUS) {
                     std::uint32_t code = reply.body.u32();
                     if (code == sftp::NO_SUCH_FILE) return;  // gone since it was listed
@@ -81,13 +94,13 @@ struct ListerState {
                     client.protocol_error("it does not say whether " + printable_remote_name(path) +
                                           " is a file or a folder (no type in READDIR or LSTAT)");
                 add(path, attrs, depth);
-            });
+            }));
     }
 
     void read_dir(const std::string& relative, const std::string& handle, int depth) {
         client.send(
             sftp::READDIR, [&](sftp::Writer& w) { w.str(handle); },
-            [this, relative, handle, depth](SftpClient::Reply& reply) {
+            counted([this, relative, handle, depth](SftpClient::Reply& reply) {
                 if (reply.type != sftp::NAME || listing.truncated) return close_handle(handle);
                 auto entries = sftp::parse_names(reply.body);
                 if (!entries)
@@ -112,7 +125,7 @@ struct ListerState {
                         add(path, entry.attrs, depth);
                 }
                 read_dir(relative, handle, depth);
-            });
+            }));
     }
 };
 
@@ -270,9 +283,11 @@ struct TreeLister::State {
     ListerState inner;
 };
 
-TreeLister::TreeLister(SftpClient& client, std::string root, std::size_t max_entries, int max_depth)
+TreeLister::TreeLister(SftpClient& client, std::string root, std::size_t max_entries, int max_depth,
+                       TreeEvents events)
     : state_(std::make_shared<State>(
-          State{ListerState{client, std::move(root), max_entries, max_depth}})) {}
+          State{ListerState{client, std::move(root), max_entries, max_depth, std::move(events)}})) {
+}
 TreeLister::~TreeLister() = default;
 
 void TreeLister::start() {
@@ -294,7 +309,7 @@ struct FileFetcher::State : std::enable_shared_from_this<FileFetcher::State> {
     std::vector<RemoteEntry> files;
     FileSink sink;
     std::size_t max_open;
-    std::size_t next = 0, open_now = 0;
+    std::size_t next = 0, open_now = 0, done = 0;
 
     State(SftpClient& c, std::string r, std::vector<RemoteEntry> f, FileSink s, std::size_t m)
         : client(c), root(std::move(r)), files(std::move(f)), sink(std::move(s)), max_open(m) {}
@@ -305,6 +320,7 @@ struct FileFetcher::State : std::enable_shared_from_this<FileFetcher::State> {
             auto reader = std::make_shared<FileReader>(client, files[next++]);
             reader->finished = [self](std::shared_ptr<FileReader> done) {
                 --self->open_now;
+                ++self->done;
                 if (done->error.empty())
                     self->sink.on_file(done->entry, done->file);
                 else
@@ -324,6 +340,7 @@ struct FileFetcher::State : std::enable_shared_from_this<FileFetcher::State> {
                         return;
                     }
                     --self->open_now;
+                    ++self->done;
                     std::string why = reply.type == sftp::STATUS
                                           ? sftp::status_text(reply.body.u32())
                                           : "bad reply";
@@ -342,6 +359,15 @@ FileFetcher::~FileFetcher() = default;
 
 void FileFetcher::start() {
     state_->start_more();
+}
+
+void FileFetcher::add(RemoteEntry file) {
+    state_->files.push_back(std::move(file));
+    state_->start_more();
+}
+
+std::size_t FileFetcher::pending() const {
+    return state_->files.size() - state_->done;
 }
 
 RemoteListing list_remote_tree(SftpClient& client, const std::string& root, std::size_t max_entries,
@@ -373,6 +399,10 @@ std::optional<std::vector<RemoteEntry>> list_remote_folder(SftpClient& client,
         if (e.kind() == ErrorKind::not_found) return std::nullopt;
         throw;
     }
+    return folder_entries(std::move(listing));
+}
+
+std::vector<RemoteEntry> folder_entries(RemoteListing listing) {
     std::vector<RemoteEntry> out = std::move(listing.files);
     for (const auto& note : listing.unreadable) {
         const std::string suffix = ": nested too deeply";

@@ -158,9 +158,11 @@ void SftpClient::send(sftp::Type type, const std::function<void(sftp::Writer&)>&
     fill(writer);
     impl_->waiting.push_back(writer.finish());
     impl_->pending.emplace(id, std::move(on_reply));
+    ++requests_sent_;
 }
 
 void SftpClient::run() {
+    ++runs_;
     auto& session = impl_->ssh;
     auto deadline = session.deadline();
     while (!impl_->pending.empty()) {
