@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "integrity/core_integrity.hpp"
 #include "integrity/module_info.hpp"
@@ -34,6 +35,46 @@ std::string basename_of(const std::string& path) {
 bool is_override_php(const RemoteEntry& entry) {
     bool is_php = entry.path.size() > 4 && entry.path.substr(entry.path.size() - 4) == ".php";
     return is_php && entry.attrs.is_regular() && basename_of(entry.path) != "index.php";
+}
+
+// The folders of PrestaShop's own override/ skeleton (each holds an index.php): read ahead, so
+// override/ takes a few round trips whatever its depth.
+const std::vector<std::string>& override_skeleton() {
+    static const std::vector<std::string> folders = {"classes",
+                                                     "classes/assets",
+                                                     "classes/cache",
+                                                     "classes/checkout",
+                                                     "classes/controller",
+                                                     "classes/db",
+                                                     "classes/exception",
+                                                     "classes/form",
+                                                     "classes/helper",
+                                                     "classes/log",
+                                                     "classes/module",
+                                                     "classes/order",
+                                                     "classes/pdf",
+                                                     "classes/range",
+                                                     "classes/shop",
+                                                     "classes/stock",
+                                                     "classes/tax",
+                                                     "classes/webservice",
+                                                     "controllers",
+                                                     "controllers/admin",
+                                                     "controllers/admin/templates",
+                                                     "controllers/front",
+                                                     "controllers/front/listing",
+                                                     "modules"};
+    return folders;
+}
+
+// release_folders: every folder of a release (relative to the module folder).
+std::vector<std::string> release_folders(const Manifest& release) {
+    std::set<std::string> folders;
+    for (const auto& file : release.files)
+        for (auto slash = file.path.find('/'); slash != std::string::npos;
+             slash = file.path.find('/', slash + 1))
+            folders.insert(file.path.substr(0, slash));
+    return {folders.begin(), folders.end()};
 }
 
 // ShopExtras: what a shop root adds to a module's verify: the PrestaShop version files, the
@@ -72,10 +113,23 @@ class ShopExtras {
                                                                    },
                                                                    {}});
         override_lister_->start();
+        override_lister_->prefetch(override_skeleton());
 
+        // classic, PrestaShop's default theme, is in nearly every shop: its modules/<module>/ is
+        // listed at once, and used only if themes/ lists classic as a folder.
+        add_theme("classic");
         themes_ = std::make_unique<TreeLister>(client_, remote_join(root_, "themes"), 200000, 0,
                                                TreeEvents{{}, [this] { list_themes(); }});
         themes_->start();
+    }
+
+    // prefetch_theme_folders: a theme overrides a module's templates and assets in the module's
+    // own layout (views/...): those folders of the release are read ahead in every theme.
+    void prefetch_theme_folders(const std::vector<std::string>& folders) {
+        for (const auto& folder : folders)
+            if (folder == "views" || folder.rfind("views/", 0) == 0)
+                theme_folders_.push_back(folder);
+        for (auto& theme : theme_listers_) theme.lister->prefetch(theme_folders_);
     }
 
     Check version_check() const { return prestashop_root_check_from(version_contents_, root_); }
@@ -92,10 +146,11 @@ class ShopExtras {
 
     std::vector<std::string> theme_overrides() {
         std::vector<std::string> out;
-        for (auto& [prefix, lister] : theme_listers_) {
+        for (auto& theme : theme_listers_) {
+            if (!theme.listed) continue;  // read ahead, but not a theme folder
             try {
-                for (const auto& entry : lister->take().files)
-                    out.push_back(prefix + "/" + entry.path);
+                for (const auto& entry : theme.lister->take().files)
+                    out.push_back(theme.prefix + "/" + entry.path);
             } catch (const Error& e) {
                 if (e.kind() != ErrorKind::not_found) throw;
             }
@@ -116,19 +171,37 @@ class ShopExtras {
         }
         for (const auto& theme : themes) {
             if (!theme.attrs.is_dir()) continue;
-            std::string prefix = "themes/" + theme.path + "/modules/" + module_;
-            theme_listers_.emplace_back(
-                prefix,
-                std::make_unique<TreeLister>(client_, remote_join(root_, prefix), 20000, 16));
-            theme_listers_.back().second->start();
+            auto known = std::find_if(theme_listers_.begin(), theme_listers_.end(),
+                                      [&](const Theme& t) { return t.name == theme.path; });
+            if (known == theme_listers_.end()) {
+                add_theme(theme.path);
+                known = std::prev(theme_listers_.end());
+            }
+            known->listed = true;
         }
     }
+
+    void add_theme(const std::string& name) {
+        std::string prefix = "themes/" + name + "/modules/" + module_;
+        theme_listers_.push_back(
+            {name, prefix,
+             std::make_unique<TreeLister>(client_, remote_join(root_, prefix), 20000, 16), false});
+        theme_listers_.back().lister->start();
+        theme_listers_.back().lister->prefetch(theme_folders_);
+    }
+
+    struct Theme {
+        std::string name, prefix;
+        std::unique_ptr<TreeLister> lister;
+        bool listed = false;  // themes/ lists it as a folder
+    };
 
     SftpClient& client_;
     std::string root_, module_;
     std::unique_ptr<FileFetcher> versions_, override_files_;
     std::unique_ptr<TreeLister> override_lister_, themes_;
-    std::vector<std::pair<std::string, std::unique_ptr<TreeLister>>> theme_listers_;
+    std::vector<Theme> theme_listers_;
+    std::vector<std::string> theme_folders_;
     std::map<std::string, std::string> version_contents_;
     std::vector<std::string> class_overrides_;
 };
@@ -334,7 +407,10 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
                                          errors[e.path] = error;
                                      }});
             fetcher->start();
-            if (extras) extras->start();
+            if (extras) {
+                extras->start();
+                extras->prefetch_theme_folders(release_folders(*release));
+            }
             client.run();
             for (auto& file : installed)
                 if (auto it = errors.find(file.path); it != errors.end())
@@ -350,6 +426,10 @@ Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& st
             };
             read_identity([&] {
                 resolve();
+                // The release tells the folders to expect: read them all ahead.
+                auto folders = release_folders(*release);
+                lister->prefetch(folders);
+                if (extras) extras->prefetch_theme_folders(folders);
                 for (auto& [path, held] : early)
                     if (differs(path, held.first)) kept[path] = std::move(held.second);
                 early.clear();

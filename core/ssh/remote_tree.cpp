@@ -1,6 +1,8 @@
 #include "ssh/remote_tree.hpp"
 
+#include <map>
 #include <memory>
+#include <set>
 
 #include "util/error.hpp"
 #include "util/sha256.hpp"
@@ -29,6 +31,17 @@ struct ListerState {
     std::optional<std::string> root_error;
     std::size_t outstanding = 0;  // OPENDIR, READDIR and LSTAT requests not answered yet
 
+    // A folder read ahead (prefetch) before its parent named it: used only once the parent's
+    // listing names it as a folder (adopted), so the listing is what it would be without.
+    struct Ahead {
+        bool done = false, adopted = false, overflow = false;
+        int depth = 0;
+        std::optional<std::string> error;    // OPENDIR failed
+        std::vector<sftp::NameEntry> names;  // as READDIR sent them
+    };
+    std::map<std::string, Ahead> ahead;
+    std::set<std::string> opened;  // folders opened the ordinary way
+
     // counted: `on_reply`, then one answer fewer outstanding; the last one tells on_done. (Not
     // when on_reply throws: the run is over then.)
     SftpClient::Callback counted(SftpClient::Callback on_reply) {
@@ -46,6 +59,13 @@ struct ListerState {
 
     void open_dir(const std::string& relative, int depth) {
         if (listing.truncated) return;
+        if (auto it = ahead.find(relative); it != ahead.end() && !it->second.adopted) {
+            it->second.adopted = true;
+            it->second.depth = depth;
+            if (it->second.done) deliver(relative);
+            return;
+        }
+        opened.insert(relative);
         client.send(
             sftp::OPENDIR,
             [&](sftp::Writer& w) { w.str(relative.empty() ? root : remote_join(root, relative)); },
@@ -97,33 +117,106 @@ struct ListerState {
             }));
     }
 
+    std::optional<std::vector<sftp::NameEntry>> parse_names(SftpClient::Reply& reply) {
+        auto entries = sftp::parse_names(reply.body);
+        if (!entries)
+            throw Error(ErrorKind::unreachable, "the SFTP server on " + client.label() +
+                                                    " sent a malformed directory listing");
+        return entries;
+    }
+
+    // take_names: the names of one READDIR answer of `relative`; false once the entry limit
+    // is reached (reading stops there).
+    bool take_names(const std::string& relative, std::vector<sftp::NameEntry>& entries, int depth) {
+        for (auto& entry : entries) {
+            if (entry.name == "." || entry.name == "..") continue;
+            if (++seen > max_entries) {
+                // Stop here: a listing that never ends must not be read forever.
+                listing.truncated = true;
+                return false;
+            }
+            std::string path = relative.empty() ? entry.name : relative + "/" + entry.name;
+            if (!acceptable_name(entry.name)) {
+                listing.refused.push_back((relative.empty() ? "" : relative + "/") +
+                                          printable_remote_name(entry.name));
+                continue;
+            }
+            if (!entry.attrs.has_type())
+                lstat(path, depth);
+            else
+                add(path, entry.attrs, depth);
+        }
+        return true;
+    }
+
+    void prefetch(const std::string& relative) {
+        if (relative.empty() || listing.truncated || ahead.count(relative) ||
+            opened.count(relative))
+            return;
+        ahead[relative];
+        client.send(
+            sftp::OPENDIR, [&](sftp::Writer& w) { w.str(remote_join(root, relative)); },
+            counted([this, relative](SftpClient::Reply& reply) {
+                if (reply.type == sftp::HANDLE)
+                    return read_ahead(relative, client.take_handle(reply));
+                ahead[relative].error =
+                    reply.type == sftp::STATUS ? sftp::status_text(reply.body.u32()) : "bad reply";
+                ahead_done(relative);
+            }));
+    }
+
+    void read_ahead(const std::string& relative, const std::string& handle) {
+        client.send(
+            sftp::READDIR, [&](sftp::Writer& w) { w.str(handle); },
+            counted([this, relative, handle](SftpClient::Reply& reply) {
+                Ahead& folder = ahead[relative];
+                if (reply.type != sftp::NAME || listing.truncated) {
+                    close_handle(handle);
+                    return ahead_done(relative);
+                }
+                auto entries = parse_names(reply);
+                folder.names.insert(folder.names.end(), entries->begin(), entries->end());
+                if (folder.names.size() > max_entries) {
+                    // Not worth holding: read it again the ordinary way if it is adopted.
+                    folder.overflow = true;
+                    folder.names.clear();
+                    close_handle(handle);
+                    return ahead_done(relative);
+                }
+                read_ahead(relative, handle);
+            }));
+    }
+
+    void ahead_done(const std::string& relative) {
+        Ahead& folder = ahead[relative];
+        folder.done = true;
+        if (folder.adopted) deliver(relative);
+    }
+
+    // deliver: an adopted folder that was read ahead, as if it had just been read.
+    void deliver(const std::string& relative) {
+        Ahead& folder = ahead[relative];
+        if (listing.truncated) return;
+        if (folder.overflow) {
+            int depth = folder.depth;
+            ahead.erase(relative);
+            return open_dir(relative, depth);
+        }
+        if (folder.error) {
+            listing.unreadable.push_back(relative + ": " + *folder.error);
+            return;
+        }
+        std::vector<sftp::NameEntry> names = std::move(folder.names);
+        take_names(relative, names, folder.depth);
+    }
+
     void read_dir(const std::string& relative, const std::string& handle, int depth) {
         client.send(
             sftp::READDIR, [&](sftp::Writer& w) { w.str(handle); },
             counted([this, relative, handle, depth](SftpClient::Reply& reply) {
                 if (reply.type != sftp::NAME || listing.truncated) return close_handle(handle);
-                auto entries = sftp::parse_names(reply.body);
-                if (!entries)
-                    throw Error(ErrorKind::unreachable, "the SFTP server on " + client.label() +
-                                                            " sent a malformed directory listing");
-                for (auto& entry : *entries) {
-                    if (entry.name == "." || entry.name == "..") continue;
-                    if (++seen > max_entries) {
-                        // Stop here: a listing that never ends must not be read forever.
-                        listing.truncated = true;
-                        return close_handle(handle);
-                    }
-                    std::string path = relative.empty() ? entry.name : relative + "/" + entry.name;
-                    if (!acceptable_name(entry.name)) {
-                        listing.refused.push_back((relative.empty() ? "" : relative + "/") +
-                                                  printable_remote_name(entry.name));
-                        continue;
-                    }
-                    if (!entry.attrs.has_type())
-                        lstat(path, depth);
-                    else
-                        add(path, entry.attrs, depth);
-                }
+                auto entries = parse_names(reply);
+                if (!take_names(relative, *entries, depth)) return close_handle(handle);
                 read_dir(relative, handle, depth);
             }));
     }
@@ -292,6 +385,10 @@ TreeLister::~TreeLister() = default;
 
 void TreeLister::start() {
     state_->inner.open_dir("", 0);
+}
+
+void TreeLister::prefetch(const std::vector<std::string>& folders) {
+    for (const auto& folder : folders) state_->inner.prefetch(folder);
 }
 
 RemoteListing TreeLister::take() {

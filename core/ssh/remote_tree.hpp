@@ -44,6 +44,12 @@ class TreeLister {
                int max_depth = 32, TreeEvents events = {});
     ~TreeLister();
     void start();
+    // prefetch: folders (relative to the root) expected to be there, e.g. those of a module's
+    // release: each is opened and read at once instead of a round trip or two after its parent
+    // was listed, which takes the depth of the tree out of the time. One is used only when its
+    // parent's listing names it as a folder (never through a link, never past max_depth), so
+    // the listing is the same as without; the others are just dropped.
+    void prefetch(const std::vector<std::string>& folders);
     // take: the listing; Error(not_found) when `root` itself could not be opened.
     RemoteListing take();
 
