@@ -81,19 +81,19 @@ elif [ ! -f "$build/build.ninja" ]; then
   say "configuring Release build in $build"
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMPSUPPORT_BUILD_TESTS=OFF >/dev/null
 fi
-[ -n "$bin_arg" ] || {
-before=$(stat -c %i.%Y.%s "$bin" 2>/dev/null || echo none)
-build_log=$(mktemp)
-if ninja -C "$build" mpsupport >"$build_log" 2>&1; then
-  after=$(stat -c %i.%Y.%s "$bin" 2>/dev/null || echo none)
-  if [ "$before" = "$after" ]; then say "Release binary up to date: $bin"; else say "built Release binary: $bin"; fi
-else
-  cat "$build_log" >&2
-  if [ ! -x "$bin" ]; then rm -f "$build_log"; die "build failed and there is no binary to benchmark"; fi
-  say "WARNING: build failed (sources being edited?); benchmarking the existing, possibly stale $bin"
+if [ -z "$bin_arg" ]; then
+  before=$(stat -c %i.%Y.%s "$bin" 2>/dev/null || echo none)
+  build_log=$(mktemp)
+  if ninja -C "$build" mpsupport >"$build_log" 2>&1; then
+    after=$(stat -c %i.%Y.%s "$bin" 2>/dev/null || echo none)
+    if [ "$before" = "$after" ]; then say "Release binary up to date: $bin"; else say "built Release binary: $bin"; fi
+  else
+    cat "$build_log" >&2
+    if [ ! -x "$bin" ]; then rm -f "$build_log"; die "build failed and there is no binary to benchmark"; fi
+    say "WARNING: build failed (sources being edited?); benchmarking the existing, possibly stale $bin"
+  fi
+  rm -f "$build_log"
 fi
-rm -f "$build_log"
-}
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$(dirname "$bin")/CMakeCache.txt" 2>/dev/null || true)
 build_type=${build_type:-unknown}
 if "$bin" verify --help 2>/dev/null | grep -q -- '--exec-hash'; then have_exec=1; else have_exec=0; fi
