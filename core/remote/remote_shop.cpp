@@ -39,10 +39,14 @@ std::map<std::string, std::string> fetch_small_files(SftpClient& client, const s
     return contents;
 }
 
-Check prestashop_root_check(SftpClient& client, const std::string& shop_root) {
+std::vector<std::string> prestashop_version_files() {
     std::vector<std::string> paths;
     for (const auto& source : prestashop_version_sources()) paths.push_back(source.path);
-    auto contents = fetch_small_files(client, shop_root, paths);
+    return paths;
+}
+
+Check prestashop_root_check_from(const std::map<std::string, std::string>& contents,
+                                 const std::string& shop_root) {
     Check check{"files.prestashop-root", Status::info};
     for (const auto& source : prestashop_version_sources()) {
         auto it = contents.find(source.path);
@@ -61,6 +65,11 @@ Check prestashop_root_check(SftpClient& client, const std::string& shop_root) {
         "check that the account can read src/Core/Version.php, app/AppKernel.php or "
         "config/settings.inc.php";
     return check;
+}
+
+Check prestashop_root_check(SftpClient& client, const std::string& shop_root) {
+    return prestashop_root_check_from(
+        fetch_small_files(client, shop_root, prestashop_version_files()), shop_root);
 }
 
 }  // namespace mps

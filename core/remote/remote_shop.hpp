@@ -22,4 +22,10 @@ std::map<std::string, std::string> fetch_small_files(SftpClient& client, const s
 // the version files; settings.inc.php's secrets are never kept).
 Check prestashop_root_check(SftpClient& client, const std::string& shop_root);
 
+// prestashop_version_files: the files (relative to the shop root) that check reads, to fetch
+// them together with other work; prestashop_root_check_from: the check from their contents.
+std::vector<std::string> prestashop_version_files();
+Check prestashop_root_check_from(const std::map<std::string, std::string>& contents,
+                                 const std::string& shop_root);
+
 }  // namespace mps

@@ -1,6 +1,8 @@
 #include "ssh/remote_tree.hpp"
 
+#include <map>
 #include <memory>
+#include <set>
 
 #include "ssh/sftp_url.hpp"
 #include "util/error.hpp"
@@ -24,9 +26,32 @@ struct ListerState {
     std::string root;
     std::size_t max_entries;
     int max_depth;
+    TreeEvents events;
     RemoteListing listing;
     std::size_t seen = 0;
     std::optional<std::string> root_error;
+    std::size_t outstanding = 0;  // OPENDIR, READDIR and LSTAT requests not answered yet
+
+    // A folder read ahead (prefetch) before its parent named it: used only once the parent's
+    // listing names it as a folder (adopted), so the listing is what it would be without.
+    struct Ahead {
+        bool done = false, adopted = false, overflow = false;
+        int depth = 0;
+        std::optional<std::string> error;    // OPENDIR failed
+        std::vector<sftp::NameEntry> names;  // as READDIR sent them
+    };
+    std::map<std::string, Ahead> ahead;
+    std::set<std::string> opened;  // folders opened the ordinary way
+
+    // counted: `on_reply`, then one answer fewer outstanding; the last one tells on_done. (Not
+    // when on_reply throws: the run is over then.)
+    SftpClient::Callback counted(SftpClient::Callback on_reply) {
+        ++outstanding;
+        return [this, on_reply = std::move(on_reply)](SftpClient::Reply& reply) {
+            on_reply(reply);
+            if (--outstanding == 0 && events.on_done) events.on_done();
+        };
+    }
 
     void close_handle(const std::string& handle) {
         client.send(
@@ -35,10 +60,17 @@ struct ListerState {
 
     void open_dir(const std::string& relative, int depth) {
         if (listing.truncated) return;
+        if (auto it = ahead.find(relative); it != ahead.end() && !it->second.adopted) {
+            it->second.adopted = true;
+            it->second.depth = depth;
+            if (it->second.done) deliver(relative);
+            return;
+        }
+        opened.insert(relative);
         client.send(
             sftp::OPENDIR,
             [&](sftp::Writer& w) { w.str(relative.empty() ? root : remote_join(root, relative)); },
-            [this, relative, depth](SftpClient::Reply& reply) {
+            counted([this, relative, depth](SftpClient::Reply& reply) {
                 if (reply.type == sftp::HANDLE) {
                     std::string handle = client.take_handle(reply);
                     if (listing.truncated) return close_handle(handle);
@@ -51,7 +83,7 @@ struct ListerState {
                     root_error = why;
                 else
                     listing.unreadable.push_back(relative + ": " + why);
-            });
+            }));
     }
 
     // add: one named entry of a folder, once its type is known.
@@ -63,6 +95,7 @@ struct ListerState {
                 open_dir(path, depth + 1);
         } else if (attrs.is_regular() || attrs.is_link()) {
             listing.files.push_back(RemoteEntry{path, attrs});
+            if (events.on_file) events.on_file(listing.files.back());
         }
     }
 
@@ -70,7 +103,7 @@ struct ListerState {
     void lstat(const std::string& path, int depth) {
         client.send(
             sftp::LSTAT, [&](sftp::Writer& w) { w.str(remote_join(root, path)); },
-            [this, path, depth](SftpClient::Reply& reply) {
+            counted([this, path, depth](SftpClient::Reply& reply) {
                 if (reply.type == sftp::STATUS) {
                     std::uint32_t code = reply.body.u32();
                     if (code == sftp::NO_SUCH_FILE) return;  // gone since it was listed
@@ -82,38 +115,111 @@ struct ListerState {
                     client.protocol_error("it does not say whether " + printable_remote_name(path) +
                                           " is a file or a folder (no type in READDIR or LSTAT)");
                 add(path, attrs, depth);
-            });
+            }));
+    }
+
+    std::optional<std::vector<sftp::NameEntry>> parse_names(SftpClient::Reply& reply) {
+        auto entries = sftp::parse_names(reply.body);
+        if (!entries)
+            throw Error(ErrorKind::unreachable, "the SFTP server on " + client.label() +
+                                                    " sent a malformed directory listing");
+        return entries;
+    }
+
+    // take_names: the names of one READDIR answer of `relative`; false once the entry limit
+    // is reached (reading stops there).
+    bool take_names(const std::string& relative, std::vector<sftp::NameEntry>& entries, int depth) {
+        for (auto& entry : entries) {
+            if (entry.name == "." || entry.name == "..") continue;
+            if (++seen > max_entries) {
+                // Stop here: a listing that never ends must not be read forever.
+                listing.truncated = true;
+                return false;
+            }
+            std::string path = relative.empty() ? entry.name : relative + "/" + entry.name;
+            if (!acceptable_name(entry.name)) {
+                listing.refused.push_back((relative.empty() ? "" : relative + "/") +
+                                          printable_remote_name(entry.name));
+                continue;
+            }
+            if (!entry.attrs.has_type())
+                lstat(path, depth);
+            else
+                add(path, entry.attrs, depth);
+        }
+        return true;
+    }
+
+    void prefetch(const std::string& relative) {
+        if (relative.empty() || listing.truncated || ahead.count(relative) ||
+            opened.count(relative))
+            return;
+        ahead[relative];
+        client.send(
+            sftp::OPENDIR, [&](sftp::Writer& w) { w.str(remote_join(root, relative)); },
+            counted([this, relative](SftpClient::Reply& reply) {
+                if (reply.type == sftp::HANDLE)
+                    return read_ahead(relative, client.take_handle(reply));
+                ahead[relative].error =
+                    reply.type == sftp::STATUS ? sftp::status_text(reply.body.u32()) : "bad reply";
+                ahead_done(relative);
+            }));
+    }
+
+    void read_ahead(const std::string& relative, const std::string& handle) {
+        client.send(
+            sftp::READDIR, [&](sftp::Writer& w) { w.str(handle); },
+            counted([this, relative, handle](SftpClient::Reply& reply) {
+                Ahead& folder = ahead[relative];
+                if (reply.type != sftp::NAME || listing.truncated) {
+                    close_handle(handle);
+                    return ahead_done(relative);
+                }
+                auto entries = parse_names(reply);
+                folder.names.insert(folder.names.end(), entries->begin(), entries->end());
+                if (folder.names.size() > max_entries) {
+                    // Not worth holding: read it again the ordinary way if it is adopted.
+                    folder.overflow = true;
+                    folder.names.clear();
+                    close_handle(handle);
+                    return ahead_done(relative);
+                }
+                read_ahead(relative, handle);
+            }));
+    }
+
+    void ahead_done(const std::string& relative) {
+        Ahead& folder = ahead[relative];
+        folder.done = true;
+        if (folder.adopted) deliver(relative);
+    }
+
+    // deliver: an adopted folder that was read ahead, as if it had just been read.
+    void deliver(const std::string& relative) {
+        Ahead& folder = ahead[relative];
+        if (listing.truncated) return;
+        if (folder.overflow) {
+            int depth = folder.depth;
+            ahead.erase(relative);
+            return open_dir(relative, depth);
+        }
+        if (folder.error) {
+            listing.unreadable.push_back(relative + ": " + *folder.error);
+            return;
+        }
+        std::vector<sftp::NameEntry> names = std::move(folder.names);
+        take_names(relative, names, folder.depth);
     }
 
     void read_dir(const std::string& relative, const std::string& handle, int depth) {
         client.send(
             sftp::READDIR, [&](sftp::Writer& w) { w.str(handle); },
-            [this, relative, handle, depth](SftpClient::Reply& reply) {
+            counted([this, relative, handle, depth](SftpClient::Reply& reply) {
                 if (reply.type != sftp::NAME || listing.truncated) return close_handle(handle);
-                auto entries = sftp::parse_names(reply.body);
-                if (!entries)
-                    throw Error(ErrorKind::unreachable, "the SFTP server on " + client.label() +
-                                                            " sent a malformed directory listing");
-                for (auto& entry : *entries) {
-                    if (entry.name == "." || entry.name == "..") continue;
-                    if (++seen > max_entries) {
-                        // Stop here: a listing that never ends must not be read forever.
-                        listing.truncated = true;
-                        return close_handle(handle);
-                    }
-                    std::string path = relative.empty() ? entry.name : relative + "/" + entry.name;
-                    if (!acceptable_name(entry.name)) {
-                        listing.refused.push_back((relative.empty() ? "" : relative + "/") +
-                                                  printable_remote_name(entry.name));
-                        continue;
-                    }
-                    if (!entry.attrs.has_type())
-                        lstat(path, depth);
-                    else
-                        add(path, entry.attrs, depth);
-                }
+                auto entries = parse_names(reply);
+                if (!take_names(relative, *entries, depth)) return close_handle(handle);
                 read_dir(relative, handle, depth);
-            });
+            }));
     }
 };
 
@@ -271,13 +377,19 @@ struct TreeLister::State {
     ListerState inner;
 };
 
-TreeLister::TreeLister(SftpClient& client, std::string root, std::size_t max_entries, int max_depth)
+TreeLister::TreeLister(SftpClient& client, std::string root, std::size_t max_entries, int max_depth,
+                       TreeEvents events)
     : state_(std::make_shared<State>(
-          State{ListerState{client, std::move(root), max_entries, max_depth}})) {}
+          State{ListerState{client, std::move(root), max_entries, max_depth, std::move(events)}})) {
+}
 TreeLister::~TreeLister() = default;
 
 void TreeLister::start() {
     state_->inner.open_dir("", 0);
+}
+
+void TreeLister::prefetch(const std::vector<std::string>& folders) {
+    for (const auto& folder : folders) state_->inner.prefetch(folder);
 }
 
 RemoteListing TreeLister::take() {
@@ -295,7 +407,7 @@ struct FileFetcher::State : std::enable_shared_from_this<FileFetcher::State> {
     std::vector<RemoteEntry> files;
     FileSink sink;
     std::size_t max_open;
-    std::size_t next = 0, open_now = 0;
+    std::size_t next = 0, open_now = 0, done = 0;
 
     State(SftpClient& c, std::string r, std::vector<RemoteEntry> f, FileSink s, std::size_t m)
         : client(c), root(std::move(r)), files(std::move(f)), sink(std::move(s)), max_open(m) {}
@@ -306,6 +418,7 @@ struct FileFetcher::State : std::enable_shared_from_this<FileFetcher::State> {
             auto reader = std::make_shared<FileReader>(client, files[next++]);
             reader->finished = [self](std::shared_ptr<FileReader> done) {
                 --self->open_now;
+                ++self->done;
                 if (done->error.empty())
                     self->sink.on_file(done->entry, done->file);
                 else
@@ -325,6 +438,7 @@ struct FileFetcher::State : std::enable_shared_from_this<FileFetcher::State> {
                         return;
                     }
                     --self->open_now;
+                    ++self->done;
                     std::string why = reply.type == sftp::STATUS
                                           ? sftp::status_text(reply.body.u32())
                                           : "bad reply";
@@ -343,6 +457,15 @@ FileFetcher::~FileFetcher() = default;
 
 void FileFetcher::start() {
     state_->start_more();
+}
+
+void FileFetcher::add(RemoteEntry file) {
+    state_->files.push_back(std::move(file));
+    state_->start_more();
+}
+
+std::size_t FileFetcher::pending() const {
+    return state_->files.size() - state_->done;
 }
 
 RemoteListing list_remote_tree(SftpClient& client, const std::string& root, std::size_t max_entries,
@@ -374,6 +497,10 @@ std::optional<std::vector<RemoteEntry>> list_remote_folder(SftpClient& client,
         if (e.kind() == ErrorKind::not_found) return std::nullopt;
         throw;
     }
+    return folder_entries(std::move(listing));
+}
+
+std::vector<RemoteEntry> folder_entries(RemoteListing listing) {
     std::vector<RemoteEntry> out = std::move(listing.files);
     for (const auto& note : listing.unreadable) {
         const std::string suffix = ": nested too deeply";

@@ -24,6 +24,15 @@ struct RemoteListing {
     bool truncated = false;               // more than the entry limit: listing stopped there
 };
 
+// TreeEvents: what a TreeLister tells while it lists (inside run()). `on_file` gets each file as
+// soon as the READDIR answer that names it arrives (so its fetch can start before the rest of
+// the tree is listed); `on_done` runs once, when the last answer of the listing arrived (also
+// when the root could not be opened: take() then throws). Either may send further requests.
+struct TreeEvents {
+    std::function<void(const RemoteEntry& file)> on_file;
+    std::function<void()> on_done;
+};
+
 // TreeLister: lists everything below `root` (absolute or login-relative). start() queues the
 // requests; the caller runs the client (possibly with other work in flight), then take().
 // Every name counts towards `max_entries` (refused ones too); past it, reading stops and the
@@ -32,9 +41,15 @@ struct RemoteListing {
 class TreeLister {
   public:
     TreeLister(SftpClient& client, std::string root, std::size_t max_entries = 200000,
-               int max_depth = 32);
+               int max_depth = 32, TreeEvents events = {});
     ~TreeLister();
     void start();
+    // prefetch: folders (relative to the root) expected to be there, e.g. those of a module's
+    // release: each is opened and read at once instead of a round trip or two after its parent
+    // was listed, which takes the depth of the tree out of the time. One is used only when its
+    // parent's listing names it as a folder (never through a link, never past max_depth), so
+    // the listing is the same as without; the others are just dropped.
+    void prefetch(const std::vector<std::string>& folders);
     // take: the listing; Error(not_found) when `root` itself could not be opened.
     RemoteListing take();
 
@@ -62,13 +77,18 @@ struct FileSink {
 };
 
 // FileFetcher: reads files (paths relative to `root`), up to `max_open` at once. start()
-// queues the first requests; the caller runs the client. The fetcher must outlive run().
+// queues the first requests; the caller runs the client. add() queues one more file, also while
+// the client runs (from a TreeEvents::on_file): it is opened at once when fewer than `max_open`
+// are. The fetcher must outlive run().
 class FileFetcher {
   public:
     FileFetcher(SftpClient& client, std::string root, std::vector<RemoteEntry> files, FileSink sink,
                 std::size_t max_open = 128);
     ~FileFetcher();
     void start();
+    void add(RemoteEntry file);
+    // pending: files added or given but not yet handed to the sink.
+    std::size_t pending() const;
 
   private:
     struct State;
@@ -88,6 +108,10 @@ void fetch_remote_files(SftpClient& client, const std::string& root,
 // be opened.
 std::optional<std::vector<RemoteEntry>> list_remote_folder(SftpClient& client,
                                                            const std::string& path);
+
+// folder_entries: the entries of a listing made with max_depth 0: its files and, from the
+// "nested too deeply" notes, its folders (with a folder type).
+std::vector<RemoteEntry> folder_entries(RemoteListing listing);
 
 // printable_remote_name: a name from the server as it may be shown: control characters become
 // '?', at most 100 bytes.

@@ -202,9 +202,11 @@ void SftpClient::send(sftp::Type type, const std::function<void(sftp::Writer&)>&
     fill(writer);
     impl_->waiting.push_back(writer.finish());
     impl_->pending.emplace(id, std::move(on_reply));
+    ++requests_sent_;
 }
 
 void SftpClient::run() {
+    ++runs_;
     auto deadline = impl_->deadline();
     while (!impl_->pending.empty()) {
         bool progress = impl_->pump(max_in_flight_, bytes_received_, [&](std::string& packet) {

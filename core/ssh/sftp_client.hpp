@@ -68,6 +68,10 @@ class SftpClient {
     [[noreturn]] void protocol_error(const std::string& what) const;
 
     std::uint64_t bytes_received() const { return bytes_received_; }
+    // requests_sent, runs: how many requests were sent and run() was called (each run waits for
+    // the last answer, so fewer runs means fewer round trips one after the other); logged at -vv.
+    std::uint64_t requests_sent() const { return requests_sent_; }
+    std::uint64_t runs() const { return runs_; }
     const std::string& label() const;
 
   private:
@@ -75,6 +79,8 @@ class SftpClient {
     std::unique_ptr<Impl> impl_;
     std::size_t max_in_flight_ = 1024;
     std::uint64_t bytes_received_ = 0;
+    std::uint64_t requests_sent_ = 0;
+    std::uint64_t runs_ = 0;
 };
 
 }  // namespace mps

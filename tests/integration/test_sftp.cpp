@@ -141,6 +141,102 @@ TEST_CASE("remote verify of a shop root: version, overrides, theme templates", "
     CHECK(absent.exit_code == 6);
 }
 
+// sftp_runs: the "N SFTP requests in M runs" line verify logs at -vv (M: how many times the
+// client waited for every answer: each is at least one round trip after the previous one).
+int sftp_runs(const std::string& err) {
+    auto at = err.find(" SFTP requests in ");
+    if (at == std::string::npos) return -1;
+    return std::stoi(err.substr(at + 18));
+}
+
+TEST_CASE("a realistic shop root is listed and read in one run, overrides and themes intact",
+          "[sftp]") {
+    RemoteShop remote;
+    const std::string stub = "<?php\nheader('Location: ../');\nexit;\n";
+    for (const char* folder : {"", "classes/", "classes/cache/", "classes/db/", "controllers/",
+                               "controllers/admin/", "controllers/admin/templates/",
+                               "controllers/front/", "controllers/front/listing/", "modules/"})
+        testing::write(remote.shop / ("override/" + std::string(folder) + "index.php"), stub);
+    testing::write(remote.shop / "override/classes/Cart.php", "<?php\n/*\n * module: mymod\n */\n");
+    testing::write(remote.shop / "override/controllers/front/listing/CategoryController.php",
+                   "<?php\n/*\n * module: mymod\n */\n");
+    testing::write(remote.shop / "override/classes/db/Db.php", "<?php\n/*\n * module: othermod\n */\n");
+    testing::write(remote.shop / "themes/classic/templates/index.tpl", "{block}{/block}\n");
+    testing::write(remote.shop / "themes/classic/modules/mymod/views/templates/hook/block.tpl", "<p>1</p>\n");
+    testing::write(remote.shop / "themes/classic/modules/mymod/views/templates/front/deep/list.tpl", "<p>2</p>\n");
+    testing::write(remote.shop / "themes/child/modules/mymod/block.tpl", "<p>3</p>\n");
+    testing::write(remote.shop / "themes/child/modules/othermod/block.tpl", "<p>4</p>\n");
+    testing::write(remote.shop / "themes/bare/theme.yml", "name: bare\n");
+    testing::write(remote.shop / "var/logs/prod.log", "[2026-11-30] php.WARNING: x\n");
+    // A changed module file deep down: classified as locally, wherever its folder is listed.
+    std::string tpl = remote.files["views/templates/hook/block.tpl"];
+    tpl.replace(tpl.find("block-3"), 7, "block-X");
+    testing::write(remote.shop / "modules/mymod/views/templates/hook/block.tpl", tpl);
+    testing::run_shell("chmod -R a+rX " + remote.shop.string());
+
+    auto local = remote.run({"--json", "verify", remote.shop.string(), "--module", "mymod"});
+    REQUIRE(json_of(local)["checks"].size() > 0);
+    const std::vector<std::string> expected_classes = {"override/classes/Cart.php",
+                                                       "override/controllers/front/listing/CategoryController.php"};
+    const std::vector<std::string> expected_themes = {
+        "themes/child/modules/mymod/block.tpl",
+        "themes/classic/modules/mymod/views/templates/front/deep/list.tpl",
+        "themes/classic/modules/mymod/views/templates/hook/block.tpl"};
+    for (const char* mode : {"never", "only"}) {
+        INFO("--exec-hash " << mode);
+        std::vector<std::string> args = {"-vv", "--json", "--timeout", "10", "verify", remote.url(""),
+                                         "--module", "mymod", "--exec-hash", mode};
+        for (const auto& a : remote.ssh_args()) args.push_back(a);
+        auto r = remote.run(args);
+        INFO(r.err);
+        REQUIRE(r.exit_code == local.exit_code);
+        auto doc = json_of(r);
+        std::map<std::string, nlohmann::json> checks;
+        for (const auto& c : doc["checks"]) checks[c["id"]] = c;
+        CHECK(checks["files.prestashop-root"]["data"]["version"] == "8.2.0");
+        CHECK(checks["files.overrides"]["data"]["files"] == nlohmann::json(expected_classes));
+        CHECK(checks["files.theme-overrides"]["data"]["files"] == nlohmann::json(expected_themes));
+        CHECK(classes(doc) == classes(json_of(local)));
+        CHECK(classes(doc).count("views/templates/hook/block.tpl") == 1);
+        // One stat of the root's marks and the module folder, then one run for everything
+        // else: module listing and reads, identity files, version files, override/ and themes.
+        CHECK(sftp_runs(r.err) == 2);
+    }
+}
+
+TEST_CASE("folders read ahead count only where their parent lists a folder", "[sftp]") {
+    // verify reads the release's folders, override/'s skeleton and themes/classic ahead of the
+    // listing; a link in their place must still be a link, never followed.
+    RemoteShop remote;
+    fs::path mod = remote.shop / "modules/mymod";
+    fs::rename(mod / "views/templates", remote.shop / "elsewhere-templates");
+    fs::create_directory_symlink(remote.shop / "elsewhere-templates", mod / "views/templates");
+    testing::write(remote.shop / "override/real/classes/Cart.php",
+                   "<?php\n/*\n * module: mymod\n */\n");
+    fs::create_directory_symlink(remote.shop / "override/real/classes",
+                                 remote.shop / "override/classes");
+    testing::write(remote.shop / "themes/real/modules/mymod/views/templates/hook/block.tpl",
+                   "<p>1</p>\n");
+    fs::create_directory_symlink(remote.shop / "themes/real", remote.shop / "themes/classic");
+    testing::run_shell("chmod -R a+rX " + remote.shop.string());
+
+    for (const char* mode : {"never", "only"}) {
+        INFO("--exec-hash " << mode);
+        auto r = remote.verify(remote.url(""), {"--module", "mymod", "--exec-hash", mode});
+        INFO(r.out << r.err);
+        auto doc = json_of(r);
+        std::map<std::string, nlohmann::json> checks;
+        for (const auto& c : doc["checks"]) checks[c["id"]] = c;
+        // The link itself is listed; the release file behind it is missing, not unchanged.
+        CHECK(classes(doc)["views/templates/hook/block.tpl"] == "missing");
+        CHECK(checks["files.overrides"]["data"]["files"] ==
+              nlohmann::json(std::vector<std::string>{"override/real/classes/Cart.php"}));
+        CHECK(checks["files.theme-overrides"]["data"]["files"] ==
+              nlohmann::json(std::vector<std::string>{
+                  "themes/real/modules/mymod/views/templates/hook/block.tpl"}));
+    }
+}
+
 TEST_CASE("the SFTP-only chrooted account gives the same answer", "[sftp]") {
     RemoteShop remote;
     std::string relative = remote.shop.lexically_relative(remote.server.chroot_dir()).string();

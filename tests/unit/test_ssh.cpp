@@ -239,3 +239,33 @@ TEST_CASE("remote hash output is parsed strictly", "[ssh]") {
     CHECK_FALSE(parse_remote_hashes("", refused));
     CHECK(remote_hash_command("it's").find("'it'\\''s'") != std::string::npos);
 }
+
+TEST_CASE("the identity files that come with the remote hashes are parsed strictly", "[ssh]") {
+    using namespace std::string_literals;
+    const std::vector<std::string> names = {"mymod.php", "config.xml"};
+    std::map<std::string, std::string> identity;
+    // Contents are length-framed: NUL bytes and marker-like text inside them are just bytes.
+    std::string xml = "<module>\0MPS-IDENT-END\0</module>"s;
+    std::string out = "MPS-IDENT\0config.xml\0"s + std::to_string(xml.size()) + "\0"s + xml +
+                      "MPS-IDENT-END\0MPS-FILES\0"s;
+    auto start = parse_identity_section(out, names, identity);
+    REQUIRE(start);
+    CHECK(out.substr(*start) == "MPS-FILES\0"s);
+    CHECK(identity.size() == 1);
+    CHECK(identity["config.xml"] == xml);
+    // Nothing found is fine; anything malformed gives nothing.
+    CHECK(parse_identity_section("MPS-IDENT\0MPS-IDENT-END\0"s, names, identity) == 24u);
+    CHECK_FALSE(parse_identity_section("MPS-FILES\0"s, names, identity));
+    CHECK_FALSE(parse_identity_section("MPS-IDENT\0other.php\0001\0xMPS-IDENT-END\0"s, names, identity));
+    CHECK_FALSE(parse_identity_section("MPS-IDENT\0config.xml\0009\0short"s, names, identity));
+    CHECK_FALSE(parse_identity_section("MPS-IDENT\0config.xml\0-1\0MPS-IDENT-END\0"s, names, identity));
+    CHECK_FALSE(parse_identity_section(
+        "MPS-IDENT\0config.xml\0001\0xconfig.xml\0001\0yMPS-IDENT-END\0"s, names, identity));
+    // The command asks only for plain names, quoted; names that could be options are left out.
+    std::string command = remote_hash_command("/srv/shop", {"it's.php", "-rf", "a/b", "config.xml"});
+    CHECK(command.find("'it'\\''s.php'") != std::string::npos);
+    CHECK(command.find("'config.xml'") != std::string::npos);
+    CHECK(command.find("-rf") == std::string::npos);
+    CHECK(command.find("a/b") == std::string::npos);
+    CHECK(remote_hash_command("/srv/shop").find("MPS-IDENT") == std::string::npos);
+}
