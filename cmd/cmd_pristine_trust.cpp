@@ -14,6 +14,7 @@
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/iso_time.hpp"
+#include "util/text.hpp"
 
 namespace fs = std::filesystem;
 
@@ -180,11 +181,14 @@ mps::FetchSettings fetch_settings(Context& ctx) {
 
 mps::ReleaseFetcher release_fetcher(Context& ctx, bool no_fetch) {
     if (no_fetch || ctx.config().vendor.manifest_url.empty()) return {};
-    return [&ctx](const std::string& module, const std::string& version) {
-        mps::PristineStore store(ctx.paths().pristine_dir());
-        if (!ctx.globals.quiet && ctx.terminal().stderr_tty)
-            ctx.err << "fetching " << module << " " << version << " from the vendor...\n";
-        mps::ensure_pristine_release(store, module, version, fetch_settings(ctx));
+    // Runs in diagnose's worker threads: it holds copies of what it needs and reports through
+    // the thread-safe Context::progress only.
+    auto settings = fetch_settings(ctx);
+    auto pristine_dir = ctx.paths().pristine_dir();
+    return [&ctx, settings, pristine_dir](const std::string& module, const std::string& version) {
+        mps::PristineStore store(pristine_dir);
+        ctx.progress("fetching " + mps::printable(module) + " " + mps::printable(version) + " from the vendor...");
+        mps::ensure_pristine_release(store, module, version, settings);
     };
 }
 

@@ -61,4 +61,10 @@ const mps::Config& Context::config() {
     return *config_;
 }
 
+void Context::progress(const std::string& line) {
+    if (globals.quiet || globals.json || !terminal_.stderr_tty) return;
+    std::lock_guard<std::mutex> hold(err_lock_);
+    err << line << "\n" << std::flush;
+}
+
 }  // namespace mpscli

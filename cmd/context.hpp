@@ -3,6 +3,7 @@
 // environment, the clock, and the configuration (loaded on first use).
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -58,6 +59,11 @@ public:
     // prompting is not allowed or the user gives an empty answer.
     std::optional<std::string> ask_secret(const std::string& prompt);
 
+    // progress: a line of progress on stderr, from any thread (diagnose's module lanes call
+    // back from workers): whole lines, one at a time; nothing when quiet, in JSON mode or when
+    // stderr is not a terminal.
+    void progress(const std::string& line);
+
     // tls: how TLS peers are verified (--insecure, MPSUPPORT_CA_BUNDLE and friends).
     mps::TlsOptions tls() const { return mps::tls_options_from(env_, globals.insecure); }
 
@@ -70,6 +76,7 @@ private:
     std::function<std::chrono::system_clock::time_point()> clock_;
     std::optional<mps::Paths> paths_;
     std::optional<mps::Config> config_;
+    std::mutex err_lock_;  // progress() from worker threads
 };
 
 }  // namespace mpscli

@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "config/config_edit.hpp"
+
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -166,15 +168,6 @@ void read_store(Reader& r, StoreConfig& s) {
     r.strings("modules", s.modules);
     r.string("order", s.order);
     r.warn_unknown();
-}
-
-std::string quote(const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "\"";
 }
 
 template <typename T, typename F>
@@ -373,22 +366,22 @@ Config load_config(const fs::path& path, bool must_exist) {
 }
 
 std::vector<std::pair<std::string, std::string>> config_entries(const Config& c) {
-    auto str = [](const std::string& s) { return quote(s); };
+    auto str = [](const std::string& s) { return toml_string(s); };
     auto num = [](int n) { return std::to_string(n); };
     std::ostringstream ratio;
     ratio << c.policy.major_rewrite_ratio;
     std::vector<std::pair<std::string, std::string>> out = {
-        {"vendor.name", quote(c.vendor.name)},
-        {"vendor.support_email", quote(c.vendor.support_email)},
-        {"vendor.contact_url", quote(c.vendor.contact_url)},
-        {"vendor.smtp_url", quote(c.vendor.smtp_url)},
-        {"vendor.smtp_user", quote(c.vendor.smtp_user)},
-        {"vendor.from", quote(c.vendor.from)},
-        {"vendor.manifest_url", quote(c.vendor.manifest_url)},
-        {"vendor.public_key", quote(c.vendor.public_key)},
+        {"vendor.name", toml_string(c.vendor.name)},
+        {"vendor.support_email", toml_string(c.vendor.support_email)},
+        {"vendor.contact_url", toml_string(c.vendor.contact_url)},
+        {"vendor.smtp_url", toml_string(c.vendor.smtp_url)},
+        {"vendor.smtp_user", toml_string(c.vendor.smtp_user)},
+        {"vendor.from", toml_string(c.vendor.from)},
+        {"vendor.manifest_url", toml_string(c.vendor.manifest_url)},
+        {"vendor.public_key", toml_string(c.vendor.public_key)},
         {"vendor.reply_business_days", num(c.vendor.reply_business_days)},
         {"vendor.holidays", list(c.vendor.holidays, str)},
-        {"vendor.contact_subject", quote(c.vendor.contact_subject)},
+        {"vendor.contact_subject", toml_string(c.vendor.contact_subject)},
         {"policy.free_support_months", num(c.policy.free_support_months)},
         {"policy.max_support_months", num(c.policy.max_support_months)},
         {"policy.allowed_change", list(c.policy.allowed_change, str)},
@@ -400,20 +393,20 @@ std::vector<std::pair<std::string, std::string>> config_entries(const Config& c)
         out.emplace_back("policy.extended_products." + reference, num(months));
     for (const auto& [name, store] : c.stores) {
         std::string prefix = "stores." + name + ".";
-        out.emplace_back(prefix + "url", quote(store.url));
-        out.emplace_back(prefix + "admin_url", quote(store.admin_url));
-        out.emplace_back(prefix + "sftp", quote(store.sftp));
+        out.emplace_back(prefix + "url", toml_string(store.url));
+        out.emplace_back(prefix + "admin_url", toml_string(store.admin_url));
+        out.emplace_back(prefix + "sftp", toml_string(store.sftp));
         out.emplace_back(prefix + "modules", list(store.modules, str));
-        out.emplace_back(prefix + "order", quote(store.order));
+        out.emplace_back(prefix + "order", toml_string(store.order));
     }
-    out.emplace_back("orders.source", quote(c.orders.source));
-    out.emplace_back("orders.webservice_url", quote(c.orders.webservice_url));
+    out.emplace_back("orders.source", toml_string(c.orders.source));
+    out.emplace_back("orders.webservice_url", toml_string(c.orders.webservice_url));
     out.emplace_back("remind.thresholds", list(c.remind.thresholds, num));
-    out.emplace_back("remind.subject_template", quote(c.remind.subject_template));
-    out.emplace_back("remind.body_template", quote(c.remind.body_template));
-    out.emplace_back("remind.extended_support_url", quote(c.remind.extended_support_url));
-    out.emplace_back("ssh.client", quote(c.ssh.client));
-    out.emplace_back("ssh.config_file", quote(c.ssh.config_file));
+    out.emplace_back("remind.subject_template", toml_string(c.remind.subject_template));
+    out.emplace_back("remind.body_template", toml_string(c.remind.body_template));
+    out.emplace_back("remind.extended_support_url", toml_string(c.remind.extended_support_url));
+    out.emplace_back("ssh.client", toml_string(c.ssh.client));
+    out.emplace_back("ssh.config_file", toml_string(c.ssh.config_file));
     return out;
 }
 

@@ -12,21 +12,6 @@
 namespace mps {
 namespace {
 
-std::string quote(const std::string& value) {
-    std::string out = "\"";
-    for (unsigned char c : value) {
-        if (c == '"' || c == '\\') out += '\\', out += static_cast<char>(c);
-        else if (c == '\n') out += "\\n";
-        else if (c == '\t') out += "\\t";
-        else if (c < 0x20 || c == 0x7f) {
-            char buffer[8];
-            std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-            out += buffer;
-        } else out += static_cast<char>(c);
-    }
-    return out + "\"";
-}
-
 bool is_integer(const std::string& text) {
     if (text.empty()) return false;
     std::size_t start = text[0] == '-' || text[0] == '+' ? 1 : 0;
@@ -91,13 +76,28 @@ std::size_t value_end(const std::vector<std::string>& lines, std::size_t i) {
 
 }  // namespace
 
+std::string toml_string(const std::string& value) {
+    std::string out = "\"";
+    for (unsigned char c : value) {
+        if (c == '"' || c == '\\') out += '\\', out += static_cast<char>(c);
+        else if (c == '\n') out += "\\n";
+        else if (c == '\t') out += "\\t";
+        else if (c < 0x20 || c == 0x7f) {
+            char buffer[8];
+            std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+            out += buffer;
+        } else out += static_cast<char>(c);
+    }
+    return out + "\"";
+}
+
 std::string toml_value_for(const Config& config, const std::string& dotted_key, const std::string& value) {
     auto current = current_value(config, dotted_key);
     if (!current)
         throw Error(ErrorKind::usage, "unknown configuration key '" + dotted_key + "'",
                     "'mpsupport config list' shows every key; stores are stores.NAME.url|admin_url|sftp|modules|order");
     const std::string& shape = *current;
-    if (!shape.empty() && shape[0] == '"') return quote(value);
+    if (!shape.empty() && shape[0] == '"') return toml_string(value);
     if (!shape.empty() && shape[0] == '[') {
         std::string v = trim(value);
         if (!v.empty() && v[0] == '[') return v;
@@ -107,7 +107,7 @@ std::string toml_value_for(const Config& config, const std::string& dotted_key, 
         for (const auto& raw : split(v, ',')) {
             std::string item = trim(raw);
             if (item.empty()) continue;
-            out += (first ? "" : ", ") + (numbers ? item : quote(item));
+            out += (first ? "" : ", ") + (numbers ? item : toml_string(item));
             first = false;
         }
         return out + "]";
@@ -145,11 +145,11 @@ std::string set_toml_key(const std::string& text, const std::string& table, cons
         if (key_of(lines[i]) == key) {
             std::size_t last = value_end(lines, i);
             lines.erase(lines.begin() + static_cast<long>(i) + 1, lines.begin() + static_cast<long>(last) + 1);
-            lines[i] = (bare ? key : quote(key)) + " = " + value_toml;
+            lines[i] = (bare ? key : toml_string(key)) + " = " + value_toml;
             return join(lines, "\n") + "\n";
         }
     }
-    std::string setting = (bare ? key : quote(key)) + " = " + value_toml;
+    std::string setting = (bare ? key : toml_string(key)) + " = " + value_toml;
     if (table_start != std::string::npos) {
         lines.insert(lines.begin() + static_cast<long>(table_last) + 1, setting);
         return join(lines, "\n") + "\n";

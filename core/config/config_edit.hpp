@@ -24,4 +24,8 @@ std::string set_toml_key(const std::string& text, const std::string& table, cons
 void set_config_value(const std::filesystem::path& path, const Config& config, const std::string& dotted_key,
                       const std::string& value);
 
+// toml_string: `value` as a TOML basic string: quotes and backslashes escaped, control
+// characters as \n, \t or \uXXXX (what `config show` and `config set` write).
+std::string toml_string(const std::string& value);
+
 }  // namespace mps

@@ -11,20 +11,11 @@
 #include "util/log.hpp"
 #include "util/md5.hpp"
 #include "util/safe_path.hpp"
+#include "remote/hash_listing.hpp"
+#include "util/text.hpp"
 
 namespace mps {
 namespace {
-
-std::string shell_quote(const std::string& text) {
-    std::string out = "'";
-    for (char c : text) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
-    }
-    return out + "'";
-}
 
 bool clean_path(const std::string& raw, std::string& clean) {
     if (raw.size() < 3 || raw.compare(0, 2, "./") != 0) return false;
@@ -52,36 +43,18 @@ std::string remote_core_md5_command(const std::string& root, const std::vector<s
 }
 
 std::optional<RemoteCoreHashes> parse_remote_core_md5(const std::string& output) {
-    std::vector<std::string> records;
-    for (std::size_t start = 0; start < output.size();) {
-        std::size_t end = output.find('\0', start);
-        if (end == std::string::npos) return std::nullopt;
-        records.push_back(output.substr(start, end - start));
-        start = end + 1;
-    }
-    if (records.size() < 3 || records.front() != "MPS-FILES" || records.back() != "MPS-END")
-        return std::nullopt;
+    auto listing = parse_hash_listing(output, 32);
+    if (!listing) return std::nullopt;
     RemoteCoreHashes hashes;
-    bool in_links = false;
-    for (std::size_t i = 1; i + 1 < records.size(); ++i) {
-        const std::string& record = records[i];
-        if (record == "MPS-LINKS") {
-            if (in_links) return std::nullopt;
-            in_links = true;
-            continue;
-        }
+    for (const auto& [digest, raw] : listing->files) {
         std::string clean;
-        if (in_links) {
-            if (!clean_path(record, clean)) return std::nullopt;
-            hashes.links.push_back(clean);
-            continue;
-        }
-        if (record.size() < 37 || record.compare(32, 2, "  ") != 0 ||
-            !is_md5_hex(record.substr(0, 32)) || !clean_path(record.substr(34), clean) ||
-            !hashes.md5.emplace(clean, record.substr(0, 32)).second)
-            return std::nullopt;
+        if (!clean_path(raw, clean) || !hashes.md5.emplace(clean, digest).second) return std::nullopt;
     }
-    if (!in_links) return std::nullopt;
+    for (const auto& raw : listing->links) {
+        std::string clean;
+        if (!clean_path(raw, clean)) return std::nullopt;
+        hashes.links.push_back(clean);
+    }
     return hashes;
 }
 

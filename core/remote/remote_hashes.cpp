@@ -9,20 +9,11 @@
 #include "util/log.hpp"
 #include "util/safe_path.hpp"
 #include "util/sha256.hpp"
+#include "remote/hash_listing.hpp"
+#include "util/text.hpp"
 
 namespace mps {
 namespace {
-
-std::string shell_quote(const std::string& text) {
-    std::string out = "'";
-    for (char c : text) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
-    }
-    return out + "'";
-}
 
 constexpr std::size_t kMaxOutput = 40u << 20;  // ~300,000 files and the identity files
 
@@ -128,19 +119,12 @@ std::optional<std::size_t> parse_identity_section(const std::string& output,
 
 std::optional<std::vector<InstalledFile>> parse_remote_hashes(const std::string& output,
                                                               std::vector<std::string>& refused) {
-    std::vector<std::string> records;
-    std::size_t start = 0;
-    while (start < output.size()) {
-        std::size_t end = output.find('\0', start);
-        if (end == std::string::npos) return std::nullopt;  // unterminated record
-        records.push_back(output.substr(start, end - start));
-        start = end + 1;
-    }
-    if (records.size() < 3 || records.front() != "MPS-FILES" || records.back() != "MPS-END")
-        return std::nullopt;
+    auto listing = parse_hash_listing(output, 64);
+    if (!listing) return std::nullopt;
     std::vector<InstalledFile> files;
     std::set<std::string> seen;
-    bool in_links = false;
+    // accept: false for a record that cannot come from find(1); `clean` empty for a hostile
+    // but well-formed name (reported in `refused`, skipped).
     auto accept = [&](const std::string& raw, std::string& clean) {
         if (raw.size() < 3 || raw.compare(0, 2, "./") != 0) return false;
         std::string why;
@@ -148,35 +132,22 @@ std::optional<std::vector<InstalledFile>> parse_remote_hashes(const std::string&
         if (clean.empty()) {
             if (why == "control character in name") {
                 refused.push_back(printable_remote_name(raw.substr(2)));
-                clean.clear();
-                return true;  // hostile but well-formed: reported, skipped
+                return true;
             }
             return false;
         }
         return clean == raw.substr(2) && seen.insert(clean).second;
     };
-    for (std::size_t i = 1; i + 1 < records.size(); ++i) {
-        const std::string& record = records[i];
-        if (record == "MPS-LINKS") {
-            if (in_links) return std::nullopt;
-            in_links = true;
-            continue;
-        }
+    for (const auto& [digest, raw] : listing->files) {
         std::string clean;
-        if (in_links) {
-            if (!accept(record, clean)) return std::nullopt;
-            if (!clean.empty() && !is_ignored_junk(clean))
-                files.push_back(InstalledFile{clean, "", true});
-            continue;
-        }
-        if (record.size() < 67 || record.compare(64, 2, "  ") != 0 ||
-            !is_sha256_hex(record.substr(0, 64)))
-            return std::nullopt;
-        if (!accept(record.substr(66), clean)) return std::nullopt;
-        if (!clean.empty() && !is_ignored_junk(clean))
-            files.push_back(InstalledFile{clean, record.substr(0, 64)});
+        if (!accept(raw, clean)) return std::nullopt;
+        if (!clean.empty() && !is_ignored_junk(clean)) files.push_back(InstalledFile{clean, digest});
     }
-    if (!in_links) return std::nullopt;
+    for (const auto& raw : listing->links) {
+        std::string clean;
+        if (!accept(raw, clean)) return std::nullopt;
+        if (!clean.empty() && !is_ignored_junk(clean)) files.push_back(InstalledFile{clean, "", true});
+    }
     return files;
 }
 

@@ -40,6 +40,9 @@ std::string to_lower(std::string_view text);
 // contains_nocase: `needle` occurs in `text`, ASCII letters compared without case.
 bool contains_nocase(std::string_view text, std::string_view needle);
 
+// shell_quote: `text` as one POSIX shell word, in single quotes ('it'\''s').
+std::string shell_quote(std::string_view text);
+
 // plural: "1 day", "2 days", "0 days": `count` and `word` with an "s" unless it is 1.
 std::string plural(long long count, std::string_view word);
 
