@@ -12,12 +12,17 @@ namespace mpscli {
 void add_completion_command(CLI::App& app, Context& ctx, Action& action) {
     auto shell = std::make_shared<std::string>();
     auto* sub = app.add_subcommand("completion", "Print a shell completion script");
-    sub->add_option("SHELL", *shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
+    sub->add_option("SHELL", *shell, "bash, zsh or fish")
+        ->required()
+        ->check(CLI::IsMember({"bash", "zsh", "fish"}));
     sub->final_callback([&ctx, &action, shell] {
         action = [&ctx, shell] {
-            if (*shell == "bash") ctx.out << kBashCompletion;
-            else if (*shell == "zsh") ctx.out << kZshCompletion;
-            else ctx.out << kFishCompletion;
+            if (*shell == "bash")
+                ctx.out << kBashCompletion;
+            else if (*shell == "zsh")
+                ctx.out << kZshCompletion;
+            else
+                ctx.out << kFishCompletion;
             return 0;
         };
     });

@@ -1,4 +1,5 @@
-// mpsupport config path|list|get|set|init: where the configuration is, what it says, and changing it.
+// mpsupport config path|list|get|set|init: where the configuration is, what it says, and changing
+// it.
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
@@ -23,7 +24,8 @@ int run_path(Context& ctx) {
                                {"exists", exists},
                                {"data_dir", paths.data_dir.string()}});
     ctx.out << paths.config_file.string() << "\n";
-    if (!exists && !ctx.globals.quiet) ctx.err << "(does not exist yet: 'mpsupport config init' creates it)\n";
+    if (!exists && !ctx.globals.quiet)
+        ctx.err << "(does not exist yet: 'mpsupport config init' creates it)\n";
     return 0;
 }
 
@@ -41,7 +43,9 @@ int run_list(Context& ctx) {
 int run_get(Context& ctx, const std::string& key) {
     for (const auto& [name, value] : mps::config_entries(ctx.config())) {
         if (name != key) continue;
-        if (ctx.globals.json) return emit_json(ctx, {{"schema", "mpsupport.config/1"}, {"key", key}, {"value", value}});
+        if (ctx.globals.json)
+            return emit_json(ctx,
+                             {{"schema", "mpsupport.config/1"}, {"key", key}, {"value", value}});
         ctx.out << value << "\n";
         return 0;
     }
@@ -57,7 +61,10 @@ int run_set(Context& ctx, const std::string& key, const std::string& value) {
     for (const auto& [name, shown] : mps::config_entries(updated))
         if (name == key) rendered = shown;
     if (ctx.globals.json)
-        return emit_json(ctx, {{"schema", "mpsupport.config/1"}, {"key", key}, {"value", rendered}, {"config_file", file.string()}});
+        return emit_json(ctx, {{"schema", "mpsupport.config/1"},
+                               {"key", key},
+                               {"value", rendered},
+                               {"config_file", file.string()}});
     if (!ctx.globals.quiet) ctx.out << key << " = " << rendered << "  (" << file.string() << ")\n";
     return 0;
 }
@@ -70,7 +77,8 @@ int run_init(Context& ctx, bool force) {
                          "edit it, or add --force to overwrite it with the defaults");
     if (file.has_parent_path()) mps::ensure_directory(file.parent_path());
     mps::write_file_atomic(file, mps::config_template(), 0600);
-    if (ctx.globals.json) return emit_json(ctx, {{"schema", "mpsupport.config/1"}, {"created", file.string()}});
+    if (ctx.globals.json)
+        return emit_json(ctx, {{"schema", "mpsupport.config/1"}, {"created", file.string()}});
     ctx.out << "created " << file.string() << "\n";
     return 0;
 }
@@ -80,27 +88,31 @@ int run_init(Context& ctx, bool force) {
 void add_config_command(CLI::App& app, Context& ctx, Action& action) {
     auto* config = app.add_subcommand("config", "Show, create and change the configuration file");
     config->require_subcommand(1, 1);
-    config->add_subcommand("path", "Print the configuration file in use")->final_callback([&ctx, &action] {
-        action = [&ctx] { return run_path(ctx); };
-    });
-    config->add_subcommand("list", "Print every effective setting")->final_callback([&ctx, &action] {
-        action = [&ctx] { return run_list(ctx); };
-    });
+    config->add_subcommand("path", "Print the configuration file in use")
+        ->final_callback([&ctx, &action] { action = [&ctx] { return run_path(ctx); }; });
+    config->add_subcommand("list", "Print every effective setting")
+        ->final_callback([&ctx, &action] { action = [&ctx] { return run_list(ctx); }; });
     auto key = std::make_shared<std::string>();
     auto* get = config->add_subcommand("get", "Print one setting");
     get->add_option("KEY", *key, "Dotted key, e.g. policy.major_rewrite_ratio")->required();
-    get->final_callback([&ctx, &action, key] { action = [&ctx, key] { return run_get(ctx, *key); }; });
+    get->final_callback(
+        [&ctx, &action, key] { action = [&ctx, key] { return run_get(ctx, *key); }; });
     auto set_args = std::make_shared<std::pair<std::string, std::string>>();
-    auto* set = config->add_subcommand("set", "Change one setting in the configuration file (comments are kept)");
-    set->add_option("KEY", set_args->first, "Dotted key, e.g. vendor.support_email or stores.myshop.url")->required();
+    auto* set = config->add_subcommand(
+        "set", "Change one setting in the configuration file (comments are kept)");
+    set->add_option("KEY", set_args->first,
+                    "Dotted key, e.g. vendor.support_email or stores.myshop.url")
+        ->required();
     set->add_option("VALUE", set_args->second, "New value (lists: a,b,c)")->required();
     set->final_callback([&ctx, &action, set_args] {
         action = [&ctx, set_args] { return run_set(ctx, set_args->first, set_args->second); };
     });
     auto force = std::make_shared<bool>(false);
-    auto* init = config->add_subcommand("init", "Write a commented configuration file with the defaults");
+    auto* init =
+        config->add_subcommand("init", "Write a commented configuration file with the defaults");
     init->add_flag("--force", *force, "Overwrite an existing file");
-    init->final_callback([&ctx, &action, force] { action = [&ctx, force] { return run_init(ctx, *force); }; });
+    init->final_callback(
+        [&ctx, &action, force] { action = [&ctx, force] { return run_init(ctx, *force); }; });
 }
 
 }  // namespace mpscli

@@ -41,7 +41,10 @@ int list_checks(Context& ctx) {
         for (const auto& info : mps::check_catalog()) {
             nlohmann::json needs = nlohmann::json::array();
             for (auto need : info.needs) needs.push_back(mps::need_name(need));
-            checks.push_back({{"id", info.id}, {"group", info.group}, {"needs", needs}, {"depends_on", info.depends_on},
+            checks.push_back({{"id", info.id},
+                              {"group", info.group},
+                              {"needs", needs},
+                              {"depends_on", info.depends_on},
                               {"summary", info.summary}});
         }
         return emit_json(ctx, {{"schema", "mpsupport.diagnose-checks/1"}, {"checks", checks}});
@@ -74,7 +77,8 @@ mps::DiagnoseRequest request_from(Context& ctx, const DiagnoseFlags& flags) {
     if (!request.url.empty()) mps::require_http_url(request.url, "--url");
     if (!request.admin_url.empty()) mps::require_http_url(request.admin_url, "--admin");
     if (request.url.empty() && request.admin_url.empty() && !request.sftp)
-        throw mps::Error(mps::ErrorKind::usage, "nothing to diagnose: no store URL, admin URL or SFTP access",
+        throw mps::Error(mps::ErrorKind::usage,
+                         "nothing to diagnose: no store URL, admin URL or SFTP access",
                          "give STORE (a [stores.NAME] profile) or --url, --admin and/or --sftp");
     request.selection = mps::CheckSelection::parse(flags.only);
     request.exec_hash = exec_hash_mode(flags.ssh);
@@ -87,12 +91,16 @@ mps::DiagnoseRequest request_from(Context& ctx, const DiagnoseFlags& flags) {
     request.fetch_missing = release_fetcher(ctx, flags.no_fetch);
     auto password = ctx.env().get("MPSUPPORT_ADMIN_PASSWORD");
     if (password && flags.admin_email.empty())
-        throw mps::Error(mps::ErrorKind::usage, "MPSUPPORT_ADMIN_PASSWORD is set but --admin-email is not",
-                         "give --admin-email with the employee's e-mail to check the login, or unset the variable");
+        throw mps::Error(mps::ErrorKind::usage,
+                         "MPSUPPORT_ADMIN_PASSWORD is set but --admin-email is not",
+                         "give --admin-email with the employee's e-mail to check the login, or "
+                         "unset the variable");
     if (!flags.admin_email.empty()) {
-        if (!password) password = ctx.ask_secret("Back-office password for " + flags.admin_email + ": ");
         if (!password)
-            throw mps::Error(mps::ErrorKind::usage, "--admin-email needs the password in MPSUPPORT_ADMIN_PASSWORD",
+            password = ctx.ask_secret("Back-office password for " + flags.admin_email + ": ");
+        if (!password)
+            throw mps::Error(mps::ErrorKind::usage,
+                             "--admin-email needs the password in MPSUPPORT_ADMIN_PASSWORD",
                              "export MPSUPPORT_ADMIN_PASSWORD (it is never printed or stored)");
         request.admin = mps::AdminCredentials{flags.admin_email, *password};
     }
@@ -118,8 +126,9 @@ mps::DiagnoseResult diagnose_with_bundle(Context& ctx, const DiagnoseFlags& flag
     if (!flags.bundle.empty()) bundle = mps::bundle_path(flags.bundle, request.order);
     mps::PristineStore store(ctx.paths().pristine_dir());
     if (ctx.terminal().stderr_tty && !ctx.globals.quiet && !ctx.globals.json)
-        ctx.err << "diagnose: checking " << (request.url.empty() ? "" : "storefront ") << (request.admin_url.empty() ? "" : "admin ")
-                << (request.sftp ? "files " : "") << "at once...\n";
+        ctx.err << "diagnose: checking " << (request.url.empty() ? "" : "storefront ")
+                << (request.admin_url.empty() ? "" : "admin ") << (request.sftp ? "files " : "")
+                << "at once...\n";
     mps::DiagnoseResult result = mps::run_diagnose(request, store, ctx.config().policy);
     std::vector<std::string> secrets;
     for (const char* name : {"MPSUPPORT_ADMIN_PASSWORD", "MPSUPPORT_SFTP_PASSWORD",
@@ -159,36 +168,46 @@ DiagnoseBundle diagnose_bundle_for_ticket(Context& ctx, const TicketDiagnose& wh
     std::filesystem::path dir = ctx.paths().data_dir / "bundles";
     mps::ensure_directory(dir);
     std::string stamp = mps::iso_utc(ctx.now());
-    stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }), stamp.end());
+    stamp.erase(
+        std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }),
+        stamp.end());
     flags.bundle = (dir / ("diagnose-" + stamp + ".zip")).string();
     mps::DiagnoseResult result = diagnose_with_bundle(ctx, flags);
     DiagnoseBundle out{result.report.body.value("bundle", flags.bundle), result.report.verdict};
     if (!ctx.globals.quiet)
-        ctx.err << "diagnose: " << mps::printable(out.verdict) << "\n  bundle: " << mps::printable(out.path.string())
-                << "\n";
+        ctx.err << "diagnose: " << mps::printable(out.verdict)
+                << "\n  bundle: " << mps::printable(out.path.string()) << "\n";
     return out;
 }
 
 void add_diagnose_command(CLI::App& app, Context& ctx, Action& action) {
     auto flags = std::make_shared<DiagnoseFlags>();
-    auto* sub = app.add_subcommand("diagnose", "Check a shop's storefront, back office, module files and logs");
-    sub->add_option("STORE", flags->store, "A [stores.NAME] profile of the config (flags override its fields)");
+    auto* sub = app.add_subcommand("diagnose",
+                                   "Check a shop's storefront, back office, module files and logs");
+    sub->add_option("STORE", flags->store,
+                    "A [stores.NAME] profile of the config (flags override its fields)");
     sub->add_option("--url", flags->url, "Storefront URL (https://shop.example/)");
     sub->add_option("--admin", flags->admin, "Back-office URL (https://shop.example/admin123abc/)");
     sub->add_option("--sftp", flags->sftp, "Shop root over SFTP (sftp://user@host[:port]/path)");
     sub->add_option("--module", flags->modules, "Module to check (repeatable)");
-    sub->add_option("--only", flags->only, "Run only these groups or check ids (storefront,admin,files,logs,core or ids)");
+    sub->add_option("--only", flags->only,
+                    "Run only these groups or check ids (storefront,admin,files,logs,core or ids)");
     sub->add_option("--bundle", flags->bundle, "Write a support bundle (.zip) for a ticket");
-    sub->add_option("--order", flags->order, "Order reference (prefixes the bundle name; default: the profile's order)");
-    sub->add_option("--admin-email", flags->admin_email,
-                    "Check that this employee can log in (password from MPSUPPORT_ADMIN_PASSWORD; read only)");
-    sub->add_option("--log-tail", flags->log_tail_kib, "KiB read from the end of each recent log file (default 256)")
+    sub->add_option("--order", flags->order,
+                    "Order reference (prefixes the bundle name; default: the profile's order)");
+    sub->add_option(
+        "--admin-email", flags->admin_email,
+        "Check that this employee can log in (password from MPSUPPORT_ADMIN_PASSWORD; read only)");
+    sub->add_option("--log-tail", flags->log_tail_kib,
+                    "KiB read from the end of each recent log file (default 256)")
         ->check(CLI::Range(1, 16384));
     sub->add_flag("--list-checks", flags->list_checks, "List every check id and what it looks at");
     sub->add_flag("--no-fetch", flags->no_fetch,
-                  "Never download a missing pristine release (default: fetch it, signed, when [vendor] manifest_url is set)");
+                  "Never download a missing pristine release (default: fetch it, signed, when "
+                  "[vendor] manifest_url is set)");
     add_ssh_flags(*sub, flags->ssh);
-    sub->final_callback([&ctx, &action, flags] { action = [&ctx, flags] { return run_diagnose(ctx, *flags); }; });
+    sub->final_callback(
+        [&ctx, &action, flags] { action = [&ctx, flags] { return run_diagnose(ctx, *flags); }; });
 }
 
 }  // namespace mpscli

@@ -22,13 +22,14 @@ void add_expiry_command(CLI::App& app, Context& ctx, Action& action) {
     auto* sub = app.add_subcommand("expiry", "Show when support ends for orders");
     sub->add_option("ORDER_REF", flags->references, "Order references")->required();
     sub->add_option("--at", flags->at, "Answer as of this day (YYYY-MM-DD; default: today)");
-    sub->add_option("--warn-days", flags->warn_days, "Support ending within N days is 'expiring' (default 30)")
+    sub->add_option("--warn-days", flags->warn_days,
+                    "Support ending within N days is 'expiring' (default 30)")
         ->check(CLI::Range(0, 3660));
     sub->final_callback([&ctx, &action, flags] {
         action = [&ctx, flags] {
             const auto& config = ctx.config();
-            mps::ExpiryRequest request{flags->references, mps::date_flag(flags->at, "--at", ctx.now()),
-                                       flags->warn_days};
+            mps::ExpiryRequest request{
+                flags->references, mps::date_flag(flags->at, "--at", ctx.now()), flags->warn_days};
             read_orders_live(ctx, request);
             auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), true);
             return emit_report(ctx, mps::expiry_report(request, *ledger, config.policy));

@@ -30,18 +30,20 @@ std::string human_size(std::uint64_t bytes) {
 }
 
 nlohmann::json summary_json(const mps::Manifest& m) {
-    return {{"module", m.module},   {"version", m.version},   {"files", m.files.size()},
-            {"bytes", m.total_bytes()}, {"digest", m.digest}, {"source", m.source},
+    return {{"module", m.module},       {"version", m.version}, {"files", m.files.size()},
+            {"bytes", m.total_bytes()}, {"digest", m.digest},   {"source", m.source},
             {"added_at", m.added_at}};
 }
 
 int run_add(Context& ctx, AddFlags& flags) {
     mps::PristineStore store(ctx.paths().pristine_dir());
     flags.options.now = ctx.now();
-    flags.options.confirm_replace = [&ctx](const mps::Manifest& stored, const mps::Manifest& incoming) {
-        return ctx.confirm("A different release of " + stored.module + " " + stored.version + " is stored (" +
-                           std::to_string(stored.files.size()) + " files, from " + stored.source + "; new: " +
-                           std::to_string(incoming.files.size()) + " files). Replace it?");
+    flags.options.confirm_replace = [&ctx](const mps::Manifest& stored,
+                                           const mps::Manifest& incoming) {
+        return ctx.confirm("A different release of " + stored.module + " " + stored.version +
+                           " is stored (" + std::to_string(stored.files.size()) + " files, from " +
+                           stored.source + "; new: " + std::to_string(incoming.files.size()) +
+                           " files). Replace it?");
     };
     mps::AddResult result = store.add(flags.source, flags.options);
     const auto& m = result.manifest;
@@ -49,15 +51,20 @@ int run_add(Context& ctx, AddFlags& flags) {
                           : result.outcome == mps::AddOutcome::replaced ? "replaced"
                                                                         : "already-present";
     if (ctx.globals.json) {
-        nlohmann::json doc = {{"schema", "mpsupport.pristine/1"}, {"action", "add"}, {"outcome", outcome},
-                              {"release", summary_json(m)}, {"new_objects", result.new_objects}};
+        nlohmann::json doc = {{"schema", "mpsupport.pristine/1"},
+                              {"action", "add"},
+                              {"outcome", outcome},
+                              {"release", summary_json(m)},
+                              {"new_objects", result.new_objects}};
         return emit_json(ctx, doc);
     }
     if (result.outcome == mps::AddOutcome::already_present) {
-        ctx.out << m.module << " " << m.version << " is already stored (identical release); nothing changed\n";
+        ctx.out << m.module << " " << m.version
+                << " is already stored (identical release); nothing changed\n";
     } else {
-        ctx.out << outcome << " " << m.module << " " << m.version << ": " << m.files.size() << " files, "
-                << human_size(m.total_bytes()) << " (" << result.new_objects << " new contents)\n";
+        ctx.out << outcome << " " << m.module << " " << m.version << ": " << m.files.size()
+                << " files, " << human_size(m.total_bytes()) << " (" << result.new_objects
+                << " new contents)\n";
     }
     return 0;
 }
@@ -70,7 +77,8 @@ int run_list(Context& ctx, const std::string& module) {
     if (ctx.globals.json) {
         nlohmann::json items = nlohmann::json::array();
         for (const auto& m : releases) items.push_back(summary_json(m));
-        return emit_json(ctx, {{"schema", "mpsupport.pristine/1"}, {"action", "list"}, {"releases", items}});
+        return emit_json(
+            ctx, {{"schema", "mpsupport.pristine/1"}, {"action", "list"}, {"releases", items}});
     }
     if (releases.empty()) {
         if (!ctx.globals.quiet)
@@ -80,8 +88,9 @@ int run_list(Context& ctx, const std::string& module) {
     }
     for (const auto& m : releases) {
         char line[256];
-        std::snprintf(line, sizeof line, "%-32s %-14s %6zu files %10s  %s", m.module.c_str(), m.version.c_str(),
-                      m.files.size(), human_size(m.total_bytes()).c_str(), m.added_at.c_str());
+        std::snprintf(line, sizeof line, "%-32s %-14s %6zu files %10s  %s", m.module.c_str(),
+                      m.version.c_str(), m.files.size(), human_size(m.total_bytes()).c_str(),
+                      m.added_at.c_str());
         ctx.out << line << "\n";
     }
     return 0;
@@ -97,13 +106,15 @@ int run_show(Context& ctx, const std::string& module, const std::string& version
             hint += "; stored versions of " + module + ":";
             for (const auto& v : known) hint += " " + v;
         }
-        throw mps::Error(mps::ErrorKind::not_found, "no pristine release of " + module + " " + version + " is stored",
-                         hint);
+        throw mps::Error(mps::ErrorKind::not_found,
+                         "no pristine release of " + module + " " + version + " is stored", hint);
     }
     if (ctx.globals.json) {
         nlohmann::json files = nlohmann::json::array();
-        for (const auto& f : m->files) files.push_back({{"path", f.path}, {"sha256", f.sha256}, {"size", f.size}});
-        nlohmann::json doc = {{"schema", "mpsupport.pristine/1"}, {"action", "show"}, {"release", summary_json(*m)}};
+        for (const auto& f : m->files)
+            files.push_back({{"path", f.path}, {"sha256", f.sha256}, {"size", f.size}});
+        nlohmann::json doc = {
+            {"schema", "mpsupport.pristine/1"}, {"action", "show"}, {"release", summary_json(*m)}};
         doc["release"]["files_list"] = files;
         return emit_json(ctx, doc);
     }
@@ -114,7 +125,8 @@ int run_show(Context& ctx, const std::string& module, const std::string& version
             << "  files:    " << m->files.size() << " (" << human_size(m->total_bytes()) << ")\n\n";
     for (const auto& f : m->files) {
         char line[64];
-        std::snprintf(line, sizeof line, "  %s %10s  ", f.sha256.substr(0, 12).c_str(), human_size(f.size).c_str());
+        std::snprintf(line, sizeof line, "  %s %10s  ", f.sha256.substr(0, 12).c_str(),
+                      human_size(f.size).c_str());
         ctx.out << line << mps::printable(f.path) << "\n";
     }
     return 0;
@@ -131,8 +143,10 @@ void add_pristine_command(CLI::App& app, Context& ctx, Action& action) {
     add_cmd->add_option("SOURCE", add->source, "Release .zip or module folder")->required();
     add_cmd->add_option("--module", add->options.module, "Module name (default: detected)");
     add_cmd->add_option("--version", add->options.version, "Release version (default: detected)");
-    add_cmd->add_flag("--replace", add->options.replace, "Replace a different release stored under the same version");
-    add_cmd->final_callback([&ctx, &action, add] { action = [&ctx, add] { return run_add(ctx, *add); }; });
+    add_cmd->add_flag("--replace", add->options.replace,
+                      "Replace a different release stored under the same version");
+    add_cmd->final_callback(
+        [&ctx, &action, add] { action = [&ctx, add] { return run_add(ctx, *add); }; });
 
     auto list_module = std::make_shared<std::string>();
     auto* list_cmd = pristine->add_subcommand("list", "List stored releases");

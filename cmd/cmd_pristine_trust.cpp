@@ -187,7 +187,8 @@ mps::ReleaseFetcher release_fetcher(Context& ctx, bool no_fetch) {
     auto pristine_dir = ctx.paths().pristine_dir();
     return [&ctx, settings, pristine_dir](const std::string& module, const std::string& version) {
         mps::PristineStore store(pristine_dir);
-        ctx.progress("fetching " + mps::printable(module) + " " + mps::printable(version) + " from the vendor...");
+        ctx.progress("fetching " + mps::printable(module) + " " + mps::printable(version) +
+                     " from the vendor...");
         mps::ensure_pristine_release(store, module, version, settings);
     };
 }

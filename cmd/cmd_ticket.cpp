@@ -65,7 +65,8 @@ int run_ticket(Context& ctx, const TicketFlags& flags, bool open) {
     std::string contact_subject =
         flags.contact_subject.empty() ? config.vendor.contact_subject : flags.contact_subject;
     std::unique_ptr<mps::SmtpMailer> mailer;
-    if (flags.via == "email" && open) mailer = vendor_mailer(ctx, "--via email", "use the contact form");
+    if (flags.via == "email" && open)
+        mailer = vendor_mailer(ctx, "--via email", "use the contact form");
 
     auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), !open);
     std::optional<mps::OrderSupport> support;
@@ -76,8 +77,9 @@ int run_ticket(Context& ctx, const TicketFlags& flags, bool open) {
     };
     mps::Ticket ticket = gather_ticket(ctx, flags, lookup);
     if (flags.diagnose) {
-        auto bundle = diagnose_bundle_for_ticket(ctx, {flags.store, ticket.store_url, ticket.admin_url, ticket.module,
-                                                       ticket.order_reference});
+        auto bundle =
+            diagnose_bundle_for_ticket(ctx, {flags.store, ticket.store_url, ticket.admin_url,
+                                             ticket.module, ticket.order_reference});
         ticket.attachment = mps::describe_attachment(bundle.path.string());
     }
     if (!support) support = support_lookup(ctx, *ledger, ticket);
@@ -145,8 +147,8 @@ int run_list(Context& ctx) {
                       t.sent_at.substr(0, 16).c_str(), t.channel.c_str(), t.reference.c_str(),
                       t.module.c_str(), t.outcome.c_str());
         std::string due = t.reply_due.empty() ? "" : "  (reply by " + t.reply_due + ")";
-        ctx.out << paint(ctx, mps::printable(buffer), t.outcome == "sent" ? "0" : "red") << mps::printable(t.summary + due)
-                << "\n";
+        ctx.out << paint(ctx, mps::printable(buffer), t.outcome == "sent" ? "0" : "red")
+                << mps::printable(t.summary + due) << "\n";
     }
     return 0;
 }
@@ -168,9 +170,11 @@ void add_ticket_flags(CLI::App* sub, TicketFlags& f) {
     sub->add_option("--sftp-access", f.sftp_access,
                     "SFTP access on request: on-request or withheld");
     sub->add_option("--via", f.via, "form (default) or email");
-    auto* bundle = sub->add_option("--bundle", f.bundle,
-                                   "Attach this bundle (a .zip, e.g. from 'mpsupport diagnose --bundle')");
-    sub->add_flag("--diagnose", f.diagnose, "Run 'mpsupport diagnose' now and attach its bundle")->excludes(bundle);
+    auto* bundle =
+        sub->add_option("--bundle", f.bundle,
+                        "Attach this bundle (a .zip, e.g. from 'mpsupport diagnose --bundle')");
+    sub->add_flag("--diagnose", f.diagnose, "Run 'mpsupport diagnose' now and attach its bundle")
+        ->excludes(bundle);
     sub->add_option("--contact-subject", f.contact_subject,
                     "id_contact (or subject name) of the contact form");
     sub->add_flag("--force", f.force, "Send even when support expired or the order is unknown");

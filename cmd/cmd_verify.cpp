@@ -39,9 +39,11 @@ int run_verify(Context& ctx, VerifyFlags& flags) {
         return emit_report(ctx, mps::verify_remote(remote, store, policy));
     }
     if (ssh_flags_given(flags.ssh))
-        spdlog::warn("--exec-hash, --identity, --known-hosts, --accept-new-host-key, --ssh-client and --ssh-config "
-                     "apply to sftp:// targets only; ignored for {}",
-                     flags.target);
+        spdlog::warn(
+            "--exec-hash, --identity, --known-hosts, --accept-new-host-key, --ssh-client and "
+            "--ssh-config "
+            "apply to sftp:// targets only; ignored for {}",
+            flags.target);
     flags.request.target = flags.target;
     flags.request.fetch_missing = release_fetcher(ctx, flags.no_fetch);
     flags.request.threads = mps::default_thread_count();
@@ -52,20 +54,27 @@ int run_verify(Context& ctx, VerifyFlags& flags) {
 
 void add_verify_command(CLI::App& app, Context& ctx, Action& action) {
     auto flags = std::make_shared<VerifyFlags>();
-    auto* sub = app.add_subcommand("verify", "Compare an installed module with its pristine release");
+    auto* sub =
+        app.add_subcommand("verify", "Compare an installed module with its pristine release");
     sub->add_option("TARGET", flags->target,
-                    "Installed module folder, shop root (with --module and/or --core), or sftp://user@host[:port]/path")
+                    "Installed module folder, shop root (with --module and/or --core), or "
+                    "sftp://user@host[:port]/path")
         ->required();
-    sub->add_option("--module", flags->request.module, "Module name (needed when TARGET is a shop root)");
-    sub->add_option("--version", flags->request.version, "Compare with this release instead of the installed version");
+    sub->add_option("--module", flags->request.module,
+                    "Module name (needed when TARGET is a shop root)");
+    sub->add_option("--version", flags->request.version,
+                    "Compare with this release instead of the installed version");
     sub->add_flag("--diff", flags->request.want_diffs, "Print unified diffs of changed text files");
-    sub->add_flag("--strict", flags->request.strict, "Any difference from the release is a finding (exit 3)");
-    sub->add_flag("--core", flags->request.core,
-                  "Shop root only: also compare PrestaShop's core files with its imported checksum list");
+    sub->add_flag("--strict", flags->request.strict,
+                  "Any difference from the release is a finding (exit 3)");
+    sub->add_flag(
+        "--core", flags->request.core,
+        "Shop root only: also compare PrestaShop's core files with its imported checksum list");
     sub->add_flag("--no-fetch", flags->no_fetch,
                   "Never download a missing pristine release from [vendor] manifest_url");
     add_ssh_flags(*sub, flags->ssh);
-    sub->final_callback([&ctx, &action, flags] { action = [&ctx, flags] { return run_verify(ctx, *flags); }; });
+    sub->final_callback(
+        [&ctx, &action, flags] { action = [&ctx, flags] { return run_verify(ctx, *flags); }; });
 }
 
 }  // namespace mpscli

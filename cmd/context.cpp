@@ -6,13 +6,19 @@
 
 namespace mpscli {
 
-Context::Context(std::ostream& out_stream, std::ostream& err_stream, std::istream& in_stream, mps::Environment env,
-                 Terminal terminal, std::function<std::chrono::system_clock::time_point()> clock)
-    : out(out_stream), err(err_stream), in(in_stream), env_(std::move(env)), terminal_(terminal),
+Context::Context(std::ostream& out_stream, std::ostream& err_stream, std::istream& in_stream,
+                 mps::Environment env, Terminal terminal,
+                 std::function<std::chrono::system_clock::time_point()> clock)
+    : out(out_stream),
+      err(err_stream),
+      in(in_stream),
+      env_(std::move(env)),
+      terminal_(terminal),
       clock_(std::move(clock)) {}
 
 bool Context::color() const {
-    return terminal_.stdout_tty && !terminal_.dumb && !globals.no_color && !globals.json && !env_.get("NO_COLOR");
+    return terminal_.stdout_tty && !terminal_.dumb && !globals.no_color && !globals.json &&
+           !env_.get("NO_COLOR");
 }
 
 bool Context::can_prompt() const {

@@ -3,8 +3,8 @@
 // environment, the clock, and the configuration (loaded on first use).
 #include <chrono>
 #include <functional>
-#include <mutex>
 #include <iosfwd>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -17,14 +17,14 @@ namespace mpscli {
 
 struct GlobalOptions {
     std::optional<std::string> config_path;  // --config
-    bool json = false;                        // --json
-    bool no_color = false;                    // --no-color
-    bool quiet = false;                       // -q
-    int verbosity = 0;                        // -v, -vv
-    std::string log_file;                     // --log-file
-    bool no_input = false;                    // --no-input
-    int timeout = 30;                         // --timeout: seconds for any network wait
-    bool insecure = false;                    // --insecure: no TLS verification
+    bool json = false;                       // --json
+    bool no_color = false;                   // --no-color
+    bool quiet = false;                      // -q
+    int verbosity = 0;                       // -v, -vv
+    std::string log_file;                    // --log-file
+    bool no_input = false;                   // --no-input
+    int timeout = 30;                        // --timeout: seconds for any network wait
+    bool insecure = false;                   // --insecure: no TLS verification
 };
 
 struct Terminal {
@@ -35,9 +35,9 @@ struct Terminal {
 };
 
 class Context {
-public:
-    Context(std::ostream& out, std::ostream& err, std::istream& in, mps::Environment env, Terminal terminal,
-            std::function<std::chrono::system_clock::time_point()> clock);
+  public:
+    Context(std::ostream& out, std::ostream& err, std::istream& in, mps::Environment env,
+            Terminal terminal, std::function<std::chrono::system_clock::time_point()> clock);
 
     GlobalOptions globals;
     std::ostream& out;  // data: reports, JSON
@@ -70,7 +70,7 @@ public:
     const mps::Paths& paths();
     const mps::Config& config();
 
-private:
+  private:
     mps::Environment env_;
     Terminal terminal_;
     std::function<std::chrono::system_clock::time_point()> clock_;

@@ -9,7 +9,7 @@
 namespace mpscli {
 
 struct TicketDiagnose {
-    std::string store;   // a [stores.NAME] profile (its sftp is used), may be empty
+    std::string store;  // a [stores.NAME] profile (its sftp is used), may be empty
     std::string url;
     std::string admin;
     std::string module;

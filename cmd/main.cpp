@@ -1,10 +1,10 @@
 // mpsupport: the entry point. Parses global flags, configures logging, dispatches to one
 // subcommand and turns every error into its documented exit code (SPEC.md "Exit codes").
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <filesystem>
 #include <iostream>
@@ -22,14 +22,10 @@ namespace mpscli {
 
 const std::vector<CommandInfo>& commands() {
     static const std::vector<CommandInfo> table = {
-        {"diagnose", add_diagnose_command},
-        {"verify", add_verify_command},
-        {"pristine", add_pristine_command},
-        {"expiry", add_expiry_command},
-        {"remind", add_remind_command},
-        {"orders", add_orders_command},
-        {"ticket", add_ticket_command},
-        {"config", add_config_command},
+        {"diagnose", add_diagnose_command},     {"verify", add_verify_command},
+        {"pristine", add_pristine_command},     {"expiry", add_expiry_command},
+        {"remind", add_remind_command},         {"orders", add_orders_command},
+        {"ticket", add_ticket_command},         {"config", add_config_command},
         {"completion", add_completion_command},
     };
     return table;
@@ -44,7 +40,8 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
         std::size_t diagonal = row[0];
         row[0] = i;
         for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t next = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            std::size_t next =
+                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
             diagonal = row[j];
             row[j] = next;
         }
@@ -89,15 +86,18 @@ void configure_logging(const GlobalOptions& globals) {
         std::filesystem::path parent = std::filesystem::path(globals.log_file).parent_path();
         std::error_code ec;
         if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
-            throw mps::Error(mps::ErrorKind::usage, "cannot open log file " + globals.log_file + ": no folder " + parent.string(),
-                             "give --log-file a path in an existing folder");
+            throw mps::Error(
+                mps::ErrorKind::usage,
+                "cannot open log file " + globals.log_file + ": no folder " + parent.string(),
+                "give --log-file a path in an existing folder");
         try {
             auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(globals.log_file);
             file->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
             file->set_level(spdlog::level::debug);
             sinks.push_back(file);
         } catch (const spdlog::spdlog_ex& e) {
-            throw mps::Error(mps::ErrorKind::usage, "cannot open log file " + globals.log_file + ": " + e.what(),
+            throw mps::Error(mps::ErrorKind::usage,
+                             "cannot open log file " + globals.log_file + ": " + e.what(),
                              "give --log-file a writable path");
         }
     }
@@ -109,7 +109,8 @@ void configure_logging(const GlobalOptions& globals) {
 
 int run(int argc, char** argv) {
     const char* term = std::getenv("TERM");
-    Terminal terminal{isatty(0) == 1, isatty(1) == 1, isatty(2) == 1, term && std::string(term) == "dumb"};
+    Terminal terminal{isatty(0) == 1, isatty(1) == 1, isatty(2) == 1,
+                      term && std::string(term) == "dumb"};
     Context ctx(std::cout, std::cerr, std::cin, mps::Environment::process(), terminal,
                 [] { return std::chrono::system_clock::now(); });
     std::vector<std::string> args(argv + 1, argv + argc);
@@ -123,21 +124,24 @@ int run(int argc, char** argv) {
         app.fallthrough();
         app.require_subcommand(1, 1);
         GlobalOptions& g = ctx.globals;
-        app.add_option("--config", g.config_path, "Configuration file (default: $XDG_CONFIG_HOME/mpsupport/config.toml)");
+        app.add_option("--config", g.config_path,
+                       "Configuration file (default: $XDG_CONFIG_HOME/mpsupport/config.toml)");
         app.add_flag("--json", g.json, "Print one JSON document on stdout");
         app.add_flag("--no-color", g.no_color, "No colours (also NO_COLOR)");
         app.add_flag("-q,--quiet", g.quiet, "Print only problems and the verdict");
         app.add_flag("-v,--verbose", g.verbosity, "More log output on stderr (-vv: debug)");
         app.add_option("--log-file", g.log_file, "Also write the log (debug level) to this file");
         app.add_flag("--no-input", g.no_input, "Never prompt (also MPSUPPORT_NO_INPUT=1)");
-        app.add_option("--timeout", g.timeout, "Seconds to wait for a remote before giving up (default 30)")
+        app.add_option("--timeout", g.timeout,
+                       "Seconds to wait for a remote before giving up (default 30)")
             ->check(CLI::Range(1, 3600));
         app.add_flag("--insecure", g.insecure, "Do not verify TLS certificates (reported loudly)");
 
         Action action;
         for (const auto& command : commands()) command.add(app, ctx, action);
 
-        if (!args.empty() && args[0] != "--help" && args[0] != "-h" && args[0] != "--version") check_command_name(args);
+        if (!args.empty() && args[0] != "--help" && args[0] != "-h" && args[0] != "--version")
+            check_command_name(args);
         try {
             std::vector<std::string> reversed(args.rbegin(), args.rend());
             app.parse(reversed);
@@ -151,21 +155,27 @@ int run(int argc, char** argv) {
             ctx.out << "mpsupport " << MPSUPPORT_VERSION << "\n";
             return 0;
         } catch (const CLI::ParseError& e) {
-            throw mps::Error(mps::ErrorKind::usage, e.what(), "run 'mpsupport --help' or 'mpsupport COMMAND --help'");
+            throw mps::Error(mps::ErrorKind::usage, e.what(),
+                             "run 'mpsupport --help' or 'mpsupport COMMAND --help'");
         }
         configure_logging(g);
-        if (g.insecure) spdlog::warn("--insecure: TLS certificates and host names are NOT verified");
+        if (g.insecure)
+            spdlog::warn("--insecure: TLS certificates and host names are NOT verified");
         if (!action) throw mps::Error(mps::ErrorKind::internal, "no command selected");
         return action();
     } catch (const mps::Error& e) {
         return emit_error(ctx, e);
     } catch (const std::exception& e) {
-        return emit_error(ctx, mps::Error(mps::ErrorKind::internal, std::string("internal error: ") + e.what(),
-                                          "this is a bug in mpsupport; please report it with the command you ran"));
+        return emit_error(
+            ctx,
+            mps::Error(mps::ErrorKind::internal, std::string("internal error: ") + e.what(),
+                       "this is a bug in mpsupport; please report it with the command you ran"));
     }
 }
 
 }  // namespace
 }  // namespace mpscli
 
-int main(int argc, char** argv) { return mpscli::run(argc, argv); }
+int main(int argc, char** argv) {
+    return mpscli::run(argc, argv);
+}

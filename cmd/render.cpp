@@ -11,21 +11,30 @@ namespace {
 
 const char* mark(mps::Status status) {
     switch (status) {
-        case mps::Status::pass: return "✓";
-        case mps::Status::info: return "i";
-        case mps::Status::warn: return "!";
-        case mps::Status::fail: return "✗";
-        case mps::Status::skip: return "-";
+        case mps::Status::pass:
+            return "✓";
+        case mps::Status::info:
+            return "i";
+        case mps::Status::warn:
+            return "!";
+        case mps::Status::fail:
+            return "✗";
+        case mps::Status::skip:
+            return "-";
     }
     return "?";
 }
 
 const char* status_color(mps::Status status) {
     switch (status) {
-        case mps::Status::pass: return "green";
-        case mps::Status::warn: return "yellow";
-        case mps::Status::fail: return "red";
-        default: return "dim";
+        case mps::Status::pass:
+            return "green";
+        case mps::Status::warn:
+            return "yellow";
+        case mps::Status::fail:
+            return "red";
+        default:
+            return "dim";
     }
 }
 
@@ -53,15 +62,21 @@ void print_file_verdicts(Context& ctx, const nlohmann::json& files) {
         if (ctx.globals.quiet && !voids) continue;
         std::string cls = file.value("class", "");
         // Names, notes and diffs come from the shop's files: never let them drive the terminal.
-        std::string line = "  " + paint(ctx, pad(mps::printable(cls), 16), voids ? "red" : (cls == "added" ? "yellow" : "dim")) +
+        std::string line = "  " +
+                           paint(ctx, pad(mps::printable(cls), 16),
+                                 voids ? "red" : (cls == "added" ? "yellow" : "dim")) +
                            mps::printable(file.value("path", ""));
         if (file.contains("changed_ratio"))
-            line += "  (" + mps::percent(file["changed_ratio"].get<double>()) + " of lines changed)";
-        if (file.contains("note")) line += "  [" + mps::printable(file["note"].get<std::string>()) + "]";
+            line +=
+                "  (" + mps::percent(file["changed_ratio"].get<double>()) + " of lines changed)";
+        if (file.contains("note"))
+            line += "  [" + mps::printable(file["note"].get<std::string>()) + "]";
         ctx.out << line << "\n";
         if (file.contains("rule"))
-            ctx.out << "  " << pad("", 16) << paint(ctx, mps::printable(file["rule"].get<std::string>()), "dim") << "\n";
-        if (file.contains("diff")) ctx.out << mps::printable_multiline(file["diff"].get<std::string>());
+            ctx.out << "  " << pad("", 16)
+                    << paint(ctx, mps::printable(file["rule"].get<std::string>()), "dim") << "\n";
+        if (file.contains("diff"))
+            ctx.out << mps::printable_multiline(file["diff"].get<std::string>());
     }
 }
 
@@ -69,12 +84,18 @@ void print_file_verdicts(Context& ctx, const nlohmann::json& files) {
 
 int exit_code_for(mps::ErrorKind kind) {
     switch (kind) {
-        case mps::ErrorKind::internal: return 1;
-        case mps::ErrorKind::usage: return 2;
-        case mps::ErrorKind::finding: return 3;
-        case mps::ErrorKind::unreachable: return 4;
-        case mps::ErrorKind::auth: return 5;
-        case mps::ErrorKind::not_found: return 6;
+        case mps::ErrorKind::internal:
+            return 1;
+        case mps::ErrorKind::usage:
+            return 2;
+        case mps::ErrorKind::finding:
+            return 3;
+        case mps::ErrorKind::unreachable:
+            return 4;
+        case mps::ErrorKind::auth:
+            return 5;
+        case mps::ErrorKind::not_found:
+            return 6;
     }
     return 1;
 }
@@ -88,11 +109,16 @@ std::string paint(const Context& ctx, const std::string& text, const char* color
     if (!ctx.color()) return text;
     std::string code = "0";
     std::string name = color;
-    if (name == "green") code = "32";
-    else if (name == "yellow") code = "33";
-    else if (name == "red") code = "31";
-    else if (name == "dim") code = "2";
-    else if (name == "bold") code = "1";
+    if (name == "green")
+        code = "32";
+    else if (name == "yellow")
+        code = "33";
+    else if (name == "red")
+        code = "31";
+    else if (name == "dim")
+        code = "2";
+    else if (name == "bold")
+        code = "1";
     return "\033[" + code + "m" + text + "\033[0m";
 }
 
@@ -106,7 +132,8 @@ int emit_json(Context& ctx, nlohmann::json document, int exit_code) {
     if (document.contains("verdict")) ordered["verdict"] = document["verdict"];
     ordered["exit_code"] = exit_code;
     // Names from servers may not be UTF-8: replace bad bytes rather than fail the whole report.
-    ctx.out << ordered.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    ctx.out << ordered.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+            << "\n";
     return exit_code;
 }
 
@@ -134,9 +161,10 @@ int emit_report(Context& ctx, const mps::Report& report) {
     for (const auto& check : report.checks) {
         bool notable = check.status == mps::Status::fail || check.status == mps::Status::warn;
         if (ctx.globals.quiet && !notable) continue;
-        ctx.out << "  " << paint(ctx, mark(check.status), status_color(check.status)) << " " << pad(check.id, width + 2)
-                << mps::printable(check.message) << "\n";
-        if (!check.hint.empty()) ctx.out << "    " << pad("", width + 2) << "→ " << mps::printable(check.hint) << "\n";
+        ctx.out << "  " << paint(ctx, mark(check.status), status_color(check.status)) << " "
+                << pad(check.id, width + 2) << mps::printable(check.message) << "\n";
+        if (!check.hint.empty())
+            ctx.out << "    " << pad("", width + 2) << "→ " << mps::printable(check.hint) << "\n";
     }
     if (report.body.contains("files")) print_file_verdicts(ctx, report.body["files"]);
     if (report.body.contains("module_files"))
@@ -144,13 +172,17 @@ int emit_report(Context& ctx, const mps::Report& report) {
             if (!module.contains("files") || module["files"].empty()) continue;
             if (!ctx.globals.quiet)
                 ctx.out << "\n"
-                        << paint(ctx, mps::printable(module.value("module", "") + " " + module.value("version", "")), "bold");
+                        << paint(ctx,
+                                 mps::printable(module.value("module", "") + " " +
+                                                module.value("version", "")),
+                                 "bold");
             print_file_verdicts(ctx, module["files"]);
         }
     if (!report.details.empty()) ctx.out << "\n";
     for (const auto& line : report.details) ctx.out << mps::printable(line) << "\n";
     const char* verdict_color = code == 0 ? "green" : "red";
-    ctx.out << "\n" << paint(ctx, "Verdict: " + mps::printable(report.verdict), verdict_color) << "\n";
+    ctx.out << "\n"
+            << paint(ctx, "Verdict: " + mps::printable(report.verdict), verdict_color) << "\n";
     return code;
 }
 

@@ -30,7 +30,8 @@ int emit_error(Context& ctx, const mps::Error& error);
 // a command that reports an error beside its own output.
 void print_error(Context& ctx, const mps::Error& error);
 
-// paint: wrap `text` in an ANSI colour when colours are on ("green", "yellow", "red", "dim", "bold").
+// paint: wrap `text` in an ANSI colour when colours are on ("green", "yellow", "red", "dim",
+// "bold").
 std::string paint(const Context& ctx, const std::string& text, const char* color);
 
 }  // namespace mpscli

@@ -11,19 +11,25 @@
 namespace mpscli {
 
 void add_ssh_flags(CLI::App& command, SshFlags& flags) {
-    command.add_option("--known-hosts", flags.known_hosts, "known_hosts file (default: ~/.ssh/known_hosts)");
-    command.add_flag("--accept-new-host-key", flags.accept_new_host_key,
-                     "Record an unknown host key (never a changed one), like StrictHostKeyChecking=accept-new");
-    command.add_option("--identity", flags.identities, "Private key file to try (repeatable; default ~/.ssh/id_*)");
+    command.add_option("--known-hosts", flags.known_hosts,
+                       "known_hosts file (default: ~/.ssh/known_hosts)");
+    command.add_flag(
+        "--accept-new-host-key", flags.accept_new_host_key,
+        "Record an unknown host key (never a changed one), like StrictHostKeyChecking=accept-new");
+    command.add_option("--identity", flags.identities,
+                       "Private key file to try (repeatable; default ~/.ssh/id_*)");
     command
         .add_option("--ssh-client", flags.client,
-                    "SSH implementation: libssh2 (built in) or openssh (the system ssh with your ~/.ssh/config)")
+                    "SSH implementation: libssh2 (built in) or openssh (the system ssh with your "
+                    "~/.ssh/config)")
         ->check(CLI::IsMember({"libssh2", "openssh"}));
-    command.add_option("--ssh-config", flags.ssh_config,
-                       "With --ssh-client openssh: the ssh configuration file (ssh -F; default ~/.ssh/config)");
+    command.add_option(
+        "--ssh-config", flags.ssh_config,
+        "With --ssh-client openssh: the ssh configuration file (ssh -F; default ~/.ssh/config)");
     command
         .add_option("--exec-hash", flags.exec_hash,
-                    "sftp:// only: hash module files with a command on the server (auto: when allowed; never; only)")
+                    "sftp:// only: hash module files with a command on the server (auto: when "
+                    "allowed; never; only)")
         ->check(CLI::IsMember({"auto", "never", "only"}));
 }
 
@@ -41,7 +47,8 @@ bool ssh_flags_given(const SshFlags& flags) {
 mps::SshOptions ssh_options(Context& ctx, const SshFlags& flags) {
     mps::SshOptions options;
     std::filesystem::path home = ctx.env().get("HOME").value_or("/");
-    options.known_hosts = flags.known_hosts.empty() ? home / ".ssh" / "known_hosts" : std::filesystem::path(flags.known_hosts);
+    options.known_hosts = flags.known_hosts.empty() ? home / ".ssh" / "known_hosts"
+                                                    : std::filesystem::path(flags.known_hosts);
     options.known_hosts_given = !flags.known_hosts.empty();
     options.identities_given = !flags.identities.empty();
     options.accept_new_host_key = flags.accept_new_host_key;
@@ -53,7 +60,8 @@ mps::SshOptions ssh_options(Context& ctx, const SshFlags& flags) {
     if (!ssh_config.empty()) {
         std::error_code ec;
         if (!std::filesystem::is_regular_file(ssh_config, ec))
-            throw mps::Error(mps::ErrorKind::usage, "ssh configuration file " + ssh_config + ": no such file",
+            throw mps::Error(mps::ErrorKind::usage,
+                             "ssh configuration file " + ssh_config + ": no such file",
                              "give an existing file with --ssh-config or [ssh] config_file");
         if (options.client != mps::SshClient::openssh)
             spdlog::warn("--ssh-config applies to --ssh-client openssh only; ignored");
@@ -65,8 +73,9 @@ mps::SshOptions ssh_options(Context& ctx, const SshFlags& flags) {
         for (const auto& identity : flags.identities) {
             std::error_code ec;
             if (!std::filesystem::is_regular_file(identity, ec))
-                throw mps::Error(mps::ErrorKind::usage, "--identity " + identity + ": no such key file",
-                                 "give the private key file (e.g. ~/.ssh/id_ed25519), not the .pub one");
+                throw mps::Error(
+                    mps::ErrorKind::usage, "--identity " + identity + ": no such key file",
+                    "give the private key file (e.g. ~/.ssh/id_ed25519), not the .pub one");
             options.identities.emplace_back(identity);
         }
     }

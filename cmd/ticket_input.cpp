@@ -88,7 +88,8 @@ mps::Ticket gather_ticket(
     const std::function<std::optional<std::string>(const mps::Ticket&)>& lookup_email) {
     mps::Ticket t;
     if (!flags.store.empty()) {
-        const auto& store = mps::find_store(ctx.config(), flags.store, ctx.paths().config_file.string());
+        const auto& store =
+            mps::find_store(ctx.config(), flags.store, ctx.paths().config_file.string());
         t.store_url = store.url;
         t.admin_url = store.admin_url;
         t.order_reference = store.order;

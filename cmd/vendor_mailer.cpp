@@ -4,7 +4,8 @@
 
 namespace mpscli {
 
-std::unique_ptr<mps::SmtpMailer> vendor_mailer(Context& ctx, const std::string& purpose, const std::string& alternative) {
+std::unique_ptr<mps::SmtpMailer> vendor_mailer(Context& ctx, const std::string& purpose,
+                                               const std::string& alternative) {
     const auto& vendor = ctx.config().vendor;
     if (vendor.smtp_url.empty())
         throw mps::Error(mps::ErrorKind::usage, "no SMTP server configured for " + purpose,
@@ -12,10 +13,11 @@ std::unique_ptr<mps::SmtpMailer> vendor_mailer(Context& ctx, const std::string& 
                              ctx.paths().config_file.string() + ", or " + alternative);
     auto password = ctx.env().get("MPSUPPORT_SMTP_PASSWORD");
     if (!vendor.smtp_user.empty() && !password)
-        throw mps::Error(mps::ErrorKind::usage, "vendor.smtp_user is set but MPSUPPORT_SMTP_PASSWORD is not",
+        throw mps::Error(mps::ErrorKind::usage,
+                         "vendor.smtp_user is set but MPSUPPORT_SMTP_PASSWORD is not",
                          "export MPSUPPORT_SMTP_PASSWORD with the SMTP password");
-    return std::make_unique<mps::SmtpMailer>(
-        mps::SmtpSettings{vendor.smtp_url, vendor.smtp_user, password.value_or(""), ctx.globals.timeout, ctx.tls()});
+    return std::make_unique<mps::SmtpMailer>(mps::SmtpSettings{
+        vendor.smtp_url, vendor.smtp_user, password.value_or(""), ctx.globals.timeout, ctx.tls()});
 }
 
 }  // namespace mpscli

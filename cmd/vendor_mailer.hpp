@@ -11,6 +11,7 @@ namespace mpscli {
 
 // vendor_mailer: the mailer; Error(usage) when no relay is configured ("no SMTP server
 // configured for <purpose>", with `alternative` as the way out) or its password is missing.
-std::unique_ptr<mps::SmtpMailer> vendor_mailer(Context& ctx, const std::string& purpose, const std::string& alternative);
+std::unique_ptr<mps::SmtpMailer> vendor_mailer(Context& ctx, const std::string& purpose,
+                                               const std::string& alternative);
 
 }  // namespace mpscli

@@ -22,7 +22,7 @@ namespace {
 // Reader walks one table, checking types and remembering which keys it consumed, so that
 // every error names file, line and dotted key.
 class Reader {
-public:
+  public:
     Reader(const fs::path& file, const toml::table& table, std::string prefix)
         : file_(file), table_(table), prefix_(std::move(prefix)) {}
 
@@ -38,12 +38,15 @@ public:
         if (auto* node = table_.get(key)) {
             string(key, out);
             bool placeholder = out.empty() || out.find("UNSET") != std::string::npos;
-            bool shaped = out.size() == 52 && out.compare(0, 8, "ed25519:") == 0 && out.back() == '=' &&
+            bool shaped = out.size() == 52 && out.compare(0, 8, "ed25519:") == 0 &&
+                          out.back() == '=' &&
                           std::all_of(out.begin() + 8, out.end() - 1, [](unsigned char c) {
                               return std::isalnum(c) || c == '+' || c == '/';
                           });
             if (!placeholder && !shaped)
-                fail(*node, key, "must be \"ed25519:\" followed by the base64 of 32 bytes (from pristine keygen)");
+                fail(*node, key,
+                     "must be \"ed25519:\" followed by the base64 of 32 bytes (from pristine "
+                     "keygen)");
         }
     }
     void integer(const char* key, int& out, int min, int max) {
@@ -51,17 +54,22 @@ public:
             if (!node->is_integer()) fail(*node, key, "must be a whole number");
             auto value = node->as_integer()->get();
             if (value < min || value > max)
-                fail(*node, key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+                fail(*node, key,
+                     "must be between " + std::to_string(min) + " and " + std::to_string(max));
             out = static_cast<int>(value);
         }
     }
     void ratio(const char* key, double& out) {
         if (auto* node = take(key)) {
             double value = 0;
-            if (node->is_floating_point()) value = node->as_floating_point()->get();
-            else if (node->is_integer()) value = static_cast<double>(node->as_integer()->get());
-            else fail(*node, key, "must be a number between 0 and 1");
-            if (!(value >= 0.0 && value <= 1.0)) fail(*node, key, "must be a number between 0 and 1");
+            if (node->is_floating_point())
+                value = node->as_floating_point()->get();
+            else if (node->is_integer())
+                value = static_cast<double>(node->as_integer()->get());
+            else
+                fail(*node, key, "must be a number between 0 and 1");
+            if (!(value >= 0.0 && value <= 1.0))
+                fail(*node, key, "must be a number between 0 and 1");
             out = value;
         }
     }
@@ -83,9 +91,11 @@ public:
             if (!array) fail(*node, key, "must be an array of whole numbers");
             std::vector<int> values;
             for (auto& item : *array) {
-                if (!item.is_integer() || item.as_integer()->get() < min || item.as_integer()->get() > max)
-                    fail(item, key, "must hold whole numbers between " + std::to_string(min) + " and " +
-                                        std::to_string(max));
+                if (!item.is_integer() || item.as_integer()->get() < min ||
+                    item.as_integer()->get() > max)
+                    fail(item, key,
+                         "must hold whole numbers between " + std::to_string(min) + " and " +
+                             std::to_string(max));
                 values.push_back(static_cast<int>(item.as_integer()->get()));
             }
             out = std::move(values);
@@ -103,20 +113,21 @@ public:
     void warn_unknown() const {
         for (auto&& [key, node] : table_) {
             if (!used_.count(std::string(key.str())))
-                log::warn("{}:{}: unknown key '{}{}' ignored", file_.string(), node.source().begin.line,
-                          prefix_, key.str());
+                log::warn("{}:{}: unknown key '{}{}' ignored", file_.string(),
+                          node.source().begin.line, prefix_, key.str());
         }
     }
-    [[noreturn]] void fail(const toml::node& node, std::string_view key, const std::string& why) const {
+    [[noreturn]] void fail(const toml::node& node, std::string_view key,
+                           const std::string& why) const {
         throw Error(ErrorKind::usage,
-                    file_.string() + ":" + std::to_string(node.source().begin.line) + ": " + prefix_ +
-                        std::string(key) + " " + why,
+                    file_.string() + ":" + std::to_string(node.source().begin.line) + ": " +
+                        prefix_ + std::string(key) + " " + why,
                     "fix the value in " + file_.string() + " (see mpsupport(1), CONFIGURATION)");
     }
     const fs::path& file() const { return file_; }
     const std::string& prefix() const { return prefix_; }
 
-private:
+  private:
     const toml::node* take(const char* key) {
         used_.insert(key);
         return table_.get(key);
@@ -148,10 +159,12 @@ void read_policy(Reader& r, PolicyConfig& p) {
     if (const auto* extended = r.table("extended_products")) {
         p.extended_products.clear();
         for (auto&& [reference, node] : *extended) {
-            if (!node.is_integer() || node.as_integer()->get() < 1 || node.as_integer()->get() > 120)
+            if (!node.is_integer() || node.as_integer()->get() < 1 ||
+                node.as_integer()->get() > 120)
                 r.fail(node, "extended_products." + std::string(reference.str()),
                        "must be a number of months between 1 and 120");
-            p.extended_products[std::string(reference.str())] = static_cast<int>(node.as_integer()->get());
+            p.extended_products[std::string(reference.str())] =
+                static_cast<int>(node.as_integer()->get());
         }
     }
     r.strings("allowed_change", p.allowed_change);
@@ -285,14 +298,16 @@ void check_nesting(std::string_view text, const fs::path& path) {
 
 }  // namespace
 
-const StoreConfig& find_store(const Config& config, const std::string& name, const std::string& shown_path) {
+const StoreConfig& find_store(const Config& config, const std::string& name,
+                              const std::string& shown_path) {
     auto it = config.stores.find(name);
     if (it != config.stores.end()) return it->second;
     std::string known;
     for (const auto& [store, profile] : config.stores) known += (known.empty() ? "" : ", ") + store;
     throw Error(ErrorKind::usage, "no store profile '" + name + "' in " + shown_path,
-                known.empty() ? "add a [stores." + name + "] section, or give the shop's addresses as flags"
-                              : "known stores: " + known);
+                known.empty()
+                    ? "add a [stores." + name + "] section, or give the shop's addresses as flags"
+                    : "known stores: " + known);
 }
 
 Config parse_config(std::string_view text, const fs::path& path) {
@@ -303,8 +318,8 @@ Config parse_config(std::string_view text, const fs::path& path) {
         root = toml::parse(text, path.string());
     } catch (const toml::parse_error& e) {
         throw Error(ErrorKind::usage,
-                    path.string() + ":" + std::to_string(e.source().begin.line) + ": invalid TOML: " +
-                        std::string(e.description()),
+                    path.string() + ":" + std::to_string(e.source().begin.line) +
+                        ": invalid TOML: " + std::string(e.description()),
                     "fix the syntax at that line (see https://toml.io)");
     }
     config.source = path;

@@ -11,7 +11,8 @@
 namespace mps {
 
 // kPlaceholderPublicKey: the default [vendor] public_key of the mypresta.rocks profile: unset.
-inline constexpr const char* kPlaceholderPublicKey = "ed25519:UNSET-mypresta.rocks-placeholder-set-the-vendor-key";
+inline constexpr const char* kPlaceholderPublicKey =
+    "ed25519:UNSET-mypresta.rocks-placeholder-set-the-vendor-key";
 
 struct VendorConfig {
     std::string name = "mypresta.rocks";
@@ -26,7 +27,8 @@ struct VendorConfig {
     std::string public_key = kPlaceholderPublicKey;
     int reply_business_days = 1;
     std::vector<std::string> holidays;  // YYYY-MM-DD
-    std::string contact_subject;        // id_contact (or its name) of the contact form; empty: chosen from the page
+    std::string contact_subject;  // id_contact (or its name) of the contact form; empty: chosen
+                                  // from the page
 };
 
 struct PolicyConfig {
@@ -83,7 +85,8 @@ struct Config {
 
 // find_store: the [stores.NAME] profile `name`; Error(usage) naming `shown_path` (the config
 // file) and the known profiles when there is none.
-const StoreConfig& find_store(const Config& config, const std::string& name, const std::string& shown_path);
+const StoreConfig& find_store(const Config& config, const std::string& name,
+                              const std::string& shown_path);
 
 // load_config: read and validate `path`. A missing file gives the defaults unless `must_exist`.
 // Malformed TOML, wrong types or out-of-range values throw Error(usage) naming the file, the

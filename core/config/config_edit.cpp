@@ -30,7 +30,9 @@ std::optional<std::string> current_value(const Config& config, const std::string
         for (const auto& [name, value] : config_entries(with_store))
             if (name == key) return value;
     }
-    if (parts.size() == 3 && parts[0] == "policy" && parts[1] == "extended_products" && !parts[2].empty()) return "0";
+    if (parts.size() == 3 && parts[0] == "policy" && parts[1] == "extended_products" &&
+        !parts[2].empty())
+        return "0";
     return std::nullopt;
 }
 
@@ -50,11 +52,13 @@ std::string key_of(const std::string& line) {
     auto equals = t.find('=');
     if (equals == std::string::npos) return {};
     std::string key = trim(t.substr(0, equals));
-    if (key.size() >= 2 && (key.front() == '"' || key.front() == '\'') && key.back() == key.front()) key = key.substr(1, key.size() - 2);
+    if (key.size() >= 2 && (key.front() == '"' || key.front() == '\'') && key.back() == key.front())
+        key = key.substr(1, key.size() - 2);
     return key;
 }
 
-// value_end: the index of the last line of the value starting on `lines[i]` (arrays may span lines).
+// value_end: the index of the last line of the value starting on `lines[i]` (arrays may span
+// lines).
 std::size_t value_end(const std::vector<std::string>& lines, std::size_t i) {
     int depth = 0;
     for (std::size_t j = i; j < lines.size(); ++j) {
@@ -79,23 +83,29 @@ std::size_t value_end(const std::vector<std::string>& lines, std::size_t i) {
 std::string toml_string(const std::string& value) {
     std::string out = "\"";
     for (unsigned char c : value) {
-        if (c == '"' || c == '\\') out += '\\', out += static_cast<char>(c);
-        else if (c == '\n') out += "\\n";
-        else if (c == '\t') out += "\\t";
+        if (c == '"' || c == '\\')
+            out += '\\', out += static_cast<char>(c);
+        else if (c == '\n')
+            out += "\\n";
+        else if (c == '\t')
+            out += "\\t";
         else if (c < 0x20 || c == 0x7f) {
             char buffer[8];
             std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
             out += buffer;
-        } else out += static_cast<char>(c);
+        } else
+            out += static_cast<char>(c);
     }
     return out + "\"";
 }
 
-std::string toml_value_for(const Config& config, const std::string& dotted_key, const std::string& value) {
+std::string toml_value_for(const Config& config, const std::string& dotted_key,
+                           const std::string& value) {
     auto current = current_value(config, dotted_key);
     if (!current)
         throw Error(ErrorKind::usage, "unknown configuration key '" + dotted_key + "'",
-                    "'mpsupport config list' shows every key; stores are stores.NAME.url|admin_url|sftp|modules|order");
+                    "'mpsupport config list' shows every key; stores are "
+                    "stores.NAME.url|admin_url|sftp|modules|order");
     const std::string& shape = *current;
     if (!shape.empty() && shape[0] == '"') return toml_string(value);
     if (!shape.empty() && shape[0] == '[') {
@@ -127,8 +137,12 @@ std::string toml_value_for(const Config& config, const std::string& dotted_key, 
     return number;
 }
 
-std::string set_toml_key(const std::string& text, const std::string& table, const std::string& key, const std::string& value_toml) {
-    bool bare = !key.empty() && key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos;
+std::string set_toml_key(const std::string& text, const std::string& table, const std::string& key,
+                         const std::string& value_toml) {
+    bool bare =
+        !key.empty() &&
+        key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") ==
+            std::string::npos;
     std::vector<std::string> lines;
     for (auto line : split_lines(text)) lines.emplace_back(line);
     std::string current_table;
@@ -144,7 +158,8 @@ std::string set_toml_key(const std::string& text, const std::string& table, cons
         if (!trim(lines[i]).empty() && trim(lines[i])[0] != '#') table_last = i;
         if (key_of(lines[i]) == key) {
             std::size_t last = value_end(lines, i);
-            lines.erase(lines.begin() + static_cast<long>(i) + 1, lines.begin() + static_cast<long>(last) + 1);
+            lines.erase(lines.begin() + static_cast<long>(i) + 1,
+                        lines.begin() + static_cast<long>(last) + 1);
             lines[i] = (bare ? key : toml_string(key)) + " = " + value_toml;
             return join(lines, "\n") + "\n";
         }
@@ -161,8 +176,8 @@ std::string set_toml_key(const std::string& text, const std::string& table, cons
     return join(lines, "\n") + "\n";
 }
 
-void set_config_value(const std::filesystem::path& path, const Config& config, const std::string& dotted_key,
-                      const std::string& value) {
+void set_config_value(const std::filesystem::path& path, const Config& config,
+                      const std::string& dotted_key, const std::string& value) {
     std::string value_toml = toml_value_for(config, dotted_key, value);
     auto dot = dotted_key.rfind('.');
     std::string table = dotted_key.substr(0, dot), key = dotted_key.substr(dot + 1);
@@ -171,7 +186,8 @@ void set_config_value(const std::filesystem::path& path, const Config& config, c
     std::string edited = set_toml_key(text, table, key, value_toml);
     if (path.has_parent_path()) ensure_directory(path.parent_path());
     // Validate the new text as the real loader reads it, before anything replaces the file.
-    std::filesystem::path check = path.parent_path() / ("." + path.filename().string() + ".check." + std::to_string(getpid()));
+    std::filesystem::path check = path.parent_path() / ("." + path.filename().string() + ".check." +
+                                                        std::to_string(getpid()));
     write_file_atomic(check, edited, 0600);
     try {
         load_config(check, true);
@@ -179,7 +195,8 @@ void set_config_value(const std::filesystem::path& path, const Config& config, c
         std::filesystem::remove(check, ec);
         std::string why = e.what();
         auto colon = why.find(check.filename().string());
-        if (colon != std::string::npos) why.replace(colon, check.filename().string().size(), path.filename().string());
+        if (colon != std::string::npos)
+            why.replace(colon, check.filename().string().size(), path.filename().string());
         throw Error(ErrorKind::usage, "config set " + dotted_key + ": " + why,
                     e.hint().empty() ? "nothing was changed" : "nothing was changed; " + e.hint());
     }

@@ -23,6 +23,7 @@ struct AdminProbe {
 };
 
 // check_admin: the selected admin.* checks; never throws for remote trouble.
-std::vector<Check> check_admin(const AdminProbe& probe, const CheckSelection& selection, const Deadline& deadline);
+std::vector<Check> check_admin(const AdminProbe& probe, const CheckSelection& selection,
+                               const Deadline& deadline);
 
 }  // namespace mps

@@ -9,14 +9,15 @@
 namespace mps {
 
 struct BundleMember {
-    std::string name;     // path inside the zip, e.g. "logs/var/logs/20261127_exception.log"
+    std::string name;  // path inside the zip, e.g. "logs/var/logs/20261127_exception.log"
     std::string content;
 };
 
 // bundle_path: where the bundle goes: `requested`, its file name prefixed with the order
 // reference when one is known and the name does not start with it. Error(usage) unless it
 // ends in .zip.
-std::filesystem::path bundle_path(const std::filesystem::path& requested, const std::string& order_reference);
+std::filesystem::path bundle_path(const std::filesystem::path& requested,
+                                  const std::string& order_reference);
 
 // is_secret_file: files that never enter a bundle, whatever asks (parameters.php,
 // settings.inc.php, keys, .env...).
@@ -24,6 +25,7 @@ bool is_secret_file(const std::string& name);
 
 // write_bundle: the zip at `path` with `members` then manifest.json. Error(usage) for an
 // unwritable place, Error(internal) for a member name that is unsafe or secret.
-void write_bundle(const std::filesystem::path& path, const std::vector<BundleMember>& members, const std::string& created_at);
+void write_bundle(const std::filesystem::path& path, const std::vector<BundleMember>& members,
+                  const std::string& created_at);
 
 }  // namespace mps

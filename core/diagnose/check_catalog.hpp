@@ -10,8 +10,8 @@ namespace mps {
 enum class CheckNeed { url, admin_url, sftp, admin_password };
 
 struct CheckInfo {
-    std::string id;          // e.g. "storefront.tls"
-    std::string group;       // storefront, admin, files, logs, core
+    std::string id;     // e.g. "storefront.tls"
+    std::string group;  // storefront, admin, files, logs, core
     std::vector<CheckNeed> needs;
     std::string depends_on;  // a check that must pass (or warn) first; empty: none
     std::string summary;     // one line for --list-checks
@@ -28,7 +28,7 @@ const char* need_name(CheckNeed need);
 
 // CheckSelection: which checks run (--only): group names and/or check ids.
 class CheckSelection {
-public:
+  public:
     CheckSelection() = default;  // everything
     // parse: comma-separated groups or ids; Error(usage) naming an unknown one.
     static CheckSelection parse(const std::vector<std::string>& items);
@@ -38,7 +38,7 @@ public:
     bool any_in(const std::string& group) const;
     bool everything() const { return ids_.empty(); }
 
-private:
+  private:
     std::vector<std::string> ids_;  // empty: everything
 };
 

@@ -7,9 +7,9 @@
 
 #include "diagnose/storefront_checks.hpp"
 #include "integrity/core_integrity.hpp"
+#include "report/check_ids.hpp"
 #include "util/log.hpp"
 #include "util/text.hpp"
-#include "report/check_ids.hpp"
 
 namespace mps {
 namespace {
@@ -23,10 +23,14 @@ std::size_t catalog_index(const std::string& id) {
 
 bool need_met(CheckNeed need, const DiagnoseRequest& request) {
     switch (need) {
-        case CheckNeed::url: return !request.url.empty();
-        case CheckNeed::admin_url: return !request.admin_url.empty();
-        case CheckNeed::sftp: return request.sftp.has_value();
-        case CheckNeed::admin_password: return request.admin.has_value();
+        case CheckNeed::url:
+            return !request.url.empty();
+        case CheckNeed::admin_url:
+            return !request.admin_url.empty();
+        case CheckNeed::sftp:
+            return request.sftp.has_value();
+        case CheckNeed::admin_password:
+            return request.admin.has_value();
     }
     return false;
 }
@@ -36,7 +40,8 @@ bool need_met(CheckNeed need, const DiagnoseRequest& request) {
 void add_missing_need_skips(const DiagnoseRequest& request, std::vector<Check>& checks) {
     std::set<std::string> reported;
     for (const auto& info : check_catalog()) {
-        if (!request.selection.selected(info.id) || info.id == check_id::admin_credentials) continue;
+        if (!request.selection.selected(info.id) || info.id == check_id::admin_credentials)
+            continue;
         for (CheckNeed need : info.needs) {
             if (need_met(need, request)) continue;
             std::string key = need_name(need);
@@ -49,21 +54,26 @@ void add_missing_need_skips(const DiagnoseRequest& request, std::vector<Check>& 
                     break;
                 case CheckNeed::admin_url:
                     skip.message = "back office not checked: no admin URL";
-                    skip.hint = "give --admin https://shop.example/admin123abc/ (or admin_url in the store profile)";
+                    skip.hint =
+                        "give --admin https://shop.example/admin123abc/ (or admin_url in the store "
+                        "profile)";
                     break;
                 case CheckNeed::sftp:
                     skip.id = check_id::files_connect;
                     skip.message = "module files, overrides and logs not checked: no SFTP access";
-                    skip.hint = "give --sftp sftp://user@host/path/to/shop (or sftp in the store profile)";
+                    skip.hint =
+                        "give --sftp sftp://user@host/path/to/shop (or sftp in the store profile)";
                     break;
-                case CheckNeed::admin_password: break;
+                case CheckNeed::admin_password:
+                    break;
             }
             checks.push_back(skip);
             break;
         }
     }
     if (request.sftp && request.modules.empty() && request.selection.any_in("files"))
-        checks.push_back(Check{check_id::files_module_present, Status::skip, "no module named: module files not compared",
+        checks.push_back(Check{check_id::files_module_present, Status::skip,
+                               "no module named: module files not compared",
                                "give --module NAME (repeatable), or modules in the store profile"});
 }
 
@@ -73,12 +83,15 @@ void add_dependency_skips(const DiagnoseRequest& request, std::vector<Check>& ch
     std::map<std::string, Status> worst;  // id -> worst status seen
     for (const auto& check : checks) {
         auto it = worst.find(check.id);
-        if (it == worst.end() || (check.status == Status::fail || (check.status == Status::skip && it->second != Status::fail)))
+        if (it == worst.end() || (check.status == Status::fail ||
+                                  (check.status == Status::skip && it->second != Status::fail)))
             worst[check.id] = check.status;
     }
     for (const auto& info : check_catalog()) {
-        if (!request.selection.selected(info.id) || worst.count(info.id) || info.depends_on.empty()) continue;
-        bool runnable = std::all_of(info.needs.begin(), info.needs.end(), [&](CheckNeed n) { return need_met(n, request); });
+        if (!request.selection.selected(info.id) || worst.count(info.id) || info.depends_on.empty())
+            continue;
+        bool runnable = std::all_of(info.needs.begin(), info.needs.end(),
+                                    [&](CheckNeed n) { return need_met(n, request); });
         if (!runnable) continue;
         // Walk up the dependency chain to the first check that did not pass.
         std::string dependency = info.depends_on;
@@ -86,8 +99,10 @@ void add_dependency_skips(const DiagnoseRequest& request, std::vector<Check>& ch
             auto it = worst.find(dependency);
             if (it != worst.end()) {
                 if (it->second == Status::fail || it->second == Status::skip) {
-                    checks.push_back(Check{info.id, Status::skip, "not checked: " + dependency +
-                                                                      (it->second == Status::fail ? " failed" : " was skipped")});
+                    checks.push_back(
+                        Check{info.id, Status::skip,
+                              "not checked: " + dependency +
+                                  (it->second == Status::fail ? " failed" : " was skipped")});
                     worst[info.id] = Status::skip;
                 }
                 break;
@@ -98,9 +113,11 @@ void add_dependency_skips(const DiagnoseRequest& request, std::vector<Check>& ch
     }
 }
 
-std::string first_failure(const std::vector<Check>& checks, std::initializer_list<ErrorKind> kinds) {
+std::string first_failure(const std::vector<Check>& checks,
+                          std::initializer_list<ErrorKind> kinds) {
     for (const auto& check : checks)
-        if (check.status == Status::fail && std::find(kinds.begin(), kinds.end(), check.outcome) != kinds.end())
+        if (check.status == Status::fail &&
+            std::find(kinds.begin(), kinds.end(), check.outcome) != kinds.end())
             return check.id + ": " + check.message;
     return {};
 }
@@ -113,27 +130,40 @@ DiagnoseVerdict diagnose_verdict(const std::vector<Check>& checks, bool files_gi
     std::vector<std::string> non_standard, problems;
     for (const auto& check : checks) {
         if (check.id == check_id::files_integrity && check.status != Status::skip) {
-            integrity_judged = integrity_judged || check.status != Status::fail || check.outcome == ErrorKind::finding;
-            if (check.status == Status::fail && check.outcome == ErrorKind::finding) ++voiding_modules;
+            integrity_judged = integrity_judged || check.status != Status::fail ||
+                               check.outcome == ErrorKind::finding;
+            if (check.status == Status::fail && check.outcome == ErrorKind::finding)
+                ++voiding_modules;
         }
-        if (check.id == check_id::files_overrides && check.status == Status::warn) non_standard.push_back("class overrides");
-        if (check.id == check_id::files_core_integrity && core_marks_non_standard(check)) non_standard.push_back("changed core files");
-        if (check.status == Status::fail && check.outcome == ErrorKind::finding && check.id != check_id::files_integrity)
+        if (check.id == check_id::files_overrides && check.status == Status::warn)
+            non_standard.push_back("class overrides");
+        if (check.id == check_id::files_core_integrity && core_marks_non_standard(check))
+            non_standard.push_back("changed core files");
+        if (check.status == Status::fail && check.outcome == ErrorKind::finding &&
+            check.id != check_id::files_integrity)
             problems.push_back(check.id);
     }
     std::string tail = problems.empty() ? "" : "; the shop has problems: " + join(problems, ", ");
     if (voiding_modules)
-        return {"support voided: module files changed against POLICY.md §5 (see files.integrity)" + tail, "voided"};
-    std::string unknown = first_failure(checks, {ErrorKind::unreachable, ErrorKind::auth, ErrorKind::not_found, ErrorKind::usage});
+        return {"support voided: module files changed against POLICY.md §5 (see files.integrity)" +
+                    tail,
+                "voided"};
+    std::string unknown = first_failure(
+        checks, {ErrorKind::unreachable, ErrorKind::auth, ErrorKind::not_found, ErrorKind::usage});
     if (!non_standard.empty())
-        return {"environment non-standard: " + join(non_standard, ", ") + " (POLICY.md §5)" + tail, "unknown", "non-standard"};
-    if (integrity_judged && unknown.empty()) return {"support covered: no module change voids support" + tail, "covered"};
+        return {"environment non-standard: " + join(non_standard, ", ") + " (POLICY.md §5)" + tail,
+                "unknown", "non-standard"};
+    if (integrity_judged && unknown.empty())
+        return {"support covered: no module change voids support" + tail, "covered"};
     if (!unknown.empty()) return {"could not tell: " + unknown + tail};
-    if (!files_given) return {"could not tell whether support is voided: module files not checked (no --sftp)" + tail};
+    if (!files_given)
+        return {"could not tell whether support is voided: module files not checked (no --sftp)" +
+                tail};
     return {"could not tell whether support is voided: no module compared (--module)" + tail};
 }
 
-DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore& store, const PolicyConfig& policy) {
+DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore& store,
+                            const PolicyConfig& policy) {
     auto started = std::chrono::steady_clock::now();
     Deadline deadline(request.timeout_seconds);
     const CheckSelection& selection = request.selection;
@@ -142,14 +172,20 @@ DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore&
     std::future<std::vector<Check>> admin;
     std::future<FilesFindings> files;
     if (!request.url.empty() && selection.any_in("storefront")) {
-        StorefrontProbe probe{request.url, request.modules, request.tls, std::chrono::system_clock::to_time_t(request.now)};
-        storefront = std::async(std::launch::async, [probe, &selection, &deadline] { return check_storefront(probe, selection, deadline); });
+        StorefrontProbe probe{request.url, request.modules, request.tls,
+                              std::chrono::system_clock::to_time_t(request.now)};
+        storefront = std::async(std::launch::async, [probe, &selection, &deadline] {
+            return check_storefront(probe, selection, deadline);
+        });
     }
     if (!request.admin_url.empty() && selection.any_in("admin")) {
         AdminProbe probe{request.admin_url, request.admin, request.tls};
-        admin = std::async(std::launch::async, [probe, &selection, &deadline] { return check_admin(probe, selection, deadline); });
+        admin = std::async(std::launch::async, [probe, &selection, &deadline] {
+            return check_admin(probe, selection, deadline);
+        });
     }
-    if (request.sftp && (selection.any_in("files") || selection.any_in("logs") || selection.any_in("core"))) {
+    if (request.sftp &&
+        (selection.any_in("files") || selection.any_in("logs") || selection.any_in("core"))) {
         FilesProbe probe;
         probe.url = *request.sftp;
         probe.modules = request.modules;
@@ -191,16 +227,20 @@ DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore&
             for (auto& line : core_detail_lines(check, 50)) result.report.details.push_back(line);
     add_missing_need_skips(request, checks);
     add_dependency_skips(request, checks);
-    std::stable_sort(checks.begin(), checks.end(),
-                     [](const Check& a, const Check& b) { return catalog_index(a.id) < catalog_index(b.id); });
+    std::stable_sort(checks.begin(), checks.end(), [](const Check& a, const Check& b) {
+        return catalog_index(a.id) < catalog_index(b.id);
+    });
 
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     Report& report = result.report;
     report.schema = "mpsupport.diagnose/1";
-    std::string target = !request.store.empty() ? request.store : !request.url.empty() ? request.url
-                                                         : request.sftp                 ? request.sftp->display()
-                                                                                        : request.admin_url;
-    report.title = "diagnose " + target + (request.modules.empty() ? "" : " (" + join(request.modules, ", ") + ")");
+    std::string target = !request.store.empty() ? request.store
+                         : !request.url.empty() ? request.url
+                         : request.sftp         ? request.sftp->display()
+                                                : request.admin_url;
+    report.title = "diagnose " + target +
+                   (request.modules.empty() ? "" : " (" + join(request.modules, ", ") + ")");
     report.checks = std::move(checks);
     DiagnoseVerdict verdict = diagnose_verdict(report.checks, request.sftp.has_value());
     report.verdict = verdict.text;
@@ -268,7 +308,8 @@ void redact_report(Report& report, const std::vector<std::string>& secrets) {
     for (auto& line : report.details) line = redact_text(line);
 }
 
-std::vector<BundleMember> bundle_members(const DiagnoseResult& result, const std::string& report_json,
+std::vector<BundleMember> bundle_members(const DiagnoseResult& result,
+                                         const std::string& report_json,
                                          const std::string& report_text, Masker& masker) {
     std::vector<BundleMember> members;
     members.push_back({"report.json", report_json});

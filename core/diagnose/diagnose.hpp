@@ -19,37 +19,38 @@
 namespace mps {
 
 struct DiagnoseRequest {
-    std::string store;                   // profile name, when one was used
-    std::string url;                     // storefront
+    std::string store;  // profile name, when one was used
+    std::string url;    // storefront
     std::string admin_url;
-    std::optional<SftpUrl> sftp;         // shop root
+    std::optional<SftpUrl> sftp;  // shop root
     std::vector<std::string> modules;
-    std::string order;                   // order reference (bundle name, report)
+    std::string order;  // order reference (bundle name, report)
     CheckSelection selection;
     ExecHash exec_hash = ExecHash::auto_;
     SshOptions ssh;
     TlsOptions tls;
     std::optional<AdminCredentials> admin;
-    int timeout_seconds = 30;            // bounds the whole run
+    int timeout_seconds = 30;  // bounds the whole run
     std::chrono::system_clock::time_point now;
-    bool want_bundle = false;            // collect diffs for the bundle
+    bool want_bundle = false;  // collect diffs for the bundle
     std::size_t log_tail_bytes = 256 * 1024;
-    ReleaseFetcher fetch_missing;        // signed download of a missing release (unset: --no-fetch)
+    ReleaseFetcher fetch_missing;  // signed download of a missing release (unset: --no-fetch)
 };
 
 struct DiagnoseResult {
-    Report report;                       // schema mpsupport.diagnose/1
-    std::string html;                    // storefront home page
+    Report report;     // schema mpsupport.diagnose/1
+    std::string html;  // storefront home page
     std::vector<LogTail> logs;
     std::vector<ModuleDiff> diffs;
 };
 
 // run_diagnose: every selected check. Remote trouble never throws: it becomes failed checks.
-DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore& store, const PolicyConfig& policy);
+DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore& store,
+                            const PolicyConfig& policy);
 
 struct DiagnoseVerdict {
-    std::string text;                   // the one line
-    std::string support = "unknown";    // covered, voided, unknown
+    std::string text;                      // the one line
+    std::string support = "unknown";       // covered, voided, unknown
     std::string environment = "standard";  // standard, non-standard
 };
 
@@ -68,7 +69,8 @@ void redact_report(Report& report, const std::vector<std::string>& secrets);
 // bundle_members: the bundle's members: report.json and report.txt as given (rendered from a
 // report masked by mask_report), and the log tails, diffs and storefront HTML masked by
 // `masker`. Member names are made safe (a backslash or control character becomes '_').
-std::vector<BundleMember> bundle_members(const DiagnoseResult& result, const std::string& report_json,
+std::vector<BundleMember> bundle_members(const DiagnoseResult& result,
+                                         const std::string& report_json,
                                          const std::string& report_text, Masker& masker);
 
 }  // namespace mps

@@ -6,11 +6,11 @@
 #include "remote/core_integrity_remote.hpp"
 #include "remote/remote_logs.hpp"
 #include "remote/remote_shop.hpp"
+#include "report/check_ids.hpp"
 #include "ssh/remote_tree.hpp"
 #include "ssh/sftp_client.hpp"
 #include "util/log.hpp"
 #include "util/text.hpp"
-#include "report/check_ids.hpp"
 
 namespace mps {
 namespace {
@@ -32,8 +32,9 @@ Check failed(const std::string& id, const Error& e) {
     return check;
 }
 
-ModuleOutcome verify_module(const FilesProbe& probe, const SshOptions& ssh, const std::string& module,
-                            const PristineStore& store, const PolicyConfig& policy) {
+ModuleOutcome verify_module(const FilesProbe& probe, const SshOptions& ssh,
+                            const std::string& module, const PristineStore& store,
+                            const PolicyConfig& policy) {
     ModuleOutcome outcome{module, std::nullopt, std::nullopt};
     RemoteVerifyRequest request;
     request.url = probe.url;
@@ -51,32 +52,39 @@ ModuleOutcome verify_module(const FilesProbe& probe, const SshOptions& ssh, cons
 }
 
 // shop_checks: on the first connection, the shop root, the modules present and the logs.
-void shop_checks(SftpClient& client, SshConnection& session, const FilesProbe& probe, const PristineStore& store,
-                 const CheckSelection& selection, FilesFindings& out) {
+void shop_checks(SftpClient& client, SshConnection& session, const FilesProbe& probe,
+                 const PristineStore& store, const CheckSelection& selection, FilesFindings& out) {
     const std::string& root = probe.url.path;
-    std::vector<std::string> paths = {root, remote_join(root, "modules"), remote_join(root, "classes"),
-                                      remote_join(root, "config")};
-    for (const auto& module : probe.modules) paths.push_back(remote_join(root, "modules/" + module));
+    std::vector<std::string> paths = {root, remote_join(root, "modules"),
+                                      remote_join(root, "classes"), remote_join(root, "config")};
+    for (const auto& module : probe.modules)
+        paths.push_back(remote_join(root, "modules/" + module));
     auto kinds = stat_kinds(client, paths);
-    bool shop_root = kinds[remote_join(root, "modules")] && (kinds[remote_join(root, "classes")] || kinds[remote_join(root, "config")]);
+    bool shop_root = kinds[remote_join(root, "modules")] &&
+                     (kinds[remote_join(root, "classes")] || kinds[remote_join(root, "config")]);
     if (!kinds.count(root) || !kinds[root] || !shop_root) {
-        Check check{check_id::files_prestashop_root, Status::fail,
-                    probe.url.display() + (kinds.count(root) && kinds[root] ? " is not a PrestaShop root (no modules/ with classes/ or config/)"
-                                                                             : " is not a folder on the server"),
-                    "give --sftp the shop's root folder (where index.php, modules/ and config/ are)"};
+        Check check{
+            check_id::files_prestashop_root, Status::fail,
+            probe.url.display() +
+                (kinds.count(root) && kinds[root]
+                     ? " is not a PrestaShop root (no modules/ with classes/ or config/)"
+                     : " is not a folder on the server"),
+            "give --sftp the shop's root folder (where index.php, modules/ and config/ are)"};
         check.outcome = ErrorKind::usage;
         out.checks.push_back(check);
         return;
     }
     if (selection.selected(check_id::files_prestashop_root) || selection.any_in("core")) {
         Check check = prestashop_root_check(client, root);
-        if (check.data.contains("version")) out.prestashop_version = check.data["version"].get<std::string>();
+        if (check.data.contains("version"))
+            out.prestashop_version = check.data["version"].get<std::string>();
         if (selection.selected(check_id::files_prestashop_root)) out.checks.push_back(check);
     }
     if (selection.selected(check_id::files_core_integrity)) {
         CoreListStore lists(store.core_lists_dir());
-        out.checks.push_back(core_integrity_remote(client, root, out.prestashop_version, lists, probe.url.display(),
-                                                   probe.exec_hash == ExecHash::never ? nullptr : &session));
+        out.checks.push_back(
+            core_integrity_remote(client, root, out.prestashop_version, lists, probe.url.display(),
+                                  probe.exec_hash == ExecHash::never ? nullptr : &session));
     }
     if (selection.selected(check_id::files_module_present)) {
         std::vector<std::string> installed;
@@ -84,7 +92,8 @@ void shop_checks(SftpClient& client, SshConnection& session, const FilesProbe& p
         for (const auto& module : probe.modules) {
             std::string folder = remote_join(root, "modules/" + module);
             if (kinds[folder]) {
-                Check check{check_id::files_module_present, Status::pass, module + " is installed (modules/" + module + ")"};
+                Check check{check_id::files_module_present, Status::pass,
+                            module + " is installed (modules/" + module + ")"};
                 check.data = {{"module", module}};
                 out.checks.push_back(check);
                 continue;
@@ -96,17 +105,22 @@ void shop_checks(SftpClient& client, SshConnection& session, const FilesProbe& p
                 std::sort(installed.begin(), installed.end());
                 listed = true;
             }
-            Check check{check_id::files_module_present, Status::fail, module + " is not installed in " + probe.url.display(),
-                        installed.empty() ? "check the module name (its folder under modules/)"
-                                          : "check the module name; installed: " + join(installed, ", ")};
+            Check check{check_id::files_module_present, Status::fail,
+                        module + " is not installed in " + probe.url.display(),
+                        installed.empty()
+                            ? "check the module name (its folder under modules/)"
+                            : "check the module name; installed: " + join(installed, ", ")};
             check.outcome = ErrorKind::not_found;
             check.data = {{"module", module}};
             out.checks.push_back(check);
         }
     }
     if (selection.any_in("logs")) {
-        out.logs = collect_remote_logs(client, root, probe.now, probe.log_days, probe.log_tail_bytes);
-        if (selection.selected(check_id::logs_collect)) out.checks.push_back(logs_collect_check(out.logs, probe.log_days, probe.log_tail_bytes));
+        out.logs =
+            collect_remote_logs(client, root, probe.now, probe.log_days, probe.log_tail_bytes);
+        if (selection.selected(check_id::logs_collect))
+            out.checks.push_back(
+                logs_collect_check(out.logs, probe.log_days, probe.log_tail_bytes));
         if (selection.selected(check_id::logs_errors))
             for (const auto& module : probe.modules) {
                 Check check = logs_errors_check(out.logs, module);
@@ -116,11 +130,14 @@ void shop_checks(SftpClient& client, SshConnection& session, const FilesProbe& p
     }
 }
 
-void module_checks(const ModuleOutcome& outcome, const CheckSelection& selection, FilesFindings& out) {
+void module_checks(const ModuleOutcome& outcome, const CheckSelection& selection,
+                   FilesFindings& out) {
     if (outcome.error) {
         const Error& e = *outcome.error;
         // A missing module folder is already files.module-present.
-        if (e.kind() == ErrorKind::not_found && std::string(e.what()).find("is not installed") != std::string::npos) return;
+        if (e.kind() == ErrorKind::not_found &&
+            std::string(e.what()).find("is not installed") != std::string::npos)
+            return;
         Check check = failed(check_id::files_integrity, e);
         check.data = {{"module", outcome.module}};
         if (selection.selected(check_id::files_integrity)) out.checks.push_back(check);
@@ -128,7 +145,8 @@ void module_checks(const ModuleOutcome& outcome, const CheckSelection& selection
     }
     const Report& report = *outcome.report;
     for (const auto& check : report.checks) {
-        if (check.status == Status::pass && check.id == check_id::files_connect) continue;  // said once for the shop
+        if (check.status == Status::pass && check.id == check_id::files_connect)
+            continue;  // said once for the shop
         if (check.id == check_id::files_prestashop_root) continue;
         if (!selection.selected(check.id) && check.id != check_id::files_connect) continue;
         Check copy = check;
@@ -141,7 +159,8 @@ void module_checks(const ModuleOutcome& outcome, const CheckSelection& selection
     if (report.body.contains("files"))
         for (auto& file : module["files"]) {
             if (file.contains("diff")) {
-                out.diffs.push_back({outcome.module, file["path"].get<std::string>(), file["diff"].get<std::string>()});
+                out.diffs.push_back({outcome.module, file["path"].get<std::string>(),
+                                     file["diff"].get<std::string>()});
                 file.erase("diff");  // diffs go to the bundle, not into the report
             }
         }
@@ -150,14 +169,16 @@ void module_checks(const ModuleOutcome& outcome, const CheckSelection& selection
 
 }  // namespace
 
-FilesFindings check_files(const FilesProbe& probe, const PristineStore& store, const PolicyConfig& policy,
-                          const CheckSelection& selection, const Deadline& deadline) {
+FilesFindings check_files(const FilesProbe& probe, const PristineStore& store,
+                          const PolicyConfig& policy, const CheckSelection& selection,
+                          const Deadline& deadline) {
     FilesFindings out;
     SshOptions options = probe.ssh;
     options.user = probe.url.user;
     options.host = probe.url.host;
     options.port = probe.url.port;
-    options.timeout_seconds = static_cast<int>(std::min<long>(options.timeout_seconds, deadline.remaining_seconds()));
+    options.timeout_seconds =
+        static_cast<int>(std::min<long>(options.timeout_seconds, deadline.remaining_seconds()));
     if (options.ask_password) {
         // Asked once: the per-module connections reuse the answer instead of prompting again.
         auto ask = options.ask_password;
@@ -170,15 +191,18 @@ FilesFindings check_files(const FilesProbe& probe, const PristineStore& store, c
             return *answer;
         };
     }
-    bool module_work = selection.selected(check_id::files_version) || selection.selected(check_id::files_integrity) ||
-                       selection.selected(check_id::files_overrides) || selection.selected(check_id::files_theme_overrides) ||
+    bool module_work = selection.selected(check_id::files_version) ||
+                       selection.selected(check_id::files_integrity) ||
+                       selection.selected(check_id::files_overrides) ||
+                       selection.selected(check_id::files_theme_overrides) ||
                        selection.selected(check_id::files_listing);
     std::vector<std::future<ModuleOutcome>> modules;
     auto start_modules = [&](const SshOptions& module_options) {
         if (!module_work) return;
         for (const auto& module : probe.modules)
-            modules.push_back(std::async(std::launch::async, verify_module, std::cref(probe), module_options, module,
-                                         std::cref(store), std::cref(policy)));
+            modules.push_back(std::async(std::launch::async, verify_module, std::cref(probe),
+                                         module_options, module, std::cref(store),
+                                         std::cref(policy)));
     };
     // The per-module connections need nothing from the first one unless it may record a new
     // host key (then they wait, so the key is written once): start them together, so the
@@ -191,20 +215,24 @@ FilesFindings check_files(const FilesProbe& probe, const PristineStore& store, c
     } catch (const Error& e) {
         if (is_host_key_error(e)) {
             out.checks.push_back(failed(check_id::files_hostkey, e));
-            out.checks.push_back(Check{check_id::files_connect, Status::skip, "not attempted: the server's host key is not trusted"});
+            out.checks.push_back(Check{check_id::files_connect, Status::skip,
+                                       "not attempted: the server's host key is not trusted"});
         } else {
             if (e.kind() == ErrorKind::auth)
-                out.checks.push_back(Check{check_id::files_hostkey, Status::pass, "host key of " + probe.url.host + " matches " +
-                                                                             options.known_hosts.string()});
+                out.checks.push_back(Check{
+                    check_id::files_hostkey, Status::pass,
+                    "host key of " + probe.url.host + " matches " + options.known_hosts.string()});
             out.checks.push_back(failed(check_id::files_connect, e));
         }
         return out;
     }
     out.checks.push_back(Check{check_id::files_hostkey, Status::pass,
-                               "host key of " + session->label() + " matches " + options.known_hosts.string() + " (" +
+                               "host key of " + session->label() + " matches " +
+                                   options.known_hosts.string() + " (" +
                                    session->host_key_fingerprint() + ")"});
-    out.checks.push_back(Check{check_id::files_connect, Status::pass,
-                               "connected to " + session->label() + " (" + session->auth_method() + ")"});
+    out.checks.push_back(
+        Check{check_id::files_connect, Status::pass,
+              "connected to " + session->label() + " (" + session->auth_method() + ")"});
     if (records_host_key) {
         options.accept_new_host_key = false;
         start_modules(options);
@@ -213,7 +241,9 @@ FilesFindings check_files(const FilesProbe& probe, const PristineStore& store, c
         SftpClient client(*session);
         shop_checks(client, *session, probe, store, selection, out);
     } catch (const Error& e) {
-        out.checks.push_back(failed(selection.any_in("logs") ? check_id::logs_collect : check_id::files_prestashop_root, e));
+        out.checks.push_back(failed(
+            selection.any_in("logs") ? check_id::logs_collect : check_id::files_prestashop_root,
+            e));
     }
     for (auto& future : modules) module_checks(future.get(), selection, out);
     return out;

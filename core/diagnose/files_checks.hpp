@@ -7,8 +7,8 @@
 
 #include "config/config.hpp"
 #include "diagnose/check_catalog.hpp"
-#include "net/page_fetch.hpp"
 #include "integrity/pristine_store.hpp"
+#include "net/page_fetch.hpp"
 #include "remote/verify_remote.hpp"
 #include "report/report.hpp"
 #include "shop/shop_logs.hpp"
@@ -18,15 +18,15 @@
 namespace mps {
 
 struct FilesProbe {
-    SftpUrl url;                       // the shop root
+    SftpUrl url;  // the shop root
     std::vector<std::string> modules;
     SshOptions ssh;
     ExecHash exec_hash = ExecHash::auto_;
-    std::int64_t now = 0;              // seconds since the epoch (log age)
+    std::int64_t now = 0;  // seconds since the epoch (log age)
     int log_days = 7;
     std::size_t log_tail_bytes = 256 * 1024;
-    bool want_diffs = false;           // for the bundle
-    ReleaseFetcher fetch_missing;      // signed download of a missing release (unset: --no-fetch)
+    bool want_diffs = false;       // for the bundle
+    ReleaseFetcher fetch_missing;  // signed download of a missing release (unset: --no-fetch)
 };
 
 struct ModuleDiff {
@@ -39,13 +39,14 @@ struct FilesFindings {
     std::vector<Check> checks;
     std::vector<LogTail> logs;
     std::vector<ModuleDiff> diffs;
-    std::string prestashop_version;  // from the shop root, when read
+    std::string prestashop_version;                    // from the shop root, when read
     nlohmann::json modules = nlohmann::json::array();  // per module: support, files (as verify)
 };
 
 // check_files: the selected files.* and logs.* checks. Never throws for remote trouble: a
 // failure becomes a failed check with its outcome (unreachable, auth, not_found).
-FilesFindings check_files(const FilesProbe& probe, const PristineStore& store, const PolicyConfig& policy,
-                          const CheckSelection& selection, const Deadline& deadline);
+FilesFindings check_files(const FilesProbe& probe, const PristineStore& store,
+                          const PolicyConfig& policy, const CheckSelection& selection,
+                          const Deadline& deadline);
 
 }  // namespace mps

@@ -14,26 +14,27 @@
 namespace mps {
 
 class Masker {
-public:
-  // add_secret: a value that must never appear (password, webservice key...), whatever its
-  // length (an empty value is ignored).
-  void add_secret(const std::string& value);
-  // mask: `text` with every secret, e-mail address, token, cookie and Authorization value replaced.
-  std::string mask(std::string_view text);
-  // mask_json: every string of `value` (object keys too) masked, before it is serialised:
-  // a secret holding `"` or `\` is found in the value, not in its escaped JSON form.
-  nlohmann::json mask_json(const nlohmann::json& value);
+  public:
+    // add_secret: a value that must never appear (password, webservice key...), whatever its
+    // length (an empty value is ignored).
+    void add_secret(const std::string& value);
+    // mask: `text` with every secret, e-mail address, token, cookie and Authorization value
+    // replaced.
+    std::string mask(std::string_view text);
+    // mask_json: every string of `value` (object keys too) masked, before it is serialised:
+    // a secret holding `"` or `\` is found in the value, not in its escaped JSON form.
+    nlohmann::json mask_json(const nlohmann::json& value);
 
-private:
+  private:
     std::string mask_for(const std::string& kind, const std::string& value);
     std::string mask_secrets(std::string text);
     std::string mask_emails(const std::string& text);
     std::string mask_header_values(const std::string& text);
     std::string mask_named_values(const std::string& text);
 
-    std::map<std::string, std::string> secrets_;   // value -> mask
-    std::map<std::string, std::string> masks_;     // kind + value -> mask
-    std::map<std::string, int> counters_;          // kind -> last number
+    std::map<std::string, std::string> secrets_;  // value -> mask
+    std::map<std::string, std::string> masks_;    // kind + value -> mask
+    std::map<std::string, int> counters_;         // kind -> last number
 };
 
 // redact_json: `value` with every occurrence of each secret, in strings and object keys,

@@ -19,13 +19,14 @@ struct StorefrontProbe {
 
 struct StorefrontFindings {
     std::vector<Check> checks;
-    std::string html;       // the home page, for the bundle (masked there)
+    std::string html;  // the home page, for the bundle (masked there)
     std::string final_url;
-    std::string version;    // when confirmed
+    std::string version;  // when confirmed
 };
 
 // check_storefront: the selected storefront.* checks; never throws for remote trouble.
-StorefrontFindings check_storefront(const StorefrontProbe& probe, const CheckSelection& selection, const Deadline& deadline);
+StorefrontFindings check_storefront(const StorefrontProbe& probe, const CheckSelection& selection,
+                                    const Deadline& deadline);
 
 // certificate_check: storefront.tls for a fetched page.
 Check certificate_check(const FetchedPage& page, const TlsOptions& tls, std::time_t now);

@@ -42,7 +42,8 @@ void excuse_shop_managed(FileVerdict& v, const PolicyConfig& policy) {
 bool line_count_over(std::string_view text, std::size_t limit) {
     std::size_t lines = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
-        bool end = text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'));
+        bool end =
+            text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'));
         if (end && ++lines > limit) return true;
     }
     return false;

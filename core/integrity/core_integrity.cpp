@@ -2,13 +2,13 @@
 
 #include <algorithm>
 
+#include "report/check_ids.hpp"
 #include "shop/prestashop_version.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/md5.hpp"
 #include "util/parallel.hpp"
 #include "util/text.hpp"
-#include "report/check_ids.hpp"
 
 namespace fs = std::filesystem;
 
@@ -302,7 +302,8 @@ Check core_integrity_local(const fs::path& shop_root, const std::string& ps_vers
         }
         std::error_code read_error;
         state.md5 = md5_file(path, read_error);
-        if (read_error) state.unreadable = "cannot read " + path.string() + ": " + read_error.message();
+        if (read_error)
+            state.unreadable = "cannot read " + path.string() + ": " + read_error.message();
     });
     std::map<std::string, CoreFileState> states;
     for (std::size_t i = 0; i < plan.files.size(); ++i)

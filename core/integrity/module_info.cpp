@@ -129,7 +129,8 @@ std::optional<std::string> version_from_main_class(std::string_view php) {
             auto it = std::lower_bound(
                 constants->begin(), constants->end(), name,
                 [](const auto& entry, std::string_view key) { return entry.first < key; });
-            if (it != constants->end() && it->first == name) return std::string(trim_view(it->second, kSpace));
+            if (it != constants->end() && it->first == name)
+                return std::string(trim_view(it->second, kSpace));
         }
     }
     return std::nullopt;

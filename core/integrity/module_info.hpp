@@ -30,7 +30,6 @@ std::optional<std::string> xml_element_text(std::string_view xml, std::string_vi
 // is_valid_module_name: a PrestaShop module folder name ([A-Za-z0-9_-], 1-64 characters).
 bool is_valid_module_name(std::string_view name);
 
-
 // detect_module: name and version of the module whose files `lookup` reads. `name_hint` is the
 // folder name (or archive top folder); config.xml's <name> is used when the hint has no main
 // class. `name_override`/`version_override` win when given. `where` names the folder or archive

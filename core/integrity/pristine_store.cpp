@@ -20,7 +20,7 @@ namespace {
 
 // StagingDir: a private folder under tmp/ removed whatever happens.
 class StagingDir {
-public:
+  public:
     explicit StagingDir(const fs::path& tmp_root) {
         ensure_directory(tmp_root);
         path_ = tmp_root / ("add-" + unique_suffix());
@@ -32,7 +32,7 @@ public:
     }
     const fs::path& path() const { return path_; }
 
-private:
+  private:
     fs::path path_;
 };
 
@@ -65,7 +65,8 @@ AddResult PristineStore::add(const fs::path& source, const AddOptions& options) 
     } else {
         staged = read_dir_release(source, staging.path());
         top_folder = fs::absolute(source).lexically_normal().filename().string();
-        if (top_folder.empty()) top_folder = fs::absolute(source).lexically_normal().parent_path().filename().string();
+        if (top_folder.empty())
+            top_folder = fs::absolute(source).lexically_normal().parent_path().filename().string();
     }
 
     std::map<std::string, const StagedFile*> by_path;
@@ -77,32 +78,39 @@ AddResult PristineStore::add(const fs::path& source, const AddOptions& options) 
     };
     std::string origin = options.source_label.empty() ? source.string() : options.source_label;
     ModuleIdentity id = detect_module(lookup, top_folder, options.module, options.version, origin);
-    if (!options.expect_module.empty() && (id.name != options.expect_module || id.version != options.expect_version))
-        throw Error(ErrorKind::auth,
-                    "the signed archive " + origin + " holds " + id.name + " " + id.version + ", not " +
-                        options.expect_module + " " + options.expect_version,
-                    "the server answers with another release than the one asked for; tell the vendor");
+    if (!options.expect_module.empty() &&
+        (id.name != options.expect_module || id.version != options.expect_version))
+        throw Error(
+            ErrorKind::auth,
+            "the signed archive " + origin + " holds " + id.name + " " + id.version + ", not " +
+                options.expect_module + " " + options.expect_version,
+            "the server answers with another release than the one asked for; tell the vendor");
 
     Manifest incoming;
     incoming.module = id.name;
     incoming.version = id.version;
     incoming.source = fs::absolute(source).lexically_normal().filename().string();
-    if (incoming.source.empty()) incoming.source = fs::absolute(source).lexically_normal().parent_path().filename().string();
+    if (incoming.source.empty())
+        incoming.source = fs::absolute(source).lexically_normal().parent_path().filename().string();
     if (!options.source_label.empty()) incoming.source = options.source_label;
     if (!is_utf8(incoming.source)) incoming.source = escaped_name(incoming.source, 4096);
     incoming.added_at = iso_utc(options.now);
     for (const auto& file : staged) incoming.files.push_back({file.path, file.sha256, file.size});
-    std::sort(incoming.files.begin(), incoming.files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    std::sort(incoming.files.begin(), incoming.files.end(),
+              [](const auto& a, const auto& b) { return a.path < b.path; });
     incoming.digest = release_digest(incoming.files);
 
     AddOutcome outcome = AddOutcome::added;
     if (auto stored = load(id.name, id.version)) {
-        if (stored->digest == incoming.digest) return AddResult{AddOutcome::already_present, *stored, 0};
-        bool replace = options.replace || (options.confirm_replace && options.confirm_replace(*stored, incoming));
+        if (stored->digest == incoming.digest)
+            return AddResult{AddOutcome::already_present, *stored, 0};
+        bool replace = options.replace ||
+                       (options.confirm_replace && options.confirm_replace(*stored, incoming));
         if (!replace)
             throw Error(ErrorKind::usage,
-                        "a different release of " + id.name + " " + id.version + " is already stored (from " +
-                            stored->source + ", " + std::to_string(stored->files.size()) + " files)",
+                        "a different release of " + id.name + " " + id.version +
+                            " is already stored (from " + stored->source + ", " +
+                            std::to_string(stored->files.size()) + " files)",
                         "add --replace to replace it, or check that " + incoming.source +
                             " is the version it claims");
         outcome = AddOutcome::replaced;
@@ -117,7 +125,8 @@ AddResult PristineStore::add(const fs::path& source, const AddOptions& options) 
         if (fs::exists(target, ec)) continue;
         ensure_directory(target.parent_path());
         fs::rename(file.staged, target, ec);
-        if (ec) throw Error(ErrorKind::usage, "cannot store " + target.string() + ": " + ec.message());
+        if (ec)
+            throw Error(ErrorKind::usage, "cannot store " + target.string() + ": " + ec.message());
         ++new_objects;
     }
     fs::path manifest_file = manifest_path(id.name, id.version);
@@ -128,7 +137,8 @@ AddResult PristineStore::add(const fs::path& source, const AddOptions& options) 
     return AddResult{outcome, std::move(incoming), new_objects};
 }
 
-std::optional<Manifest> PristineStore::load(const std::string& module, const std::string& version) const {
+std::optional<Manifest> PristineStore::load(const std::string& module,
+                                            const std::string& version) const {
     if (!is_valid_module_name(module) || !is_valid_version(version)) return std::nullopt;
     fs::path path = manifest_path(module, version);
     std::error_code ec;
@@ -150,7 +160,8 @@ std::vector<Manifest> PristineStore::list() const {
     for (const auto& module_dir : fs::directory_iterator(manifests, ec)) {
         if (!module_dir.is_directory()) continue;
         for (const auto& version : versions(module_dir.path().filename().string()))
-            if (auto m = load(module_dir.path().filename().string(), version)) out.push_back(std::move(*m));
+            if (auto m = load(module_dir.path().filename().string(), version))
+                out.push_back(std::move(*m));
     }
     std::sort(out.begin(), out.end(), [](const Manifest& a, const Manifest& b) {
         if (a.module != b.module) return a.module < b.module;
@@ -167,10 +178,12 @@ std::vector<std::string> PristineStore::versions(const std::string& module) cons
     if (!fs::is_directory(dir, ec)) return out;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
         auto name = entry.path().filename().string();
-        if (entry.is_regular_file() && entry.path().extension() == ".json" && name.find(".tmp-") == std::string::npos)
+        if (entry.is_regular_file() && entry.path().extension() == ".json" &&
+            name.find(".tmp-") == std::string::npos)
             out.push_back(entry.path().stem().string());
     }
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return version_less(a, b); });
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return version_less(a, b); });
     return out;
 }
 
@@ -178,8 +191,10 @@ std::string PristineStore::read_object(const std::string& sha256) const {
     fs::path path = object_path(sha256);
     std::string content = read_file(path);
     if (sha256_hex(content) != sha256)
-        throw Error(ErrorKind::usage, "damaged pristine object " + path.string() + ": content does not match its name",
-                    "remove it and add the release again with 'mpsupport pristine add'");
+        throw Error(
+            ErrorKind::usage,
+            "damaged pristine object " + path.string() + ": content does not match its name",
+            "remove it and add the release again with 'mpsupport pristine add'");
     return content;
 }
 

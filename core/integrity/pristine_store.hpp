@@ -19,9 +19,9 @@
 namespace mps {
 
 struct AddOptions {
-    std::string module;   // --module: overrides detection
-    std::string version;  // --version: overrides detection
-    bool replace = false; // --replace: a different release of the same version may replace it
+    std::string module;    // --module: overrides detection
+    std::string version;   // --version: overrides detection
+    bool replace = false;  // --replace: a different release of the same version may replace it
     std::chrono::system_clock::time_point now;
     // Set by pristine fetch: the release must be this module and version (else Error(auth):
     // a signed archive of another release served in its place), and where it came from.
@@ -42,7 +42,7 @@ struct AddResult {
 };
 
 class PristineStore {
-public:
+  public:
     // PristineStore: a store rooted at `root` (created on first write).
     explicit PristineStore(std::filesystem::path root) : root_(std::move(root)) {}
 
@@ -71,8 +71,9 @@ public:
     // core_lists_dir: where imported PrestaShop core checksum lists live (core/<version>.json).
     std::filesystem::path core_lists_dir() const { return root_ / "core"; }
 
-private:
-    std::filesystem::path manifest_path(const std::string& module, const std::string& version) const;
+  private:
+    std::filesystem::path manifest_path(const std::string& module,
+                                        const std::string& version) const;
     std::filesystem::path root_;
 };
 

@@ -28,12 +28,13 @@ constexpr std::size_t kMaxFiles = 200000;
 
 // StagedWriter: writes one staged copy while hashing it.
 class StagedWriter {
-public:
+  public:
     StagedWriter(const fs::path& staging, std::size_t index, const std::string& origin)
         : path_(staging / ("f" + std::to_string(index))), origin_(origin) {
         fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd_ < 0)
-            throw Error(ErrorKind::usage, "cannot write " + path_.string() + ": " + std::strerror(errno));
+            throw Error(ErrorKind::usage,
+                        "cannot write " + path_.string() + ": " + std::strerror(errno));
     }
     ~StagedWriter() {
         if (fd_ >= 0) ::close(fd_);
@@ -42,13 +43,15 @@ public:
         hasher_.update(data, size);
         size_ += size;
         if (size_ > kMaxFileBytes)
-            throw Error(ErrorKind::usage, origin_ + " is larger than 512 MiB; refusing it as an archive bomb");
+            throw Error(ErrorKind::usage,
+                        origin_ + " is larger than 512 MiB; refusing it as an archive bomb");
         const char* bytes = static_cast<const char*>(data);
         while (size > 0) {
             ssize_t wrote = ::write(fd_, bytes, size);
             if (wrote < 0) {
                 if (errno == EINTR) continue;
-                throw Error(ErrorKind::usage, "cannot write " + path_.string() + ": " + std::strerror(errno));
+                throw Error(ErrorKind::usage,
+                            "cannot write " + path_.string() + ": " + std::strerror(errno));
             }
             bytes += wrote;
             size -= static_cast<std::size_t>(wrote);
@@ -60,7 +63,7 @@ public:
         return StagedFile{std::move(relative), hasher_.hex_digest(), size_, path_};
     }
 
-private:
+  private:
     fs::path path_;
     std::string origin_;
     int fd_ = -1;
@@ -70,7 +73,7 @@ private:
 
 // Tally: the checks shared by zip and folder reading.
 class Tally {
-public:
+  public:
     explicit Tally(std::string source) : source_(std::move(source)) {}
 
     // accept: validate an entry name; returns the clean path or "" for junk to skip.
@@ -252,12 +255,14 @@ std::vector<StagedFile> read_dir_release(const fs::path& dir, const fs::path& st
                     writer.write(data, size);
                     tally.add_bytes(static_cast<std::uint64_t>(size));
                 }))
-                throw Error(ErrorKind::usage, "cannot read " + path.string() + ": " + error.message(),
+                throw Error(ErrorKind::usage,
+                            "cannot read " + path.string() + ": " + error.message(),
                             "make the whole release readable and add it again; nothing was stored");
             files.push_back(writer.finish(clean));
         }
     }
-    if (files.empty()) throw Error(ErrorKind::usage, source + " holds no files", "give a module folder");
+    if (files.empty())
+        throw Error(ErrorKind::usage, source + " holds no files", "give a module folder");
     return files;
 }
 

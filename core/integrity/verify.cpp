@@ -5,12 +5,12 @@
 #include "integrity/core_integrity.hpp"
 #include "integrity/local_tree.hpp"
 #include "integrity/module_info.hpp"
+#include "report/check_ids.hpp"
 #include "shop/shop_tree.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/sha256.hpp"
 #include "util/text.hpp"
-#include "report/check_ids.hpp"
 
 namespace fs = std::filesystem;
 

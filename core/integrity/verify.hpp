@@ -33,12 +33,13 @@ struct VerifyRequest {
 
 // verify_local: the report (schema mpsupport.verify/1). Throws Error(usage) for a bad target,
 // Error(not_found) when the module or its pristine release is unknown.
-Report verify_local(const VerifyRequest& request, const PristineStore& store, const PolicyConfig& policy);
+Report verify_local(const VerifyRequest& request, const PristineStore& store,
+                    const PolicyConfig& policy);
 
 // integrity_check: the files.integrity check and the per-file JSON for a comparison; shared by
 // verify and diagnose.
-Check integrity_check(const IntegrityResult& result, const std::string& module, const std::string& version,
-                      bool strict);
+Check integrity_check(const IntegrityResult& result, const std::string& module,
+                      const std::string& version, bool strict);
 
 // file_verdicts_json: every file that is not unchanged, as JSON objects.
 nlohmann::json file_verdicts_json(const IntegrityResult& result);
@@ -66,20 +67,23 @@ struct VerifyFacts {
 
 // identify_for_verify: the module and version to compare (`version` overrides the detected
 // one, and the note then says both).
-VerifiedModule identify_for_verify(const FileLookup& lookup, const std::string& name_hint, const std::string& module,
-                                   const std::string& version, const std::string& where);
+VerifiedModule identify_for_verify(const FileLookup& lookup, const std::string& name_hint,
+                                   const std::string& module, const std::string& version,
+                                   const std::string& where);
 
 // release_not_stored: the exit-6 error naming `pristine add` and the stored versions.
 Error release_not_stored(const PristineStore& store, const ModuleIdentity& id);
 
 // require_release: the stored release of `id`, fetched first with `fetch` when missing and set;
 // Error(not_found) when it is still not stored.
-Manifest require_release(const PristineStore& store, const ModuleIdentity& id, const ReleaseFetcher& fetch);
+Manifest require_release(const PristineStore& store, const ModuleIdentity& id,
+                         const ReleaseFetcher& fetch);
 
 // core_only_report: the mpsupport.verify/1 report of `verify SHOP --core` without --module:
 // the PrestaShop version check and files.core-integrity.
 Report core_only_report(const std::string& shop_root, Check version_check, Check core_check,
-                        std::vector<Check> connection_checks = {}, nlohmann::json extra = nlohmann::json::object());
+                        std::vector<Check> connection_checks = {},
+                        nlohmann::json extra = nlohmann::json::object());
 
 // assemble_verify_report: the mpsupport.verify/1 report from the facts.
 Report assemble_verify_report(const VerifyFacts& facts);

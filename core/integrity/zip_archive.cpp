@@ -135,7 +135,8 @@ ZipArchive::DirectoryPlace ZipArchive::find_directory() {
             place = {u64(record + 32), u64(record + 40), u64(record + 48), record_offset};
         }
     }
-    if (!zip64 && (place.count == 0xFFFF || place.size == 0xFFFFFFFFu || place.offset == 0xFFFFFFFFu))
+    if (!zip64 &&
+        (place.count == 0xFFFF || place.size == 0xFFFFFFFFu || place.offset == 0xFFFFFFFFu))
         fail("ZIP64 values without a ZIP64 end record");
     return place;
 }
@@ -164,11 +165,11 @@ void ZipArchive::read_directory(const ZipLimits& limits) {
     if (pos != directory.size()) fail("the central directory holds more than the entries it lists");
 }
 
-std::size_t ZipArchive::read_entry(const unsigned char* p, std::size_t available, std::uint64_t index,
-                                   std::uint64_t count) {
+std::size_t ZipArchive::read_entry(const unsigned char* p, std::size_t available,
+                                   std::uint64_t index, std::uint64_t count) {
     if (available < kCentralSize || u32(p) != kCentralSig)
-        fail("central directory entry " + std::to_string(index + 1) + " of " + std::to_string(count) +
-             " is missing or damaged");
+        fail("central directory entry " + std::to_string(index + 1) + " of " +
+             std::to_string(count) + " is missing or damaged");
     std::size_t name_size = u16(p + 28), extra_size = u16(p + 30), comment_size = u16(p + 32);
     if (available - kCentralSize < name_size + extra_size + comment_size)
         fail("central directory entry " + std::to_string(index + 1) + " runs past the directory");
@@ -221,7 +222,8 @@ std::size_t ZipArchive::read_entry(const unsigned char* p, std::size_t available
     if (entry.kind == ZipEntryInfo::file && entry.method != 0 && entry.method != 8)
         fail("entry " + quoted(entry) + " uses compression method " + std::to_string(entry.method) +
              "; only stored and deflated entries are read");
-    if (entry.kind == ZipEntryInfo::file && entry.method == 0 && entry.compressed_size != entry.size)
+    if (entry.kind == ZipEntryInfo::file && entry.method == 0 &&
+        entry.compressed_size != entry.size)
         fail("stored entry " + quoted(entry) + " has two different sizes");
     entries_.push_back(std::move(entry));
     return kCentralSize + name_size + extra_size + comment_size;

@@ -57,7 +57,8 @@ class ZipArchive {
     void read_directory(const ZipLimits& limits);
     // read_entry: the central directory entry `index` (of `count`) at `p`, with `available`
     // bytes left in the directory; returns its size.
-    std::size_t read_entry(const unsigned char* p, std::size_t available, std::uint64_t index, std::uint64_t count);
+    std::size_t read_entry(const unsigned char* p, std::size_t available, std::uint64_t index,
+                           std::uint64_t count);
     void check_layout();
 
     std::string source_;

@@ -18,10 +18,11 @@ struct SendResult {
 };
 
 class Mailer {
-public:
+  public:
     virtual ~Mailer() = default;
     // send: deliver `message` (a rendered RFC 5322 message) from `from` to `to` (addresses).
-    virtual SendResult send(const std::string& from, const std::string& to, const std::string& message) = 0;
+    virtual SendResult send(const std::string& from, const std::string& to,
+                            const std::string& message) = 0;
 };
 
 }  // namespace mps

@@ -163,8 +163,9 @@ std::string rfc5322_date(std::chrono::system_clock::time_point when) {
     static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday,
-                  months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    std::snprintf(buffer, sizeof buffer, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday],
+                  tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec);
     return buffer;
 }
 
@@ -209,14 +210,22 @@ std::string quoted_printable(std::string_view text) {
 
 std::string content_type_for(std::string_view filename) {
     std::string name(filename);
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     auto dot = name.rfind('.');
     std::string ext = dot == std::string::npos ? "" : name.substr(dot + 1);
     static const std::pair<const char*, const char*> types[] = {
-        {"zip", "application/zip"},   {"pdf", "application/pdf"},     {"txt", "text/plain"},
-        {"rtf", "application/rtf"},   {"doc", "application/msword"},  {"png", "image/png"},
-        {"jpg", "image/jpeg"},        {"jpeg", "image/jpeg"},         {"gif", "image/gif"},
-        {"webp", "image/webp"},       {"json", "application/json"},
+        {"zip", "application/zip"},
+        {"pdf", "application/pdf"},
+        {"txt", "text/plain"},
+        {"rtf", "application/rtf"},
+        {"doc", "application/msword"},
+        {"png", "image/png"},
+        {"jpg", "image/jpeg"},
+        {"jpeg", "image/jpeg"},
+        {"gif", "image/gif"},
+        {"webp", "image/webp"},
+        {"json", "application/json"},
         {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}};
     for (const auto& [e, type] : types)
         if (ext == e) return type;
@@ -244,8 +253,10 @@ std::string filename_parameter(std::string_view raw) {
     static constexpr char hex[] = "0123456789ABCDEF";
     std::string out = "filename*=UTF-8''";
     for (unsigned char c : name) {
-        if (std::isalnum(c) || c == '.' || c == '-' || c == '_') out += static_cast<char>(c);
-        else out += {'%', hex[c >> 4], hex[c & 15]};
+        if (std::isalnum(c) || c == '.' || c == '-' || c == '_')
+            out += static_cast<char>(c);
+        else
+            out += {'%', hex[c >> 4], hex[c & 15]};
     }
     return out;
 }
@@ -263,7 +274,9 @@ std::string render_message(const MailMessage& m) {
     out += "Message-ID: <" + strip_breaks(m.message_id) + ">\r\n";
     out += "MIME-Version: 1.0\r\n";
     if (m.auto_submitted) out += "Auto-Submitted: auto-generated\r\n";
-    const char* text_headers = "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n";
+    const char* text_headers =
+        "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: "
+        "quoted-printable\r\n";
     if (m.attachments.empty()) {
         out += text_headers;
         out += "\r\n";

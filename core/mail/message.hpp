@@ -24,9 +24,9 @@ struct MailMessage {
     std::string body;        // UTF-8, LF or CRLF line ends
     std::string message_id;  // without the angle brackets
     std::chrono::system_clock::time_point date;
-    std::string reply_to_name;     // empty address: no Reply-To
+    std::string reply_to_name;  // empty address: no Reply-To
     std::string reply_to_address;
-    bool auto_submitted = true;    // "Auto-Submitted: auto-generated" (reminders; not tickets)
+    bool auto_submitted = true;  // "Auto-Submitted: auto-generated" (reminders; not tickets)
     std::vector<MailAttachment> attachments;  // any: multipart/mixed, text part first
 };
 

@@ -6,7 +6,8 @@
 
 namespace mps {
 
-void check_template(std::string_view text, const std::vector<std::string>& known, const std::string& source) {
+void check_template(std::string_view text, const std::vector<std::string>& known,
+                    const std::string& source) {
     std::size_t line = 1;
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (text[i] == '\n') ++line;
@@ -19,14 +20,18 @@ void check_template(std::string_view text, const std::vector<std::string>& known
         std::string name(text.substr(i + 1, close == std::string_view::npos ? 20 : close - i - 1));
         std::string all;
         for (const auto& k : known) all += (all.empty() ? "{" : ", {") + k + "}";
-        if (close == std::string_view::npos || std::find(known.begin(), known.end(), name) == known.end())
-            throw Error(ErrorKind::usage, source + ":" + std::to_string(line) + ": unknown placeholder {" + name + "}",
-                        "use one of " + all + " (write {{ for a literal brace)");
+        if (close == std::string_view::npos ||
+            std::find(known.begin(), known.end(), name) == known.end())
+            throw Error(
+                ErrorKind::usage,
+                source + ":" + std::to_string(line) + ": unknown placeholder {" + name + "}",
+                "use one of " + all + " (write {{ for a literal brace)");
         i = close;
     }
 }
 
-std::string expand_template(std::string_view text, const std::map<std::string, std::string>& values) {
+std::string expand_template(std::string_view text,
+                            const std::map<std::string, std::string>& values) {
     std::string out;
     out.reserve(text.size() + 64);
     for (std::size_t i = 0; i < text.size(); ++i) {

@@ -44,7 +44,8 @@ std::size_t write_header(char* data, std::size_t size, std::size_t count, void* 
     }
     auto colon = line.find(':');
     if (colon != std::string::npos && sink->headers.size() < 500)
-        sink->headers.emplace_back(to_lower(trim(line.substr(0, colon))), trim(line.substr(colon + 1)));
+        sink->headers.emplace_back(to_lower(trim(line.substr(0, colon))),
+                                   trim(line.substr(colon + 1)));
     return n;
 }
 
@@ -53,7 +54,8 @@ std::string redact_all(std::string text, const std::vector<std::string>& secrets
     return text;
 }
 
-const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 // parse_cert_time: libcurl reports dates as OpenSSL prints them ("Mar  5 12:00:00 2027 GMT")
 // or, in newer versions, as "2027-03-05 12:00:00 GMT".
@@ -61,10 +63,13 @@ std::optional<std::time_t> parse_cert_time(const std::string& text) {
     std::tm tm{};
     int day = 0, hour = 0, minute = 0, second = 0, year = 0, month = 0;
     char name[4] = {0};
-    if (std::sscanf(text.c_str(), "%d-%d-%d %d:%d:%d", &year, &month, &day, &hour, &minute, &second) == 6) {
+    if (std::sscanf(text.c_str(), "%d-%d-%d %d:%d:%d", &year, &month, &day, &hour, &minute,
+                    &second) == 6) {
         tm.tm_mon = month - 1;
-    } else if (std::sscanf(text.c_str(), "%3s %d %d:%d:%d %d", name, &day, &hour, &minute, &second, &year) == 6) {
-        auto* found = std::find_if(std::begin(kMonths), std::end(kMonths), [&](const char* m) { return name == std::string(m); });
+    } else if (std::sscanf(text.c_str(), "%3s %d %d:%d:%d %d", name, &day, &hour, &minute, &second,
+                           &year) == 6) {
+        auto* found = std::find_if(std::begin(kMonths), std::end(kMonths),
+                                   [&](const char* m) { return name == std::string(m); });
         if (found == std::end(kMonths)) return std::nullopt;
         tm.tm_mon = static_cast<int>(found - std::begin(kMonths));
     } else {
@@ -80,7 +85,8 @@ std::optional<std::time_t> parse_cert_time(const std::string& text) {
 
 std::optional<Certificate> leaf_certificate(const net::CurlApi& api, CURL* curl) {
     curl_certinfo* info = nullptr;
-    if (api.easy_getinfo(curl, CURLINFO_CERTINFO, &info) != CURLE_OK || !info || info->num_of_certs < 1)
+    if (api.easy_getinfo(curl, CURLINFO_CERTINFO, &info) != CURLE_OK || !info ||
+        info->num_of_certs < 1)
         return std::nullopt;
     Certificate certificate;
     for (curl_slist* item = info->certinfo[0]; item; item = item->next) {
@@ -88,9 +94,12 @@ std::optional<Certificate> leaf_certificate(const net::CurlApi& api, CURL* curl)
         auto colon = field.find(':');
         if (colon == std::string::npos) continue;
         std::string name = field.substr(0, colon), value = field.substr(colon + 1);
-        if (name == "Subject") certificate.subject = value;
-        else if (name == "Issuer") certificate.issuer = value;
-        else if (name == "Expire date") certificate.not_after = parse_cert_time(value);
+        if (name == "Subject")
+            certificate.subject = value;
+        else if (name == "Issuer")
+            certificate.issuer = value;
+        else if (name == "Expire date")
+            certificate.not_after = parse_cert_time(value);
     }
     return certificate;
 }
@@ -98,16 +107,21 @@ std::optional<Certificate> leaf_certificate(const net::CurlApi& api, CURL* curl)
 HttpFailureKind failure_kind(CURLcode rc) {
     switch (rc) {
         case CURLE_COULDNT_RESOLVE_HOST:
-        case CURLE_COULDNT_RESOLVE_PROXY: return HttpFailureKind::dns;
-        case CURLE_COULDNT_CONNECT: return HttpFailureKind::connect;
-        case CURLE_OPERATION_TIMEDOUT: return HttpFailureKind::timeout;
+        case CURLE_COULDNT_RESOLVE_PROXY:
+            return HttpFailureKind::dns;
+        case CURLE_COULDNT_CONNECT:
+            return HttpFailureKind::connect;
+        case CURLE_OPERATION_TIMEDOUT:
+            return HttpFailureKind::timeout;
         case CURLE_PEER_FAILED_VERIFICATION:
         case CURLE_SSL_CONNECT_ERROR:
         case CURLE_SSL_CERTPROBLEM:
         case CURLE_SSL_CACERT_BADFILE:
         case CURLE_SSL_ISSUER_ERROR:
-        case CURLE_SSL_PINNEDPUBKEYNOTMATCH: return HttpFailureKind::tls;
-        default: return HttpFailureKind::other;
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            return HttpFailureKind::tls;
+        default:
+            return HttpFailureKind::other;
     }
 }
 
@@ -135,15 +149,22 @@ Mime multipart_body(const net::CurlApi& api, CURL* curl, const std::vector<FormF
         // Read the file here, so an unreadable one is a clear usage error, not a libcurl abort.
         std::error_code ec;
         auto size = std::filesystem::file_size(field.file_path, ec);
-        if (ec) throw Error(ErrorKind::usage, "cannot read " + field.file_path + ": " + ec.message(), "check the file name");
+        if (ec)
+            throw Error(ErrorKind::usage, "cannot read " + field.file_path + ": " + ec.message(),
+                        "check the file name");
         std::string content(size, '\0');
-        std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(field.file_path.c_str(), "rb"), std::fclose);
+        std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(field.file_path.c_str(), "rb"),
+                                                   std::fclose);
         if (!file || std::fread(content.data(), 1, size, file.get()) != size)
-            throw Error(ErrorKind::usage, "cannot read " + field.file_path, "check the file's permissions");
+            throw Error(ErrorKind::usage, "cannot read " + field.file_path,
+                        "check the file's permissions");
         api.mime_data(part, content.data(), content.size());  // libcurl copies the data
-        std::string name = field.file_name.empty() ? std::filesystem::path(field.file_path).filename().string() : field.file_name;
+        std::string name = field.file_name.empty()
+                               ? std::filesystem::path(field.file_path).filename().string()
+                               : field.file_name;
         api.mime_filename(part, name.c_str());
-        api.mime_type(part, field.content_type.empty() ? "application/octet-stream" : field.content_type.c_str());
+        api.mime_type(part, field.content_type.empty() ? "application/octet-stream"
+                                                       : field.content_type.c_str());
     }
     return mime;
 }
@@ -263,7 +284,8 @@ std::string host_of(const std::string& url) {
     auto start = url.find("://");
     start = start == std::string::npos ? 0 : start + 3;
     auto end = url.find_first_of("/?#", start);
-    std::string authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::string authority =
+        url.substr(start, end == std::string::npos ? std::string::npos : end - start);
     auto at = authority.rfind('@');  // never show user:password@
     return at == std::string::npos ? authority : authority.substr(at + 1);
 }
@@ -349,11 +371,14 @@ HttpOutcome try_http_request(const HttpRequest& request) {
     HttpResponse response;
     api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
     char* text = nullptr;
-    if (api.easy_getinfo(c, CURLINFO_CONTENT_TYPE, &text) == CURLE_OK && text) response.content_type = text;
+    if (api.easy_getinfo(c, CURLINFO_CONTENT_TYPE, &text) == CURLE_OK && text)
+        response.content_type = text;
     text = nullptr;
-    if (api.easy_getinfo(c, CURLINFO_REDIRECT_URL, &text) == CURLE_OK && text) response.redirect_url = text;
+    if (api.easy_getinfo(c, CURLINFO_REDIRECT_URL, &text) == CURLE_OK && text)
+        response.redirect_url = text;
     text = nullptr;
-    if (api.easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &text) == CURLE_OK && text) response.effective_url = text;
+    if (api.easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &text) == CURLE_OK && text)
+        response.effective_url = text;
     response.timings.dns = seconds(api, c, CURLINFO_NAMELOOKUP_TIME_T);
     response.timings.connect = seconds(api, c, CURLINFO_CONNECT_TIME_T);
     response.timings.tls = seconds(api, c, CURLINFO_APPCONNECT_TIME_T);
@@ -362,7 +387,8 @@ HttpOutcome try_http_request(const HttpRequest& request) {
     if (request.want_certificate) response.certificate = leaf_certificate(api, c);
     response.headers = std::move(sink.headers);
     response.body = std::move(sink.body);
-    log::debug("{} {}: HTTP {}, {} bytes", request.method, shown, response.status, response.body.size());
+    log::debug("{} {}: HTTP {}, {} bytes", request.method, shown, response.status,
+               response.body.size());
     outcome.response = std::move(response);
     return outcome;
 }
@@ -372,10 +398,14 @@ HttpResponse http_request(const HttpRequest& request) {
     if (outcome.response) return std::move(*outcome.response);
     const HttpFailure& failure = outcome.failure;
     std::string hint = request.hint;
-    if (failure.kind == HttpFailureKind::timeout) hint = "try again later, or check that the server is up (--timeout)";
+    if (failure.kind == HttpFailureKind::timeout)
+        hint = "try again later, or check that the server is up (--timeout)";
     else if (failure.kind == HttpFailureKind::tls && hint.empty())
-        hint = "check the server's certificate; MPSUPPORT_CA_BUNDLE names a CA bundle to trust, --insecure skips the check";
-    else if (hint.empty()) hint = "check the URL and the network";
+        hint =
+            "check the server's certificate; MPSUPPORT_CA_BUNDLE names a CA bundle to trust, "
+            "--insecure skips the check";
+    else if (hint.empty())
+        hint = "check the URL and the network";
     throw Error(ErrorKind::unreachable, failure.message, hint);
 }
 

@@ -26,13 +26,13 @@ struct FormField {
 };
 
 struct HttpRequest {
-    std::string method = "GET";   // GET, POST or HEAD
+    std::string method = "GET";  // GET, POST or HEAD
     std::string url;
     HttpHeaders headers;          // extra request headers
     std::string cookies;          // Cookie header value ("a=1; b=2"), from a CookieJar
     std::vector<FormField> form;  // POST body: urlencoded, or multipart when `multipart`
     bool multipart = false;
-    std::string basic_user;       // HTTP Basic user (password empty) when `basic`
+    std::string basic_user;  // HTTP Basic user (password empty) when `basic`
     bool basic = false;
     long timeout_seconds = 30;
     long timeout_ms = 0;               // when > 0: the timeout in milliseconds (a deadline's rest)
@@ -57,8 +57,8 @@ struct HttpResponse {
     long status = 0;
     std::string body;
     std::string content_type;
-    HttpHeaders headers;        // of the final response, names lower-cased, in order
-    std::string redirect_url;   // absolute target of a 3xx Location, else empty
+    HttpHeaders headers;       // of the final response, names lower-cased, in order
+    std::string redirect_url;  // absolute target of a 3xx Location, else empty
     std::string effective_url;
     HttpTimings timings;
     std::optional<Certificate> certificate;  // leaf certificate, when asked for and https
@@ -99,22 +99,22 @@ HttpResponse http_get(const HttpRequest& request);
 // honoured; Secure cookies go back over https only). No expiry or path rules: enough for a
 // form's session. Cookie values are secrets: never log them.
 class CookieJar {
-public:
-  // absorb: the Set-Cookie headers of `response`, the answer to a request for `url`.
-  void absorb(const HttpResponse& response, const std::string& url);
-  // header: the Cookie header value for a request to `url` (empty when none applies).
-  std::string header(const std::string& url) const;
-  std::vector<std::string> names() const;
-  bool empty() const { return cookies_.empty(); }
+  public:
+    // absorb: the Set-Cookie headers of `response`, the answer to a request for `url`.
+    void absorb(const HttpResponse& response, const std::string& url);
+    // header: the Cookie header value for a request to `url` (empty when none applies).
+    std::string header(const std::string& url) const;
+    std::vector<std::string> names() const;
+    bool empty() const { return cookies_.empty(); }
 
-private:
-  struct Cookie {
-      std::string site;  // host:port that set it
-      std::string name;
-      std::string value;
-      bool secure = false;
-  };
-  std::vector<Cookie> cookies_;
+  private:
+    struct Cookie {
+        std::string site;  // host:port that set it
+        std::string name;
+        std::string value;
+        bool secure = false;
+    };
+    std::vector<Cookie> cookies_;
 };
 
 // redact: `text` with every occurrence of `secret` replaced by "***".

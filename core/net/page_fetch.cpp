@@ -5,7 +5,9 @@
 namespace mps {
 
 long Deadline::remaining_ms() const {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end_ - std::chrono::steady_clock::now()).count();
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    end_ - std::chrono::steady_clock::now())
+                    .count();
     return std::max<long>(1, static_cast<long>(left));
 }
 
@@ -21,7 +23,8 @@ HttpFailure Deadline::expired(const std::string& url) const {
 std::string resolve_url(const std::string& base, const std::string& reference) {
     if (reference.find("://") != std::string::npos) return reference;
     auto scheme_end = base.find("://");
-    std::size_t authority_end = base.find_first_of("/?#", scheme_end == std::string::npos ? 0 : scheme_end + 3);
+    std::size_t authority_end =
+        base.find_first_of("/?#", scheme_end == std::string::npos ? 0 : scheme_end + 3);
     std::string origin = base.substr(0, authority_end);
     if (reference.rfind("//", 0) == 0) return base.substr(0, scheme_end + 1) + reference;
     if (!reference.empty() && reference[0] == '/') return origin + reference;
@@ -32,8 +35,8 @@ std::string resolve_url(const std::string& base, const std::string& reference) {
     return origin + path + reference;
 }
 
-std::optional<FetchedPage> fetch_page(const std::string& url, const PageFetchOptions& options, const Deadline& deadline,
-                                      HttpFailure& failure) {
+std::optional<FetchedPage> fetch_page(const std::string& url, const PageFetchOptions& options,
+                                      const Deadline& deadline, HttpFailure& failure) {
     FetchedPage page;
     std::string next = url;
     TlsOptions tls = options.tls;
@@ -77,17 +80,20 @@ std::optional<FetchedPage> fetch_page(const std::string& url, const PageFetchOpt
         page.cookies.absorb(response, next);
         for (const auto& value : response.header_values("set-cookie")) {
             std::string name = value.substr(0, value.find('='));
-            if (std::find(page.cookie_names.begin(), page.cookie_names.end(), name) == page.cookie_names.end())
+            if (std::find(page.cookie_names.begin(), page.cookie_names.end(), name) ==
+                page.cookie_names.end())
                 page.cookie_names.push_back(name);
         }
         page.chain.push_back(Hop{next, response.status, response.timings.total});
         page.seconds += response.timings.total;
-        bool redirect = response.status >= 300 && response.status < 400 && !response.header("location").empty();
+        bool redirect =
+            response.status >= 300 && response.status < 400 && !response.header("location").empty();
         if (!redirect || hop == options.max_redirects) {
             page.response = std::move(response);
             return page;
         }
-        next = response.redirect_url.empty() ? resolve_url(next, response.header("location")) : response.redirect_url;
+        next = response.redirect_url.empty() ? resolve_url(next, response.header("location"))
+                                             : response.redirect_url;
     }
     return page;
 }

@@ -45,8 +45,10 @@ SmtpMailer::SmtpMailer(SmtpSettings settings) : impl_(std::make_unique<Impl>()) 
     const std::string& url = impl_->settings.url;
     bool smtps = url.rfind("smtps://", 0) == 0;
     if (!smtps && url.rfind("smtp://", 0) != 0)
-        throw Error(ErrorKind::usage, "vendor.smtp_url '" + url + "' is not an smtp:// or smtps:// URL",
-                    "set [vendor] smtp_url, e.g. \"smtps://mail.example.com:465\" or \"smtp://mail.example.com:587\"");
+        throw Error(ErrorKind::usage,
+                    "vendor.smtp_url '" + url + "' is not an smtp:// or smtps:// URL",
+                    "set [vendor] smtp_url, e.g. \"smtps://mail.example.com:465\" or "
+                    "\"smtp://mail.example.com:587\"");
     CURLU* parsed = api.url();
     char* host = nullptr;
     if (api.url_set(parsed, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
@@ -71,7 +73,8 @@ SmtpMailer::SmtpMailer(SmtpSettings settings) : impl_(std::make_unique<Impl>()) 
 
 SmtpMailer::~SmtpMailer() = default;
 
-SendResult SmtpMailer::send(const std::string& from, const std::string& to, const std::string& message) {
+SendResult SmtpMailer::send(const std::string& from, const std::string& to,
+                            const std::string& message) {
     const net::CurlApi& api = net::curl_api();
     auto& s = impl_->settings;
     if (!impl_->curl) impl_->curl = api.easy_init();
@@ -91,8 +94,9 @@ SendResult SmtpMailer::send(const std::string& from, const std::string& to, cons
     net::apply_tls(api, curl, s.tls);
     // smtp:// must upgrade with STARTTLS, except to a relay on this machine.
     if (s.url.rfind("smtp://", 0) == 0)
-        api.easy_setopt(curl, CURLOPT_USE_SSL, impl_->loopback ? static_cast<long>(CURLUSESSL_TRY)
-                                                                : static_cast<long>(CURLUSESSL_ALL));
+        api.easy_setopt(curl, CURLOPT_USE_SSL,
+                        impl_->loopback ? static_cast<long>(CURLUSESSL_TRY)
+                                        : static_cast<long>(CURLUSESSL_ALL));
     if (!s.user.empty()) {
         api.easy_setopt(curl, CURLOPT_USERNAME, s.user.c_str());
         api.easy_setopt(curl, CURLOPT_PASSWORD, s.password.c_str());
@@ -109,18 +113,22 @@ SendResult SmtpMailer::send(const std::string& from, const std::string& to, cons
     api.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response);
     api.slist_free_all(recipients);
     if (rc == CURLE_OK) return {SendStatus::sent, "250"};
-    std::string detail = "smtp " + impl_->host + ": " + (error[0] ? std::string(error) : api.easy_strerror(rc));
+    std::string detail =
+        "smtp " + impl_->host + ": " + (error[0] ? std::string(error) : api.easy_strerror(rc));
     if (response) detail += " (server answered " + std::to_string(response) + ")";
     switch (rc) {
-        case CURLE_LOGIN_DENIED: return {SendStatus::auth_failed, detail};
+        case CURLE_LOGIN_DENIED:
+            return {SendStatus::auth_failed, detail};
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_CONNECT:
         case CURLE_OPERATION_TIMEDOUT:
         case CURLE_SSL_CONNECT_ERROR:
         case CURLE_PEER_FAILED_VERIFICATION:
         case CURLE_USE_SSL_FAILED:
-        case CURLE_GOT_NOTHING: return {SendStatus::unreachable, detail};
-        default: break;
+        case CURLE_GOT_NOTHING:
+            return {SendStatus::unreachable, detail};
+        default:
+            break;
     }
     if (response == 530 || response == 535) return {SendStatus::auth_failed, detail};
     if (response >= 500 && response < 600) return {SendStatus::rejected, detail};

@@ -18,14 +18,15 @@ struct SmtpSettings {
 };
 
 class SmtpMailer : public Mailer {
-public:
+  public:
     // SmtpMailer: validates the URL (Error(usage) naming vendor.smtp_url); connects lazily and
     // reuses one connection for every message.
     explicit SmtpMailer(SmtpSettings settings);
     ~SmtpMailer() override;
-    SendResult send(const std::string& from, const std::string& to, const std::string& message) override;
+    SendResult send(const std::string& from, const std::string& to,
+                    const std::string& message) override;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

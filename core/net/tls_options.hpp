@@ -7,8 +7,10 @@ namespace mps {
 class Environment;
 
 struct TlsOptions {
-    bool insecure = false;  // --insecure: no certificate or host-name verification (reported loudly)
-    std::string ca_file;    // a CA bundle to trust instead of the system's (SSL_CERT_FILE, CURL_CA_BUNDLE)
+    bool insecure =
+        false;  // --insecure: no certificate or host-name verification (reported loudly)
+    std::string
+        ca_file;  // a CA bundle to trust instead of the system's (SSL_CERT_FILE, CURL_CA_BUNDLE)
 };
 
 // tls_options_from: `insecure` plus the CA bundle named by MPSUPPORT_CA_BUNDLE, CURL_CA_BUNDLE

@@ -1,9 +1,9 @@
 #include "orders/csv_import.hpp"
 
 #include <algorithm>
-#include <unordered_map>
 #include <optional>
 #include <tuple>
+#include <unordered_map>
 
 #include "util/error.hpp"
 #include "util/text.hpp"
@@ -19,7 +19,8 @@ constexpr std::size_t kMaxFields = 256;
 
 struct Row {
     std::size_t line = 0;
-    std::vector<std::string> fields;  // the first `count` are this row's; the rest are reused buffers
+    std::vector<std::string>
+        fields;  // the first `count` are this row's; the rest are reused buffers
     std::size_t count = 0;
     std::size_t total = 0;  // fields in the row, also those past kMaxFields
     std::string spill;      // where fields past kMaxFields go
@@ -41,7 +42,7 @@ struct Row {
 
 // Tokenizer: RFC 4180 rows, counting physical lines (a quoted field may span lines).
 class Tokenizer {
-public:
+  public:
     Tokenizer(std::string_view text, char delimiter) : text_(text), delimiter_(delimiter) {}
 
     bool next(Row& row) {
@@ -79,7 +80,8 @@ public:
                     return true;
                 }
                 // After the closing quote: a delimiter, an end of line or the end of the text.
-                if (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n' && text_[pos_] != '\r') {
+                if (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n' &&
+                    text_[pos_] != '\r') {
                     if (row.problem.empty()) row.problem = "text after a closing quote";
                     std::size_t end = pos_;
                     while (end < text_.size() && text_[end] != delimiter_ && text_[end] != '\n' &&
@@ -104,8 +106,8 @@ public:
             }
             // Plain text up to the next delimiter, line end or quote: appended in one go.
             std::size_t end = pos_ + 1;
-            while (end < text_.size() && text_[end] != delimiter_ && text_[end] != '\n' && text_[end] != '\r' &&
-                   text_[end] != '"')
+            while (end < text_.size() && text_[end] != delimiter_ && text_[end] != '\n' &&
+                   text_[end] != '\r' && text_[end] != '"')
                 ++end;
             append(*field, text_.substr(pos_, end - pos_));
             pos_ = end;
@@ -175,7 +177,9 @@ std::string quoted(std::string_view value) {
 bool valid_module(std::string_view name) {
     if (name.empty() || name.size() > 64) return false;
     for (char c : name)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_'))
+            return false;
     return true;
 }
 
@@ -190,11 +194,12 @@ bool valid_reference(std::string_view ref) {
 
 bool valid_email(std::string_view email) {
     auto at = email.find('@');
-    if (at == std::string_view::npos || at == 0 || at + 1 >= email.size() || email.size() > 254) return false;
+    if (at == std::string_view::npos || at == 0 || at + 1 >= email.size() || email.size() > 254)
+        return false;
     if (email.find('@', at + 1) != std::string_view::npos) return false;
     for (unsigned char c : email)
-        if (c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == ',' || c == ';' || c == '"' || c == '(' ||
-            c == ')' || c == '\\')
+        if (c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == ',' || c == ';' || c == '"' ||
+            c == '(' || c == ')' || c == '\\')
             return false;
     std::string_view domain = email.substr(at + 1);
     return domain.front() != '.' && domain.back() != '.';
@@ -209,7 +214,8 @@ bool valid_utf8_text(std::string_view text) {
             continue;
         }
         int extra = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
-        if (extra < 0 || c == 0xC0 || c == 0xC1 || c > 0xF4 || i + static_cast<std::size_t>(extra) >= text.size())
+        if (extra < 0 || c == 0xC0 || c == 0xC1 || c > 0xF4 ||
+            i + static_cast<std::size_t>(extra) >= text.size())
             return false;
         for (int k = 1; k <= extra; ++k)
             if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
@@ -225,9 +231,10 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
     Tokenizer tokens(text, result.delimiter);
     Row header;
     if (!tokens.next(header) || (header.count == 1 && trim(header.fields[0], " \t").empty()))
-        throw Error(ErrorKind::usage, file_name + ":1: no header row",
-                    "the first line must name the columns: order_reference,purchased_at,customer_email,"
-                    "customer_name,module,extended_months");
+        throw Error(
+            ErrorKind::usage, file_name + ":1: no header row",
+            "the first line must name the columns: order_reference,purchased_at,customer_email,"
+            "customer_name,module,extended_months");
     enum Column { reference, purchased_at, email, name, module, extended, column_count };
     static constexpr const char* names[] = {"order_reference", "purchased_at", "customer_email",
                                             "customer_name",   "module",       "extended_months"};
@@ -245,14 +252,16 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
     }
     for (int c : {reference, purchased_at, email, module})
         if (!index[c])
-            throw Error(ErrorKind::usage, file_name + ":1: required column " + std::string(names[c]) + " is missing",
+            throw Error(ErrorKind::usage,
+                        file_name + ":1: required column " + std::string(names[c]) + " is missing",
                         "the header needs order_reference, purchased_at, customer_email and module "
                         "(customer_name and extended_months are optional)");
 
     // Duplicate detection by a hash of (reference, module, extended_months); equal hashes are
     // confirmed on the lines themselves.
     std::unordered_multimap<std::size_t, std::size_t> seen;
-    std::size_t expected_rows = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+    std::size_t expected_rows =
+        static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
     seen.reserve(expected_rows);
     result.lines.reserve(expected_rows);
     result.line_numbers.reserve(expected_rows);
@@ -282,7 +291,8 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
         };
         OrderLine line;
         line.reference = field(reference);
-        if (!valid_reference(line.reference)) bad(names[reference], "must be a non-empty reference without blanks");
+        if (!valid_reference(line.reference))
+            bad(names[reference], "must be a non-empty reference without blanks");
         std::string when = field(purchased_at);
         if (auto parsed = parse_date_time(when)) {
             line.purchase_date = parsed->first;
@@ -297,13 +307,16 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
         if (!valid_email(line.customer_email))
             bad(names[email], quoted(field(email)) + " is not an e-mail address");
         line.customer_name = field(name);
-        if (!valid_utf8_text(line.customer_name)) bad(names[name], "must be UTF-8 text without control characters");
+        if (!valid_utf8_text(line.customer_name))
+            bad(names[name], "must be UTF-8 text without control characters");
         line.module = to_lower(field(module));
         if (!valid_module(line.module))
             bad(names[module], quoted(field(module)) + " is not a module name ([a-z0-9_])");
         std::string months = field(extended);
         if (!months.empty()) {
-            bool number = months.size() <= 3 && std::all_of(months.begin(), months.end(), [](char c) { return c >= '0' && c <= '9'; });
+            bool number =
+                months.size() <= 3 && std::all_of(months.begin(), months.end(),
+                                                  [](char c) { return c >= '0' && c <= '9'; });
             int value = number ? std::stoi(months) : 0;
             if (value < 1 || value > max_months)
                 bad(names[extended], quoted(months) +
@@ -312,7 +325,8 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
             line.extended_months = value;
         }
         if (row_bad) continue;
-        std::size_t key = hash(line.reference) * 31 + hash(line.module) * 7 + static_cast<std::size_t>(line.extended_months);
+        std::size_t key = hash(line.reference) * 31 + hash(line.module) * 7 +
+                          static_cast<std::size_t>(line.extended_months);
         const OrderLine* first = nullptr;
         std::size_t first_index = 0;
         for (auto [it, end] = seen.equal_range(key); it != end; ++it) {
@@ -322,10 +336,12 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
                 first = &other, first_index = it->second;
         }
         if (first) {
-            if (first->purchased_at != line.purchased_at || first->customer_email != line.customer_email ||
+            if (first->purchased_at != line.purchased_at ||
+                first->customer_email != line.customer_email ||
                 first->customer_name != line.customer_name)
                 bad("", "repeats order " + line.reference + " " + line.module + " of line " +
-                            std::to_string(result.line_numbers[first_index]) + " with different values");
+                            std::to_string(result.line_numbers[first_index]) +
+                            " with different values");
             continue;
         }
         seen.emplace(key, result.lines.size());

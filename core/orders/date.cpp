@@ -8,7 +8,9 @@
 namespace mps {
 namespace {
 
-bool leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool leap(int year) {
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 // days_from_civil / civil_from_days: Howard Hinnant's algorithms (proleptic Gregorian).
 long days_from_civil(int y, int m, int d) {
@@ -83,10 +85,12 @@ std::optional<std::pair<Date, std::string>> parse_date_time(std::string_view tex
     auto date = parse_date(text.substr(0, 10));
     if (!date) return std::nullopt;
     if (text.size() == 10) return std::make_pair(*date, std::string(text) + " 00:00:00");
-    if (text.size() != 19 || (text[10] != ' ' && text[10] != 'T') || text[13] != ':' || text[16] != ':')
+    if (text.size() != 19 || (text[10] != ' ' && text[10] != 'T') || text[13] != ':' ||
+        text[16] != ':')
         return std::nullopt;
     int h = 0, m = 0, s = 0;
-    if (!digits(text, 11, 2, h) || !digits(text, 14, 2, m) || !digits(text, 17, 2, s) || h > 23 || m > 59 || s > 60)
+    if (!digits(text, 11, 2, h) || !digits(text, 14, 2, m) || !digits(text, 17, 2, s) || h > 23 ||
+        m > 59 || s > 60)
         return std::nullopt;
     std::string normalised(text);
     normalised[10] = ' ';
@@ -106,10 +110,13 @@ Date add_months(const Date& date, int months) {
     return out;
 }
 
-Date add_days(const Date& date, int days) { return civil_from_days(days_from_civil(date.year, date.month, date.day) + days); }
+Date add_days(const Date& date, int days) {
+    return civil_from_days(days_from_civil(date.year, date.month, date.day) + days);
+}
 
 int days_between(const Date& from, const Date& to) {
-    return static_cast<int>(days_from_civil(to.year, to.month, to.day) - days_from_civil(from.year, from.month, from.day));
+    return static_cast<int>(days_from_civil(to.year, to.month, to.day) -
+                            days_from_civil(from.year, from.month, from.day));
 }
 
 Date local_date(std::chrono::system_clock::time_point when) {
@@ -119,7 +126,8 @@ Date local_date(std::chrono::system_clock::time_point when) {
     return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
-Date date_flag(const std::string& text, const char* flag, std::chrono::system_clock::time_point now) {
+Date date_flag(const std::string& text, const char* flag,
+               std::chrono::system_clock::time_point now) {
     if (text.empty()) return local_date(now);
     auto date = parse_date(text);
     if (!date && date_out_of_range(text) && text.size() == 10)

@@ -60,9 +60,9 @@ Date local_date(std::chrono::system_clock::time_point when);
 
 }  // namespace mps
 
-
 namespace mps {
 // date_flag: the value of a date flag such as --at ("YYYY-MM-DD"), or today (local) when
 // `text` is empty. Throws Error(usage) naming `flag`.
-Date date_flag(const std::string& text, const char* flag, std::chrono::system_clock::time_point now);
+Date date_flag(const std::string& text, const char* flag,
+               std::chrono::system_clock::time_point now);
 }  // namespace mps

@@ -15,8 +15,8 @@ namespace mps {
 
 struct ExpiryRequest {
     std::vector<std::string> references;
-    Date at;            // answer as of this day
-    int warn_days = 30; // "expiring" when at most this many days are left
+    Date at;             // answer as of this day
+    int warn_days = 30;  // "expiring" when at most this many days are left
     // remote: what the webservice knows of an order, asked when the ledger does not know the
     // reference (or always, with `remote_only`); empty function: ledger only.
     std::function<OrderFacts(const std::string&)> remote;
@@ -24,7 +24,8 @@ struct ExpiryRequest {
 };
 
 // line_json: one order line with its support window (for a purchase) as of `at`.
-nlohmann::json line_json(const OrderLine& line, const SupportWindow& window, const Date& at, int warn_days);
+nlohmann::json line_json(const OrderLine& line, const SupportWindow& window, const Date& at,
+                         int warn_days);
 
 // expiry_report: one check per module of each order (pass: active, warn: expiring, fail
 // with outcome finding: expired), one failed not_found check per unknown reference and per

@@ -86,11 +86,13 @@ constexpr const char* kSecondaryIndexes =
     "CREATE UNIQUE INDEX order_lines_key ON order_lines (reference, module, extended_months);"
     "CREATE INDEX order_lines_purchases ON order_lines (purchase_date) WHERE extended_months = 0;"
     "CREATE INDEX order_lines_customer ON order_lines (customer_email, module);"
-    "CREATE INDEX order_lines_extended ON order_lines (purchase_date) WHERE extended_months = 0 AND "
+    "CREATE INDEX order_lines_extended ON order_lines (purchase_date) WHERE extended_months = 0 "
+    "AND "
     "applied_extension_months > 0;";
 
 constexpr const char* kLineColumns =
-    "id, reference, module, extended_months, purchased_at, purchase_date, customer_email, customer_name, "
+    "id, reference, module, extended_months, purchased_at, purchase_date, customer_email, "
+    "customer_name, "
     "applied_extension_months";
 
 OrderLine read_line(const sqlite::Statement& s) {
@@ -115,7 +117,8 @@ ReminderState state_from(const std::string& text) {
 }
 
 constexpr const char* kReminderColumns =
-    "line_id, threshold, support_end, state, coalesce(owner, ''), coalesce(claimed_at, ''), coalesce(sent_at, ''), "
+    "line_id, threshold, support_end, state, coalesce(owner, ''), coalesce(claimed_at, ''), "
+    "coalesce(sent_at, ''), "
     "coalesce(message_id, ''), coalesce(error, ''), attempts";
 
 ReminderRecord read_reminder(const sqlite::Statement& s) {
@@ -138,8 +141,9 @@ void migrate(sqlite::Database& db) {
     version = static_cast<int>(db.scalar("PRAGMA user_version"));  // another run may have migrated
     if (version > kSchemaVersion)
         throw Error(ErrorKind::usage,
-                    "ledger " + db.path().string() + " has schema version " + std::to_string(version) +
-                        ", newer than this mpsupport knows (" + std::to_string(kSchemaVersion) + ")",
+                    "ledger " + db.path().string() + " has schema version " +
+                        std::to_string(version) + ", newer than this mpsupport knows (" +
+                        std::to_string(kSchemaVersion) + ")",
                     "upgrade mpsupport");
     for (int v = version; v < kSchemaVersion; ++v) {
         log::info("ledger {}: migrating schema {} -> {}", db.path().string(), v, v + 1);
@@ -153,10 +157,14 @@ void migrate(sqlite::Database& db) {
 
 const char* reminder_state_name(ReminderState state) {
     switch (state) {
-        case ReminderState::claimed: return "claimed";
-        case ReminderState::sent: return "sent";
-        case ReminderState::covered: return "covered";
-        case ReminderState::failed: return "failed";
+        case ReminderState::claimed:
+            return "claimed";
+        case ReminderState::sent:
+            return "sent";
+        case ReminderState::covered:
+            return "covered";
+        case ReminderState::failed:
+            return "failed";
     }
     return "claimed";
 }
@@ -174,7 +182,8 @@ std::unique_ptr<Ledger> Ledger::open(const fs::path& path, bool read_only) {
     if (!read_only) ensure_directory(path.parent_path());
     auto db = std::make_unique<sqlite::Database>(path, read_only, 60000);
     if (!read_only) {
-        if (db->scalar("PRAGMA user_version") == 0) db->exec("PRAGMA page_size = 8192");  // before WAL and tables
+        if (db->scalar("PRAGMA user_version") == 0)
+            db->exec("PRAGMA page_size = 8192");  // before WAL and tables
         // WAL: readers never block the writer; one writer at a time, others wait (busy timeout).
         db->scalar("PRAGMA journal_mode = WAL");
         db->exec("PRAGMA foreign_keys = ON");
@@ -182,14 +191,17 @@ std::unique_ptr<Ledger> Ledger::open(const fs::path& path, bool read_only) {
     } else {
         int version = static_cast<int>(db->scalar("PRAGMA user_version"));
         if (version > kSchemaVersion)
-            throw Error(ErrorKind::usage, "ledger " + path.string() + " is newer than this mpsupport knows",
+            throw Error(ErrorKind::usage,
+                        "ledger " + path.string() + " is newer than this mpsupport knows",
                         "upgrade mpsupport");
         if (version < kSchemaVersion) {
-            // Never written by a command that migrates (or older): read it as empty rather than write.
+            // Never written by a command that migrates (or older): read it as empty rather than
+            // write.
             if (version >= kReadableFrom) return std::unique_ptr<Ledger>(new Ledger(std::move(db)));
             if (version > 0)
                 throw Error(ErrorKind::usage, "ledger " + path.string() + " has an old schema",
-                            "run 'mpsupport orders import', 'mpsupport remind' or 'mpsupport ticket open' once to migrate it");
+                            "run 'mpsupport orders import', 'mpsupport remind' or 'mpsupport "
+                            "ticket open' once to migrate it");
             auto empty = std::make_unique<sqlite::Database>(":memory:", false, 0);
             migrate(*empty);
             return std::unique_ptr<Ledger>(new Ledger(std::move(empty)));
@@ -206,13 +218,17 @@ std::string Ledger::meta(const std::string& key) {
 
 void Ledger::set_meta(const std::string& key, const std::string& value) {
     sqlite::Transaction tx(*db_);
-    sqlite::Statement s(*db_, "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2");
+    sqlite::Statement s(
+        *db_,
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2");
     s.bind(1, key).bind(2, value);
     s.step();
     tx.commit();
 }
 
-int Ledger::schema_version() { return static_cast<int>(db_->scalar("PRAGMA user_version")); }
+int Ledger::schema_version() {
+    return static_cast<int>(db_->scalar("PRAGMA user_version"));
+}
 
 void Ledger::remove_lines(const std::vector<OrderLine>& withdrawn, ImportCounts& counts) {
     sqlite::Statement find(
@@ -279,8 +295,11 @@ WHERE purchased_at IS NOT excluded.purchased_at OR customer_email IS NOT exclude
                 const OrderLine& line = *entry;
                 std::string date = format_date(line.purchase_date);
                 upsert.bind_static(1, line.reference).bind_static(2, line.module);
-                upsert.bind(3, std::int64_t{line.extended_months}).bind_static(4, line.purchased_at);
-                upsert.bind_static(5, date).bind_static(6, line.customer_email).bind_static(7, line.customer_name);
+                upsert.bind(3, std::int64_t{line.extended_months})
+                    .bind_static(4, line.purchased_at);
+                upsert.bind_static(5, date)
+                    .bind_static(6, line.customer_email)
+                    .bind_static(7, line.customer_name);
                 upsert.bind_static(8, source).bind_static(9, now);
                 upsert.step();
                 changed += static_cast<std::size_t>(db_->changes());
@@ -295,10 +314,14 @@ WHERE purchased_at IS NOT excluded.purchased_at OR customer_email IS NOT exclude
         if ((changed > 0 && !bulk) || counts.removed > 0) recompute_extensions();
         auto recomputed_at = std::chrono::steady_clock::now();
         tx.commit();
-        auto ms = [](auto a, auto b) { return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count(); };
-        log::info("ledger: {} lines written in {} ms ({}), extensions recomputed in {} ms, committed in {} ms",
-                  lines.size(), ms(started, inserted_at), bulk ? "bulk load" : "upsert", ms(inserted_at, recomputed_at),
-                  ms(recomputed_at, std::chrono::steady_clock::now()));
+        auto ms = [](auto a, auto b) {
+            return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count();
+        };
+        log::info(
+            "ledger: {} lines written in {} ms ({}), extensions recomputed in {} ms, committed in "
+            "{} ms",
+            lines.size(), ms(started, inserted_at), bulk ? "bulk load" : "upsert",
+            ms(inserted_at, recomputed_at), ms(recomputed_at, std::chrono::steady_clock::now()));
     }
     db_->exec("PRAGMA synchronous = FULL");
     db_->exec("PRAGMA cache_size = -2000");
@@ -313,14 +336,17 @@ void Ledger::bulk_insert(const std::vector<const OrderLine*>& sorted, const std:
     // Groups (customer, module) holding an extension line, keyed by a hash: a rare collision only
     // merges two groups, and applied_extensions matches customer and module itself.
     std::hash<std::string_view> hash;
-    auto group_key = [&hash](const OrderLine& line) { return hash(line.customer_email) * 31 + hash(line.module); };
+    auto group_key = [&hash](const OrderLine& line) {
+        return hash(line.customer_email) * 31 + hash(line.module);
+    };
     std::unordered_map<std::size_t, std::vector<const OrderLine*>> groups;
     for (const OrderLine* line : sorted)
         if (line->is_extension()) groups.try_emplace(group_key(*line));
     std::unordered_map<const OrderLine*, int> applied;
     if (!groups.empty()) {
         for (const OrderLine* line : sorted)
-            if (auto it = groups.find(group_key(*line)); it != groups.end()) it->second.push_back(line);
+            if (auto it = groups.find(group_key(*line)); it != groups.end())
+                it->second.push_back(line);
         for (const auto& [key, members] : groups) {
             std::vector<OrderLine> group;
             for (const OrderLine* line : members) group.push_back(*line);
@@ -330,8 +356,10 @@ void Ledger::bulk_insert(const std::vector<const OrderLine*>& sorted, const std:
         }
     }
     auto grouped_at = std::chrono::steady_clock::now();
-    db_->exec("DROP INDEX order_lines_key; DROP INDEX order_lines_purchases; DROP INDEX order_lines_customer; "
-              "DROP INDEX order_lines_extended");
+    db_->exec(
+        "DROP INDEX order_lines_key; DROP INDEX order_lines_purchases; DROP INDEX "
+        "order_lines_customer; "
+        "DROP INDEX order_lines_extended");
     sqlite::Statement insert(*db_, R"sql(
 INSERT INTO order_lines (reference, module, extended_months, purchased_at, purchase_date, customer_email,
                          customer_name, source, imported_at, applied_extension_months)
@@ -340,8 +368,12 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10))sql");
         const OrderLine& line = *entry;
         auto it = applied.find(entry);
         std::string date = format_date(line.purchase_date);
-        insert.bind_static(1, line.reference).bind_static(2, line.module).bind(3, std::int64_t{line.extended_months});
-        insert.bind_static(4, line.purchased_at).bind_static(5, date).bind_static(6, line.customer_email);
+        insert.bind_static(1, line.reference)
+            .bind_static(2, line.module)
+            .bind(3, std::int64_t{line.extended_months});
+        insert.bind_static(4, line.purchased_at)
+            .bind_static(5, date)
+            .bind_static(6, line.customer_email);
         insert.bind_static(7, line.customer_name).bind_static(8, source).bind_static(9, now);
         insert.bind(10, std::int64_t{it == applied.end() ? 0 : it->second});
         insert.step();
@@ -349,9 +381,12 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10))sql");
     }
     auto inserted_at = std::chrono::steady_clock::now();
     db_->exec(kSecondaryIndexes);
-    auto ms = [](auto a, auto b) { return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count(); };
-    log::debug("ledger: bulk load: {} extension groups in {} ms, rows in {} ms, indexes in {} ms", groups.size(),
-               ms(started, grouped_at), ms(grouped_at, inserted_at), ms(inserted_at, std::chrono::steady_clock::now()));
+    auto ms = [](auto a, auto b) {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count();
+    };
+    log::debug("ledger: bulk load: {} extension groups in {} ms, rows in {} ms, indexes in {} ms",
+               groups.size(), ms(started, grouped_at), ms(grouped_at, inserted_at),
+               ms(inserted_at, std::chrono::steady_clock::now()));
 }
 
 void Ledger::recompute_extensions() {
@@ -360,7 +395,8 @@ void Ledger::recompute_extensions() {
 WHERE applied_extension_months > 0
    OR (customer_email, module) IN (SELECT customer_email, module FROM order_lines WHERE extended_months > 0)
 ORDER BY customer_email, module)sql");
-    sqlite::Statement update(*db_, "UPDATE order_lines SET applied_extension_months = ?2 WHERE id = ?1");
+    sqlite::Statement update(*db_,
+                             "UPDATE order_lines SET applied_extension_months = ?2 WHERE id = ?1");
     std::vector<OrderLine> group;
     auto flush = [&] {
         auto months = applied_extensions(group);
@@ -374,7 +410,8 @@ ORDER BY customer_email, module)sql");
     };
     while (select.step()) {
         OrderLine line = read_line(select);
-        if (!group.empty() && (group.front().customer_email != line.customer_email || group.front().module != line.module))
+        if (!group.empty() && (group.front().customer_email != line.customer_email ||
+                               group.front().module != line.module))
             flush();
         group.push_back(std::move(line));
     }
@@ -382,17 +419,21 @@ ORDER BY customer_email, module)sql");
 }
 
 std::vector<OrderLine> Ledger::order(const std::string& reference) {
-    sqlite::Statement s(*db_, std::string("SELECT ") + kLineColumns +
-                                  " FROM order_lines WHERE reference = ?1 ORDER BY module, extended_months");
+    sqlite::Statement s(
+        *db_, std::string("SELECT ") + kLineColumns +
+                  " FROM order_lines WHERE reference = ?1 ORDER BY module, extended_months");
     s.bind(1, reference);
     std::vector<OrderLine> out;
     while (s.step()) out.push_back(read_line(s));
     return out;
 }
 
-std::vector<OrderLine> Ledger::customer_module(const std::string& email, const std::string& module) {
-    sqlite::Statement s(*db_, std::string("SELECT ") + kLineColumns +
-                                  " FROM order_lines WHERE customer_email = ?1 AND module = ?2 ORDER BY purchased_at");
+std::vector<OrderLine> Ledger::customer_module(const std::string& email,
+                                               const std::string& module) {
+    sqlite::Statement s(
+        *db_,
+        std::string("SELECT ") + kLineColumns +
+            " FROM order_lines WHERE customer_email = ?1 AND module = ?2 ORDER BY purchased_at");
     s.bind(1, email).bind(2, module);
     std::vector<OrderLine> out;
     while (s.step()) out.push_back(read_line(s));
@@ -400,9 +441,10 @@ std::vector<OrderLine> Ledger::customer_module(const std::string& email, const s
 }
 
 std::vector<OrderLine> Ledger::purchases_between(const Date& from, const Date& to) {
-    sqlite::Statement s(*db_, std::string("SELECT ") + kLineColumns +
-                                  " FROM order_lines WHERE extended_months = 0 AND purchase_date BETWEEN ?1 AND ?2"
-                                  " ORDER BY purchase_date, reference, module");
+    sqlite::Statement s(
+        *db_, std::string("SELECT ") + kLineColumns +
+                  " FROM order_lines WHERE extended_months = 0 AND purchase_date BETWEEN ?1 AND ?2"
+                  " ORDER BY purchase_date, reference, module");
     s.bind(1, format_date(from)).bind(2, format_date(to));
     std::vector<OrderLine> out;
     while (s.step()) out.push_back(read_line(s));
@@ -412,37 +454,44 @@ std::vector<OrderLine> Ledger::purchases_between(const Date& from, const Date& t
 std::vector<OrderLine> Ledger::purchases_for_window(const std::pair<Date, Date>& plain,
                                                     const std::pair<Date, Date>& extended) {
     std::vector<OrderLine> out;
-    sqlite::Statement a(*db_, std::string("SELECT ") + kLineColumns +
-                                  " FROM order_lines INDEXED BY order_lines_purchases WHERE extended_months = 0 AND"
-                                  " purchase_date BETWEEN ?1 AND ?2 AND applied_extension_months = 0");
+    sqlite::Statement a(
+        *db_, std::string("SELECT ") + kLineColumns +
+                  " FROM order_lines INDEXED BY order_lines_purchases WHERE extended_months = 0 AND"
+                  " purchase_date BETWEEN ?1 AND ?2 AND applied_extension_months = 0");
     a.bind(1, format_date(plain.first)).bind(2, format_date(plain.second));
     while (a.step()) out.push_back(read_line(a));
-    sqlite::Statement b(*db_, std::string("SELECT ") + kLineColumns +
-                                  " FROM order_lines INDEXED BY order_lines_extended WHERE extended_months = 0 AND"
-                                  " applied_extension_months > 0 AND purchase_date BETWEEN ?1 AND ?2");
+    sqlite::Statement b(
+        *db_, std::string("SELECT ") + kLineColumns +
+                  " FROM order_lines INDEXED BY order_lines_extended WHERE extended_months = 0 AND"
+                  " applied_extension_months > 0 AND purchase_date BETWEEN ?1 AND ?2");
     b.bind(1, format_date(extended.first)).bind(2, format_date(extended.second));
     while (b.step()) out.push_back(read_line(b));
     return out;
 }
 
 void Ledger::for_each_line(const std::function<void(const OrderLine&)>& visit) {
-    sqlite::Statement s(*db_, std::string("SELECT ") + kLineColumns +
-                                  " FROM order_lines ORDER BY purchased_at, reference, module, extended_months");
+    sqlite::Statement s(
+        *db_, std::string("SELECT ") + kLineColumns +
+                  " FROM order_lines ORDER BY purchased_at, reference, module, extended_months");
     while (s.step()) visit(read_line(s));
 }
 
-std::int64_t Ledger::line_count() { return db_->scalar("SELECT count(*) FROM order_lines"); }
+std::int64_t Ledger::line_count() {
+    return db_->scalar("SELECT count(*) FROM order_lines");
+}
 
 std::vector<ReminderRecord> Ledger::reminders_of_line(std::int64_t line_id) {
-    sqlite::Statement s(*db_, std::string("SELECT ") + kReminderColumns +
-                                  " FROM reminders WHERE line_id = ?1 ORDER BY support_end, threshold DESC");
+    sqlite::Statement s(
+        *db_, std::string("SELECT ") + kReminderColumns +
+                  " FROM reminders WHERE line_id = ?1 ORDER BY support_end, threshold DESC");
     s.bind(1, line_id);
     std::vector<ReminderRecord> out;
     while (s.step()) out.push_back(read_reminder(s));
     return out;
 }
 
-std::map<ReminderKey, ReminderRecord> Ledger::reminders_ending_between(const Date& from, const Date& to) {
+std::map<ReminderKey, ReminderRecord> Ledger::reminders_ending_between(const Date& from,
+                                                                       const Date& to) {
     sqlite::Statement s(*db_, std::string("SELECT ") + kReminderColumns +
                                   " FROM reminders WHERE support_end BETWEEN ?1 AND ?2");
     s.bind(1, format_date(from)).bind(2, format_date(to));
@@ -454,13 +503,14 @@ std::map<ReminderKey, ReminderRecord> Ledger::reminders_ending_between(const Dat
     return out;
 }
 
-std::vector<ClaimOutcome> Ledger::claim(const std::vector<ClaimRequest>& requests, const std::string& owner,
-                                        const std::string& now,
-                                        const std::function<bool(const ReminderRecord&)>& is_stale) {
+std::vector<ClaimOutcome> Ledger::claim(
+    const std::vector<ClaimRequest>& requests, const std::string& owner, const std::string& now,
+    const std::function<bool(const ReminderRecord&)>& is_stale) {
     std::vector<ClaimOutcome> outcomes;
     sqlite::Transaction tx(*db_);
-    sqlite::Statement get(*db_, std::string("SELECT ") + kReminderColumns +
-                                    " FROM reminders WHERE line_id = ?1 AND threshold = ?2 AND support_end = ?3");
+    sqlite::Statement get(
+        *db_, std::string("SELECT ") + kReminderColumns +
+                  " FROM reminders WHERE line_id = ?1 AND threshold = ?2 AND support_end = ?3");
     sqlite::Statement put(*db_, R"sql(
 INSERT INTO reminders (line_id, threshold, support_end, state, owner, claimed_at) VALUES (?1, ?2, ?3, 'claimed', ?4, ?5)
 ON CONFLICT (line_id, threshold, support_end) DO UPDATE SET state = 'claimed', owner = ?4, claimed_at = ?5)sql");
@@ -481,16 +531,25 @@ ON CONFLICT (line_id, threshold, support_end) DO UPDATE SET state = 'covered' WH
             else if (existing->state == ReminderState::claimed && !is_stale(*existing))
                 outcome = ClaimOutcome::busy;
             else if (existing->state == ReminderState::claimed)
-                log::warn("reminder for order line {} ({} days): taking over the claim of {}, a run that stopped "
-                          "before recording its result",
-                          k.line_id, k.threshold, existing->owner);
+                log::warn(
+                    "reminder for order line {} ({} days): taking over the claim of {}, a run that "
+                    "stopped "
+                    "before recording its result",
+                    k.line_id, k.threshold, existing->owner);
         }
         if (outcome == ClaimOutcome::claimed) {
-            put.bind(1, k.line_id).bind(2, std::int64_t{k.threshold}).bind(3, k.support_end).bind(4, owner).bind(5, now);
+            put.bind(1, k.line_id)
+                .bind(2, std::int64_t{k.threshold})
+                .bind(3, k.support_end)
+                .bind(4, owner)
+                .bind(5, now);
             put.step();
             put.reset();
             for (const auto& c : request.covered) {
-                cover.bind(1, c.line_id).bind(2, std::int64_t{c.threshold}).bind(3, c.support_end).bind(4, now);
+                cover.bind(1, c.line_id)
+                    .bind(2, std::int64_t{c.threshold})
+                    .bind(3, c.support_end)
+                    .bind(4, now);
                 cover.step();
                 cover.reset();
             }
@@ -501,13 +560,16 @@ ON CONFLICT (line_id, threshold, support_end) DO UPDATE SET state = 'covered' WH
     return outcomes;
 }
 
-bool Ledger::mark_sent(const ReminderKey& key, const std::string& owner, const std::string& message_id,
-                       const std::string& now) {
+bool Ledger::mark_sent(const ReminderKey& key, const std::string& owner,
+                       const std::string& message_id, const std::string& now) {
     sqlite::Transaction tx(*db_);
     sqlite::Statement s(*db_, R"sql(
 UPDATE reminders SET state = 'sent', sent_at = ?5, message_id = ?6, error = NULL, attempts = attempts + 1
 WHERE line_id = ?1 AND threshold = ?2 AND support_end = ?3 AND state = 'claimed' AND owner = ?4)sql");
-    s.bind(1, key.line_id).bind(2, std::int64_t{key.threshold}).bind(3, key.support_end).bind(4, owner);
+    s.bind(1, key.line_id)
+        .bind(2, std::int64_t{key.threshold})
+        .bind(3, key.support_end)
+        .bind(4, owner);
     s.bind(5, now).bind(6, message_id);
     s.step();
     bool ok = db_->changes() == 1;
@@ -515,12 +577,17 @@ WHERE line_id = ?1 AND threshold = ?2 AND support_end = ?3 AND state = 'claimed'
     return ok;
 }
 
-bool Ledger::mark_failed(const ReminderKey& key, const std::string& owner, const std::string& error) {
+bool Ledger::mark_failed(const ReminderKey& key, const std::string& owner,
+                         const std::string& error) {
     sqlite::Transaction tx(*db_);
     sqlite::Statement s(*db_, R"sql(
 UPDATE reminders SET state = 'failed', owner = NULL, error = ?5, attempts = attempts + 1
 WHERE line_id = ?1 AND threshold = ?2 AND support_end = ?3 AND state = 'claimed' AND owner = ?4)sql");
-    s.bind(1, key.line_id).bind(2, std::int64_t{key.threshold}).bind(3, key.support_end).bind(4, owner).bind(5, error);
+    s.bind(1, key.line_id)
+        .bind(2, std::int64_t{key.threshold})
+        .bind(3, key.support_end)
+        .bind(4, owner)
+        .bind(5, error);
     s.step();
     bool ok = db_->changes() == 1;
     tx.commit();

@@ -41,7 +41,7 @@ struct ReminderRecord {
     std::string claimed_at;  // ISO 8601 UTC
     std::string sent_at;
     std::string message_id;
-    std::string error;       // last failure
+    std::string error;  // last failure
     int attempts = 0;
 };
 
@@ -64,21 +64,21 @@ enum class ClaimOutcome { claimed, done, busy };
 // A ticket sent (or tried) by `ticket open`. No secret is ever part of it.
 struct TicketRecord {
     std::int64_t id = 0;
-    std::string sent_at;         // ISO 8601 UTC
-    std::string channel;         // "form" or "email"
+    std::string sent_at;  // ISO 8601 UTC
+    std::string channel;  // "form" or "email"
     std::string reference;
     std::string module;
     std::string summary;
     std::string customer_email;
-    std::string outcome;         // "sent", "rejected", "failed"
-    std::string detail;          // the shop's or server's answer, one line
-    std::string reply_due;       // YYYY-MM-DD (sent tickets)
-    std::string message_id;      // e-mail tickets
-    std::string attachment;      // file name, when one was attached
+    std::string outcome;     // "sent", "rejected", "failed"
+    std::string detail;      // the shop's or server's answer, one line
+    std::string reply_due;   // YYYY-MM-DD (sent tickets)
+    std::string message_id;  // e-mail tickets
+    std::string attachment;  // file name, when one was attached
 };
 
 class Ledger {
-public:
+  public:
     // open: the ledger at `path`. Read-write creates the file (and migrates the schema);
     // read-only never writes, and a missing file reads as an empty ledger.
     static std::unique_ptr<Ledger> open(const std::filesystem::path& path, bool read_only);
@@ -103,7 +103,8 @@ public:
     // purchases_for_window: module purchases without extended support made in `plain`, plus
     // those with extended support made in `extended` (both inclusive): the candidates whose
     // support can end in a window (see remind_plan.hpp, candidate_ranges).
-    std::vector<OrderLine> purchases_for_window(const std::pair<Date, Date>& plain, const std::pair<Date, Date>& extended);
+    std::vector<OrderLine> purchases_for_window(const std::pair<Date, Date>& plain,
+                                                const std::pair<Date, Date>& extended);
     // for_each_line: every line, ordered by purchase time and reference.
     void for_each_line(const std::function<void(const OrderLine&)>& visit);
     std::int64_t line_count();
@@ -111,13 +112,14 @@ public:
     // reminders_of_line: the reminder records of one order line.
     std::vector<ReminderRecord> reminders_of_line(std::int64_t line_id);
     // reminders_ending_between: records whose support_end is in [from, to], by key.
-    std::map<ReminderKey, ReminderRecord> reminders_ending_between(const Date& from, const Date& to);
+    std::map<ReminderKey, ReminderRecord> reminders_ending_between(const Date& from,
+                                                                   const Date& to);
 
     // claim: in one BEGIN IMMEDIATE transaction, claim each request for `owner`: absent or
     // failed records, and claims whose owner `is_stale`, become claimed (and their covered
     // keys are recorded as covered); sent or covered ones are done; claims of a live run are busy.
-    std::vector<ClaimOutcome> claim(const std::vector<ClaimRequest>& requests, const std::string& owner,
-                                    const std::string& now,
+    std::vector<ClaimOutcome> claim(const std::vector<ClaimRequest>& requests,
+                                    const std::string& owner, const std::string& now,
                                     const std::function<bool(const ReminderRecord&)>& is_stale);
     // mark_sent / mark_failed: record the result of a claimed reminder (one transaction each).
     // False when `owner` no longer holds the claim.
@@ -137,11 +139,12 @@ public:
     // schema_version: PRAGMA user_version.
     int schema_version();
 
-private:
+  private:
     explicit Ledger(std::unique_ptr<sqlite::Database> db);
     void recompute_extensions();
     void remove_lines(const std::vector<OrderLine>& withdrawn, ImportCounts& counts);
-    void bulk_insert(const std::vector<const OrderLine*>& sorted, const std::string& source, const std::string& now);
+    void bulk_insert(const std::vector<const OrderLine*>& sorted, const std::string& source,
+                     const std::string& now);
     std::unique_ptr<sqlite::Database> db_;
 };
 

@@ -9,14 +9,14 @@
 namespace mps {
 
 struct OrderLine {
-    std::int64_t id = 0;          // ledger row id (0 before it is stored)
-    std::string reference;        // the shop's order reference
-    std::string purchased_at;     // "YYYY-MM-DD HH:MM:SS", shop time
-    Date purchase_date;           // the date part of purchased_at
-    std::string customer_email;   // lower-case
-    std::string customer_name;    // may be empty
-    std::string module;           // technical module name
-    int extended_months = 0;      // 0: a module purchase; N: buys N months of extended support
+    std::int64_t id = 0;         // ledger row id (0 before it is stored)
+    std::string reference;       // the shop's order reference
+    std::string purchased_at;    // "YYYY-MM-DD HH:MM:SS", shop time
+    Date purchase_date;          // the date part of purchased_at
+    std::string customer_email;  // lower-case
+    std::string customer_name;   // may be empty
+    std::string module;          // technical module name
+    int extended_months = 0;     // 0: a module purchase; N: buys N months of extended support
     // For a module purchase: the largest extension bought for it (0: none). Kept by the ledger.
     int applied_extension_months = 0;
 

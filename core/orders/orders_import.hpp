@@ -19,9 +19,9 @@ struct ImportRequest {
 
 struct ImportResult {
     std::string file;
-    std::size_t rows = 0;       // data rows read
+    std::size_t rows = 0;  // data rows read
     char delimiter = ',';
-    bool imported = false;      // false: bad rows and no skip_bad, nothing written
+    bool imported = false;  // false: bad rows and no skip_bad, nothing written
     ImportCounts counts;
     std::vector<BadRow> bad;    // bad rows (skipped when imported): the first kMaxBadListed
     std::size_t bad_count = 0;  // every problem, also those not listed

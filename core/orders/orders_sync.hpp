@@ -9,10 +9,10 @@
 namespace mps {
 
 struct SyncResult {
-    std::string since;         // date_upd the walk started from
-    std::string cursor;        // the new cursor (greatest date_upd seen)
-    std::size_t orders = 0;    // orders read
-    std::size_t lines = 0;     // module lines found in valid orders
+    std::string since;               // date_upd the walk started from
+    std::string cursor;              // the new cursor (greatest date_upd seen)
+    std::size_t orders = 0;          // orders read
+    std::size_t lines = 0;           // module lines found in valid orders
     std::size_t invalid_orders = 0;  // orders read that are not valid (cancelled, refunded, unpaid)
     std::size_t pages = 0;
     ImportCounts counts;

@@ -1,16 +1,24 @@
 #include "orders/remind.hpp"
 
 #include "mail/message.hpp"
-#include "orders/reminder_message.hpp"
 #include "orders/date.hpp"
+#include "orders/reminder_message.hpp"
 #include "util/log.hpp"
 
 namespace mps {
 namespace {
 
 RemindEntry entry_for(const PlannedReminder& r, const std::string& subject, const char* status) {
-    return {r.line.reference, r.line.module, r.line.customer_email, format_date(r.window.end), r.days_left,
-            r.key.threshold,  subject,       status,                "",                         ""};
+    return {r.line.reference,
+            r.line.module,
+            r.line.customer_email,
+            format_date(r.window.end),
+            r.days_left,
+            r.key.threshold,
+            subject,
+            status,
+            "",
+            ""};
 }
 
 }  // namespace
@@ -25,8 +33,8 @@ RemindOutcome run_remind(const RemindRequest& request, RemindDeps& deps) {
     auto purchases = deps.ledger.purchases_for_window(ranges.plain, ranges.extended);
     auto records = deps.ledger.reminders_ending_between(end_from, end_to);
     auto plan = plan_reminders(purchases, records, request.rules, config.policy, request.at);
-    log::info("remind {}: {} purchases in range, {} reminders due", format_date(request.at), purchases.size(),
-              plan.size());
+    log::info("remind {}: {} purchases in range, {} reminders due", format_date(request.at),
+              purchases.size(), plan.size());
 
     RemindOutcome outcome;
     if (request.limit > 0 && plan.size() > request.limit) {
@@ -53,11 +61,13 @@ RemindOutcome run_remind(const RemindRequest& request, RemindDeps& deps) {
 
     std::vector<ClaimRequest> requests;
     for (const auto& r : plan) requests.push_back({r.key, r.covered});
-    auto claims = plan.empty() ? std::vector<ClaimOutcome>{}
-                               : deps.ledger.claim(requests, deps.owner, iso_utc(deps.now()), deps.is_stale);
+    auto claims = plan.empty()
+                      ? std::vector<ClaimOutcome>{}
+                      : deps.ledger.claim(requests, deps.owner, iso_utc(deps.now()), deps.is_stale);
 
-    auto interval = request.max_per_minute > 0 ? std::chrono::milliseconds(60000 / request.max_per_minute)
-                                               : std::chrono::milliseconds(0);
+    auto interval = request.max_per_minute > 0
+                        ? std::chrono::milliseconds(60000 / request.max_per_minute)
+                        : std::chrono::milliseconds(0);
     std::optional<std::chrono::system_clock::time_point> last_send;
     for (std::size_t i = 0; i < plan.size(); ++i) {
         const auto& r = plan[i];
@@ -77,28 +87,35 @@ RemindOutcome run_remind(const RemindRequest& request, RemindDeps& deps) {
             ++outcome.failed;
         } else {
             if (last_send && interval.count() > 0) {
-                auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*last_send + interval - deps.now());
+                auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    *last_send + interval - deps.now());
                 if (wait.count() > 0) deps.sleep(wait);
             }
             outcome.covered += r.covered.size();
-            SendResult sent = deps.mailer->send(message.from_address, message.to_address, render_message(message));
+            SendResult sent = deps.mailer->send(message.from_address, message.to_address,
+                                                render_message(message));
             last_send = deps.now();
             entry.detail = sent.detail;
             if (sent.status == SendStatus::sent) {
-                if (!deps.ledger.mark_sent(r.key, deps.owner, message.message_id, iso_utc(deps.now())))
-                    log::warn("reminder to {} sent, but another run took over its claim meanwhile", r.line.customer_email);
+                if (!deps.ledger.mark_sent(r.key, deps.owner, message.message_id,
+                                           iso_utc(deps.now())))
+                    log::warn("reminder to {} sent, but another run took over its claim meanwhile",
+                              r.line.customer_email);
                 entry.status = "sent";
                 ++outcome.sent;
-                log::info("sent {} reminder for {} {} to {}", entry.threshold < 0 ? "expired" : std::to_string(entry.threshold) + "-day",
-                          r.line.reference, r.line.module, r.line.customer_email);
+                log::info(
+                    "sent {} reminder for {} {} to {}",
+                    entry.threshold < 0 ? "expired" : std::to_string(entry.threshold) + "-day",
+                    r.line.reference, r.line.module, r.line.customer_email);
             } else {
                 deps.ledger.mark_failed(r.key, deps.owner, sent.detail);
                 entry.status = "failed";
                 ++outcome.failed;
-                log::warn("reminder for {} {} to {} failed: {}", r.line.reference, r.line.module, r.line.customer_email,
-                          sent.detail);
+                log::warn("reminder for {} {} to {} failed: {}", r.line.reference, r.line.module,
+                          r.line.customer_email, sent.detail);
                 if (sent.status == SendStatus::unreachable)
-                    outcome.stopped = Error(ErrorKind::unreachable, sent.detail, "check [vendor] smtp_url and the network");
+                    outcome.stopped = Error(ErrorKind::unreachable, sent.detail,
+                                            "check [vendor] smtp_url and the network");
                 if (sent.status == SendStatus::auth_failed)
                     outcome.stopped = Error(ErrorKind::auth, sent.detail,
                                             "check [vendor] smtp_user and MPSUPPORT_SMTP_PASSWORD");

@@ -22,10 +22,10 @@ namespace mps {
 
 struct RemindRequest {
     RemindRules rules;
-    Date at;                  // run as if today were this day
-    bool dry_run = false;     // plan and list only; write nothing, send nothing
-    std::size_t limit = 0;    // at most this many e-mails (0: no limit)
-    int max_per_minute = 0;   // pace the sending (0: as fast as the server takes them)
+    Date at;                 // run as if today were this day
+    bool dry_run = false;    // plan and list only; write nothing, send nothing
+    std::size_t limit = 0;   // at most this many e-mails (0: no limit)
+    int max_per_minute = 0;  // pace the sending (0: as fast as the server takes them)
 };
 
 struct RemindDeps {
@@ -34,8 +34,8 @@ struct RemindDeps {
     Mailer* mailer = nullptr;  // not used by a dry run
     std::function<std::chrono::system_clock::time_point()> now;
     std::function<void(std::chrono::milliseconds)> sleep;
-    std::string owner;                                        // this run, see run_owner.hpp
-    std::function<bool(const ReminderRecord&)> is_stale;      // may a claim be taken over?
+    std::string owner;                                    // this run, see run_owner.hpp
+    std::function<bool(const ReminderRecord&)> is_stale;  // may a claim be taken over?
 };
 
 struct RemindEntry {
@@ -44,12 +44,12 @@ struct RemindEntry {
     std::string customer_email;
     std::string support_end;
     int days_left = 0;
-    int threshold = 0;        // kExpiredThreshold for the expired notice
+    int threshold = 0;  // kExpiredThreshold for the expired notice
     std::string subject;
     // would-send (dry run), sent, failed, in-progress (claimed by another live run),
     // already-sent (done by another run meanwhile), deferred (--limit)
     std::string status;
-    std::string detail;       // server answer or error
+    std::string detail;  // server answer or error
     std::string message_id;
 };
 

@@ -5,7 +5,9 @@
 namespace mps {
 namespace {
 
-int largest(const std::vector<int>& values) { return values.empty() ? 0 : *std::max_element(values.begin(), values.end()); }
+int largest(const std::vector<int>& values) {
+    return values.empty() ? 0 : *std::max_element(values.begin(), values.end());
+}
 
 }  // namespace
 
@@ -14,34 +16,38 @@ std::pair<Date, Date> end_range(const RemindRules& rules, const Date& at) {
     return {from, add_days(at, largest(rules.thresholds))};
 }
 
-std::pair<Date, Date> purchase_range(const RemindRules& rules, const PolicyConfig& policy, const Date& at) {
+std::pair<Date, Date> purchase_range(const RemindRules& rules, const PolicyConfig& policy,
+                                     const Date& at) {
     auto [end_from, end_to] = end_range(rules, at);
     // end <= purchase + max months, so purchase >= end_from - max months (one day of slack
     // for month-end clamping); end >= purchase, so purchase <= end_to.
     return {add_days(add_months(end_from, -policy.max_support_months), -1), end_to};
 }
 
-CandidateRanges candidate_ranges(const RemindRules& rules, const PolicyConfig& policy, const Date& at) {
+CandidateRanges candidate_ranges(const RemindRules& rules, const PolicyConfig& policy,
+                                 const Date& at) {
     auto [end_from, end_to] = end_range(rules, at);
     int free = std::min(policy.free_support_months, policy.max_support_months);
     // end = add_months(purchase, free) is monotonic in the purchase date and clamping moves it
     // by at most 3 days, so 4 days of slack on each side keep every candidate.
     CandidateRanges ranges;
-    ranges.plain = {add_days(add_months(end_from, -free), -4), add_days(add_months(end_to, -free), 4)};
+    ranges.plain = {add_days(add_months(end_from, -free), -4),
+                    add_days(add_months(end_to, -free), 4)};
     ranges.extended = purchase_range(rules, policy, at);
     return ranges;
 }
 
 std::vector<PlannedReminder> plan_reminders(const std::vector<OrderLine>& purchases,
                                             const std::map<ReminderKey, ReminderRecord>& records,
-                                            const RemindRules& rules, const PolicyConfig& policy, const Date& at) {
+                                            const RemindRules& rules, const PolicyConfig& policy,
+                                            const Date& at) {
     std::vector<int> thresholds = rules.thresholds;
     std::sort(thresholds.begin(), thresholds.end());
     thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
     auto done = [&](const ReminderKey& key) {
         auto it = records.find(key);
-        return it != records.end() &&
-               (it->second.state == ReminderState::sent || it->second.state == ReminderState::covered);
+        return it != records.end() && (it->second.state == ReminderState::sent ||
+                                       it->second.state == ReminderState::covered);
     };
     std::vector<PlannedReminder> plan;
     for (const auto& line : purchases) {
@@ -68,10 +74,11 @@ std::vector<PlannedReminder> plan_reminders(const std::vector<OrderLine>& purcha
         }
         plan.push_back(std::move(p));
     }
-    std::stable_sort(plan.begin(), plan.end(), [](const PlannedReminder& a, const PlannedReminder& b) {
-        return std::tie(a.window.end, a.line.reference, a.line.module) <
-               std::tie(b.window.end, b.line.reference, b.line.module);
-    });
+    std::stable_sort(plan.begin(), plan.end(),
+                     [](const PlannedReminder& a, const PlannedReminder& b) {
+                         return std::tie(a.window.end, a.line.reference, a.line.module) <
+                                std::tie(b.window.end, b.line.reference, b.line.module);
+                     });
     return plan;
 }
 

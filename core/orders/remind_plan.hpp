@@ -28,16 +28,19 @@ struct PlannedReminder {
 };
 
 // purchase_range: the purchase dates whose support can end in the reminder window as of `at`.
-std::pair<Date, Date> purchase_range(const RemindRules& rules, const PolicyConfig& policy, const Date& at);
+std::pair<Date, Date> purchase_range(const RemindRules& rules, const PolicyConfig& policy,
+                                     const Date& at);
 
 struct CandidateRanges {
-    std::pair<Date, Date> plain;     // purchases without extended support: end = purchase + free months
+    std::pair<Date, Date>
+        plain;  // purchases without extended support: end = purchase + free months
     std::pair<Date, Date> extended;  // purchases with extended support: anywhere in purchase_range
 };
 
 // candidate_ranges: purchase dates to read so that every purchase whose support ends in the
 // window is among them (a few days of slack for month-end clamping).
-CandidateRanges candidate_ranges(const RemindRules& rules, const PolicyConfig& policy, const Date& at);
+CandidateRanges candidate_ranges(const RemindRules& rules, const PolicyConfig& policy,
+                                 const Date& at);
 
 // end_range: the support end dates that can be due as of `at`.
 std::pair<Date, Date> end_range(const RemindRules& rules, const Date& at);
@@ -46,6 +49,7 @@ std::pair<Date, Date> end_range(const RemindRules& rules, const Date& at);
 // is sent or covered; ordered by support end, reference and module.
 std::vector<PlannedReminder> plan_reminders(const std::vector<OrderLine>& purchases,
                                             const std::map<ReminderKey, ReminderRecord>& records,
-                                            const RemindRules& rules, const PolicyConfig& policy, const Date& at);
+                                            const RemindRules& rules, const PolicyConfig& policy,
+                                            const Date& at);
 
 }  // namespace mps

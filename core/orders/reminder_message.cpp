@@ -27,7 +27,6 @@ constexpr const char* kBody =
     "\n"
     "{vendor_name}\n";
 
-
 std::string ends_phrase(const PlannedReminder& r) {
     std::string end = format_date(r.window.end);
     if (r.days_left < 0) return "ended on " + end;
@@ -38,7 +37,8 @@ std::string ends_phrase(const PlannedReminder& r) {
 
 std::string load(const std::string& file, const char* fallback, const char* key) {
     std::string text = file.empty() ? std::string(fallback) : read_file(file);
-    check_template(text, reminder_placeholders(), file.empty() ? std::string("built-in ") + key : file);
+    check_template(text, reminder_placeholders(),
+                   file.empty() ? std::string("built-in ") + key : file);
     return text;
 }
 
@@ -51,23 +51,27 @@ std::string domain_of(const std::string& address) {
 
 const std::vector<std::string>& reminder_placeholders() {
     static const std::vector<std::string> names = {
-        "customer_name", "customer_email", "module",        "order_reference", "purchase_date", "support_end",
-        "days_left",     "ends",           "threshold",     "extended_support_url", "vendor_name", "support_email",
+        "customer_name",     "customer_email",       "module",      "order_reference",
+        "purchase_date",     "support_end",          "days_left",   "ends",
+        "threshold",         "extended_support_url", "vendor_name", "support_email",
         "max_support_months"};
     return names;
 }
 
 ReminderTemplates load_reminder_templates(const RemindConfig& remind) {
-    ReminderTemplates t{load(remind.subject_template, kSubject, "subject"), load(remind.body_template, kBody, "body")};
-    while (!t.subject.empty() && (t.subject.back() == '\n' || t.subject.back() == '\r')) t.subject.pop_back();
+    ReminderTemplates t{load(remind.subject_template, kSubject, "subject"),
+                        load(remind.body_template, kBody, "body")};
+    while (!t.subject.empty() && (t.subject.back() == '\n' || t.subject.back() == '\r'))
+        t.subject.pop_back();
     return t;
 }
 
 std::string sender_address(const VendorConfig& vendor) {
     std::string from = vendor.from.empty() ? vendor.support_email : vendor.from;
     if (!valid_email(from))
-        throw Error(ErrorKind::usage, "vendor.from '" + from + "' is not an e-mail address",
-                    "set [vendor] from to the address reminders come from, e.g. \"support@example.com\"");
+        throw Error(
+            ErrorKind::usage, "vendor.from '" + from + "' is not an e-mail address",
+            "set [vendor] from to the address reminders come from, e.g. \"support@example.com\"");
     return from;
 }
 
@@ -75,17 +79,20 @@ std::string reminder_message_id(const PlannedReminder& r, const std::string& sen
     std::string threshold = r.key.threshold < 0 ? "expired" : std::to_string(r.key.threshold);
     std::string reference;
     for (char c : r.line.reference)
-        reference += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
-    return "remind." + reference + "." + r.line.module + "." + threshold + "." + r.key.support_end + "." +
-           std::to_string(r.line.id) + "@" + domain_of(sender);
+        reference +=
+            (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
+    return "remind." + reference + "." + r.line.module + "." + threshold + "." + r.key.support_end +
+           "." + std::to_string(r.line.id) + "@" + domain_of(sender);
 }
 
-MailMessage build_reminder(const PlannedReminder& r, const ReminderTemplates& templates, const Config& config,
-                           std::chrono::system_clock::time_point now) {
-    std::string url = config.remind.extended_support_url.empty() ? config.vendor.contact_url
-                                                                 : config.remind.extended_support_url;
-    std::string customer = r.line.customer_name.empty() ? r.line.customer_email.substr(0, r.line.customer_email.find('@'))
-                                                        : r.line.customer_name;
+MailMessage build_reminder(const PlannedReminder& r, const ReminderTemplates& templates,
+                           const Config& config, std::chrono::system_clock::time_point now) {
+    std::string url = config.remind.extended_support_url.empty()
+                          ? config.vendor.contact_url
+                          : config.remind.extended_support_url;
+    std::string customer = r.line.customer_name.empty()
+                               ? r.line.customer_email.substr(0, r.line.customer_email.find('@'))
+                               : r.line.customer_name;
     std::map<std::string, std::string> values = {
         {"customer_name", customer},
         {"customer_email", r.line.customer_email},

@@ -31,7 +31,7 @@ std::string sender_address(const VendorConfig& vendor);
 std::string reminder_message_id(const PlannedReminder& reminder, const std::string& sender);
 
 // build_reminder: the message for `reminder`.
-MailMessage build_reminder(const PlannedReminder& reminder, const ReminderTemplates& templates, const Config& config,
-                           std::chrono::system_clock::time_point now);
+MailMessage build_reminder(const PlannedReminder& reminder, const ReminderTemplates& templates,
+                           const Config& config, std::chrono::system_clock::time_point now);
 
 }  // namespace mps

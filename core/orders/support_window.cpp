@@ -6,9 +6,12 @@ namespace mps {
 
 const char* support_status_name(SupportStatus status) {
     switch (status) {
-        case SupportStatus::active: return "active";
-        case SupportStatus::expiring: return "expiring";
-        case SupportStatus::expired: return "expired";
+        case SupportStatus::active:
+            return "active";
+        case SupportStatus::expiring:
+            return "expiring";
+        case SupportStatus::expired:
+            return "expired";
     }
     return "expired";
 }
@@ -26,7 +29,9 @@ SupportWindow window_for(const OrderLine& line, const PolicyConfig& policy) {
     return w;
 }
 
-int days_left(const SupportWindow& window, const Date& at) { return days_between(at, window.end); }
+int days_left(const SupportWindow& window, const Date& at) {
+    return days_between(at, window.end);
+}
 
 SupportStatus status_at(const SupportWindow& window, const Date& at, int warn_days) {
     int left = days_left(window, at);
@@ -34,15 +39,19 @@ SupportStatus status_at(const SupportWindow& window, const Date& at, int warn_da
     return left <= warn_days ? SupportStatus::expiring : SupportStatus::active;
 }
 
-std::optional<std::size_t> extension_target(const std::vector<OrderLine>& group, std::size_t index) {
+std::optional<std::size_t> extension_target(const std::vector<OrderLine>& group,
+                                            std::size_t index) {
     const OrderLine& ext = group[index];
     std::optional<std::size_t> best;
     for (std::size_t i = 0; i < group.size(); ++i) {
         const OrderLine& line = group[i];
-        if (line.is_extension() || line.module != ext.module || line.customer_email != ext.customer_email) continue;
+        if (line.is_extension() || line.module != ext.module ||
+            line.customer_email != ext.customer_email)
+            continue;
         if (line.purchase_date > ext.purchase_date) continue;
         if (!best || line.purchased_at > group[*best].purchased_at ||
-            (line.purchased_at == group[*best].purchased_at && line.reference > group[*best].reference))
+            (line.purchased_at == group[*best].purchased_at &&
+             line.reference > group[*best].reference))
             best = i;
     }
     return best;
@@ -52,7 +61,8 @@ std::vector<int> applied_extensions(const std::vector<OrderLine>& group) {
     std::vector<int> months(group.size(), 0);
     for (std::size_t i = 0; i < group.size(); ++i) {
         if (!group[i].is_extension()) continue;
-        if (auto target = extension_target(group, i)) months[*target] = std::max(months[*target], group[i].extended_months);
+        if (auto target = extension_target(group, i))
+            months[*target] = std::max(months[*target], group[i].extended_months);
     }
     return months;
 }

@@ -57,7 +57,8 @@ std::string first_error(const std::string& body) {
 
 // extension_months: months bought by a product reference, and the module it names when the
 // configured key holds {module}.
-std::optional<std::pair<int, std::string>> extension_of(const std::string& reference, const PolicyConfig& policy) {
+std::optional<std::pair<int, std::string>> extension_of(const std::string& reference,
+                                                        const PolicyConfig& policy) {
     for (const auto& [key, months] : policy.extended_products) {
         auto slot = key.find("{module}");
         if (slot == std::string::npos) {
@@ -67,8 +68,9 @@ std::optional<std::pair<int, std::string>> extension_of(const std::string& refer
         std::string prefix = key.substr(0, slot), suffix = key.substr(slot + 8);
         if (reference.size() > prefix.size() + suffix.size() && reference.rfind(prefix, 0) == 0 &&
             reference.compare(reference.size() - suffix.size(), suffix.size(), suffix) == 0)
-            return std::make_pair(months,
-                                  to_lower(reference.substr(prefix.size(), reference.size() - prefix.size() - suffix.size())));
+            return std::make_pair(
+                months, to_lower(reference.substr(
+                            prefix.size(), reference.size() - prefix.size() - suffix.size())));
     }
     return std::nullopt;
 }
@@ -120,7 +122,8 @@ std::vector<OrderLine> module_lines(const nlohmann::json& order, const OrderLine
 
 }  // namespace
 
-std::optional<WebserviceSettings> webservice_settings(const OrdersConfig& orders, const std::optional<std::string>& key) {
+std::optional<WebserviceSettings> webservice_settings(const OrdersConfig& orders,
+                                                      const std::optional<std::string>& key) {
     if (orders.webservice_url.empty()) return std::nullopt;
     WebserviceSettings s;
     const std::string& url = orders.webservice_url;
@@ -185,7 +188,8 @@ Webservice::Webservice(WebserviceSettings settings, const PolicyConfig& policy, 
 // https://shop/api/orders?a=1 -> https://shop/webservice/dispatcher.php?url=orders&a=1.
 std::string dispatcher_url(const std::string& api_root, const std::string& path_and_query) {
     std::string root = api_root;
-    if (root.size() >= 4 && root.compare(root.size() - 4, 4, "/api") == 0) root.resize(root.size() - 4);
+    if (root.size() >= 4 && root.compare(root.size() - 4, 4, "/api") == 0)
+        root.resize(root.size() - 4);
     std::string resource = path_and_query.substr(path_and_query[0] == '/' ? 1 : 0);
     auto question = resource.find('?');
     if (question != std::string::npos) resource[question] = '&';
@@ -196,13 +200,16 @@ std::optional<std::string> Webservice::fetch(const std::string& path_and_query, 
                                              bool optional) {
     for (int attempt = 0; attempt < 3; ++attempt) {
         HttpRequest request;
-        request.url = use_dispatcher_ ? dispatcher_url(settings_.url, path_and_query) : settings_.url + path_and_query;
+        request.url = use_dispatcher_ ? dispatcher_url(settings_.url, path_and_query)
+                                      : settings_.url + path_and_query;
         request.timeout_seconds = settings_.timeout_seconds;
         request.secrets = {settings_.key};
         request.tls = settings_.tls;
         request.hint = "check [orders] webservice_url and the network";
-        if (use_query_key_) request.url += "&ws_key=" + url_encode(settings_.key);
-        else request.basic = true, request.basic_user = settings_.key;
+        if (use_query_key_)
+            request.url += "&ws_key=" + url_encode(settings_.key);
+        else
+            request.basic = true, request.basic_user = settings_.key;
         ++requests_;
         HttpResponse response = get_(request);
         std::string where = settings_.url + path_and_query.substr(0, path_and_query.find('?'));
@@ -224,23 +231,33 @@ std::optional<std::string> Webservice::fetch(const std::string& path_and_query, 
                       what);
             return std::nullopt;
         }
-        std::string answer = "HTTP " + std::to_string(response.status) + (error.empty() ? "" : ", " + error);
+        std::string answer =
+            "HTTP " + std::to_string(response.status) + (error.empty() ? "" : ", " + error);
         if (response.status == 401 || response.status == 403)
-            throw Error(ErrorKind::auth, "webservice " + where + " refused the key (" + answer + ")",
-                        "check MPSUPPORT_WEBSERVICE_KEY, that the key is active and may GET orders and customers");
+            throw Error(ErrorKind::auth,
+                        "webservice " + where + " refused the key (" + answer + ")",
+                        "check MPSUPPORT_WEBSERVICE_KEY, that the key is active and may GET orders "
+                        "and customers");
         if (response.status == 503)
-            throw Error(ErrorKind::unreachable, "webservice " + where + " is unavailable (" + answer + ")",
+            throw Error(ErrorKind::unreachable,
+                        "webservice " + where + " is unavailable (" + answer + ")",
                         error.find("code 22") != std::string::npos
-                            ? "enable the webservice in the shop's back office (Advanced Parameters > Webservice)"
+                            ? "enable the webservice in the shop's back office (Advanced "
+                              "Parameters > Webservice)"
                             : "try again later");
         if (response.status == 404 && error.empty() && !use_dispatcher_) {
             // Not PrestaShop's 404 (no error body): the shop has no URL rewriting for /api.
-            log::info("{}: HTTP 404 without a webservice error; retrying through webservice/dispatcher.php", where);
+            log::info(
+                "{}: HTTP 404 without a webservice error; retrying through "
+                "webservice/dispatcher.php",
+                where);
             use_dispatcher_ = true;
             continue;
         }
-        throw Error(ErrorKind::unreachable, "webservice " + where + " answered " + answer + " to the " + what + " request",
-                    response.status == 400 ? "the shop rejected the query; check its PrestaShop version and [orders] webservice_url"
+        throw Error(ErrorKind::unreachable,
+                    "webservice " + where + " answered " + answer + " to the " + what + " request",
+                    response.status == 400 ? "the shop rejected the query; check its PrestaShop "
+                                             "version and [orders] webservice_url"
                                            : "check [orders] webservice_url");
     }
     throw Error(
@@ -323,7 +340,8 @@ WsOrderPage Webservice::convert(const std::string& body, const std::string& what
         return page;  // PrestaShop's empty result is [], not {"orders":[]}
     const auto* orders = json_member(doc.value, "orders");
     if (!orders || !orders->is_array())
-        throw Error(ErrorKind::unreachable, "webservice " + what + " answered something that is not a list of orders",
+        throw Error(ErrorKind::unreachable,
+                    "webservice " + what + " answered something that is not a list of orders",
                     "check that [orders] webservice_url is the shop's /api root");
     for (const auto& order : *orders) {
         if (!order.is_object()) continue;
@@ -388,10 +406,11 @@ WsOrderPage Webservice::convert(const std::string& body, const std::string& what
 }
 
 WsOrderPage Webservice::orders_updated_since(const std::string& since, std::size_t offset) {
-    std::string query = "/orders?display=full&output_format=JSON&date=1&filter" + url_encode("[date_upd]") + "=" +
-                        url_encode("[" + since + ",2099-12-31 23:59:59]") + "&sort=" +
-                        url_encode("[date_upd_ASC,id_ASC]") + "&limit=" + std::to_string(offset) + "," +
-                        std::to_string(settings_.page_size);
+    std::string query =
+        "/orders?display=full&output_format=JSON&date=1&filter" + url_encode("[date_upd]") + "=" +
+        url_encode("[" + since + ",2099-12-31 23:59:59]") +
+        "&sort=" + url_encode("[date_upd_ASC,id_ASC]") + "&limit=" + std::to_string(offset) + "," +
+        std::to_string(settings_.page_size);
     return convert(*fetch(query, "orders"), orders_url());
 }
 
@@ -447,8 +466,8 @@ void Webservice::walk(const std::function<WsOrderPage(std::size_t)>& page_at,
 
 OrderFacts Webservice::lookup(const std::string& reference) {
     OrderFacts facts;
-    std::string query = "/orders?display=full&output_format=JSON&filter" + url_encode("[reference]") + "=" +
-                        url_encode("[" + reference + "]");
+    std::string query = "/orders?display=full&output_format=JSON&filter" +
+                        url_encode("[reference]") + "=" + url_encode("[" + reference + "]");
     WsOrderPage page = convert(*fetch(query, "orders"), orders_url());
     facts.notes = std::move(page.notes);
     facts.invalid = std::move(page.invalid);

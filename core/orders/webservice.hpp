@@ -36,11 +36,11 @@ struct WsOrderPage {
     std::vector<std::string> customers;           // id_customer of the valid orders that gave lines
     std::size_t orders = 0;                       // orders in the page
     std::string last_date_upd;                    // the greatest date_upd seen
-    std::vector<std::string> order_keys;  // each order's id (else reference, date_upd)
+    std::vector<std::string> order_keys;          // each order's id (else reference, date_upd)
 };
 
 class Webservice {
-public:
+  public:
     using Get = std::function<HttpResponse(const HttpRequest&)>;
     // Webservice: `get` performs the requests (http_get by default).
     Webservice(WebserviceSettings settings, const PolicyConfig& policy, Get get = http_get);
@@ -68,24 +68,24 @@ public:
     // orders_url: the orders resource, for messages ("https://shop/api/orders").
     std::string orders_url() const { return settings_.url + "/orders"; }
 
-private:
-  // fetch: the body of a 200 answer. With `optional`, a 401, 403 or 404 gives nullopt (a key
-  // without permission on that resource) instead of an error.
-  std::optional<std::string> fetch(const std::string& path_and_query, const char* what,
-                                   bool optional = false);
-  WsOrderPage convert(const std::string& body, const std::string& what);
-  std::pair<std::string, std::string> customer(const std::string& id);
-  std::vector<std::string> customer_ids(const std::string& email);
-  std::string state_name(const std::string& id);
+  private:
+    // fetch: the body of a 200 answer. With `optional`, a 401, 403 or 404 gives nullopt (a key
+    // without permission on that resource) instead of an error.
+    std::optional<std::string> fetch(const std::string& path_and_query, const char* what,
+                                     bool optional = false);
+    WsOrderPage convert(const std::string& body, const std::string& what);
+    std::pair<std::string, std::string> customer(const std::string& id);
+    std::vector<std::string> customer_ids(const std::string& email);
+    std::string state_name(const std::string& id);
 
-  WebserviceSettings settings_;
-  const PolicyConfig& policy_;
-  Get get_;
-  bool use_query_key_ = false;
-  bool use_dispatcher_ = false;  // no URL rewriting: webservice/dispatcher.php?url=
-  bool answered_ = false;        // a request got 200: the way of sending the key works
-  std::size_t requests_ = 0;
-  std::map<std::string, std::pair<std::string, std::string>> customers_;  // id -> email, name
+    WebserviceSettings settings_;
+    const PolicyConfig& policy_;
+    Get get_;
+    bool use_query_key_ = false;
+    bool use_dispatcher_ = false;  // no URL rewriting: webservice/dispatcher.php?url=
+    bool answered_ = false;        // a request got 200: the way of sending the key works
+    std::size_t requests_ = 0;
+    std::map<std::string, std::pair<std::string, std::string>> customers_;  // id -> email, name
 };
 
 // webservice_settings: from [orders] webservice_url and $MPSUPPORT_WEBSERVICE_KEY; nothing

@@ -5,13 +5,13 @@
 #include <set>
 
 #include "integrity/core_integrity.hpp"
+#include "remote/hash_listing.hpp"
 #include "ssh/remote_tree.hpp"
 #include "ssh/ssh_session.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/md5.hpp"
 #include "util/safe_path.hpp"
-#include "remote/hash_listing.hpp"
 #include "util/text.hpp"
 
 namespace mps {
@@ -48,7 +48,8 @@ std::optional<RemoteCoreHashes> parse_remote_core_md5(const std::string& output)
     RemoteCoreHashes hashes;
     for (const auto& [digest, raw] : listing->files) {
         std::string clean;
-        if (!clean_path(raw, clean) || !hashes.md5.emplace(clean, digest).second) return std::nullopt;
+        if (!clean_path(raw, clean) || !hashes.md5.emplace(clean, digest).second)
+            return std::nullopt;
     }
     for (const auto& raw : listing->links) {
         std::string clean;

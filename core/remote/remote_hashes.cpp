@@ -4,12 +4,12 @@
 #include <map>
 #include <set>
 
+#include "remote/hash_listing.hpp"
 #include "ssh/remote_tree.hpp"
 #include "ssh/ssh_session.hpp"
 #include "util/log.hpp"
 #include "util/safe_path.hpp"
 #include "util/sha256.hpp"
-#include "remote/hash_listing.hpp"
 #include "util/text.hpp"
 
 namespace mps {
@@ -141,17 +141,20 @@ std::optional<std::vector<InstalledFile>> parse_remote_hashes(const std::string&
     for (const auto& [digest, raw] : listing->files) {
         std::string clean;
         if (!accept(raw, clean)) return std::nullopt;
-        if (!clean.empty() && !is_ignored_junk(clean)) files.push_back(InstalledFile{clean, digest});
+        if (!clean.empty() && !is_ignored_junk(clean))
+            files.push_back(InstalledFile{clean, digest});
     }
     for (const auto& raw : listing->links) {
         std::string clean;
         if (!accept(raw, clean)) return std::nullopt;
-        if (!clean.empty() && !is_ignored_junk(clean)) files.push_back(InstalledFile{clean, "", true});
+        if (!clean.empty() && !is_ignored_junk(clean))
+            files.push_back(InstalledFile{clean, "", true});
     }
     return files;
 }
 
-std::optional<std::vector<InstalledFile>> hash_remotely(SshConnection& session, const std::string& dir,
+std::optional<std::vector<InstalledFile>> hash_remotely(SshConnection& session,
+                                                        const std::string& dir,
                                                         std::vector<std::string>& refused,
                                                         std::string& how) {
     std::map<std::string, std::string> unused;

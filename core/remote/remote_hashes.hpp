@@ -42,7 +42,8 @@ std::optional<std::vector<InstalledFile>> parse_remote_hashes(const std::string&
 
 // hash_remotely: run the commands over `session`; nothing when the server refuses to run them
 // or their output is not usable. `how` says which command worked.
-std::optional<std::vector<InstalledFile>> hash_remotely(SshConnection& session, const std::string& dir,
+std::optional<std::vector<InstalledFile>> hash_remotely(SshConnection& session,
+                                                        const std::string& dir,
                                                         std::vector<std::string>& refused,
                                                         std::string& how);
 

@@ -12,7 +12,7 @@ class SftpClient;
 
 // collect_remote_logs: the last `tail_bytes` of every log file under var/logs/ and log/ of
 // `shop_root` modified within `since_days` of `now` (seconds since the epoch), newest first.
-std::vector<LogTail> collect_remote_logs(SftpClient& client, const std::string& shop_root, std::int64_t now,
-                                         int since_days, std::size_t tail_bytes);
+std::vector<LogTail> collect_remote_logs(SftpClient& client, const std::string& shop_root,
+                                         std::int64_t now, int since_days, std::size_t tail_bytes);
 
 }  // namespace mps

@@ -52,15 +52,15 @@ Check prestashop_root_check_from(const std::map<std::string, std::string>& conte
         auto it = contents.find(source.path);
         if (it == contents.end()) continue;
         if (auto version = prestashop_version_from(it->second)) {
-            check.message =
-                "PrestaShop " + *version + " at " + display_remote_path(shop_root) + " (from " + source.path + ")";
+            check.message = "PrestaShop " + *version + " at " + display_remote_path(shop_root) +
+                            " (from " + source.path + ")";
             check.data = {{"version", *version}, {"source", source.path}};
             return check;
         }
     }
     check.status = Status::warn;
-    check.message =
-        "shop root " + display_remote_path(shop_root) + " found, but no PrestaShop version file could be read";
+    check.message = "shop root " + display_remote_path(shop_root) +
+                    " found, but no PrestaShop version file could be read";
     check.hint =
         "check that the account can read src/Core/Version.php, app/AppKernel.php or "
         "config/settings.inc.php";

@@ -24,12 +24,13 @@ struct RemoteVerifyRequest {
     ExecHash exec_hash = ExecHash::auto_;
     bool core = false;             // --core: also compare the shop's PrestaShop core files
     ReleaseFetcher fetch_missing;  // auto-fetch of a missing release (unset: --no-fetch)
-    SshOptions ssh;       // host, port and user are taken from `url`
+    SshOptions ssh;                // host, port and user are taken from `url`
 };
 
 // verify_remote: the mpsupport.verify/1 report. Errors: unreachable (4), auth (5), not_found (6)
 // for a missing module, folder or pristine release, usage (2) for a shop root without --module
 // (unless --core: then the report holds the core check only).
-Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& store, const PolicyConfig& policy);
+Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& store,
+                     const PolicyConfig& policy);
 
 }  // namespace mps

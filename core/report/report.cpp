@@ -4,11 +4,16 @@ namespace mps {
 
 const char* status_name(Status status) {
     switch (status) {
-        case Status::pass: return "pass";
-        case Status::info: return "info";
-        case Status::warn: return "warn";
-        case Status::fail: return "fail";
-        case Status::skip: return "skip";
+        case Status::pass:
+            return "pass";
+        case Status::info:
+            return "info";
+        case Status::warn:
+            return "warn";
+        case Status::fail:
+            return "fail";
+        case Status::skip:
+            return "skip";
     }
     return "fail";
 }

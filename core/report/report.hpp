@@ -15,7 +15,7 @@ enum class Status { pass, info, warn, fail, skip };
 const char* status_name(Status status);
 
 struct Check {
-    std::string id;       // stable id, e.g. "files.integrity"
+    std::string id;  // stable id, e.g. "files.integrity"
     Status status = Status::pass;
     std::string message;  // one line
     std::string hint;     // what to do; empty when nothing
@@ -29,7 +29,7 @@ struct Report {
     std::string schema;  // "mpsupport.<command>/1"
     std::string title;   // first text line, e.g. "ps_facetedsearch 3.4.1 in /srv/shop"
     std::vector<Check> checks;
-    std::string verdict;  // one summary line
+    std::string verdict;                             // one summary line
     nlohmann::json body = nlohmann::json::object();  // command-specific JSON fields
     // Detail lines printed between the checks and the verdict in text mode.
     std::vector<std::string> details;

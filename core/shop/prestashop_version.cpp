@@ -10,13 +10,15 @@ namespace {
 // quoted_after: the first '...' or "..." literal after `pos`, within the same statement.
 std::optional<std::string> quoted_after(std::string_view text, std::size_t pos) {
     std::size_t end = text.find(';', pos);
-    std::string_view statement = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    std::string_view statement =
+        text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
     std::size_t open = statement.find_first_of("'\"");
     if (open == std::string_view::npos) return std::nullopt;
     std::size_t close = statement.find(statement[open], open + 1);
     if (close == std::string_view::npos) return std::nullopt;
     std::string value(statement.substr(open + 1, close - open - 1));
-    if (!is_valid_version(value) || !std::isdigit(static_cast<unsigned char>(value.front()))) return std::nullopt;
+    if (!is_valid_version(value) || !std::isdigit(static_cast<unsigned char>(value.front())))
+        return std::nullopt;
     return value;
 }
 
@@ -41,7 +43,8 @@ std::optional<std::string> prestashop_version_from(std::string_view content) {
     std::size_t pos = 0;
     while ((pos = content.find("const VERSION", pos)) != std::string_view::npos) {
         pos += 13;
-        if (pos < content.size() && (std::isalnum(static_cast<unsigned char>(content[pos])) || content[pos] == '_'))
+        if (pos < content.size() &&
+            (std::isalnum(static_cast<unsigned char>(content[pos])) || content[pos] == '_'))
             continue;
         if (auto v = quoted_after(content, pos)) return v;
     }

@@ -9,8 +9,8 @@
 namespace mps {
 
 struct VersionSource {
-    const char* path;  // relative to the shop root
-    const char* major; // which releases use it
+    const char* path;   // relative to the shop root
+    const char* major;  // which releases use it
 };
 
 // prestashop_version_sources: where to look, newest layout first (8/9, 1.7, 1.6).

@@ -58,13 +58,15 @@ bool names_module_in_override(const std::string& php, const std::string& module)
         std::size_t line_start = php.rfind('\n', pos);
         line_start = line_start == std::string::npos ? 0 : line_start + 1;
         std::size_t lead = php.find_first_not_of(" \t", line_start);
-        bool comment = lead < pos && (php[lead] == '*' || php[lead] == '#' || php.compare(lead, 2, "//") == 0);
+        bool comment =
+            lead < pos && (php[lead] == '*' || php[lead] == '#' || php.compare(lead, 2, "//") == 0);
         pos += 7;
         if (!comment) continue;
         std::size_t start = php.find_first_not_of(" \t", pos);
         if (start == std::string::npos) break;
         std::size_t end = php.find_first_of(" \t\r\n", start);
-        if (php.compare(start, (end == std::string::npos ? php.size() : end) - start, module) == 0 &&
+        if (php.compare(start, (end == std::string::npos ? php.size() : end) - start, module) ==
+                0 &&
             (end == std::string::npos ? php.size() : end) - start == module.size())
             return true;
     }
@@ -75,9 +77,11 @@ std::vector<std::string> module_class_overrides(const fs::path& root, const std:
     std::vector<std::string> out;
     for (const auto& relative : files_below(root, root / "override")) {
         if (relative.size() < 4 || relative.substr(relative.size() - 4) != ".php") continue;
-        if (fs::path(relative).filename() == "index.php") continue;  // PrestaShop's directory guards
+        if (fs::path(relative).filename() == "index.php")
+            continue;  // PrestaShop's directory guards
         try {
-            if (names_module_in_override(read_file(root / relative), module)) out.push_back(relative);
+            if (names_module_in_override(read_file(root / relative), module))
+                out.push_back(relative);
         } catch (...) {
             // An unreadable override cannot be attributed; the scan goes on.
         }

@@ -14,12 +14,14 @@ std::vector<std::string> installed_modules(const std::filesystem::path& root);
 
 // theme_template_overrides: files under themes/<theme>/modules/<module>/ (PrestaShop's
 // sanctioned way to customise a module's templates), relative to the root, sorted.
-std::vector<std::string> theme_template_overrides(const std::filesystem::path& root, const std::string& module);
+std::vector<std::string> theme_template_overrides(const std::filesystem::path& root,
+                                                  const std::string& module);
 
 // module_class_overrides: files under override/ whose method comments name `module`
 // ("* module: <name>", written by PrestaShop when a module installs an override), relative to
 // the root, sorted.
-std::vector<std::string> module_class_overrides(const std::filesystem::path& root, const std::string& module);
+std::vector<std::string> module_class_overrides(const std::filesystem::path& root,
+                                                const std::string& module);
 
 // names_module_in_override: does this override file content carry "module: <module>"?
 bool names_module_in_override(const std::string& php, const std::string& module);

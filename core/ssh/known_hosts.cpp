@@ -69,8 +69,8 @@ bool hashed_match(std::string_view entry, const std::string& name) {
     if (!salt || !expected || expected->size() != SHA_DIGEST_LENGTH) return false;
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    HMAC(EVP_sha1(), salt->data(), static_cast<int>(salt->size()), reinterpret_cast<const unsigned char*>(name.data()),
-         name.size(), mac, &length);
+    HMAC(EVP_sha1(), salt->data(), static_cast<int>(salt->size()),
+         reinterpret_cast<const unsigned char*>(name.data()), name.size(), mac, &length);
     return length == expected->size() && std::memcmp(mac, expected->data(), length) == 0;
 }
 
@@ -103,7 +103,8 @@ HostKey host_key_from_blob(std::string blob) {
     if (blob.size() >= 4) {
         std::uint32_t length = (std::uint8_t(blob[0]) << 24) | (std::uint8_t(blob[1]) << 16) |
                                (std::uint8_t(blob[2]) << 8) | std::uint8_t(blob[3]);
-        if (length > 0 && length < 64 && 4 + length <= blob.size()) key.type = blob.substr(4, length);
+        if (length > 0 && length < 64 && 4 + length <= blob.size())
+            key.type = blob.substr(4, length);
     }
     key.blob = std::move(blob);
     return key;
@@ -112,7 +113,9 @@ HostKey host_key_from_blob(std::string blob) {
 std::string fingerprint_sha256(const HostKey& key) {
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(key.blob.data()), key.blob.size(), digest);
-    return "SHA256:" + base64_encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest), false);
+    return "SHA256:" +
+           base64_encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest),
+                         false);
 }
 
 std::string known_hosts_name(const std::string& host, int port) {
@@ -161,14 +164,20 @@ std::string_view key_type_of(std::string_view algorithm) {
 // OpenSSH's default HostKeyAlgorithms order (plain keys), plus ssh-rsa and ssh-dss that it no
 // longer offers by default but libssh2 1.10 knows.
 constexpr std::string_view kOpenSshOrder[] = {
-    "ssh-ed25519",  "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
-    "rsa-sha2-512", "rsa-sha2-256",        "ssh-rsa",             "ssh-dss",
+    "ssh-ed25519",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+    "rsa-sha2-512",
+    "rsa-sha2-256",
+    "ssh-rsa",
+    "ssh-dss",
 };
 
 }  // namespace
 
-HostKeyCheck check_known_hosts(std::string_view text, const std::string& file_label, const std::string& host, int port,
-                               const HostKey& key) {
+HostKeyCheck check_known_hosts(std::string_view text, const std::string& file_label,
+                               const std::string& host, int port, const HostKey& key) {
     HostKeyCheck result;
     bool match = false, same_type = false;
     std::string same_type_where;
@@ -183,7 +192,8 @@ HostKeyCheck check_known_hosts(std::string_view text, const std::string& file_la
             }
             continue;
         }
-        if (std::find(result.known_types.begin(), result.known_types.end(), line.type) == result.known_types.end())
+        if (std::find(result.known_types.begin(), result.known_types.end(), line.type) ==
+            result.known_types.end())
             result.known_types.emplace_back(line.type);
         if (same) {
             match = true;
@@ -205,24 +215,29 @@ HostKeyCheck check_known_hosts(std::string_view text, const std::string& file_la
     return result;
 }
 
-std::vector<std::string> recorded_key_types(std::string_view text, const std::string& host, int port) {
+std::vector<std::string> recorded_key_types(std::string_view text, const std::string& host,
+                                            int port) {
     std::vector<std::string> types;
     for (const HostLine& line : host_lines(text, host, port)) {
         if (line.marker == "@revoked") continue;
-        if (std::find(types.begin(), types.end(), line.type) == types.end()) types.emplace_back(line.type);
+        if (std::find(types.begin(), types.end(), line.type) == types.end())
+            types.emplace_back(line.type);
     }
     return types;
 }
 
-std::string host_key_preference(const std::vector<std::string>& recorded, const std::vector<std::string>& supported) {
+std::string host_key_preference(const std::vector<std::string>& recorded,
+                                const std::vector<std::string>& supported) {
     std::vector<std::string> ordered;  // `supported` in OpenSSH's order, unknown ones last
     for (std::string_view algorithm : kOpenSshOrder)
         if (std::find(supported.begin(), supported.end(), algorithm) != supported.end())
             ordered.emplace_back(algorithm);
     for (const auto& algorithm : supported)
-        if (std::find(ordered.begin(), ordered.end(), algorithm) == ordered.end()) ordered.push_back(algorithm);
+        if (std::find(ordered.begin(), ordered.end(), algorithm) == ordered.end())
+            ordered.push_back(algorithm);
     auto is_recorded = [&](const std::string& algorithm) {
-        return std::find(recorded.begin(), recorded.end(), key_type_of(algorithm)) != recorded.end();
+        return std::find(recorded.begin(), recorded.end(), key_type_of(algorithm)) !=
+               recorded.end();
     };
     std::stable_partition(ordered.begin(), ordered.end(), is_recorded);
     return join(ordered, ",");
@@ -232,10 +247,13 @@ std::string known_hosts_line(const std::string& host, int port, const HostKey& k
     return known_hosts_name(host, port) + " " + key.type + " " + base64_encode(key.blob);
 }
 
-void append_known_host(const std::filesystem::path& file, const std::string& host, int port, const HostKey& key) {
+void append_known_host(const std::filesystem::path& file, const std::string& host, int port,
+                       const HostKey& key) {
     if (file.has_parent_path()) ensure_directory(file.parent_path());
     int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (fd < 0) throw Error(ErrorKind::usage, "cannot write " + file.string() + ": " + std::strerror(errno));
+    if (fd < 0)
+        throw Error(ErrorKind::usage,
+                    "cannot write " + file.string() + ": " + std::strerror(errno));
     // Start on a fresh line even when the file does not end with one.
     std::string line = known_hosts_line(host, port, key) + "\n";
     off_t size = ::lseek(fd, 0, SEEK_END);
@@ -245,7 +263,9 @@ void append_known_host(const std::filesystem::path& file, const std::string& hos
     }
     bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
     ok = (::close(fd) == 0) && ok;
-    if (!ok) throw Error(ErrorKind::usage, "cannot write " + file.string() + ": " + std::strerror(errno));
+    if (!ok)
+        throw Error(ErrorKind::usage,
+                    "cannot write " + file.string() + ": " + std::strerror(errno));
 }
 
 }  // namespace mps

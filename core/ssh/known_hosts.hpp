@@ -40,23 +40,26 @@ struct HostKeyCheck {
 // check_known_hosts: look `key` up for `host`:`port` in the text of a known_hosts file. As in
 // OpenSSH, only a recorded key of the same type can make a key "changed": a host known only with
 // other types is "unknown" for this type (known_types then names the others).
-HostKeyCheck check_known_hosts(std::string_view text, const std::string& file_label, const std::string& host, int port,
-                               const HostKey& key);
+HostKeyCheck check_known_hosts(std::string_view text, const std::string& file_label,
+                               const std::string& host, int port, const HostKey& key);
 
 // recorded_key_types: the key types recorded for `host`:`port` (revoked and @cert-authority lines
 // aside), in file order, once each.
-std::vector<std::string> recorded_key_types(std::string_view text, const std::string& host, int port);
+std::vector<std::string> recorded_key_types(std::string_view text, const std::string& host,
+                                            int port);
 
-// host_key_preference: the host-key algorithms to offer, OpenSSH's way (order_hostkeyalgs): those of
-// `supported` whose key type is recorded come first, then the others; each group in OpenSSH's
+// host_key_preference: the host-key algorithms to offer, OpenSSH's way (order_hostkeyalgs): those
+// of `supported` whose key type is recorded come first, then the others; each group in OpenSSH's
 // order (ed25519, ecdsa, RSA, DSA). A recorded "ssh-rsa" key matches ssh-rsa and rsa-sha2-*.
 // Returns a comma-separated list for libssh2_session_method_pref.
-std::string host_key_preference(const std::vector<std::string>& recorded, const std::vector<std::string>& supported);
+std::string host_key_preference(const std::vector<std::string>& recorded,
+                                const std::vector<std::string>& supported);
 
 // known_hosts_line: the line recording `key` for host/port (no trailing newline).
 std::string known_hosts_line(const std::string& host, int port, const HostKey& key);
 
 // append_known_host: add the line to `file`, creating it (0600) and its folder (0700).
-void append_known_host(const std::filesystem::path& file, const std::string& host, int port, const HostKey& key);
+void append_known_host(const std::filesystem::path& file, const std::string& host, int port,
+                       const HostKey& key);
 
 }  // namespace mps

@@ -539,7 +539,6 @@ void set_common_options(OpensshConnection::Impl& c) {
             c.common.emplace_back("-i");
             c.common.push_back(identity.string());
         }
-
 }
 
 // resolve_label: "alias (user@host:port)" from `ssh -G`, asked while the master connects; a
@@ -547,7 +546,7 @@ void set_common_options(OpensshConnection::Impl& c) {
 void resolve_label(OpensshConnection::Impl& c) {
     const SshOptions& o = c.options;
     bool password = o.password.has_value();
-        auto resolved = c.run({"-G"}, {}, Pipe::out);
+    auto resolved = c.run({"-G"}, {}, Pipe::out);
     std::string config;
     auto deadline = Clock::now() + std::chrono::seconds(10);
     for (;;) {
@@ -557,8 +556,7 @@ void resolve_label(OpensshConnection::Impl& c) {
             config.append(buffer, static_cast<std::size_t>(got));
             continue;
         }
-        if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR) ||
-            Clock::now() >= deadline)
+        if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR) || Clock::now() >= deadline)
             break;
         resolved->drain_stderr();
         pollfd p{resolved->out, POLLIN, 0};

@@ -396,7 +396,8 @@ RemoteListing TreeLister::take() {
     const auto& s = state_->inner;
     if (s.root_error)
         throw Error(ErrorKind::not_found,
-                    "cannot open " + display_remote_path(s.root) + " on " + s.client.label() + ": " + *s.root_error,
+                    "cannot open " + display_remote_path(s.root) + " on " + s.client.label() +
+                        ": " + *s.root_error,
                     "check the path in the sftp:// address");
     return std::move(state_->inner.listing);
 }

@@ -22,7 +22,9 @@ std::string display_remote_path(const std::string& path) {
     return "~/" + path;
 }
 
-bool is_sftp_url(std::string_view text) { return text.substr(0, 7) == "sftp://"; }
+bool is_sftp_url(std::string_view text) {
+    return text.substr(0, 7) == "sftp://";
+}
 
 SftpUrl parse_sftp_url(std::string_view text) {
     // Echo the address without any user:password part.
@@ -30,7 +32,8 @@ SftpUrl parse_sftp_url(std::string_view text) {
     if (auto at = shown.find('@'); at != std::string::npos) {
         auto scheme = shown.find("://");
         std::size_t start = scheme == std::string::npos ? 0 : scheme + 3;
-        if (shown.substr(start, at - start).find(':') != std::string::npos) shown.replace(start, at - start, "***");
+        if (shown.substr(start, at - start).find(':') != std::string::npos)
+            shown.replace(start, at - start, "***");
     }
     auto bad = [&](const std::string& why) {
         return Error(ErrorKind::usage, "bad SFTP address '" + shown + "': " + why,
@@ -40,7 +43,8 @@ SftpUrl parse_sftp_url(std::string_view text) {
     std::string_view rest = text.substr(7);
     std::size_t slash = rest.find('/');
     std::string_view authority = rest.substr(0, slash);
-    std::string_view path = slash == std::string_view::npos ? std::string_view("/") : rest.substr(slash);
+    std::string_view path =
+        slash == std::string_view::npos ? std::string_view("/") : rest.substr(slash);
     SftpUrl url;
     if (auto at = authority.rfind('@'); at != std::string_view::npos) {
         url.user = std::string(authority.substr(0, at));
@@ -73,12 +77,15 @@ SftpUrl parse_sftp_url(std::string_view text) {
     }
     if (url.host.empty()) throw bad("no host");
     for (char c : url.host)
-        if (std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c)))
+        if (std::isspace(static_cast<unsigned char>(c)) ||
+            std::iscntrl(static_cast<unsigned char>(c)))
             throw bad("bad host");
     for (char c : path)
         if (std::iscntrl(static_cast<unsigned char>(c))) throw bad("control character in the path");
-    if (path.substr(0, 3) == "/~/") path.remove_prefix(3);
-    else if (path == "/~") path = ".";
+    if (path.substr(0, 3) == "/~/")
+        path.remove_prefix(3);
+    else if (path == "/~")
+        path = ".";
     url.path = path.empty() ? std::string(".") : std::string(path);
     while (url.path.size() > 1 && url.path.back() == '/') url.path.pop_back();
     return url;

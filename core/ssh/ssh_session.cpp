@@ -151,7 +151,8 @@ std::optional<ServerAlgorithms> probe_server_algorithms(const SshOptions& o, int
             auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                 deadline - std::chrono::steady_clock::now());
             pollfd p{fd, POLLIN, 0};
-            if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+            if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0)
+                return false;
             char buffer[4096];
             ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
             if (got < 0 && (errno == EAGAIN || errno == EINTR)) continue;
@@ -172,13 +173,15 @@ std::optional<ServerAlgorithms> probe_server_algorithms(const SshOptions& o, int
         if (is_version) break;
     }
     auto be32 = [](std::string_view b) {
-        return (std::uint32_t(std::uint8_t(b[0])) << 24) | (std::uint32_t(std::uint8_t(b[1])) << 16) |
+        return (std::uint32_t(std::uint8_t(b[0])) << 24) |
+               (std::uint32_t(std::uint8_t(b[1])) << 16) |
                (std::uint32_t(std::uint8_t(b[2])) << 8) | std::uint32_t(std::uint8_t(b[3]));
     };
     if (!fill(5)) return std::nullopt;
     std::uint32_t length = be32(in);
     std::uint8_t padding = static_cast<std::uint8_t>(in[4]);
-    if (length < 2 || length > 35000 || padding >= length - 1 || !fill(4 + length)) return std::nullopt;
+    if (length < 2 || length > 35000 || padding >= length - 1 || !fill(4 + length))
+        return std::nullopt;
     std::string_view payload(in.data() + 5, length - 1 - padding);
     if (payload.size() < 17 || payload[0] != 20) return std::nullopt;  // SSH_MSG_KEXINIT
     std::size_t at = 17;  // after the type and the 16-byte cookie
@@ -215,8 +218,9 @@ std::vector<std::string> supported_algorithms(LIBSSH2_SESSION* session, int meth
 // negotiation_failure: the unreachable error for a key exchange libssh2 could not agree on,
 // naming what the server offers when a second look at its KEXINIT tells.
 Error negotiation_failure(const SshSession::Impl& impl, const SshOptions& o) {
-    std::string what = "SSH handshake with " + impl.label +
-                       " failed: libssh2 (the built-in SSH client) cannot negotiate with this server";
+    std::string what =
+        "SSH handshake with " + impl.label +
+        " failed: libssh2 (the built-in SSH client) cannot negotiate with this server";
     std::string detail =
         "no key exchange or host key algorithm in common (" + impl.last_error() +
         "); a host with only RSA host keys offered as rsa-sha2-256/512 is the usual cause: "
@@ -232,11 +236,13 @@ Error negotiation_failure(const SshSession::Impl& impl, const SshOptions& o) {
         for (const auto& a : host_keys)
             if (a.find("-cert-") == std::string::npos) plain_keys.push_back(a);
         auto kex = supported_algorithms(impl.session, LIBSSH2_METHOD_KEX);
-        bool rsa_sha2 = std::any_of(offered->host_keys.begin(), offered->host_keys.end(),
-                                    [](const std::string& a) { return a.rfind("rsa-sha2-", 0) == 0; });
+        bool rsa_sha2 =
+            std::any_of(offered->host_keys.begin(), offered->host_keys.end(),
+                        [](const std::string& a) { return a.rfind("rsa-sha2-", 0) == 0; });
         std::vector<std::string> real_kex;  // without markers (ext-info-s, kex-strict-s-v00@...)
         for (const auto& a : offered->kex)
-            if (a.rfind("ext-info-", 0) != 0 && a.rfind("kex-strict-", 0) != 0) real_kex.push_back(a);
+            if (a.rfind("ext-info-", 0) != 0 && a.rfind("kex-strict-", 0) != 0)
+                real_kex.push_back(a);
         if (!in_common(offered->host_keys, host_keys))
             detail = "it offers the host key algorithms " + join(offered->host_keys, ",") +
                      ", none of which libssh2 1.10 can verify (it knows " + join(plain_keys, ",") +
@@ -293,10 +299,12 @@ std::string read_known_hosts(const SshOptions& o) {
 // prefer_recorded_host_keys: offer first the host-key algorithms whose key types known_hosts
 // records for this host, as OpenSSH does; otherwise libssh2 negotiates its own order (ecdsa
 // first) and a host known by its ed25519 key would send an ecdsa key we never recorded.
-void prefer_recorded_host_keys(SshSession::Impl& impl, const SshOptions& o, const std::string& known_hosts) {
+void prefer_recorded_host_keys(SshSession::Impl& impl, const SshOptions& o,
+                               const std::string& known_hosts) {
     std::vector<std::string> supported = supported_algorithms(impl.session, LIBSSH2_METHOD_HOSTKEY);
     if (supported.empty()) return;
-    std::string preference = host_key_preference(recorded_key_types(known_hosts, o.host, o.port), supported);
+    std::string preference =
+        host_key_preference(recorded_key_types(known_hosts, o.host, o.port), supported);
     if (libssh2_session_method_pref(impl.session, LIBSSH2_METHOD_HOSTKEY, preference.c_str()) != 0)
         impl.fail(ErrorKind::internal, "libssh2 refused the host key preference " + preference);
     log::debug("host key algorithms offered to {}: {}", impl.label, preference);
@@ -333,14 +341,15 @@ void verify_host_key(SshSession::Impl& impl, const SshOptions& o, const std::str
             // A host recorded only with other key types: the server offered none of them (they
             // came first in our list), and OpenSSH calls the key unknown for its type too.
             if (!o.accept_new_host_key && !check.known_types.empty())
-                throw Error(ErrorKind::auth,
-                            "host key of type " + key.type + " for " + name + " not in " +
-                                o.known_hosts.string() + " (it holds " + join(check.known_types, ", ") +
-                                "): the server sent " + key.type + " " + impl.fingerprint +
-                                " and offered none of the recorded types that libssh2 can use",
-                            "compare the fingerprint with the one the shop's host gives you, then run "
-                            "again with --accept-new-host-key to record it, or use --ssh-client "
-                            "openssh");
+                throw Error(
+                    ErrorKind::auth,
+                    "host key of type " + key.type + " for " + name + " not in " +
+                        o.known_hosts.string() + " (it holds " + join(check.known_types, ", ") +
+                        "): the server sent " + key.type + " " + impl.fingerprint +
+                        " and offered none of the recorded types that libssh2 can use",
+                    "compare the fingerprint with the one the shop's host gives you, then run "
+                    "again with --accept-new-host-key to record it, or use --ssh-client "
+                    "openssh");
             if (!o.accept_new_host_key)
                 throw Error(ErrorKind::auth,
                             "unknown host key for " + name + ": " + key.type + " " +

@@ -23,9 +23,9 @@ struct SshOptions {
     std::string user;  // empty: $USER
     std::string host;
     int port = 22;
-    std::filesystem::path known_hosts;  // OpenSSH known_hosts file to check and extend
-    bool accept_new_host_key = false;   // record an unknown key (never a changed one)
-    bool use_agent = true;              // try ssh-agent ($SSH_AUTH_SOCK) first
+    std::filesystem::path known_hosts;              // OpenSSH known_hosts file to check and extend
+    bool accept_new_host_key = false;               // record an unknown key (never a changed one)
+    bool use_agent = true;                          // try ssh-agent ($SSH_AUTH_SOCK) first
     std::vector<std::filesystem::path> identities;  // private key files to try, in order
     std::optional<std::string> password;            // MPSUPPORT_SFTP_PASSWORD
     // Asked for a password when the others failed and prompting is allowed; nullopt: none.
@@ -47,7 +47,7 @@ struct ExecResult {
 
 // SshConnection: an authenticated connection that runs commands and opens SFTP channels.
 class SshConnection {
-public:
+  public:
     virtual ~SshConnection() = default;
     // exec: run `command` with empty stdin; nullopt when the server refuses to run commands.
     virtual std::optional<ExecResult> exec(const std::string& command, std::size_t max_output) = 0;
@@ -66,7 +66,7 @@ public:
 std::unique_ptr<SshConnection> connect_ssh(const SshOptions& options);
 
 class SshSession : public SshConnection {
-public:
+  public:
     struct Impl;
 
     // connect: TCP, handshake, host key check, authentication. Errors: unreachable (exit 4) for
@@ -83,7 +83,7 @@ public:
 
     Impl& impl() { return *impl_; }
 
-private:
+  private:
     explicit SshSession(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };

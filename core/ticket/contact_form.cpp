@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "net/page_fetch.hpp"
 #include "mail/message.hpp"
+#include "net/page_fetch.hpp"
 #include "net/url.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"

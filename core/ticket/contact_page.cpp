@@ -134,7 +134,8 @@ ContactPage parse_form(std::string_view html, const Tag& form, std::size_t end) 
             if (name == "message" && t->name == "textarea") message = true;
             if (name == "token") page.token = attr(*t, "value");
             if (name == "contactKey") page.contact_key = attr(*t, "value");
-            if (name == "fileUpload" && to_lower(attr(*t, "type")) == "file") page.file_upload = true;
+            if (name == "fileUpload" && to_lower(attr(*t, "type")) == "file")
+                page.file_upload = true;
             if (name == "url") page.honeypot = true;
             if (name == "psgdpr_consent_checkbox") page.gdpr_consent = true;
             if (name == "id_order" && t->name == "input") page.order_text = true;

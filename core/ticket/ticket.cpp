@@ -9,8 +9,8 @@
 #include "net/url.hpp"
 #include "orders/csv_import.hpp"
 #include "util/error.hpp"
-#include "util/text.hpp"
 #include "util/sha256.hpp"
+#include "util/text.hpp"
 
 namespace fs = std::filesystem;
 

@@ -13,11 +13,12 @@ Environment Environment::process() {
 }
 
 Environment Environment::fixed(std::map<std::string, std::string> values) {
-    return Environment([values = std::move(values)](const std::string& name) -> std::optional<std::string> {
-        auto it = values.find(name);
-        if (it == values.end()) return std::nullopt;
-        return it->second;
-    });
+    return Environment(
+        [values = std::move(values)](const std::string& name) -> std::optional<std::string> {
+            auto it = values.find(name);
+            if (it == values.end()) return std::nullopt;
+            return it->second;
+        });
 }
 
 std::optional<std::string> Environment::get(const std::string& name) const {

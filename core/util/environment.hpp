@@ -8,7 +8,7 @@
 namespace mps {
 
 class Environment {
-public:
+  public:
     using Lookup = std::function<std::optional<std::string>(const std::string&)>;
 
     // Environment: wraps a lookup function; an empty value counts as unset.
@@ -22,7 +22,7 @@ public:
     // get: the value of `name`, or nothing when unset or empty.
     std::optional<std::string> get(const std::string& name) const;
 
-private:
+  private:
     Lookup lookup_;
 };
 

@@ -19,7 +19,7 @@ enum class ErrorKind {
 const char* kind_name(ErrorKind kind);
 
 class Error : public std::runtime_error {
-public:
+  public:
     // message: one line naming the file/host and what went wrong; hint: what to do next.
     Error(ErrorKind kind, std::string message, std::string hint = {})
         : std::runtime_error(message), kind_(kind), hint_(std::move(hint)) {}
@@ -27,7 +27,7 @@ public:
     ErrorKind kind() const { return kind_; }
     const std::string& hint() const { return hint_; }
 
-private:
+  private:
     ErrorKind kind_;
     std::string hint_;
 };

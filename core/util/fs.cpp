@@ -23,7 +23,8 @@ namespace {
 
 }  // namespace
 
-std::error_code read_chunks(const fs::path& path, const std::function<void(const char*, std::size_t)>& chunk) {
+std::error_code read_chunks(const fs::path& path,
+                            const std::function<void(const char*, std::size_t)>& chunk) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return {errno, std::generic_category()};
     struct Closer {

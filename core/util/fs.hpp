@@ -2,9 +2,9 @@
 // Small file helpers. Every failure throws mps::Error(usage) naming the path.
 #include <filesystem>
 #include <functional>
-#include <system_error>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace mps {
 

@@ -80,8 +80,11 @@ bool match_from(std::string_view pattern, std::string_view s) {
                 case Token::star:
                     if (c != '/') next_at[i] = 1;
                     break;
-                case Token::double_star: next_at[i] = 1; break;
-                case Token::folders: break;
+                case Token::double_star:
+                    next_at[i] = 1;
+                    break;
+                case Token::folders:
+                    break;
             }
         }
         close(next_at);

@@ -30,11 +30,13 @@ void append_utf8(std::string& out, unsigned long cp) {
 // named_entity: the code point of a named entity PrestaShop's templates use; 0 when unknown.
 unsigned long named_entity(std::string_view name) {
     static constexpr std::pair<std::string_view, unsigned long> kNamed[] = {
-        {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},      {"apos", '\''},
-        {"nbsp", 0xA0},    {"laquo", 0xAB},   {"raquo", 0xBB},   {"eacute", 0xE9},   {"egrave", 0xE8},
-        {"agrave", 0xE0},  {"ccedil", 0xE7},  {"ecirc", 0xEA},   {"rsquo", 0x2019},  {"lsquo", 0x2018},
-        {"hellip", 0x2026}, {"trade", 0x2122}, {"copy", 0xA9},    {"reg", 0xAE},      {"euro", 0x20AC},
-        {"ndash", 0x2013}, {"mdash", 0x2014}, {"uuml", 0xFC},    {"ouml", 0xF6},     {"auml", 0xE4}};
+        {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},
+        {"apos", '\''},    {"nbsp", 0xA0},    {"laquo", 0xAB},   {"raquo", 0xBB},
+        {"eacute", 0xE9},  {"egrave", 0xE8},  {"agrave", 0xE0},  {"ccedil", 0xE7},
+        {"ecirc", 0xEA},   {"rsquo", 0x2019}, {"lsquo", 0x2018}, {"hellip", 0x2026},
+        {"trade", 0x2122}, {"copy", 0xA9},    {"reg", 0xAE},     {"euro", 0x20AC},
+        {"ndash", 0x2013}, {"mdash", 0x2014}, {"uuml", 0xFC},    {"ouml", 0xF6},
+        {"auml", 0xE4}};
     for (const auto& [entity, cp] : kNamed)
         if (entity == name) return cp;
     return 0;
@@ -42,8 +44,8 @@ unsigned long named_entity(std::string_view name) {
 
 // kBlockTags: tags a browser breaks the line at (shown as a blank).
 constexpr std::array<std::string_view, 22> kBlockTags = {
-    "br", "p", "div", "li", "ul", "ol", "td", "th", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-    "hr", "section", "article", "header", "footer", "form"};
+    "br", "p",  "div", "li", "ul", "ol", "td",      "th",      "tr",     "table",  "h1",
+    "h2", "h3", "h4",  "h5", "h6", "hr", "section", "article", "header", "footer", "form"};
 
 bool is_block_tag(std::string_view tag) {
     std::size_t i = tag.size() > 1 && tag[1] == '/' ? 2 : 1;
@@ -76,7 +78,8 @@ std::string decode_entities(std::string_view text) {
             bool hex = entity.size() > 1 && (entity[1] == 'x' || entity[1] == 'X');
             std::string_view digits = entity.substr(hex ? 2 : 1);
             if (!digits.empty() && digits.size() <= 8 &&
-                digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") == std::string_view::npos) {
+                digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") ==
+                    std::string_view::npos) {
                 cp = std::stoul(std::string(digits), nullptr, hex ? 16 : 10);
                 ok = true;
             }
@@ -117,7 +120,8 @@ std::string html_text(std::string_view html) {
     bool blank = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
         unsigned char c = static_cast<unsigned char>(text[i]);
-        bool nbsp = c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0;
+        bool nbsp =
+            c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0;
         if (std::isspace(c) || nbsp) {
             if (nbsp) ++i;
             blank = true;

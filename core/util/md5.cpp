@@ -38,7 +38,8 @@ std::string md5_file(const std::filesystem::path& path, std::error_code& error) 
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr) != 1)
         throw Error(ErrorKind::internal, "MD5 is not available in this OpenSSL");
-    error = read_chunks(path, [&](const char* data, std::size_t size) { EVP_DigestUpdate(ctx.get(), data, size); });
+    error = read_chunks(
+        path, [&](const char* data, std::size_t size) { EVP_DigestUpdate(ctx.get(), data, size); });
     if (error) return "";
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;

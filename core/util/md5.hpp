@@ -3,8 +3,8 @@
 // lists. Never for integrity decisions of our own (those use SHA-256).
 #include <filesystem>
 #include <string>
-#include <system_error>
 #include <string_view>
+#include <system_error>
 
 namespace mps {
 

@@ -9,7 +9,8 @@
 
 namespace mps {
 
-void parallel_for(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& body) {
+void parallel_for(std::size_t count, unsigned threads,
+                  const std::function<void(std::size_t)>& body) {
     std::atomic<std::size_t> next{0};
     std::atomic<bool> stop{false};
     std::exception_ptr first_error;

@@ -27,7 +27,8 @@ Paths resolve_paths(const Environment& env, const std::optional<fs::path>& confi
         paths.config_file = *from_env;
         paths.config_explicit = true;
     } else {
-        paths.config_file = xdg_base(env, "XDG_CONFIG_HOME", ".config") / "mpsupport" / "config.toml";
+        paths.config_file =
+            xdg_base(env, "XDG_CONFIG_HOME", ".config") / "mpsupport" / "config.toml";
     }
     paths.data_dir = xdg_base(env, "XDG_DATA_HOME", ".local/share") / "mpsupport";
     return paths;

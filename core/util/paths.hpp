@@ -18,6 +18,7 @@ struct Paths {
 // resolve_paths: --config (`config_flag`), else $MPSUPPORT_CONFIG, else
 // $XDG_CONFIG_HOME/mpsupport/config.toml (~/.config/...); data in $XDG_DATA_HOME/mpsupport
 // (~/.local/share/mpsupport). Throws Error(usage) when neither XDG nor HOME is set.
-Paths resolve_paths(const Environment& env, const std::optional<std::filesystem::path>& config_flag);
+Paths resolve_paths(const Environment& env,
+                    const std::optional<std::filesystem::path>& config_flag);
 
 }  // namespace mps

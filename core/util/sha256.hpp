@@ -9,7 +9,7 @@
 namespace mps {
 
 class Sha256 {
-public:
+  public:
     Sha256();
     ~Sha256();
     Sha256(const Sha256&) = delete;
@@ -21,14 +21,13 @@ public:
     // hex_digest: finish and return 64 lower-case hex characters; the object is then reset.
     std::string hex_digest();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
 
 // sha256_hex: digest of a whole buffer.
 std::string sha256_hex(std::string_view bytes);
-
 
 // is_sha256_hex: 64 lower-case hex characters (used to validate manifests and object names).
 bool is_sha256_hex(std::string_view text);

@@ -92,10 +92,14 @@ std::string_view trim_view(std::string_view text, std::string_view blanks) {
     return text.substr(begin, end - begin + 1);
 }
 
-std::string trim(std::string_view text, std::string_view blanks) { return std::string(trim_view(text, blanks)); }
+std::string trim(std::string_view text, std::string_view blanks) {
+    return std::string(trim_view(text, blanks));
+}
 
 namespace {
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 }  // namespace
 
 std::string to_lower(std::string_view text) {

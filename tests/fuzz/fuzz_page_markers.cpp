@@ -1,9 +1,9 @@
 // A storefront or back-office page as a hostile shop could serve it: read_storefront (with the
 // `var prestashop = {...}` JSON), the PHP-error, debug and module-asset scans, the login page.
 #include "diagnose/page_markers.hpp"
-#include "util/html.hpp"
 #include "fuzz_common.hpp"
 #include "fuzz_http_input.hpp"
+#include "util/html.hpp"
 
 MPS_FUZZ_QUIET
 

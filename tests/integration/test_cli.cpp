@@ -1,13 +1,13 @@
 // CLI tests: the built binary on zips and folders the tests create; exit codes, text and JSON.
-#include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <linux/capability.h>
-#include <nlohmann/json.hpp>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "json_result.hpp"
 #include "raw_zip.hpp"
@@ -21,7 +21,6 @@ using testing::TempDir;
 
 namespace {
 
-
 // Fixture: a home with a stored release of mymod 1.2.3 and an installed copy of it.
 struct Shop {
     TempDir home;
@@ -33,7 +32,8 @@ struct Shop {
         testing::make_zip(zip, testing::zip_entries(files, "mymod"));
         testing::write_tree(installed, files);
     }
-    RunResult run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
+    RunResult run(const std::vector<std::string>& args,
+                  const std::map<std::string, std::string>& env = {}) {
         return run_mpsupport(args, home.path(), env);
     }
     void add_release() {
@@ -100,7 +100,6 @@ IsolatedRun run_isolated(const std::vector<std::string>& args, const fs::path& h
     return run;
 }
 
-
 }  // namespace
 
 TEST_CASE("version, help and unknown commands", "[cli]") {
@@ -117,7 +116,8 @@ TEST_CASE("version, help and unknown commands", "[cli]") {
 
     auto typo = run_mpsupport({"verfy", "x"}, home.path());
     CHECK(typo.exit_code == 2);
-    CHECK_THAT(typo.err, Catch::Contains("unknown command 'verfy'") && Catch::Contains("did you mean 'mpsupport verify'"));
+    CHECK_THAT(typo.err, Catch::Contains("unknown command 'verfy'") &&
+                             Catch::Contains("did you mean 'mpsupport verify'"));
     CHECK(typo.out.empty());
     auto bad_flag = run_mpsupport({"verify", "--frobnicate", "x"}, home.path());
     CHECK(bad_flag.exit_code == 2);
@@ -168,11 +168,12 @@ TEST_CASE("pristine add, list and show", "[cli][pristine]") {
         changed["views/js/front.js"] = "tampered();\n";
         testing::make_zip(shop.home / "other.zip", testing::zip_entries(changed, "mymod"));
         // Not a terminal: --no-input is implied, so no question is asked.
-        auto refused = run_mpsupport({"pristine", "add", (shop.home / "other.zip").string()}, shop.home.path(), {},
-                                     "y\n");
+        auto refused = run_mpsupport({"pristine", "add", (shop.home / "other.zip").string()},
+                                     shop.home.path(), {}, "y\n");
         CHECK(refused.exit_code == 2);
         CHECK_THAT(refused.err, Catch::Contains("--replace"));
-        auto replaced = shop.run({"pristine", "add", "--replace", (shop.home / "other.zip").string()});
+        auto replaced =
+            shop.run({"pristine", "add", "--replace", (shop.home / "other.zip").string()});
         CHECK(replaced.exit_code == 0);
         CHECK_THAT(replaced.out, Catch::StartsWith("replaced mymod 1.2.3"));
     }
@@ -190,7 +191,8 @@ TEST_CASE("hostile zips give exit 2 and store nothing", "[cli][pristine]") {
 
     std::string bytes = testing::slurp(shop.zip);
     testing::write(shop.home / "truncated.zip", bytes.substr(0, bytes.size() - 200));
-    auto truncated = shop.run({"--json", "pristine", "add", (shop.home / "truncated.zip").string()});
+    auto truncated =
+        shop.run({"--json", "pristine", "add", (shop.home / "truncated.zip").string()});
     CHECK(truncated.exit_code == 2);
     CHECK(json_of(truncated)["error"]["kind"] == "usage");
     CHECK(testing::count_files(shop.data()) == 0);
@@ -263,7 +265,8 @@ TEST_CASE("pristine add of a folder with an unreadable sub-folder is exit 2, not
     auto locked = shop.installed / "views" / "templates" / "admin";
     REQUIRE(::chmod(locked.c_str(), 0) == 0);
     // Without CAP_DAC_OVERRIDE even root cannot list the folder (the tests run as root).
-    auto r = run_isolated({"pristine", "add", shop.installed.string()}, shop.home.path(), true).result;
+    auto r =
+        run_isolated({"pristine", "add", shop.installed.string()}, shop.home.path(), true).result;
     INFO(r.err);
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains("views/templates/admin"));
@@ -276,7 +279,8 @@ TEST_CASE("verify an untouched module", "[cli][verify]") {
     auto r = shop.run({"verify", shop.installed.string()});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
-    CHECK_THAT(r.out, Catch::Contains("✓ files.integrity") && Catch::Contains("Verdict: support covered"));
+    CHECK_THAT(r.out,
+               Catch::Contains("✓ files.integrity") && Catch::Contains("Verdict: support covered"));
     CHECK(r.out.find("\033[") == std::string::npos);  // no colour when not a terminal
 }
 
@@ -284,14 +288,17 @@ TEST_CASE("verify shows every verdict class and voids support", "[cli][verify]")
     Shop shop;
     shop.add_release();
     auto& dir = shop.installed;
-    testing::write(dir / "views/css/front.css", "\xEF\xBB\xBF" + shop.files["views/css/front.css"]);  // BOM only
+    testing::write(dir / "views/css/front.css",
+                   "\xEF\xBB\xBF" + shop.files["views/css/front.css"]);  // BOM only
     std::string tpl = shop.files["views/templates/hook/block.tpl"];
     tpl.replace(tpl.find("block-3"), 7, "block-X");
-    testing::write(dir / "views/templates/hook/block.tpl", tpl);                       // 1 of 10 lines
-    testing::write(dir / "src/Service.php", "<?php\nnamespace Test;\nclass Service {}\n");  // modified
-    fs::remove(dir / "views/js/front.js");                                                 // missing
-    testing::write(dir / "controllers/front/backdoor.php", "<?php eval($_POST['x']);\n"); // added code
-    testing::write(dir / "views/img/extra.png", std::string("\x89PNG\0", 5));              // added, harmless
+    testing::write(dir / "views/templates/hook/block.tpl", tpl);  // 1 of 10 lines
+    testing::write(dir / "src/Service.php",
+                   "<?php\nnamespace Test;\nclass Service {}\n");  // modified
+    fs::remove(dir / "views/js/front.js");                         // missing
+    testing::write(dir / "controllers/front/backdoor.php",
+                   "<?php eval($_POST['x']);\n");                              // added code
+    testing::write(dir / "views/img/extra.png", std::string("\x89PNG\0", 5));  // added, harmless
 
     auto text = shop.run({"verify", "--diff", dir.string()});
     INFO(text.out << text.err);
@@ -313,7 +320,8 @@ TEST_CASE("verify shows every verdict class and voids support", "[cli][verify]")
     std::map<std::string, std::pair<std::string, bool>> got;
     for (const auto& f : doc["files"]) got[f["path"]] = {f["class"], f["voids"]};
     CHECK(got["views/css/front.css"] == std::pair<std::string, bool>{"whitespace-only", false});
-    CHECK(got["views/templates/hook/block.tpl"] == std::pair<std::string, bool>{"allowed-change", false});
+    CHECK(got["views/templates/hook/block.tpl"] ==
+          std::pair<std::string, bool>{"allowed-change", false});
     CHECK(got["src/Service.php"] == std::pair<std::string, bool>{"modified", true});
     CHECK(got["views/js/front.js"] == std::pair<std::string, bool>{"missing", true});
     CHECK(got["controllers/front/backdoor.php"] == std::pair<std::string, bool>{"added", true});
@@ -326,7 +334,8 @@ TEST_CASE("verify shows every verdict class and voids support", "[cli][verify]")
 
     SECTION("a major rewrite of a template voids support") {
         std::string rewritten;
-        for (int i = 0; i < 12; ++i) rewritten += "<section>new " + std::to_string(i) + "</section>\n";
+        for (int i = 0; i < 12; ++i)
+            rewritten += "<section>new " + std::to_string(i) + "</section>\n";
         testing::write_tree(dir, shop.files);
         fs::remove_all(dir / "controllers");
         fs::remove(dir / "views/img/extra.png");
@@ -343,7 +352,8 @@ TEST_CASE("verify shows every verdict class and voids support", "[cli][verify]")
 TEST_CASE("verify --strict and -q", "[cli][verify]") {
     Shop shop;
     shop.add_release();
-    testing::write(shop.installed / "views/css/front.css", shop.files["views/css/front.css"] + "\n\n");
+    testing::write(shop.installed / "views/css/front.css",
+                   shop.files["views/css/front.css"] + "\n\n");
     CHECK(shop.run({"verify", shop.installed.string()}).exit_code == 0);
     auto strict = shop.run({"verify", "--strict", shop.installed.string()});
     CHECK(strict.exit_code == 3);
@@ -360,7 +370,8 @@ TEST_CASE("verify a shop root needs --module and reports overrides", "[cli][veri
     testing::write_tree(root / "modules" / "mymod", shop.files);
     testing::write(root / "modules" / "othermod" / "othermod.php", "<?php");
     testing::write(root / "classes" / "Product.php", "<?php class ProductCore {}");
-    testing::write(root / "themes/classic/modules/mymod/views/templates/hook/block.tpl", "<div>themed</div>\n");
+    testing::write(root / "themes/classic/modules/mymod/views/templates/hook/block.tpl",
+                   "<div>themed</div>\n");
     testing::write(root / "override/classes/Cart.php",
                    "<?php\nclass Cart extends CartCore\n{\n    /*\n    * module: mymod\n    * "
                    "date: 2026-01-01\n"
@@ -373,14 +384,16 @@ TEST_CASE("verify a shop root needs --module and reports overrides", "[cli][veri
 
     auto r = shop.run({"--json", "verify", root.string(), "--module", "mymod"});
     INFO(r.out << r.err);
-    CHECK(r.exit_code == 0);  // overrides make the environment non-standard, they do not void support
+    CHECK(r.exit_code ==
+          0);  // overrides make the environment non-standard, they do not void support
     auto doc = json_of(r);
     CHECK(doc["environment"] == "non-standard");
     CHECK(doc["support"] == "covered");
     std::map<std::string, nlohmann::json> checks;
     for (const auto& c : doc["checks"]) checks[c["id"]] = c;
     CHECK(checks["files.overrides"]["status"] == "warn");
-    CHECK(checks["files.overrides"]["data"]["files"] == nlohmann::json::array({"override/classes/Cart.php"}));
+    CHECK(checks["files.overrides"]["data"]["files"] ==
+          nlohmann::json::array({"override/classes/Cart.php"}));
     CHECK(checks["files.theme-overrides"]["status"] == "info");
     CHECK(checks["files.theme-overrides"]["data"]["files"].size() == 1);
 
@@ -500,11 +513,14 @@ TEST_CASE("verify shows hostile and non-UTF-8 file names escaped", "[cli][verify
 
 TEST_CASE("malformed config gives exit 2 with file and line", "[cli][config]") {
     Shop shop;
-    testing::write(shop.home / "bad.toml", "[policy]\nallowed_change = [\"*.tpl\"\nmajor_rewrite_ratio = 0.4\n");
-    auto r = shop.run({"--config", (shop.home / "bad.toml").string(), "verify", shop.installed.string()});
+    testing::write(shop.home / "bad.toml",
+                   "[policy]\nallowed_change = [\"*.tpl\"\nmajor_rewrite_ratio = 0.4\n");
+    auto r = shop.run(
+        {"--config", (shop.home / "bad.toml").string(), "verify", shop.installed.string()});
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains("bad.toml:3"));
-    auto env = shop.run({"config", "list"}, {{"MPSUPPORT_CONFIG", (shop.home / "bad.toml").string()}});
+    auto env =
+        shop.run({"config", "list"}, {{"MPSUPPORT_CONFIG", (shop.home / "bad.toml").string()}});
     CHECK(env.exit_code == 2);
     auto absent = shop.run({"--config", (shop.home / "absent.toml").string(), "config", "list"});
     CHECK(absent.exit_code == 2);
@@ -515,10 +531,13 @@ TEST_CASE("the policy threshold comes from the config", "[cli][config]") {
     Shop shop;
     shop.add_release();
     std::string tpl = shop.files["views/templates/hook/block.tpl"];
-    for (const char* line : {"block-1\"", "block-2\"", "block-3\""}) tpl.replace(tpl.find(line), 7, "changed");
-    testing::write(shop.installed / "views/templates/hook/block.tpl", tpl);  // 3 of 10 lines: ratio 0.3
+    for (const char* line : {"block-1\"", "block-2\"", "block-3\""})
+        tpl.replace(tpl.find(line), 7, "changed");
+    testing::write(shop.installed / "views/templates/hook/block.tpl",
+                   tpl);  // 3 of 10 lines: ratio 0.3
     CHECK(shop.run({"verify", shop.installed.string()}).exit_code == 0);
-    testing::write(shop.home / ".config/mpsupport/config.toml", "[policy]\nmajor_rewrite_ratio = 0.2\n");
+    testing::write(shop.home / ".config/mpsupport/config.toml",
+                   "[policy]\nmajor_rewrite_ratio = 0.2\n");
     auto strict_policy = shop.run({"--json", "verify", shop.installed.string()});
     CHECK(strict_policy.exit_code == 3);
     CHECK(json_of(strict_policy)["files"][0]["class"] == "major-rewrite");
@@ -542,12 +561,14 @@ TEST_CASE("config path, init, get and list", "[cli][config]") {
 TEST_CASE("logs go to stderr and --log-file, never stdout", "[cli]") {
     Shop shop;
     fs::path log = shop.home / "run.log";
-    auto r = shop.run({"-vv", "--log-file", log.string(), "--json", "pristine", "add", shop.zip.string()});
+    auto r = shop.run(
+        {"-vv", "--log-file", log.string(), "--json", "pristine", "add", shop.zip.string()});
     CHECK(r.exit_code == 0);
     CHECK_NOTHROW(nlohmann::json::parse(r.out));
     CHECK_THAT(r.err, Catch::Contains("stored mymod 1.2.3"));
     CHECK_THAT(testing::slurp(log), Catch::Contains("stored mymod 1.2.3"));
-    auto bad_log = shop.run({"--log-file", (shop.home / "no/such/dir/x.log").string(), "pristine", "list"});
+    auto bad_log =
+        shop.run({"--log-file", (shop.home / "no/such/dir/x.log").string(), "pristine", "list"});
     CHECK(bad_log.exit_code == 2);
 }
 

@@ -36,11 +36,16 @@ struct FixtureShop {
         env.emplace("MPS_ADMIN_PASSWORD", kPassword);
         env.emplace("MPS_MODULES", "mymod");
         php = std::make_unique<testing::ServerProcess>(
-            std::vector<std::string>{"/usr/bin/php", "-S", "127.0.0.1:" + std::to_string(port), MPSUPPORT_FIXTURES "/shop/router.php"},
+            std::vector<std::string>{"/usr/bin/php", "-S", "127.0.0.1:" + std::to_string(port),
+                                     MPSUPPORT_FIXTURES "/shop/router.php"},
             port, env);
     }
-    std::string url(const std::string& path = "/") const { return "http://127.0.0.1:" + std::to_string(port) + path; }
-    std::string admin(const std::string& folder = "admin123abc") const { return url("/" + folder + "/"); }
+    std::string url(const std::string& path = "/") const {
+        return "http://127.0.0.1:" + std::to_string(port) + path;
+    }
+    std::string admin(const std::string& folder = "admin123abc") const {
+        return url("/" + folder + "/");
+    }
 };
 
 std::map<std::string, nlohmann::json> checks_by_id(const nlohmann::json& doc) {
@@ -54,7 +59,8 @@ std::string status_of(const nlohmann::json& doc, const std::string& id) {
     return checks.count(id) ? checks[id]["status"].get<std::string>() : "absent";
 }
 
-RunResult diagnose(const testing::TempDir& home, std::vector<std::string> args, const std::map<std::string, std::string>& env = {}) {
+RunResult diagnose(const testing::TempDir& home, std::vector<std::string> args,
+                   const std::map<std::string, std::string>& env = {}) {
     std::vector<std::string> all = {"--json", "--timeout", "15", "diagnose"};
     all.insert(all.end(), args.begin(), args.end());
     return run_mpsupport(all, home.path(), env);
@@ -62,7 +68,8 @@ RunResult diagnose(const testing::TempDir& home, std::vector<std::string> args, 
 
 std::map<std::string, std::string> read_zip(const fs::path& path) {
     std::map<std::string, std::string> members;
-    std::unique_ptr<archive, decltype(&archive_read_free)> zip(archive_read_new(), archive_read_free);
+    std::unique_ptr<archive, decltype(&archive_read_free)> zip(archive_read_new(),
+                                                               archive_read_free);
     archive_read_support_format_zip(zip.get());
     REQUIRE(archive_read_open_filename(zip.get(), path.c_str(), 65536) == ARCHIVE_OK);
     archive_entry* entry = nullptr;
@@ -70,7 +77,8 @@ std::map<std::string, std::string> read_zip(const fs::path& path) {
         std::string content;
         char buffer[65536];
         la_ssize_t n = 0;
-        while ((n = archive_read_data(zip.get(), buffer, sizeof buffer)) > 0) content.append(buffer, static_cast<std::size_t>(n));
+        while ((n = archive_read_data(zip.get(), buffer, sizeof buffer)) > 0)
+            content.append(buffer, static_cast<std::size_t>(n));
         members[archive_entry_pathname(entry)] = content;
     }
     return members;
@@ -78,18 +86,22 @@ std::map<std::string, std::string> read_zip(const fs::path& path) {
 
 }  // namespace
 
-TEST_CASE("diagnose: every PrestaShop line, its version, login page and credentials", "[diagnose]") {
+TEST_CASE("diagnose: every PrestaShop line, its version, login page and credentials",
+          "[diagnose]") {
     testing::TempDir home;
     struct Case {
         std::string version, family, flavour;
     };
-    for (const Case& c : {Case{"1.6.1.24", "1.6", "1.6-8 login form"}, Case{"1.7.8.10", "1.7", "1.6-8 login form"},
-                          Case{"8.2.0", "8 or later", "1.6-8 login form"}, Case{"9.0.0", "8 or later", "9.0 Symfony login"}}) {
+    for (const Case& c :
+         {Case{"1.6.1.24", "1.6", "1.6-8 login form"}, Case{"1.7.8.10", "1.7", "1.6-8 login form"},
+          Case{"8.2.0", "8 or later", "1.6-8 login form"},
+          Case{"9.0.0", "8 or later", "9.0 Symfony login"}}) {
         INFO("PrestaShop " << c.version);
         FixtureShop shop(c.version);
         std::map<std::string, std::string> env = {{"MPSUPPORT_ADMIN_PASSWORD", kPassword}};
-        RunResult run = diagnose(home, {"--url", shop.url(), "--admin", shop.admin(), "--module", "mymod", "--admin-email",
-                                        "demo@example.com"},
+        RunResult run = diagnose(home,
+                                 {"--url", shop.url(), "--admin", shop.admin(), "--module", "mymod",
+                                  "--admin-email", "demo@example.com"},
                                  env);
         CHECK(run.exit_code == 0);
         auto doc = json_of(run);
@@ -109,15 +121,17 @@ TEST_CASE("diagnose: every PrestaShop line, its version, login page and credenti
         CHECK(run.out.find(kPassword) == std::string::npos);
         CHECK(run.err.find(kPassword) == std::string::npos);
 
-        RunResult wrong = diagnose(home, {"--admin", shop.admin(), "--admin-email", "demo@example.com"},
-                                   {{"MPSUPPORT_ADMIN_PASSWORD", "wrong-password"}});
+        RunResult wrong =
+            diagnose(home, {"--admin", shop.admin(), "--admin-email", "demo@example.com"},
+                     {{"MPSUPPORT_ADMIN_PASSWORD", "wrong-password"}});
         CHECK(wrong.exit_code == 5);
         CHECK(status_of(json_of(wrong), "admin.credentials") == "fail");
         CHECK(wrong.out.find("wrong-password") == std::string::npos);
     }
 }
 
-TEST_CASE("diagnose: maintenance, PHP errors, debug mode, admin security, wrong admin folder", "[diagnose]") {
+TEST_CASE("diagnose: maintenance, PHP errors, debug mode, admin security, wrong admin folder",
+          "[diagnose]") {
     testing::TempDir home;
     {
         FixtureShop shop("8.2.0", {{"MPS_SHOP_MODE", "maintenance"}});
@@ -133,7 +147,8 @@ TEST_CASE("diagnose: maintenance, PHP errors, debug mode, admin security, wrong 
         CHECK(run.exit_code == 3);
         auto checks = checks_by_id(json_of(run));
         CHECK(checks["storefront.php-errors"]["status"] == "fail");
-        CHECK_THAT(checks["storefront.php-errors"]["message"].get<std::string>(), Catch::Contains("mymodule.php:42"));
+        CHECK_THAT(checks["storefront.php-errors"]["message"].get<std::string>(),
+                   Catch::Contains("mymodule.php:42"));
         CHECK(checks["storefront.prestashop"]["status"] == "skip");
     }
     {
@@ -145,7 +160,8 @@ TEST_CASE("diagnose: maintenance, PHP errors, debug mode, admin security, wrong 
         FixtureShop shop("8.2.0", {{"MPS_SHOP_MODE", "devmode"}});
         auto checks = checks_by_id(json_of(diagnose(home, {"--url", shop.url()})));
         CHECK(checks["storefront.php-errors"]["status"] == "warn");
-        CHECK(checks["storefront.php-errors"]["data"]["debug"].dump().find("Symfony") != std::string::npos);
+        CHECK(checks["storefront.php-errors"]["data"]["debug"].dump().find("Symfony") !=
+              std::string::npos);
     }
     {
         FixtureShop shop("1.7.8.10", {{"MPS_ADMIN_DIR", "admin"}, {"MPS_INSTALL_LEFT", "1"}});
@@ -166,38 +182,45 @@ TEST_CASE("diagnose: maintenance, PHP errors, debug mode, admin security, wrong 
     }
 }
 
-TEST_CASE("diagnose over TLS: trusted, expiring, self-signed, expired; http redirected to https", "[diagnose][tls]") {
+TEST_CASE("diagnose over TLS: trusted, expiring, self-signed, expired; http redirected to https",
+          "[diagnose][tls]") {
     testing::TempDir home;
     testing::TempDir dir;
     FixtureShop shop("8.2.0");
     testing::TestCa ca(dir.path() / "ca");
-    std::string proxy = "    location / { proxy_pass http://127.0.0.1:" + std::to_string(shop.port) +
-                        "; proxy_set_header Host $http_host; }\n";
-    int good = testing::free_port(), soon = testing::free_port(), self = testing::free_port(), expired = testing::free_port(),
-        plain = testing::free_port();
-    testing::NginxServer nginx(dir.path() / "nginx",
-                               {{good, ca.issue("good", -1, 365), proxy},
-                                {soon, ca.issue("soon", -1, 5), proxy},
-                                {self, ca.self_signed("self"), proxy},
-                                {expired, ca.issue("expired", -30, -2), proxy},
-                                {plain, std::nullopt, "    return 301 https://localhost:" + std::to_string(good) + "$request_uri;\n"}});
+    std::string proxy =
+        "    location / { proxy_pass http://127.0.0.1:" + std::to_string(shop.port) +
+        "; proxy_set_header Host $http_host; }\n";
+    int good = testing::free_port(), soon = testing::free_port(), self = testing::free_port(),
+        expired = testing::free_port(), plain = testing::free_port();
+    testing::NginxServer nginx(
+        dir.path() / "nginx",
+        {{good, ca.issue("good", -1, 365), proxy},
+         {soon, ca.issue("soon", -1, 5), proxy},
+         {self, ca.self_signed("self"), proxy},
+         {expired, ca.issue("expired", -30, -2), proxy},
+         {plain, std::nullopt,
+          "    return 301 https://localhost:" + std::to_string(good) + "$request_uri;\n"}});
     auto https = [](int port) { return "https://localhost:" + std::to_string(port) + "/"; };
     std::map<std::string, std::string> trust = {{"SSL_CERT_FILE", ca.ca_cert().string()}};
 
-    RunResult run = diagnose(home, {"--url", "http://localhost:" + std::to_string(plain) + "/", "--admin",
-                                    https(good) + "admin123abc/"},
+    RunResult run = diagnose(home,
+                             {"--url", "http://localhost:" + std::to_string(plain) + "/", "--admin",
+                              https(good) + "admin123abc/"},
                              trust);
     CHECK(run.exit_code == 0);
     auto checks = checks_by_id(json_of(run));
     CHECK(checks["storefront.tls"]["status"] == "pass");
     CHECK(checks["storefront.reach"]["data"]["chain"].size() == 2);
     CHECK(checks["storefront.reach"]["data"]["chain"][0]["status"] == 301);
-    CHECK(checks["storefront.version"]["data"]["version"] == "8.2.0");  // cookie domain: "localhost" has no dot
+    CHECK(checks["storefront.version"]["data"]["version"] ==
+          "8.2.0");  // cookie domain: "localhost" has no dot
     CHECK(checks["admin.security"]["status"] == "pass");
 
     auto soon_checks = checks_by_id(json_of(diagnose(home, {"--url", https(soon)}, trust)));
     CHECK(soon_checks["storefront.tls"]["status"] == "warn");
-    CHECK_THAT(soon_checks["storefront.tls"]["message"].get<std::string>(), Catch::Contains("expires on"));
+    CHECK_THAT(soon_checks["storefront.tls"]["message"].get<std::string>(),
+               Catch::Contains("expires on"));
 
     for (int port : {self, expired}) {
         RunResult bad = diagnose(home, {"--url", https(port)}, trust);
@@ -207,23 +230,27 @@ TEST_CASE("diagnose over TLS: trusted, expiring, self-signed, expired; http redi
         CHECK(bad_checks["storefront.prestashop"]["status"] == "pass");  // the page was still read
     }
 
-    RunResult insecure = run_mpsupport({"--json", "--insecure", "diagnose", "--url", https(self)}, home.path());
+    RunResult insecure =
+        run_mpsupport({"--json", "--insecure", "diagnose", "--url", https(self)}, home.path());
     CHECK(insecure.exit_code == 0);
     CHECK(status_of(json_of(insecure), "storefront.tls") == "warn");
     CHECK_THAT(insecure.err, Catch::Contains("--insecure"));
 }
 
-TEST_CASE("diagnose: a hung storefront ends by --timeout, the other checks still report", "[diagnose][network]") {
+TEST_CASE("diagnose: a hung storefront ends by --timeout, the other checks still report",
+          "[diagnose][network]") {
     testing::TempDir home;
     testing::SilentServer silent;
     FixtureShop shop("8.2.0");
-    RunResult run = run_mpsupport({"--json", "--timeout", "3", "diagnose", "--url",
-                                   "http://127.0.0.1:" + std::to_string(silent.port()) + "/", "--admin", shop.admin()},
-                                  home.path());
+    RunResult run = run_mpsupport(
+        {"--json", "--timeout", "3", "diagnose", "--url",
+         "http://127.0.0.1:" + std::to_string(silent.port()) + "/", "--admin", shop.admin()},
+        home.path());
     CHECK(run.exit_code == 4);
     auto checks = checks_by_id(json_of(run));
     CHECK(checks["storefront.reach"]["status"] == "fail");
-    CHECK_THAT(checks["storefront.reach"]["message"].get<std::string>(), Catch::Contains("timeout"));
+    CHECK_THAT(checks["storefront.reach"]["message"].get<std::string>(),
+               Catch::Contains("timeout"));
     CHECK(checks["admin.login-page"]["status"] == "pass");
     CHECK(checks["storefront.prestashop"]["status"] == "skip");
 }
@@ -233,10 +260,12 @@ TEST_CASE("diagnose: usage errors, --list-checks, --only, store profiles", "[dia
     auto list = run_mpsupport({"--json", "diagnose", "--list-checks"}, home.path());
     CHECK(list.exit_code == 0);
     std::string ids = json_of(list)["checks"].dump();
-    for (const char* id : {"storefront.reach", "admin.credentials", "files.core-integrity", "logs.errors"})
+    for (const char* id :
+         {"storefront.reach", "admin.credentials", "files.core-integrity", "logs.errors"})
         CHECK_THAT(ids, Catch::Contains(id));
     CHECK(run_mpsupport({"diagnose"}, home.path()).exit_code == 2);
-    CHECK(run_mpsupport({"diagnose", "--url", "https://x.example", "--only", "bogus"}, home.path()).exit_code == 2);
+    CHECK(run_mpsupport({"diagnose", "--url", "https://x.example", "--only", "bogus"}, home.path())
+              .exit_code == 2);
     CHECK(run_mpsupport({"diagnose", "nosuchstore"}, home.path()).exit_code == 2);
     CHECK(run_mpsupport({"diagnose", "--url", "shop.example"}, home.path()).exit_code == 2);
     for (const char* bad : {"https://x.example/\r\nInjected: yes", "https://x .example/",
@@ -247,15 +276,21 @@ TEST_CASE("diagnose: usage errors, --list-checks, --only, store profiles", "[dia
         CHECK_THAT(refused.err, Catch::Contains("--url"));
         CHECK(run_mpsupport({"diagnose", "--admin", bad}, home.path()).exit_code == 2);
     }
-    CHECK(run_mpsupport({"diagnose", "--url", "https://x.example", "--bundle", "b.tar.gz"}, home.path()).exit_code == 2);
-    auto no_key = run_mpsupport({"diagnose", "--sftp", "sftp://root@127.0.0.1:1/x", "--identity", "/nonexistent/key"}, home.path());
+    CHECK(run_mpsupport({"diagnose", "--url", "https://x.example", "--bundle", "b.tar.gz"},
+                        home.path())
+              .exit_code == 2);
+    auto no_key = run_mpsupport(
+        {"diagnose", "--sftp", "sftp://root@127.0.0.1:1/x", "--identity", "/nonexistent/key"},
+        home.path());
     CHECK(no_key.exit_code == 2);
     CHECK_THAT(no_key.err, Catch::Contains("/nonexistent/key"));
 
     FixtureShop shop("8.2.0");
-    testing::write(home / "config.toml", "[stores.myshop]\nurl = \"" + shop.url() + "\"\nadmin_url = \"" + shop.admin() +
+    testing::write(home / "config.toml", "[stores.myshop]\nurl = \"" + shop.url() +
+                                             "\"\nadmin_url = \"" + shop.admin() +
                                              "\"\nmodules = [\"mymod\"]\norder = \"XKBKNABJK\"\n");
-    RunResult run = run_mpsupport({"--json", "--config", (home / "config.toml").string(), "diagnose", "myshop", "--only", "admin"},
+    RunResult run = run_mpsupport({"--json", "--config", (home / "config.toml").string(),
+                                   "diagnose", "myshop", "--only", "admin"},
                                   home.path());
     CHECK(run.exit_code == 0);
     auto doc = json_of(run);
@@ -264,7 +299,8 @@ TEST_CASE("diagnose: usage errors, --list-checks, --only, store profiles", "[dia
     CHECK(status_of(doc, "storefront.reach") == "absent");
 }
 
-TEST_CASE("diagnose over SFTP: files, overrides, logs; a changed file voids support", "[diagnose][sftp]") {
+TEST_CASE("diagnose over SFTP: files, overrides, logs; a changed file voids support",
+          "[diagnose][sftp]") {
     testing::SshdServer& server = testing::SshdServer::shared();
     testing::TempDir home;
     auto files = testing::module_files("mymod", "1.2.3");
@@ -272,14 +308,19 @@ TEST_CASE("diagnose over SFTP: files, overrides, logs; a changed file voids supp
     fs::remove_all(shop);
     testing::write_tree(shop / "modules/mymod", files);
     testing::write(shop / "classes/Cart.php", "<?php class CartCore {}\n");
-    testing::write(shop / "src/Core/Version.php", "<?php\nfinal class Version\n{\n    public const VERSION = '8.2.0';\n}\n");
-    testing::write(shop / "app/config/parameters.php", "<?php return ['parameters' => ['database_password' => 'db-pw-123']];\n");
+    testing::write(shop / "src/Core/Version.php",
+                   "<?php\nfinal class Version\n{\n    public const VERSION = '8.2.0';\n}\n");
+    testing::write(shop / "app/config/parameters.php",
+                   "<?php return ['parameters' => ['database_password' => 'db-pw-123']];\n");
     testing::run_shell("chmod -R a+rX " + shop.string());
     testing::make_zip(home / "mymod.zip", testing::zip_entries(files, "mymod"));
-    REQUIRE(run_mpsupport({"pristine", "add", (home / "mymod.zip").string()}, home.path()).exit_code == 0);
+    REQUIRE(
+        run_mpsupport({"pristine", "add", (home / "mymod.zip").string()}, home.path()).exit_code ==
+        0);
     testing::write(home / "known_hosts", server.known_hosts_line(server.port()) + "\n");
     std::string sftp = "sftp://root@127.0.0.1:" + std::to_string(server.port()) + shop.string();
-    std::vector<std::string> ssh = {"--known-hosts", (home / "known_hosts").string(), "--identity", server.client_key().string()};
+    std::vector<std::string> ssh = {"--known-hosts", (home / "known_hosts").string(), "--identity",
+                                    server.client_key().string()};
     auto run = [&](std::vector<std::string> extra) {
         std::vector<std::string> args = {"--sftp", sftp};
         args.insert(args.end(), ssh.begin(), ssh.end());
@@ -300,7 +341,8 @@ TEST_CASE("diagnose over SFTP: files, overrides, logs; a changed file voids supp
     CHECK(doc["support"] == "covered");
     CHECK_THAT(doc["verdict"].get<std::string>(), Catch::StartsWith("support covered"));
 
-    testing::write(shop / "modules/mymod/mymod.php", files["mymod.php"] + "\n// customer hack\nfunction hack() { return 1; }\n");
+    testing::write(shop / "modules/mymod/mymod.php",
+                   files["mymod.php"] + "\n// customer hack\nfunction hack() { return 1; }\n");
     RunResult voided = run({"--module", "mymod"});
     CHECK(voided.exit_code == 3);
     CHECK(json_of(voided)["support"] == "voided");
@@ -311,26 +353,32 @@ TEST_CASE("diagnose over SFTP: files, overrides, logs; a changed file voids supp
 
     // files.core-integrity: a core class changed against the imported list for 8.2.0.
     auto md5 = [](const std::string& text) { return mps::md5_hex(text); };
-    testing::write(home / "core.xml", "<?xml version=\"1.0\"?>\n<checksum_list><ps_root_dir version=\"8.2.0\">"
-                                      "<dir name=\"classes\"><md5file name=\"Cart.php\">" + md5("<?php class CartCore { /* 8.2.0 */ }\n") +
-                                      "</md5file></dir></ps_root_dir></checksum_list>\n");
-    REQUIRE(run_mpsupport({"pristine", "import-core", (home / "core.xml").string()}, home.path()).exit_code == 0);
+    testing::write(home / "core.xml",
+                   "<?xml version=\"1.0\"?>\n<checksum_list><ps_root_dir version=\"8.2.0\">"
+                   "<dir name=\"classes\"><md5file name=\"Cart.php\">" +
+                       md5("<?php class CartCore { /* 8.2.0 */ }\n") +
+                       "</md5file></dir></ps_root_dir></checksum_list>\n");
+    REQUIRE(run_mpsupport({"pristine", "import-core", (home / "core.xml").string()}, home.path())
+                .exit_code == 0);
     testing::write(shop / "modules/mymod/mymod.php", files["mymod.php"]);
     RunResult core = run({"--module", "mymod", "--only", "files,core"});
     CHECK(core.exit_code == 0);
     auto core_doc = json_of(core);
     CHECK(status_of(core_doc, "files.core-integrity") == "warn");
-    CHECK_THAT(core_doc["verdict"].get<std::string>(), Catch::StartsWith("environment non-standard"));
+    CHECK_THAT(core_doc["verdict"].get<std::string>(),
+               Catch::StartsWith("environment non-standard"));
 
     testing::write(home / "empty_known_hosts", "");
-    RunResult unknown_key = diagnose(home, {"--sftp", sftp, "--known-hosts", (home / "empty_known_hosts").string(), "--identity",
-                                            server.client_key().string(), "--module", "mymod"});
+    RunResult unknown_key =
+        diagnose(home, {"--sftp", sftp, "--known-hosts", (home / "empty_known_hosts").string(),
+                        "--identity", server.client_key().string(), "--module", "mymod"});
     CHECK(unknown_key.exit_code == 5);
     CHECK(status_of(json_of(unknown_key), "files.hostkey") == "fail");
     fs::remove_all(shop);
 }
 
-TEST_CASE("diagnose --bundle: a zip with reports, logs, diffs and HTML, secrets masked", "[diagnose][bundle]") {
+TEST_CASE("diagnose --bundle: a zip with reports, logs, diffs and HTML, secrets masked",
+          "[diagnose][bundle]") {
     testing::SshdServer& server = testing::SshdServer::shared();
     testing::TempDir home;
     FixtureShop web("8.2.0");
@@ -338,33 +386,46 @@ TEST_CASE("diagnose --bundle: a zip with reports, logs, diffs and HTML, secrets 
     fs::path shop = server.chroot_dir() / "bundle-shop";
     fs::remove_all(shop);
     testing::write_tree(shop / "modules/mymod", files);
-    testing::write(shop / "modules/mymod/views/css/front.css", files["views/css/front.css"] + "\n.tweak { color: red; }\n");
-    testing::write(shop / "config/settings.inc.php", "<?php\ndefine('_PS_VERSION_', '1.6.1.24');\ndefine('_DB_PASSWD_', 'db-pw-456');\n");
+    testing::write(shop / "modules/mymod/views/css/front.css",
+                   files["views/css/front.css"] + "\n.tweak { color: red; }\n");
+    testing::write(
+        shop / "config/settings.inc.php",
+        "<?php\ndefine('_PS_VERSION_', '1.6.1.24');\ndefine('_DB_PASSWD_', 'db-pw-456');\n");
     testing::write(shop / "classes/Cart.php", "<?php class CartCore {}\n");
     const std::string ws_key = "ABCDEFGHIJKLMNOPQRSTUVWXYZ123456";
     std::time_t now = std::time(nullptr);
     char day[16];
     std::strftime(day, sizeof day, "%Y%m%d", std::gmtime(&now));
-    testing::write(shop / ("log/" + std::string(day) + "_exception.log"),
-                   "*ERROR* \tv1.6.1.24\t2026/11/27 - 10:00:00: mymod failed for customer jane.doe@example.org\r\n"
-                   "*ERROR* \tv1.6.1.24\t2026/11/27 - 10:00:01: login with password " + kPassword + " refused\r\n"
-                   "request: GET /api/orders?ws_key=" + ws_key + "&display=full\r\n"
-                   "Cookie: PrestaShop-0123abcd=def502secretcookievalue; PHPSESSID=abcdef0123456789\r\n"
-                   "Authorization: Basic QUJDREVGOg==\r\n"
-                   "again jane.doe@example.org, token=9f8e7d6c5b4a39281706f5e4d3c2b1a0\r\n");
+    testing::write(
+        shop / ("log/" + std::string(day) + "_exception.log"),
+        "*ERROR* \tv1.6.1.24\t2026/11/27 - 10:00:00: mymod failed for customer "
+        "jane.doe@example.org\r\n"
+        "*ERROR* \tv1.6.1.24\t2026/11/27 - 10:00:01: login with password " +
+            kPassword +
+            " refused\r\n"
+            "request: GET /api/orders?ws_key=" +
+            ws_key +
+            "&display=full\r\n"
+            "Cookie: PrestaShop-0123abcd=def502secretcookievalue; PHPSESSID=abcdef0123456789\r\n"
+            "Authorization: Basic QUJDREVGOg==\r\n"
+            "again jane.doe@example.org, token=9f8e7d6c5b4a39281706f5e4d3c2b1a0\r\n");
     // A name that merely contains ".." is an ordinary file (it made the whole run exit 1).
     testing::write(shop / ("log/" + std::string(day) + "_app..log"), "*ERROR* mymod: something\n");
     testing::run_shell("chmod -R a+rX " + shop.string());
     testing::make_zip(home / "mymod.zip", testing::zip_entries(files, "mymod"));
-    REQUIRE(run_mpsupport({"pristine", "add", (home / "mymod.zip").string()}, home.path()).exit_code == 0);
+    REQUIRE(
+        run_mpsupport({"pristine", "add", (home / "mymod.zip").string()}, home.path()).exit_code ==
+        0);
     testing::write(home / "known_hosts", server.known_hosts_line(server.port()) + "\n");
     std::string sftp = "sftp://root@127.0.0.1:" + std::to_string(server.port()) + shop.string();
 
-    RunResult run = diagnose(home,
-                             {"--url", web.url(), "--admin", web.admin(), "--admin-email", "demo@example.com", "--sftp", sftp,
-                              "--known-hosts", (home / "known_hosts").string(), "--identity", server.client_key().string(),
-                              "--module", "mymod", "--order", "XKBKNABJK", "--bundle", (home / "bundle.zip").string()},
-                             {{"MPSUPPORT_ADMIN_PASSWORD", kPassword}, {"MPSUPPORT_WEBSERVICE_KEY", ws_key}});
+    RunResult run =
+        diagnose(home,
+                 {"--url", web.url(), "--admin", web.admin(), "--admin-email", "demo@example.com",
+                  "--sftp", sftp, "--known-hosts", (home / "known_hosts").string(), "--identity",
+                  server.client_key().string(), "--module", "mymod", "--order", "XKBKNABJK",
+                  "--bundle", (home / "bundle.zip").string()},
+                 {{"MPSUPPORT_ADMIN_PASSWORD", kPassword}, {"MPSUPPORT_WEBSERVICE_KEY", ws_key}});
     CHECK(run.exit_code == 0);
     fs::path bundle = home / "XKBKNABJK-bundle.zip";
     REQUIRE(fs::exists(bundle));
@@ -372,17 +433,19 @@ TEST_CASE("diagnose --bundle: a zip with reports, logs, diffs and HTML, secrets 
     CHECK_FALSE(fs::exists(home / "bundle.zip"));
 
     auto members = read_zip(bundle);
-    for (const char* name : {"report.json", "report.txt", "storefront.html", "manifest.json"}) CHECK(members.count(name) == 1);
+    for (const char* name : {"report.json", "report.txt", "storefront.html", "manifest.json"})
+        CHECK(members.count(name) == 1);
     std::string log_name = "logs/log/" + std::string(day) + "_exception.log";
     REQUIRE(members.count(log_name) == 1);
     CHECK(members.count("diffs/mymod/views/css/front.css.diff") == 1);
     CHECK(members.count("logs/log/" + std::string(day) + "_app..log") == 1);
     for (const auto& [name, content] : members) {
         INFO(name);
-        for (const std::string& secret : {kPassword, ws_key, std::string("db-pw-456"), std::string("def502secretcookievalue"),
-                                          std::string("abcdef0123456789"), std::string("QUJDREVGOg=="),
-                                          std::string("jane.doe@example.org"), std::string("contact@shop.example"),
-                                          std::string("9f8e7d6c5b4a39281706f5e4d3c2b1a0"), std::string("demo@example.com")})
+        for (const std::string& secret :
+             {kPassword, ws_key, std::string("db-pw-456"), std::string("def502secretcookievalue"),
+              std::string("abcdef0123456789"), std::string("QUJDREVGOg=="),
+              std::string("jane.doe@example.org"), std::string("contact@shop.example"),
+              std::string("9f8e7d6c5b4a39281706f5e4d3c2b1a0"), std::string("demo@example.com")})
             CHECK(content.find(secret) == std::string::npos);
         CHECK(name.find("settings.inc.php") == std::string::npos);
     }
@@ -405,13 +468,32 @@ TEST_CASE("diagnose --bundle: a zip with reports, logs, diffs and HTML, secrets 
 TEST_CASE("ticket draft --diagnose runs diagnose and attaches its bundle", "[diagnose][ticket]") {
     testing::TempDir home;
     FixtureShop shop("8.2.0");
-    testing::write(home / "orders.csv", "order_reference,purchased_at,customer_email,module\nXKBKNABJK," +
-                                            std::string("2026-11-20") + ",owner@shop.example,mymod\n");
-    REQUIRE(run_mpsupport({"orders", "import", (home / "orders.csv").string()}, home.path()).exit_code == 0);
-    std::vector<std::string> args = {"--json", "ticket", "draft", "--order", "XKBKNABJK", "--module", "mymod",
-                                     "--summary", "Blank page after saving", "--message", "Since the update the page is blank.",
-                                     "--url", shop.url(), "--admin", shop.admin(), "--admin-access", "on-request",
-                                     "--sftp-access", "withheld", "--diagnose", "--force"};
+    testing::write(home / "orders.csv",
+                   "order_reference,purchased_at,customer_email,module\nXKBKNABJK," +
+                       std::string("2026-11-20") + ",owner@shop.example,mymod\n");
+    REQUIRE(run_mpsupport({"orders", "import", (home / "orders.csv").string()}, home.path())
+                .exit_code == 0);
+    std::vector<std::string> args = {"--json",
+                                     "ticket",
+                                     "draft",
+                                     "--order",
+                                     "XKBKNABJK",
+                                     "--module",
+                                     "mymod",
+                                     "--summary",
+                                     "Blank page after saving",
+                                     "--message",
+                                     "Since the update the page is blank.",
+                                     "--url",
+                                     shop.url(),
+                                     "--admin",
+                                     shop.admin(),
+                                     "--admin-access",
+                                     "on-request",
+                                     "--sftp-access",
+                                     "withheld",
+                                     "--diagnose",
+                                     "--force"};
     RunResult run = run_mpsupport(args, home.path());
     INFO(run.out << run.err);
     auto doc = json_of(run);

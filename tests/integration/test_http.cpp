@@ -13,9 +13,12 @@ namespace {
 
 struct EchoServer {
     int port = testing::free_port();
-    testing::ServerProcess php{{"/usr/bin/php", "-S", "127.0.0.1:" + std::to_string(port), MPSUPPORT_FIXTURES "/http_echo.php"},
+    testing::ServerProcess php{{"/usr/bin/php", "-S", "127.0.0.1:" + std::to_string(port),
+                                MPSUPPORT_FIXTURES "/http_echo.php"},
                                port};
-    std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port) + path; }
+    std::string url(const std::string& path) const {
+        return "http://127.0.0.1:" + std::to_string(port) + path;
+    }
 };
 
 }  // namespace
@@ -23,7 +26,8 @@ struct EchoServer {
 TEST_CASE("http: POST urlencoded and multipart forms, headers and cookies", "[http]") {
     EchoServer echo;
     testing::TempDir dir;
-    testing::write(dir.path() / "bundle.zip", std::string("PK\x03\x04 not really a zip \x00\x01", 24));
+    testing::write(dir.path() / "bundle.zip",
+                   std::string("PK\x03\x04 not really a zip \x00\x01", 24));
 
     mps::CookieJar jar;
     mps::HttpRequest get;
@@ -49,12 +53,14 @@ TEST_CASE("http: POST urlencoded and multipart forms, headers and cookies", "[ht
     CHECK(answer["header"] == "yes");
 
     post.multipart = true;
-    post.form.push_back({"fileUpload", "", (dir.path() / "bundle.zip").string(), "ABC-123.zip", "application/zip"});
+    post.form.push_back(
+        {"fileUpload", "", (dir.path() / "bundle.zip").string(), "ABC-123.zip", "application/zip"});
     answer = nlohmann::json::parse(mps::http_request(post).body);
     CHECK(answer["post"]["message"] == "line 1\nline 2 & more");
     CHECK(answer["files"]["fileUpload"]["name"] == "ABC-123.zip");
     CHECK(answer["files"]["fileUpload"]["type"] == "application/zip");
-    CHECK(answer["files"]["fileUpload"]["sha256"] == mps::sha256_hex(testing::slurp(dir.path() / "bundle.zip")));
+    CHECK(answer["files"]["fileUpload"]["sha256"] ==
+          mps::sha256_hex(testing::slurp(dir.path() / "bundle.zip")));
 
     post.form.back().file_path = (dir.path() / "missing.zip").string();
     CHECK_THROWS_WITH(mps::http_request(post), Catch::Contains("missing.zip"));
@@ -69,16 +75,20 @@ TEST_CASE("http: redirects are reported, not followed", "[http]") {
     CHECK(response.redirect_url == echo.url("/landing?from=redirect"));
 }
 
-TEST_CASE("http: TLS trust, self-signed and expired certificates, certificate dates", "[http][tls]") {
+TEST_CASE("http: TLS trust, self-signed and expired certificates, certificate dates",
+          "[http][tls]") {
     testing::TempDir dir;
     testing::TestCa ca(dir.path() / "ca");
     std::filesystem::create_directories(dir.path() / "www");
     testing::write(dir.path() / "www/index.html", "hello over TLS\n");
     std::string root = "    root " + (dir.path() / "www").string() + ";\n";
-    testing::NginxServer nginx(dir.path() / "nginx", {{testing::free_port(), ca.issue("good", -1, 5), root},
-                                                      {testing::free_port(), ca.self_signed("self"), root},
-                                                      {testing::free_port(), ca.issue("expired", -30, -2), root}});
-    auto url = [&](std::size_t site) { return "https://localhost:" + std::to_string(nginx.port(site)) + "/index.html"; };
+    testing::NginxServer nginx(dir.path() / "nginx",
+                               {{testing::free_port(), ca.issue("good", -1, 5), root},
+                                {testing::free_port(), ca.self_signed("self"), root},
+                                {testing::free_port(), ca.issue("expired", -30, -2), root}});
+    auto url = [&](std::size_t site) {
+        return "https://localhost:" + std::to_string(nginx.port(site)) + "/index.html";
+    };
 
     mps::HttpRequest request;
     request.url = url(0);
@@ -89,7 +99,8 @@ TEST_CASE("http: TLS trust, self-signed and expired certificates, certificate da
     CHECK(good.response->body == "hello over TLS\n");
     REQUIRE(good.response->certificate);
     REQUIRE(good.response->certificate->not_after);
-    double days_left = std::difftime(*good.response->certificate->not_after, std::time(nullptr)) / 86400.0;
+    double days_left =
+        std::difftime(*good.response->certificate->not_after, std::time(nullptr)) / 86400.0;
     CHECK(days_left > 4.9);
     CHECK(days_left < 5.1);
     CHECK(good.response->timings.total >= good.response->timings.tls);
@@ -98,7 +109,8 @@ TEST_CASE("http: TLS trust, self-signed and expired certificates, certificate da
     mps::HttpOutcome untrusted = mps::try_http_request(request);
     CHECK_FALSE(untrusted.response);
     CHECK(untrusted.failure.kind == mps::HttpFailureKind::tls);
-    CHECK_THAT(untrusted.failure.message, Catch::Contains("localhost:" + std::to_string(nginx.port(0))));
+    CHECK_THAT(untrusted.failure.message,
+               Catch::Contains("localhost:" + std::to_string(nginx.port(0))));
 
     request.tls.ca_file = ca.ca_cert().string();
     request.url = url(1);

@@ -13,7 +13,6 @@ using testing::TempDir;
 
 namespace {
 
-
 const char* kOrders =
     "order_reference,purchased_at,customer_email,customer_name,module,extended_months\r\n"
     "JANENDAAA,2026-01-31 14:02:11,ann@example.com,Ann,mymod,\r\n"
@@ -33,16 +32,19 @@ struct Ledger {
 
 TEST_CASE("orders import is all or nothing and idempotent", "[cli][orders]") {
     Ledger l;
-    testing::write(l.home / "bad.csv", std::string(kOrders) +
-                                           "BADDATEAA,2026-02-30,carl@example.com,Carl,mymod,\r\n"
-                                           "BADMAILAA,2026-02-01,carl at example.com,Carl,mymod,\r\n");
+    testing::write(l.home / "bad.csv",
+                   std::string(kOrders) +
+                       "BADDATEAA,2026-02-30,carl@example.com,Carl,mymod,\r\n"
+                       "BADMAILAA,2026-02-01,carl at example.com,Carl,mymod,\r\n");
     auto bad = l.run({"orders", "import", (l.home / "bad.csv").string()});
     CHECK(bad.exit_code == 2);
-    CHECK_THAT(bad.err, Catch::Contains("bad.csv:6: purchased_at") && Catch::Contains("bad.csv:7: customer_email") &&
+    CHECK_THAT(bad.err, Catch::Contains("bad.csv:6: purchased_at") &&
+                            Catch::Contains("bad.csv:7: customer_email") &&
                             Catch::Contains("nothing imported"));
     CHECK_FALSE(fs::exists(l.ledger()));
 
-    auto skipped = l.run({"--json", "orders", "import", "--skip-bad", (l.home / "bad.csv").string()});
+    auto skipped =
+        l.run({"--json", "orders", "import", "--skip-bad", (l.home / "bad.csv").string()});
     CHECK(skipped.exit_code == 0);
     auto doc = json_of(skipped);
     CHECK(doc["schema"] == "mpsupport.orders/1");
@@ -88,15 +90,17 @@ TEST_CASE("expiry: active, expiring, expired, unknown", "[cli][expiry]") {
 
     auto next_day = l.run({"expiry", "JANENDAAA", "--at", "2026-03-01"});
     CHECK(next_day.exit_code == 3);
-    CHECK_THAT(next_day.out, Catch::Contains("othermod bought 2026-01-31: support ended 2026-02-28") &&
-                                 Catch::Contains("Verdict: support expired for 1 module"));
+    CHECK_THAT(next_day.out,
+               Catch::Contains("othermod bought 2026-01-31: support ended 2026-02-28") &&
+                   Catch::Contains("Verdict: support expired for 1 module"));
 
     auto leap = l.run({"--json", "expiry", "LEAPYEARA", "--at", "2028-02-01"});
     CHECK(json_of(leap)["orders"][0]["lines"][0]["support_end"] == "2028-02-29");
 
     auto warn = l.run({"--json", "expiry", "LEAPYEARA", "--at", "2028-02-01", "--warn-days", "30"});
     CHECK(json_of(warn)["orders"][0]["lines"][0]["status"] == "expiring");
-    auto no_warn = l.run({"--json", "expiry", "LEAPYEARA", "--at", "2028-02-01", "--warn-days", "7"});
+    auto no_warn =
+        l.run({"--json", "expiry", "LEAPYEARA", "--at", "2028-02-01", "--warn-days", "7"});
     CHECK(json_of(no_warn)["orders"][0]["lines"][0]["status"] == "active");
 
     auto unknown = l.run({"expiry", "NOSUCHREF"});
@@ -115,7 +119,8 @@ TEST_CASE("expiry on an empty ledger says the order is unknown", "[cli][expiry]"
     auto r = run_mpsupport({"--json", "expiry", "XKBKNABJK"}, home.path());
     CHECK(r.exit_code == 6);
     CHECK(json_of(r)["orders"][0]["found"] == false);
-    CHECK_FALSE(fs::exists(home / ".local/share/mpsupport/ledger.sqlite"));  // reading never creates it
+    CHECK_FALSE(
+        fs::exists(home / ".local/share/mpsupport/ledger.sqlite"));  // reading never creates it
 }
 
 TEST_CASE("orders show and list", "[cli][orders]") {
@@ -139,18 +144,19 @@ TEST_CASE("orders show and list", "[cli][orders]") {
 
 TEST_CASE("concurrent imports wait for each other instead of failing", "[cli][orders]") {
     TempDir home;
-    std::string csv = "order_reference,purchased_at,customer_email,customer_name,module,extended_months\n";
+    std::string csv =
+        "order_reference,purchased_at,customer_email,customer_name,module,extended_months\n";
     for (int i = 0; i < 6000; ++i) {
         char line[128];
-        std::snprintf(line, sizeof line, "R%08d,2026-01-%02d,c%d@example.com,C,mod_%d,\n", i, 1 + i % 28, i % 2000,
-                      i % 40);
+        std::snprintf(line, sizeof line, "R%08d,2026-01-%02d,c%d@example.com,C,mod_%d,\n", i,
+                      1 + i % 28, i % 2000, i % 40);
         csv += line;
     }
     testing::write(home / "a.csv", csv);
     std::vector<int> pids;
     for (const char* out : {"1.out", "2.out", "3.out"})
-        pids.push_back(testing::start_mpsupport({"orders", "import", (home / "a.csv").string()}, home.path(), {},
-                                                home / out));
+        pids.push_back(testing::start_mpsupport({"orders", "import", (home / "a.csv").string()},
+                                                home.path(), {}, home / out));
     for (std::size_t i = 0; i < pids.size(); ++i) {
         int code = testing::wait_mpsupport(pids[i]);
         INFO(testing::slurp(home / (std::to_string(i + 1) + ".out")));

@@ -264,7 +264,8 @@ TEST_CASE("pristine fetch refuses bad signatures and broken servers; nothing is 
     customer.configure(vendor.base() + "/{module}/{module}-{version}.zip", "");
     CHECK(customer.run({"config", "set", "vendor.public_key", "ed25519:nope"}).exit_code == 2);
     CHECK(customer.run({"config", "set", "vendor.public_key", vendor.public_key}).exit_code == 0);
-    CHECK(customer.run({"config", "get", "vendor.public_key"}).out.find(vendor.public_key) != std::string::npos);
+    CHECK(customer.run({"config", "get", "vendor.public_key"}).out.find(vendor.public_key) !=
+          std::string::npos);
 
     // The shipped placeholder key verifies nothing: a clear configuration error.
     customer.configure(vendor.base() + "/{module}/{module}-{version}.zip", "");

@@ -1,8 +1,8 @@
 // CLI tests of remind against a real SMTP server on loopback (Debian python3-aiosmtpd):
 // exact messages per recipient, concurrent runs, a refused recipient, a run killed midway.
+#include <signal.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-#include <signal.h>
 
 #include <set>
 
@@ -19,29 +19,34 @@ namespace {
 
 const char* kPassword = "s3cret-SMTP-pass-42";
 
-
 // Vendor: a home with a config pointing at a fresh SMTP server, and an orders ledger.
 struct Vendor {
     TempDir home;
     fs::path mail_dir = home / "smtp";
     int port = testing::free_port();
-    testing::ServerProcess smtp{{"/usr/bin/python3", MPSUPPORT_FIXTURES "/smtp_server.py", std::to_string(port),
-                                 mail_dir.string()},
+    testing::ServerProcess smtp{{"/usr/bin/python3", MPSUPPORT_FIXTURES "/smtp_server.py",
+                                 std::to_string(port), mail_dir.string()},
                                 port,
                                 {{"SMTP_TEST_PASSWORD", kPassword}}};
     std::map<std::string, std::string> env = {{"MPSUPPORT_SMTP_PASSWORD", kPassword}};
 
     Vendor() {
-        testing::write(home / ".config/mpsupport/config.toml",
-                       "[vendor]\nname = \"Vendör Shop\"\nsupport_email = \"help@vendor.example\"\n"
-                       "from = \"reminders@vendor.example\"\nsmtp_url = \"smtp://127.0.0.1:" +
-                           std::to_string(port) + "\"\nsmtp_user = \"mailer\"\n"
-                           "[remind]\nextended_support_url = \"https://vendor.example/{module}-support\"\n");
+        testing::write(
+            home / ".config/mpsupport/config.toml",
+            "[vendor]\nname = \"Vendör Shop\"\nsupport_email = \"help@vendor.example\"\n"
+            "from = \"reminders@vendor.example\"\nsmtp_url = \"smtp://127.0.0.1:" +
+                std::to_string(port) +
+                "\"\nsmtp_user = \"mailer\"\n"
+                "[remind]\nextended_support_url = \"https://vendor.example/{module}-support\"\n");
     }
-    RunResult run(const std::vector<std::string>& args) { return run_mpsupport(args, home.path(), env); }
+    RunResult run(const std::vector<std::string>& args) {
+        return run_mpsupport(args, home.path(), env);
+    }
     void import(const std::string& rows) {
-        testing::write(home / "orders.csv",
-                       "order_reference,purchased_at,customer_email,customer_name,module,extended_months\n" + rows);
+        testing::write(
+            home / "orders.csv",
+            "order_reference,purchased_at,customer_email,customer_name,module,extended_months\n" +
+                rows);
         auto r = run({"orders", "import", (home / "orders.csv").string()});
         INFO(r.err);
         REQUIRE(r.exit_code == 0);
@@ -100,13 +105,16 @@ TEST_CASE("remind sends each reminder exactly once, with RFC 5322 headers", "[cl
     CHECK(v.messages("bob@example.com").size() == 1);
     CHECK(v.messages("carl@example.com").size() == 1);
     CHECK(v.messages("dora@example.com").empty());
-    CHECK(testing::slurp(v.mail_dir / "auth") == "mailer\n");  // logged in with the password from the env
+    CHECK(testing::slurp(v.mail_dir / "auth") ==
+          "mailer\n");  // logged in with the password from the env
 
     std::string ann = v.messages("ann@example.com")[0];
-    CHECK_THAT(ann, Catch::Contains("\r\nFrom: =?UTF-8?B?"));            // "Vendör Shop" encoded
+    CHECK_THAT(ann, Catch::Contains("\r\nFrom: =?UTF-8?B?"));  // "Vendör Shop" encoded
     CHECK_THAT(ann, Catch::Contains(" <reminders@vendor.example>\r\n"));
-    CHECK_THAT(ann, Catch::Contains("\r\nTo: =?UTF-8?B?QW5uIMOcYmVybMOkbmdlLUdydcOf?= <ann@example.com>\r\n"));
-    CHECK_THAT(ann, Catch::Contains("Subject: [ANNORDERA] mymod: support ends on 2026-03-05 (in 4 days)\r\n"));
+    CHECK_THAT(ann, Catch::Contains(
+                        "\r\nTo: =?UTF-8?B?QW5uIMOcYmVybMOkbmdlLUdydcOf?= <ann@example.com>\r\n"));
+    CHECK_THAT(ann, Catch::Contains(
+                        "Subject: [ANNORDERA] mymod: support ends on 2026-03-05 (in 4 days)\r\n"));
     CHECK_THAT(ann, Catch::Contains("\r\nMessage-ID: <remind.ANNORDERA.mymod.7.2026-03-05."));
     CHECK_THAT(ann, Catch::Contains("@vendor.example>\r\n"));
     CHECK_THAT(ann, Catch::StartsWith("Date: ") || Catch::Contains("\r\nDate: "));
@@ -137,7 +145,8 @@ TEST_CASE("remind sends each reminder exactly once, with RFC 5322 headers", "[cl
     auto show = json_of(v.run({"--json", "orders", "show", "ANNORDERA"}));
     std::set<std::string> states;
     for (const auto& r : show["lines"][0]["reminders"])
-        states.insert(std::to_string(r["threshold"].get<int>()) + ":" + r["state"].get<std::string>());
+        states.insert(std::to_string(r["threshold"].get<int>()) + ":" +
+                      r["state"].get<std::string>());
     CHECK(states == std::set<std::string>{"-1:sent", "1:covered", "7:sent", "30:covered"});
 }
 
@@ -174,13 +183,15 @@ TEST_CASE("two concurrent remind runs send every reminder once", "[cli][remind]"
     std::string rows;
     for (int i = 0; i < 24; ++i) {
         char line[160];
-        std::snprintf(line, sizeof line, "CONC%05d,2026-02-%02d,delay%02d@example.com,C %d,mymod,\n", i, 2 + i % 27, i,
+        std::snprintf(line, sizeof line,
+                      "CONC%05d,2026-02-%02d,delay%02d@example.com,C %d,mymod,\n", i, 2 + i % 27, i,
                       i);
         rows += line;
     }
     v.import(rows);
     // The server takes 50 ms per message, so the two runs overlap.
-    std::vector<std::string> args = {"--json", "remind", "--at", "2026-03-01", "--thresholds", "30,7,1"};
+    std::vector<std::string> args = {"--json",     "remind",       "--at",
+                                     "2026-03-01", "--thresholds", "30,7,1"};
     int a = testing::start_mpsupport(args, v.home.path(), v.env, v.home / "a.out");
     int b = testing::start_mpsupport(args, v.home.path(), v.env, v.home / "b.out");
     int code_a = testing::wait_mpsupport(a);
@@ -208,7 +219,8 @@ TEST_CASE("a run killed midway: the next run sends what is left, nothing twice",
         "KILLAAAAA,2026-02-04,a1@example.com,A,mymod,\n"
         "KILLBBBBB,2026-02-05,slow.b@example.com,B,mymod,\n"
         "KILLCCCCC,2026-02-06,c1@example.com,C,mymod,\n");
-    int pid = testing::start_mpsupport({"remind", "--at", "2026-03-01"}, v.home.path(), v.env, v.home / "k.out");
+    int pid = testing::start_mpsupport({"remind", "--at", "2026-03-01"}, v.home.path(), v.env,
+                                       v.home / "k.out");
     // The server holds the second message at RCPT; kill the run there.
     bool blocked = testing::wait_for_file(v.mail_dir / "blocked", 15);
     kill(pid, SIGKILL);
@@ -231,11 +243,13 @@ TEST_CASE("a run killed midway: the next run sends what is left, nothing twice",
 TEST_CASE("the SMTP password never appears in output or logs", "[cli][remind]") {
     Vendor v;
     v.import(kRows);
-    auto r = v.run({"-vv", "--log-file", (v.home / "run.log").string(), "remind", "--at", "2026-03-01"});
+    auto r =
+        v.run({"-vv", "--log-file", (v.home / "run.log").string(), "remind", "--at", "2026-03-01"});
     CHECK(r.exit_code == 0);
     std::string log = testing::slurp(v.home / "run.log");
     CHECK_FALSE(log.empty());
-    for (const std::string* text : {&r.out, &r.err, &log}) CHECK(text->find(kPassword) == std::string::npos);
+    for (const std::string* text : {&r.out, &r.err, &log})
+        CHECK(text->find(kPassword) == std::string::npos);
 
     v.env["MPSUPPORT_SMTP_PASSWORD"] = "wrong-password-123";
     auto denied = v.run({"-vv", "--json", "remind", "--at", "2026-03-18"});

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <map>
 
-#include "sshd_server.hpp"
 #include "json_result.hpp"
+#include "sshd_server.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -30,7 +30,8 @@ struct RemoteShop {
         // Files of several 64 KiB read chunks, one an exact multiple: fetched whole or the
         // digests would differ.
         std::string big;
-        for (int i = 0; big.size() < 300 * 1024 + 7; ++i) big += "var x" + std::to_string(i) + " = " + std::to_string(i * 7) + ";\n";
+        for (int i = 0; big.size() < 300 * 1024 + 7; ++i)
+            big += "var x" + std::to_string(i) + " = " + std::to_string(i * 7) + ";\n";
         files["vendor/big.js"] = big;
         files["vendor/exact.bin"] = std::string(128 * 1024, '\x01');
         shop = server.chroot_dir() / ("shop-" + std::to_string(counter()++));
@@ -39,7 +40,8 @@ struct RemoteShop {
         testing::write(shop / "src/Core/Version.php",
                        "<?php\nnamespace PrestaShop\\PrestaShop\\Core;\nfinal class Version\n{\n"
                        "    public const VERSION = '8.2.0';\n}\n");
-        testing::write(shop / "config/settings.inc.php", "<?php\ndefine('_DB_PASSWD_', 'db-secret-123');\n");
+        testing::write(shop / "config/settings.inc.php",
+                       "<?php\ndefine('_DB_PASSWD_', 'db-secret-123');\n");
         run_shell_ok("chmod -R a+rX " + shop.string());
         testing::make_zip(home / "mymod.zip", testing::zip_entries(files, "mymod"));
         REQUIRE(run({"pristine", "add", (home / "mymod.zip").string()}).exit_code == 0);
@@ -58,12 +60,14 @@ struct RemoteShop {
     static void run_shell_ok(const std::string& command) { testing::run_shell(command); }
 
     std::string url(const std::string& relative, const std::string& user = "root") const {
-        return "sftp://" + user + "@127.0.0.1:" + std::to_string(server.port()) + (shop / relative).string();
+        return "sftp://" + user + "@127.0.0.1:" + std::to_string(server.port()) +
+               (shop / relative).string();
     }
     std::vector<std::string> ssh_args() const {
         return {"--known-hosts", known_hosts.string(), "--identity", server.client_key().string()};
     }
-    RunResult run(std::vector<std::string> args, const std::map<std::string, std::string>& env = {}) const {
+    RunResult run(std::vector<std::string> args,
+                  const std::map<std::string, std::string>& env = {}) const {
         return run_mpsupport(args, home.path(), env);
     }
     RunResult verify(const std::string& target, std::vector<std::string> extra = {},
@@ -74,7 +78,6 @@ struct RemoteShop {
         return run(args, env);
     }
 };
-
 
 std::map<std::string, std::string> classes(const nlohmann::json& doc) {
     std::map<std::string, std::string> out;
@@ -87,7 +90,8 @@ std::map<std::string, std::string> classes(const nlohmann::json& doc) {
 TEST_CASE("remote verify gives the same verdicts as a local verify", "[sftp]") {
     RemoteShop remote;
     fs::path dir = remote.shop / "modules/mymod";
-    testing::write(dir / "views/css/front.css", "\xEF\xBB\xBF" + remote.files["views/css/front.css"]);
+    testing::write(dir / "views/css/front.css",
+                   "\xEF\xBB\xBF" + remote.files["views/css/front.css"]);
     std::string tpl = remote.files["views/templates/hook/block.tpl"];
     tpl.replace(tpl.find("block-3"), 7, "block-X");
     testing::write(dir / "views/templates/hook/block.tpl", tpl);
@@ -110,7 +114,8 @@ TEST_CASE("remote verify gives the same verdicts as a local verify", "[sftp]") {
     CHECK(classes(local_doc) == classes(exec_doc));
     CHECK(remote_doc["transport"]["hashing"] == "sftp");
     CHECK(exec_doc["transport"]["hashing"] == "exec sha256sum");
-    // Exec mode fetches only the files whose digest differs (big.js, Service.php, block.tpl, front.css).
+    // Exec mode fetches only the files whose digest differs (big.js, Service.php, block.tpl,
+    // front.css).
     CHECK(exec_doc["transport"]["files_fetched"] == 4);
     CHECK(remote_doc["transport"]["files_fetched"].get<int>() > 4);
     CHECK(classes(remote_doc).size() == 6);
@@ -122,7 +127,8 @@ TEST_CASE("remote verify gives the same verdicts as a local verify", "[sftp]") {
 TEST_CASE("remote verify of a shop root: version, overrides, theme templates", "[sftp]") {
     RemoteShop remote;
     testing::write(remote.shop / "override/classes/Cart.php", "<?php\n/*\n * module: mymod\n */\n");
-    testing::write(remote.shop / "themes/classic/modules/mymod/views/templates/hook/block.tpl", "<p>themed</p>\n");
+    testing::write(remote.shop / "themes/classic/modules/mymod/views/templates/hook/block.tpl",
+                   "<p>themed</p>\n");
     testing::run_shell("chmod -R a+rX " + remote.shop.string());
     auto r = remote.verify(remote.url(""), {"--module", "mymod"});
     CHECK(r.exit_code == 0);
@@ -160,10 +166,13 @@ TEST_CASE("a realistic shop root is listed and read in one run, overrides and th
     testing::write(remote.shop / "override/classes/Cart.php", "<?php\n/*\n * module: mymod\n */\n");
     testing::write(remote.shop / "override/controllers/front/listing/CategoryController.php",
                    "<?php\n/*\n * module: mymod\n */\n");
-    testing::write(remote.shop / "override/classes/db/Db.php", "<?php\n/*\n * module: othermod\n */\n");
+    testing::write(remote.shop / "override/classes/db/Db.php",
+                   "<?php\n/*\n * module: othermod\n */\n");
     testing::write(remote.shop / "themes/classic/templates/index.tpl", "{block}{/block}\n");
-    testing::write(remote.shop / "themes/classic/modules/mymod/views/templates/hook/block.tpl", "<p>1</p>\n");
-    testing::write(remote.shop / "themes/classic/modules/mymod/views/templates/front/deep/list.tpl", "<p>2</p>\n");
+    testing::write(remote.shop / "themes/classic/modules/mymod/views/templates/hook/block.tpl",
+                   "<p>1</p>\n");
+    testing::write(remote.shop / "themes/classic/modules/mymod/views/templates/front/deep/list.tpl",
+                   "<p>2</p>\n");
     testing::write(remote.shop / "themes/child/modules/mymod/block.tpl", "<p>3</p>\n");
     testing::write(remote.shop / "themes/child/modules/othermod/block.tpl", "<p>4</p>\n");
     testing::write(remote.shop / "themes/bare/theme.yml", "name: bare\n");
@@ -176,16 +185,17 @@ TEST_CASE("a realistic shop root is listed and read in one run, overrides and th
 
     auto local = remote.run({"--json", "verify", remote.shop.string(), "--module", "mymod"});
     REQUIRE(json_of(local)["checks"].size() > 0);
-    const std::vector<std::string> expected_classes = {"override/classes/Cart.php",
-                                                       "override/controllers/front/listing/CategoryController.php"};
+    const std::vector<std::string> expected_classes = {
+        "override/classes/Cart.php", "override/controllers/front/listing/CategoryController.php"};
     const std::vector<std::string> expected_themes = {
         "themes/child/modules/mymod/block.tpl",
         "themes/classic/modules/mymod/views/templates/front/deep/list.tpl",
         "themes/classic/modules/mymod/views/templates/hook/block.tpl"};
     for (const char* mode : {"never", "only"}) {
         INFO("--exec-hash " << mode);
-        std::vector<std::string> args = {"-vv", "--json", "--timeout", "10", "verify", remote.url(""),
-                                         "--module", "mymod", "--exec-hash", mode};
+        std::vector<std::string> args = {
+            "-vv",          "--json",   "--timeout", "10",          "verify",
+            remote.url(""), "--module", "mymod",     "--exec-hash", mode};
         for (const auto& a : remote.ssh_args()) args.push_back(a);
         auto r = remote.run(args);
         INFO(r.err);
@@ -240,8 +250,8 @@ TEST_CASE("folders read ahead count only where their parent lists a folder", "[s
 TEST_CASE("the SFTP-only chrooted account gives the same answer", "[sftp]") {
     RemoteShop remote;
     std::string relative = remote.shop.lexically_relative(remote.server.chroot_dir()).string();
-    std::string url = "sftp://root@127.0.0.1:" + std::to_string(remote.server.sftp_only_port()) + "/" + relative +
-                      "/modules/mymod";
+    std::string url = "sftp://root@127.0.0.1:" + std::to_string(remote.server.sftp_only_port()) +
+                      "/" + relative + "/modules/mymod";
     auto r = remote.verify(url);
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
@@ -255,7 +265,8 @@ TEST_CASE("the SFTP-only chrooted account gives the same answer", "[sftp]") {
 
 TEST_CASE("a /~/ address is shown as written, never as ./ or as the absolute path", "[sftp][url]") {
     RemoteShop remote;
-    testing::write(remote.shop / "themes/classic/modules/mymod/views/templates/hook/block.tpl", "<p>themed</p>\n");
+    testing::write(remote.shop / "themes/classic/modules/mymod/views/templates/hook/block.tpl",
+                   "<p>themed</p>\n");
     testing::run_shell("chmod -R a+rX " + remote.shop.string());
     // The chrooted SFTP-only account logs in at the chroot's /: /~/shop-N is relative to it.
     std::string relative = remote.shop.lexically_relative(remote.server.chroot_dir()).string();
@@ -280,8 +291,9 @@ TEST_CASE("a /~/ address is shown as written, never as ./ or as the absolute pat
     CHECK(missing.exit_code == 6);
     CHECK_THAT(json_of(missing)["error"]["message"].get<std::string>(),
                Catch::StartsWith(base + "/~/" + relative + "/nothing-here "));
-    auto text = remote.run({"--timeout", "10", "verify", base + "/~/" + relative + "/nothing-here", "--known-hosts",
-                            remote.known_hosts.string(), "--identity", remote.server.client_key().string()});
+    auto text = remote.run({"--timeout", "10", "verify", base + "/~/" + relative + "/nothing-here",
+                            "--known-hosts", remote.known_hosts.string(), "--identity",
+                            remote.server.client_key().string()});
     CHECK_THAT(text.err, Catch::Contains(base + "/~/" + relative + "/nothing-here"));
 }
 
@@ -289,26 +301,30 @@ TEST_CASE("host keys: unknown, accepted, changed", "[sftp][hostkey]") {
     RemoteShop remote;
     fs::path empty_kh = remote.home / "new_known_hosts";
     auto run_with = [&](const fs::path& kh, std::vector<std::string> extra = {}) {
-        std::vector<std::string> args = {"--json", "verify", remote.url("modules/mymod"), "--known-hosts",
-                                         kh.string(), "--identity", remote.server.client_key().string()};
+        std::vector<std::string> args = {
+            "--json",    "verify",     remote.url("modules/mymod"),        "--known-hosts",
+            kh.string(), "--identity", remote.server.client_key().string()};
         for (auto& a : extra) args.push_back(a);
         return remote.run(args);
     };
     auto unknown = run_with(empty_kh);
     CHECK(unknown.exit_code == 5);
     auto error = json_of(unknown)["error"];
-    CHECK_THAT(error["message"].get<std::string>(), Catch::Contains("unknown host key") && Catch::Contains("SHA256:"));
+    CHECK_THAT(error["message"].get<std::string>(),
+               Catch::Contains("unknown host key") && Catch::Contains("SHA256:"));
     CHECK_THAT(error["hint"].get<std::string>(), Catch::Contains("--accept-new-host-key"));
     CHECK_FALSE(fs::exists(empty_kh));
     // The fingerprint is the one OpenSSH shows.
-    std::string keygen = testing::run_shell("ssh-keygen -lf " + remote.server.host_public_key().string());
+    std::string keygen =
+        testing::run_shell("ssh-keygen -lf " + remote.server.host_public_key().string());
     std::string fingerprint = keygen.substr(keygen.find("SHA256:"), 50);
     fingerprint = fingerprint.substr(0, fingerprint.find(' '));
     CHECK_THAT(error["message"].get<std::string>(), Catch::Contains(fingerprint));
 
     auto accepted = run_with(empty_kh, {"--accept-new-host-key"});
     CHECK(accepted.exit_code == 0);
-    CHECK_THAT(testing::slurp(empty_kh), Catch::Contains("[127.0.0.1]:" + std::to_string(remote.server.port())));
+    CHECK_THAT(testing::slurp(empty_kh),
+               Catch::Contains("[127.0.0.1]:" + std::to_string(remote.server.port())));
     CHECK(run_with(empty_kh).exit_code == 0);
 
     // Hashed entries (HashKnownHosts) are understood.
@@ -325,32 +341,38 @@ TEST_CASE("host keys: unknown, accepted, changed", "[sftp][hostkey]") {
                                 other.substr(0, other.find(' ', other.find(' ') + 1)) + "\n");
     auto refused = run_with(changed, {"--accept-new-host-key"});
     CHECK(refused.exit_code == 5);
-    CHECK_THAT(json_of(refused)["error"]["message"].get<std::string>(), Catch::Contains("CHANGED HOST KEY"));
+    CHECK_THAT(json_of(refused)["error"]["message"].get<std::string>(),
+               Catch::Contains("CHANGED HOST KEY"));
 }
 
 TEST_CASE("authentication paths and their failures", "[sftp][auth]") {
     RemoteShop remote;
     auto with_key = [&](const fs::path& key, const std::map<std::string, std::string>& env = {},
                         const std::string& user = "root") {
-        return remote.run({"--json", "--timeout", "10", "verify", remote.url("modules/mymod", user), "--known-hosts",
-                           remote.known_hosts.string(), "--identity", key.string()},
-                          env);
+        return remote.run(
+            {"--json", "--timeout", "10", "verify", remote.url("modules/mymod", user),
+             "--known-hosts", remote.known_hosts.string(), "--identity", key.string()},
+            env);
     };
     auto stranger = with_key(remote.server.stranger_key());
     CHECK(stranger.exit_code == 5);
-    CHECK_THAT(json_of(stranger)["error"]["message"].get<std::string>(), Catch::Contains("authentication"));
+    CHECK_THAT(json_of(stranger)["error"]["message"].get<std::string>(),
+               Catch::Contains("authentication"));
 
     auto rsa = with_key(remote.server.rsa_key());
     CHECK(rsa.exit_code == 5);
     CHECK_THAT(json_of(rsa)["error"]["hint"].get<std::string>(), Catch::Contains("ed25519"));
 
     std::string user = SshdServer::password_user;
-    auto password = with_key(remote.server.stranger_key(), {{"MPSUPPORT_SFTP_PASSWORD", SshdServer::password}}, user);
+    auto password = with_key(remote.server.stranger_key(),
+                             {{"MPSUPPORT_SFTP_PASSWORD", SshdServer::password}}, user);
     INFO(password.out << password.err);
     CHECK(password.exit_code == 0);
-    auto wrong = with_key(remote.server.stranger_key(), {{"MPSUPPORT_SFTP_PASSWORD", "not-the-password"}}, user);
+    auto wrong = with_key(remote.server.stranger_key(),
+                          {{"MPSUPPORT_SFTP_PASSWORD", "not-the-password"}}, user);
     CHECK(wrong.exit_code == 5);
-    CHECK_THAT(json_of(wrong)["error"]["hint"].get<std::string>(), Catch::Contains("password was refused"));
+    CHECK_THAT(json_of(wrong)["error"]["hint"].get<std::string>(),
+               Catch::Contains("password was refused"));
     // The password never appears anywhere.
     CHECK(wrong.out.find("not-the-password") == std::string::npos);
     CHECK(wrong.err.find("not-the-password") == std::string::npos);
@@ -360,11 +382,14 @@ TEST_CASE("authentication paths and their failures", "[sftp][auth]") {
     std::string agent = testing::run_shell("ssh-agent -a " + agent_socket.string());
     std::string agent_pid = agent.substr(agent.find("SSH_AGENT_PID=") + 14);
     agent_pid = agent_pid.substr(0, agent_pid.find(';'));
-    testing::run_shell("SSH_AUTH_SOCK=" + agent_socket.string() + " ssh-add -q " + remote.server.client_key().string());
-    auto via_agent = with_key(remote.server.stranger_key(), {{"SSH_AUTH_SOCK", agent_socket.string()}});
+    testing::run_shell("SSH_AUTH_SOCK=" + agent_socket.string() + " ssh-add -q " +
+                       remote.server.client_key().string());
+    auto via_agent =
+        with_key(remote.server.stranger_key(), {{"SSH_AUTH_SOCK", agent_socket.string()}});
     testing::run_shell("kill " + agent_pid);
     CHECK(via_agent.exit_code == 0);
-    CHECK_THAT(json_of(via_agent)["checks"][0]["message"].get<std::string>(), Catch::Contains("agent"));
+    CHECK_THAT(json_of(via_agent)["checks"][0]["message"].get<std::string>(),
+               Catch::Contains("agent"));
 }
 
 TEST_CASE("hostile trees: links are not followed, odd names are refused", "[sftp][safety]") {
@@ -376,27 +401,28 @@ TEST_CASE("hostile trees: links are not followed, odd names are refused", "[sftp
     testing::write(dir / std::string("views/caf\xe9.png"), "not utf-8");
     testing::run_shell("chmod -R a+rX " + remote.shop.string());
     for (const char* mode : {"never", "only"}) {
-    auto r = remote.verify(remote.url("modules/mymod"), {"--exec-hash", mode});
-    INFO(mode << ": " << r.out << r.err);
-    CHECK(r.exit_code == 3);  // an added PHP link voids support
-    auto doc = json_of(r);
-    std::map<std::string, nlohmann::json> files;
-    for (const auto& f : doc["files"]) files[f["path"]] = f;
-    CHECK(files["views/passwd.php"]["class"] == "added");
-    CHECK(files["views/passwd.php"]["note"] == "symbolic link");
-    CHECK(files.count("views/loop") == 1);
-    CHECK(r.out.find("root:x:0:0") == std::string::npos);
-    bool listing_warned = false;
-    for (const auto& c : doc["checks"])
-        if (c["id"] == "files.listing") listing_warned = c["data"]["refused"].size() == 1;
-    CHECK(listing_warned);
+        auto r = remote.verify(remote.url("modules/mymod"), {"--exec-hash", mode});
+        INFO(mode << ": " << r.out << r.err);
+        CHECK(r.exit_code == 3);  // an added PHP link voids support
+        auto doc = json_of(r);
+        std::map<std::string, nlohmann::json> files;
+        for (const auto& f : doc["files"]) files[f["path"]] = f;
+        CHECK(files["views/passwd.php"]["class"] == "added");
+        CHECK(files["views/passwd.php"]["note"] == "symbolic link");
+        CHECK(files.count("views/loop") == 1);
+        CHECK(r.out.find("root:x:0:0") == std::string::npos);
+        bool listing_warned = false;
+        for (const auto& c : doc["checks"])
+            if (c["id"] == "files.listing") listing_warned = c["data"]["refused"].size() == 1;
+        CHECK(listing_warned);
     }
 }
 
 TEST_CASE("unreachable servers: refused, hung, no such folder", "[sftp][network]") {
     RemoteShop remote;
     int closed = testing::free_port();
-    auto refused = remote.run({"--json", "verify", "sftp://root@127.0.0.1:" + std::to_string(closed) + "/x"});
+    auto refused =
+        remote.run({"--json", "verify", "sftp://root@127.0.0.1:" + std::to_string(closed) + "/x"});
     CHECK(refused.exit_code == 4);
     CHECK(json_of(refused)["error"]["kind"] == "unreachable");
 
@@ -404,10 +430,12 @@ TEST_CASE("unreachable servers: refused, hung, no such folder", "[sftp][network]
     auto started = std::chrono::steady_clock::now();
     auto hung = remote.run({"--json", "--timeout", "2", "verify",
                             "sftp://root@127.0.0.1:" + std::to_string(silent.port()) + "/x"});
-    auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    auto seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     CHECK(hung.exit_code == 4);
     CHECK(seconds < 8);
-    CHECK_THAT(json_of(hung)["error"]["message"].get<std::string>(), Catch::Contains("stopped answering"));
+    CHECK_THAT(json_of(hung)["error"]["message"].get<std::string>(),
+               Catch::Contains("stopped answering"));
 
     auto missing = remote.verify(remote.url("modules/nothing-here"));
     CHECK(missing.exit_code == 6);
@@ -423,14 +451,19 @@ TEST_CASE("unreachable servers: refused, hung, no such folder", "[sftp][network]
 TEST_CASE("remote logs: recent files only, tails only, errors about the module", "[sftp][logs]") {
     RemoteShop remote;
     std::string filler;
-    while (filler.size() < 1024 * 1024) filler += "*ERROR* \tv8.2.0\t2026/11/01 - 09:00:00: old mymod error far back\r\n";
-    testing::write(remote.shop / "var/logs/20261126_exception.log",
-                   filler + "*ERROR* \tv8.2.0\t2026/11/26 - 10:00:01: Exception in MyMod::hookDisplayHome\r\n");
-    testing::write(remote.shop / "var/logs/prod.log", "[2026-11-26] request.CRITICAL: nothing about us\n");
+    while (filler.size() < 1024 * 1024)
+        filler += "*ERROR* \tv8.2.0\t2026/11/01 - 09:00:00: old mymod error far back\r\n";
+    testing::write(
+        remote.shop / "var/logs/20261126_exception.log",
+        filler +
+            "*ERROR* \tv8.2.0\t2026/11/26 - 10:00:01: Exception in MyMod::hookDisplayHome\r\n");
+    testing::write(remote.shop / "var/logs/prod.log",
+                   "[2026-11-26] request.CRITICAL: nothing about us\n");
     testing::write(remote.shop / "var/logs/20260901_exception.log", "*ERROR* mymod ancient\n");
     testing::write(remote.shop / "var/logs/notes.txt", "*ERROR* mymod not a log\n");
     auto now = std::chrono::file_clock::now();
-    fs::last_write_time(remote.shop / "var/logs/20260901_exception.log", now - std::chrono::hours(24 * 40));
+    fs::last_write_time(remote.shop / "var/logs/20260901_exception.log",
+                        now - std::chrono::hours(24 * 40));
     testing::run_shell("chmod -R a+rX " + remote.shop.string());
 
     mps::SshOptions options;
@@ -442,7 +475,9 @@ TEST_CASE("remote logs: recent files only, tails only, errors about the module",
     options.use_agent = false;
     auto session = mps::SshSession::connect(options);
     mps::SftpClient client(*session);
-    auto unix_now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    auto unix_now = std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
     auto logs = mps::collect_remote_logs(client, remote.shop.string(), unix_now, 7, 256 * 1024);
     REQUIRE(logs.size() == 2);
     std::map<std::string, mps::LogTail> by_path;
@@ -455,7 +490,8 @@ TEST_CASE("remote logs: recent files only, tails only, errors about the module",
     CHECK(errors.status == mps::Status::warn);
     // Only lines within the tail count: the 1 MiB of old errors was never read.
     CHECK(errors.data["count"].get<std::size_t>() < 5000);  // the whole file holds ~16,000
-    CHECK(errors.data["lines"].back()["line"].get<std::string>().find("hookDisplayHome") != std::string::npos);
+    CHECK(errors.data["lines"].back()["line"].get<std::string>().find("hookDisplayHome") !=
+          std::string::npos);
     CHECK(client.bytes_received() < 400 * 1024);
 }
 
@@ -467,20 +503,22 @@ TEST_CASE("unreadable files and folders are reported, not judged", "[sftp][safet
     std::string user = SshdServer::password_user;
     for (const char* mode : {"never", "auto"}) {
         auto r = remote.run({"--json", "verify", remote.url("modules/mymod", user), "--known-hosts",
-                             remote.known_hosts.string(), "--identity", remote.server.stranger_key().string(),
-                             "--exec-hash", mode},
+                             remote.known_hosts.string(), "--identity",
+                             remote.server.stranger_key().string(), "--exec-hash", mode},
                             {{"MPSUPPORT_SFTP_PASSWORD", SshdServer::password}});
         INFO(mode << ": " << r.out << r.err);
         CHECK(r.exit_code == 0);  // what could not be read is not held against the customer
         auto doc = json_of(r);
         std::map<std::string, std::string> got = classes(doc);
         CHECK(got["src/Service.php"] == "unreadable");
-        if (std::string(mode) == "never") CHECK(got["views/templates/hook/block.tpl"] == "unreadable");
+        if (std::string(mode) == "never")
+            CHECK(got["views/templates/hook/block.tpl"] == "unreadable");
         nlohmann::json integrity;
         for (const auto& c : doc["checks"])
             if (c["id"] == "files.integrity") integrity = c;
         CHECK(integrity["status"] == "warn");
-        CHECK_THAT(integrity["message"].get<std::string>(), Catch::Contains("unreadable, not judged"));
+        CHECK_THAT(integrity["message"].get<std::string>(),
+                   Catch::Contains("unreadable, not judged"));
     }
 }
 

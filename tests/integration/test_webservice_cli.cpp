@@ -17,14 +17,18 @@ namespace {
 
 const char* kKey = "ZQ8K3M5N7P9R2T4V6X8Z1B3D5F7H9J2L";
 
-
-nlohmann::json order(int id, const std::string& reference, const std::string& date_add, const std::string& date_upd,
-                     int customer, const std::vector<std::string>& products, const char* valid = "1") {
+nlohmann::json order(int id, const std::string& reference, const std::string& date_add,
+                     const std::string& date_upd, int customer,
+                     const std::vector<std::string>& products, const char* valid = "1") {
     nlohmann::json rows = nlohmann::json::array();
     int row_id = id * 10;
     for (const auto& p : products)
-        rows.push_back({{"id", std::to_string(++row_id)}, {"product_id", "3"}, {"product_attribute_id", "0"},
-                        {"product_quantity", "1"}, {"product_name", "Module " + p}, {"product_reference", p},
+        rows.push_back({{"id", std::to_string(++row_id)},
+                        {"product_id", "3"},
+                        {"product_attribute_id", "0"},
+                        {"product_quantity", "1"},
+                        {"product_name", "Module " + p},
+                        {"product_reference", p},
                         {"unit_price_tax_incl", "49.000000"}});
     return {{"id", id},
             {"id_address_delivery", "5"},
@@ -43,7 +47,9 @@ struct Shop {
     TempDir home;
     fs::path data = home / "ws.json";
     fs::path log = home / "requests.log";
-    nlohmann::json state = {{"key", kKey}, {"mode", "normal"}, {"orders", nlohmann::json::array()},
+    nlohmann::json state = {{"key", kKey},
+                            {"mode", "normal"},
+                            {"orders", nlohmann::json::array()},
                             {"customers", nlohmann::json::object()}};
     int port = testing::free_port();
     std::unique_ptr<testing::ServerProcess> php;
@@ -55,21 +61,31 @@ struct Shop {
         php = std::make_unique<testing::ServerProcess>(
             std::vector<std::string>{"/usr/bin/php", "-S", "127.0.0.1:" + std::to_string(port),
                                      MPSUPPORT_FIXTURES "/webservice.php"},
-            port, std::map<std::string, std::string>{{"WS_DATA", data.string()}, {"WS_LOG", log.string()}});
-        testing::write(home / ".config/mpsupport/config.toml",
-                       "[orders]\nwebservice_url = \"http://127.0.0.1:" + std::to_string(port) + "/api\"\n"
-                       "[policy.extended_products]\n\"{module}-support-6m\" = 6\n\"SUPPORT12\" = 12\n");
-        state["customers"]["7"] = {{"id", 7}, {"email", "Ann@Example.com"}, {"firstname", "Zoë"}, {"lastname", "Ünal"}};
-        state["customers"]["8"] = {{"id", 8}, {"email", "bob@example.com"}, {"firstname", "Bob"}, {"lastname", "Lee"}};
+            port,
+            std::map<std::string, std::string>{{"WS_DATA", data.string()},
+                                               {"WS_LOG", log.string()}});
+        testing::write(
+            home / ".config/mpsupport/config.toml",
+            "[orders]\nwebservice_url = \"http://127.0.0.1:" + std::to_string(port) +
+                "/api\"\n"
+                "[policy.extended_products]\n\"{module}-support-6m\" = 6\n\"SUPPORT12\" = 12\n");
+        state["customers"]["7"] = {
+            {"id", 7}, {"email", "Ann@Example.com"}, {"firstname", "Zoë"}, {"lastname", "Ünal"}};
+        state["customers"]["8"] = {
+            {"id", 8}, {"email", "bob@example.com"}, {"firstname", "Bob"}, {"lastname", "Lee"}};
     }
     void save() { testing::write(data, state.dump()); }
-    RunResult run(const std::vector<std::string>& args) { return run_mpsupport(args, home.path(), env); }
+    RunResult run(const std::vector<std::string>& args) {
+        return run_mpsupport(args, home.path(), env);
+    }
     std::vector<std::string> requests() const {
         std::vector<std::string> out;
         std::string text = testing::slurp(log), line;
         for (char c : text) {
-            if (c == '\n') out.push_back(line), line.clear();
-            else line += c;
+            if (c == '\n')
+                out.push_back(line), line.clear();
+            else
+                line += c;
         }
         return out;
     }
@@ -77,7 +93,8 @@ struct Shop {
 
 }  // namespace
 
-TEST_CASE("orders sync pages through the webservice and continues from its cursor", "[cli][webservice]") {
+TEST_CASE("orders sync pages through the webservice and continues from its cursor",
+          "[cli][webservice]") {
     Shop shop;
     char ref[16];
     for (int i = 1; i <= 120; ++i) {
@@ -86,10 +103,11 @@ TEST_CASE("orders sync pages through the webservice and continues from its curso
         std::snprintf(when, sizeof when, "2026-01-%02d 10:%02d:00", 1 + i % 28, i % 60);
         shop.state["orders"].push_back(order(i, ref, when, when, 7 + i % 2, {"mymod"}));
     }
-    shop.state["orders"].push_back(order(200, "EXTENDAAA", "2026-02-01 09:00:00", "2026-02-01 09:00:00", 7,
+    shop.state["orders"].push_back(order(200, "EXTENDAAA", "2026-02-01 09:00:00",
+                                         "2026-02-01 09:00:00", 7,
                                          {"mymod-support-6m", "othermod"}));
-    shop.state["orders"].push_back(order(201, "UNPAIDAAA", "2026-02-02 09:00:00", "2026-02-02 09:00:00", 8,
-                                         {"othermod"}, "0"));
+    shop.state["orders"].push_back(order(201, "UNPAIDAAA", "2026-02-02 09:00:00",
+                                         "2026-02-02 09:00:00", 8, {"othermod"}, "0"));
     shop.save();
 
     auto first = shop.run({"--json", "orders", "sync"});
@@ -97,7 +115,7 @@ TEST_CASE("orders sync pages through the webservice and continues from its curso
     auto doc = json_of(first);
     CHECK(doc["schema"] == "mpsupport.orders/1");
     CHECK(doc["orders"] == 122);
-    CHECK(doc["pages"] == 3);  // 100 + 22 + the empty answer []
+    CHECK(doc["pages"] == 3);       // 100 + 22 + the empty answer []
     CHECK(doc["inserted"] == 122);  // 120 + extension + othermod; the unpaid order is skipped
     CHECK(doc["cursor"] == "2026-02-02 09:00:00");
     std::size_t customers = 0;
@@ -110,11 +128,13 @@ TEST_CASE("orders sync pages through the webservice and continues from its curso
     CHECK(orders[0]["lines"][0]["customer_email"] == "ann@example.com");
     CHECK(orders[0]["lines"][0]["customer_name"] == "Zoë Ünal");
     CHECK(orders[0]["lines"][0]["support_end"] == "2026-02-05");  // 2026-01-05 + 1 month
-    // EXTENDAAA (2026-02-01) extends Ann's latest earlier mymod purchase: PAGE00054, 2026-01-27 10:54.
+    // EXTENDAAA (2026-02-01) extends Ann's latest earlier mymod purchase: PAGE00054, 2026-01-27
+    // 10:54.
     CHECK(orders[1]["lines"][0]["support_end"] == "2026-07-27");
 
     // Incremental: only orders updated since the cursor.
-    shop.state["orders"].push_back(order(202, "LATERAAAA", "2026-03-01 08:00:00", "2026-03-01 08:00:00", 8, {"mymod"}));
+    shop.state["orders"].push_back(
+        order(202, "LATERAAAA", "2026-03-01 08:00:00", "2026-03-01 08:00:00", 8, {"mymod"}));
     shop.save();
     auto second = json_of(shop.run({"--json", "orders", "sync"}));
     CHECK(second["since"] == "2026-02-02 09:00:00");
@@ -131,10 +151,12 @@ TEST_CASE("orders sync pages through the webservice and continues from its curso
     CHECK(full["unchanged"] == 123);  // 121 module lines and one extension, none changed
 }
 
-TEST_CASE("orders sync falls back to ws_key when Authorization is stripped; the key never shows", "[cli][webservice]") {
+TEST_CASE("orders sync falls back to ws_key when Authorization is stripped; the key never shows",
+          "[cli][webservice]") {
     Shop shop;
     shop.state["mode"] = "strip-auth";
-    shop.state["orders"].push_back(order(1, "STRIPAAAA", "2026-01-10 10:00:00", "2026-01-10 10:00:00", 7, {"mymod"}));
+    shop.state["orders"].push_back(
+        order(1, "STRIPAAAA", "2026-01-10 10:00:00", "2026-01-10 10:00:00", 7, {"mymod"}));
     shop.save();
     auto r = shop.run({"-vv", "--log-file", (shop.home / "run.log").string(), "orders", "sync"});
     INFO(r.out << r.err);
@@ -146,13 +168,16 @@ TEST_CASE("orders sync falls back to ws_key when Authorization is stripped; the 
     CHECK(requests[1] == "/api/orders auth=query");
     std::string log = testing::slurp(shop.home / "run.log");
     CHECK_THAT(log, Catch::Contains("ws_key=***"));
-    for (const std::string* text : {&r.out, &r.err, &log}) CHECK(text->find(kKey) == std::string::npos);
+    for (const std::string* text : {&r.out, &r.err, &log})
+        CHECK(text->find(kKey) == std::string::npos);
 }
 
-TEST_CASE("a shop without URL rewriting is reached through webservice/dispatcher.php", "[cli][webservice]") {
+TEST_CASE("a shop without URL rewriting is reached through webservice/dispatcher.php",
+          "[cli][webservice]") {
     Shop shop;
     shop.state["mode"] = "no-rewrite";
-    shop.state["orders"].push_back(order(1, "NOREWRITE", "2026-01-10 10:00:00", "2026-01-10 10:00:00", 7, {"mymod"}));
+    shop.state["orders"].push_back(
+        order(1, "NOREWRITE", "2026-01-10 10:00:00", "2026-01-10 10:00:00", 7, {"mymod"}));
     shop.save();
     auto r = shop.run({"orders", "sync"});
     INFO(r.out << r.err);
@@ -183,7 +208,8 @@ TEST_CASE("webservice errors: bad key, disabled, bad filter, empty answer", "[cl
     shop.save();
     auto disabled = shop.run({"orders", "sync"});
     CHECK(disabled.exit_code == 4);
-    CHECK_THAT(disabled.err, Catch::Contains("code 22") && Catch::Contains("enable the webservice"));
+    CHECK_THAT(disabled.err,
+               Catch::Contains("code 22") && Catch::Contains("enable the webservice"));
 
     shop.state["mode"] = "bad-filter";
     shop.save();
@@ -197,10 +223,11 @@ TEST_CASE("webservice errors: bad key, disabled, bad filter, empty answer", "[cl
     CHECK_THAT(no_key.err, Catch::Contains("MPSUPPORT_WEBSERVICE_KEY"));
 }
 
-TEST_CASE("expiry asks the webservice for orders the ledger does not know", "[cli][webservice][expiry]") {
+TEST_CASE("expiry asks the webservice for orders the ledger does not know",
+          "[cli][webservice][expiry]") {
     Shop shop;
-    shop.state["orders"].push_back(order(1, "LIVEAAAAA", "2026-01-31 10:00:00", "2026-01-31 10:00:00", 8,
-                                         {"mymod", "SUPPORT12"}));
+    shop.state["orders"].push_back(order(1, "LIVEAAAAA", "2026-01-31 10:00:00",
+                                         "2026-01-31 10:00:00", 8, {"mymod", "SUPPORT12"}));
     shop.save();
     auto r = shop.run({"--json", "expiry", "LIVEAAAAA", "NOSUCHREF", "--at", "2026-03-01"});
     CHECK(r.exit_code == 6);
@@ -592,9 +619,10 @@ TEST_CASE("a shop under a sub-path without URL rewriting", "[cli][webservice]") 
     Shop shop;
     shop.state["prefix"] = "/shop";
     shop.state["mode"] = "no-rewrite";
-    shop.state["orders"].push_back(order(1, "SUBPATHAA", "2026-01-10 10:00:00", "2026-01-10 10:00:00", 7, {"mymod"}));
     shop.state["orders"].push_back(
-        order(2, "SUBPATHBB", "2026-02-01 10:00:00", "2026-02-01 10:00:00", 7, {"mymod-support-6m"}));
+        order(1, "SUBPATHAA", "2026-01-10 10:00:00", "2026-01-10 10:00:00", 7, {"mymod"}));
+    shop.state["orders"].push_back(order(2, "SUBPATHBB", "2026-02-01 10:00:00",
+                                         "2026-02-01 10:00:00", 7, {"mymod-support-6m"}));
     shop.save();
     testing::write(shop.home / ".config/mpsupport/config.toml",
                    "[orders]\nwebservice_url = \"http://127.0.0.1:" + std::to_string(shop.port) +
@@ -606,5 +634,6 @@ TEST_CASE("a shop under a sub-path without URL rewriting", "[cli][webservice]") 
     auto synced = shop.run({"orders", "sync"});
     CHECK(synced.exit_code == 0);
     CHECK_THAT(synced.out, Catch::Contains("synced 2 orders"));
-    for (const auto& request : shop.requests()) CHECK_THAT(request, Catch::EndsWith("via=dispatcher"));
+    for (const auto& request : shop.requests())
+        CHECK_THAT(request, Catch::EndsWith("via=dispatcher"));
 }

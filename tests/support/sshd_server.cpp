@@ -38,7 +38,8 @@ SshdServer& SshdServer::shared() {
 }
 
 SshdServer::SshdServer() {
-    if (::geteuid() != 0) throw std::runtime_error("the SFTP tests start sshd and need root (as in CI)");
+    if (::geteuid() != 0)
+        throw std::runtime_error("the SFTP tests start sshd and need root (as in CI)");
     // ChrootDirectory needs every component root-owned and not writable by others: not /tmp.
     fs::path parent = "/var/lib/mpsupport-tests";
     fs::create_directories(parent);
@@ -55,9 +56,10 @@ SshdServer::SshdServer() {
     run_shell("ssh-keygen -q -t ed25519 -N '' -C client -f " + b + "/client_ed25519");
     run_shell("ssh-keygen -q -t ed25519 -N '' -C stranger -f " + b + "/stranger_ed25519");
     run_shell("ssh-keygen -q -t rsa -b 2048 -N '' -C rsa -f " + b + "/client_rsa");
-    run_shell("cat " + b + "/client_ed25519.pub " + b + "/client_rsa.pub > " + b + "/authorized_keys");
-    run_shell(std::string("id -u ") + password_user + " >/dev/null 2>&1 || useradd -M -d /nonexistent -s /bin/sh " +
-              password_user);
+    run_shell("cat " + b + "/client_ed25519.pub " + b + "/client_rsa.pub > " + b +
+              "/authorized_keys");
+    run_shell(std::string("id -u ") + password_user +
+              " >/dev/null 2>&1 || useradd -M -d /nonexistent -s /bin/sh " + password_user);
     run_shell(std::string("echo '") + password_user + ":" + password + "' | chpasswd");
     port_ = free_port();
     do sftp_only_port_ = free_port();
@@ -65,30 +67,34 @@ SshdServer::SshdServer() {
     do broken_port_ = free_port();
     while (broken_port_ == port_ || broken_port_ == sftp_only_port_);
     std::ofstream config(base_ / "sshd_config");
-    config << "Port " << port_ << "\nPort " << sftp_only_port_ << "\nPort " << broken_port_
-           << "\nListenAddress 127.0.0.1\n"
-           << "HostKey " << b << "/host_ed25519\nPidFile " << b << "/sshd.pid\n"
-           << "AuthorizedKeysFile " << b << "/authorized_keys\nStrictModes no\nUsePAM no\n"
-           << "PermitRootLogin yes\nPasswordAuthentication yes\nKbdInteractiveAuthentication no\n"
-           << "MaxStartups 100\nMaxSessions 20\nSubsystem sftp internal-sftp\nLogLevel ERROR\n"
-           << "Match LocalPort " << sftp_only_port_ << "\n  ChrootDirectory " << b << "/chroot\n"
-           << "  ForceCommand internal-sftp\n  AllowTcpForwarding no\n"
-           << "Match LocalPort " << broken_port_ << "\n"
-           << "  ForceCommand /bin/sh -c '/usr/lib/openssh/sftp-server | stdbuf -o0 head -c 150000'\n";
+    config
+        << "Port " << port_ << "\nPort " << sftp_only_port_ << "\nPort " << broken_port_
+        << "\nListenAddress 127.0.0.1\n"
+        << "HostKey " << b << "/host_ed25519\nPidFile " << b << "/sshd.pid\n"
+        << "AuthorizedKeysFile " << b << "/authorized_keys\nStrictModes no\nUsePAM no\n"
+        << "PermitRootLogin yes\nPasswordAuthentication yes\nKbdInteractiveAuthentication no\n"
+        << "MaxStartups 100\nMaxSessions 20\nSubsystem sftp internal-sftp\nLogLevel ERROR\n"
+        << "Match LocalPort " << sftp_only_port_ << "\n  ChrootDirectory " << b << "/chroot\n"
+        << "  ForceCommand internal-sftp\n  AllowTcpForwarding no\n"
+        << "Match LocalPort " << broken_port_ << "\n"
+        << "  ForceCommand /bin/sh -c '/usr/lib/openssh/sftp-server | stdbuf -o0 head -c 150000'\n";
     config.close();
     std::string sshd = "/usr/sbin/sshd", conf = b + "/sshd_config", log = b + "/sshd.log";
-    std::vector<char*> argv = {sshd.data(), const_cast<char*>("-D"), const_cast<char*>("-f"), conf.data(),
-                               const_cast<char*>("-E"), log.data(), nullptr};
+    std::vector<char*> argv = {sshd.data(), const_cast<char*>("-D"), const_cast<char*>("-f"),
+                               conf.data(), const_cast<char*>("-E"), log.data(),
+                               nullptr};
     pid_t pid = 0;
     if (::posix_spawn(&pid, sshd.c_str(), nullptr, nullptr, argv.data(), environ) != 0)
-        throw std::runtime_error("cannot start /usr/sbin/sshd (install openssh-server: scripts/setup)");
+        throw std::runtime_error(
+            "cannot start /usr/sbin/sshd (install openssh-server: scripts/setup)");
     pid_ = pid;
     for (int i = 0; i < 100; ++i) {
         if (accepts(port_) && accepts(sftp_only_port_) && accepts(broken_port_)) return;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     throw std::runtime_error("sshd did not start on ports " + std::to_string(port_) + "/" +
-                             std::to_string(sftp_only_port_) + ": " + testing::slurp(base_ / "sshd.log"));
+                             std::to_string(sftp_only_port_) + ": " +
+                             testing::slurp(base_ / "sshd.log"));
 }
 
 SshdServer::~SshdServer() {
@@ -112,13 +118,16 @@ SilentServer::SilentServer() {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listen_fd_, 8) != 0)
+    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(listen_fd_, 8) != 0)
         throw std::runtime_error("cannot listen on loopback");
     socklen_t size = sizeof address;
     ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &size);
     port_ = ntohs(address.sin_port);
 }
 
-SilentServer::~SilentServer() { ::close(listen_fd_); }
+SilentServer::~SilentServer() {
+    ::close(listen_fd_);
+}
 
 }  // namespace testing

@@ -10,7 +10,7 @@
 namespace testing {
 
 class SshdServer {
-public:
+  public:
     static SshdServer& shared();
     ~SshdServer();
 
@@ -21,15 +21,17 @@ public:
     const std::filesystem::path& base() const { return base_; }
     std::filesystem::path chroot_dir() const { return base_ / "chroot"; }
     std::filesystem::path client_key() const { return base_ / "client_ed25519"; }
-    std::filesystem::path stranger_key() const { return base_ / "stranger_ed25519"; }  // not authorized
-    std::filesystem::path rsa_key() const { return base_ / "client_rsa"; }            // authorized, refused
+    std::filesystem::path stranger_key() const {
+        return base_ / "stranger_ed25519";
+    }                                                                       // not authorized
+    std::filesystem::path rsa_key() const { return base_ / "client_rsa"; }  // authorized, refused
     std::filesystem::path host_public_key() const { return base_ / "host_ed25519.pub"; }
     // known_hosts_line: "[127.0.0.1]:port ssh-ed25519 AAAA..." for this server.
     std::string known_hosts_line(int port) const;
     static constexpr const char* password_user = "mpsupport-pw";
     static constexpr const char* password = "Secret-42-mps";
 
-private:
+  private:
     SshdServer();
     std::filesystem::path base_;
     int port_ = 0;
@@ -40,12 +42,12 @@ private:
 
 // SilentServer: accepts TCP connections on loopback and never says a word (a hung server).
 class SilentServer {
-public:
+  public:
     SilentServer();
     ~SilentServer();
     int port() const { return port_; }
 
-private:
+  private:
     int listen_fd_ = -1;
     int port_ = 0;
 };

@@ -5,19 +5,19 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <fstream>
-#include <thread>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace fs = std::filesystem;
 extern char** environ;
@@ -62,7 +62,8 @@ std::size_t count_files(const fs::path& dir) {
 void make_zip(const fs::path& zip, const std::vector<ZipEntry>& entries) {
     archive* a = archive_write_new();
     archive_write_set_format_zip(a);
-    if (archive_write_open_filename(a, zip.c_str()) != ARCHIVE_OK) throw std::runtime_error("cannot create zip");
+    if (archive_write_open_filename(a, zip.c_str()) != ARCHIVE_OK)
+        throw std::runtime_error("cannot create zip");
     for (const auto& e : entries) {
         archive_entry* entry = archive_entry_new();
         archive_entry_set_pathname(entry, e.name.c_str());
@@ -96,26 +97,35 @@ void make_zip(const fs::path& zip, const std::vector<ZipEntry>& entries) {
     archive_write_free(a);
 }
 
-std::map<std::string, std::string> module_files(const std::string& name, const std::string& version) {
+std::map<std::string, std::string> module_files(const std::string& name,
+                                                const std::string& version) {
     std::map<std::string, std::string> files;
     files[name + ".php"] =
         "<?php\nif (!defined('_PS_VERSION_')) {\n    exit;\n}\n\nclass " + name +
-        " extends Module\n{\n    public function __construct()\n    {\n        $this->name = '" + name +
-        "';\n        $this->tab = 'front_office_features';\n        $this->version = '" + version +
+        " extends Module\n{\n    public function __construct()\n    {\n        $this->name = '" +
+        name + "';\n        $this->tab = 'front_office_features';\n        $this->version = '" +
+        version +
         "';\n        $this->author = 'mypresta.rocks';\n        parent::__construct();\n    }\n}\n";
-    files["config.xml"] = "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<module>\n\t<name>" + name +
-                          "</name>\n\t<displayName><![CDATA[Test module]]></displayName>\n\t<version><![CDATA[" +
-                          version + "]]></version>\n</module>\n";
+    files["config.xml"] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<module>\n\t<name>" + name +
+        "</name>\n\t<displayName><![CDATA[Test module]]></displayName>\n\t<version><![CDATA[" +
+        version + "]]></version>\n</module>\n";
     files["index.php"] = "<?php\nheader('Location: ../');\nexit;\n";
     std::string tpl;
-    for (int i = 1; i <= 10; ++i) tpl += "<div class=\"block-" + std::to_string(i) + "\">{$item" + std::to_string(i) + "}</div>\n";
+    for (int i = 1; i <= 10; ++i)
+        tpl += "<div class=\"block-" + std::to_string(i) + "\">{$item" + std::to_string(i) +
+               "}</div>\n";
     files["views/templates/hook/block.tpl"] = tpl;
     std::string css;
-    for (int i = 1; i <= 10; ++i) css += ".block-" + std::to_string(i) + " { margin: " + std::to_string(i) + "px; }\n";
+    for (int i = 1; i <= 10; ++i)
+        css += ".block-" + std::to_string(i) + " { margin: " + std::to_string(i) + "px; }\n";
     files["views/css/front.css"] = css;
-    files["views/js/front.js"] = "document.addEventListener('DOMContentLoaded', function () {\n  console.log('ok');\n});\n";
-    files["src/Service.php"] = "<?php\nnamespace Test;\n\nclass Service\n{\n    public function run() { return 42; }\n}\n";
-    files["views/img/logo.png"] = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + std::string(64, '\x01');
+    files["views/js/front.js"] =
+        "document.addEventListener('DOMContentLoaded', function () {\n  console.log('ok');\n});\n";
+    files["src/Service.php"] =
+        "<?php\nnamespace Test;\n\nclass Service\n{\n    public function run() { return 42; }\n}\n";
+    files["views/img/logo.png"] =
+        std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + std::string(64, '\x01');
     return files;
 }
 
@@ -123,10 +133,12 @@ void write_tree(const fs::path& dir, const std::map<std::string, std::string>& f
     for (const auto& [path, content] : files) write(dir / path, content);
 }
 
-std::vector<ZipEntry> zip_entries(const std::map<std::string, std::string>& files, const std::string& folder) {
+std::vector<ZipEntry> zip_entries(const std::map<std::string, std::string>& files,
+                                  const std::string& folder) {
     std::vector<ZipEntry> entries;
     if (!folder.empty()) entries.push_back({folder + "/", "", ZipEntry::directory});
-    for (const auto& [path, content] : files) entries.push_back({folder.empty() ? path : folder + "/" + path, content});
+    for (const auto& [path, content] : files)
+        entries.push_back({folder.empty() ? path : folder + "/" + path, content});
     return entries;
 }
 
@@ -158,7 +170,8 @@ std::string drain_fd_pair(int out_fd, int err_fd, std::string& err) {
 
 namespace {
 
-std::vector<std::string> environment_for(const fs::path& home, const std::map<std::string, std::string>& extra_env) {
+std::vector<std::string> environment_for(const fs::path& home,
+                                         const std::map<std::string, std::string>& extra_env) {
     std::map<std::string, std::string> env = {
         {"PATH", "/usr/local/bin:/usr/bin:/bin"},
         {"HOME", home.string()},
@@ -192,7 +205,8 @@ bool accepts(int port) {
 }
 
 RunResult run_mpsupport(const std::vector<std::string>& args, const fs::path& home,
-                        const std::map<std::string, std::string>& extra_env, const std::string& input) {
+                        const std::map<std::string, std::string>& extra_env,
+                        const std::string& input) {
     auto env_strings = environment_for(home, extra_env);
     auto envp = pointers(env_strings);
     std::vector<std::string> argv_strings = {MPSUPPORT_BINARY};
@@ -225,14 +239,14 @@ RunResult run_mpsupport(const std::vector<std::string>& args, const fs::path& ho
     return result;
 }
 
-
 int free_port() {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = 0;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("bind failed");
+    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+        throw std::runtime_error("bind failed");
     socklen_t len = sizeof addr;
     getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
     close(fd);
@@ -252,26 +266,30 @@ ServerProcess::ServerProcess(const std::vector<std::string>& argv_in, int port,
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);  // php -S logs every request
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY,
+                                     0);  // php -S logs every request
     pid_t pid = 0;
     int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("cannot start " + argv_strings[0] + " (is it installed? scripts/setup)");
+    if (rc != 0)
+        throw std::runtime_error("cannot start " + argv_strings[0] +
+                                 " (is it installed? scripts/setup)");
     pid_ = pid;
     for (int i = 0; i < 200; ++i) {
         if (accepts(port)) return;
         int status = 0;
         if (waitpid(pid_, &status, WNOHANG) == pid_) {
             pid_ = -1;
-            throw std::runtime_error("server " + argv_strings[0] + " exited before listening on port " +
-                                     std::to_string(port));
+            throw std::runtime_error("server " + argv_strings[0] +
+                                     " exited before listening on port " + std::to_string(port));
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
     pid_ = -1;
-    throw std::runtime_error("server " + argv_strings[0] + " did not listen on port " + std::to_string(port));
+    throw std::runtime_error("server " + argv_strings[0] + " did not listen on port " +
+                             std::to_string(port));
 }
 
 ServerProcess::~ServerProcess() {
@@ -295,7 +313,8 @@ int start_mpsupport(const std::vector<std::string>& args, const fs::path& home,
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 1, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
     pid_t pid = 0;
     int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());

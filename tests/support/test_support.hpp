@@ -10,13 +10,13 @@ namespace testing {
 
 // TempDir: a fresh folder removed at the end of the test.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     const std::filesystem::path& path() const { return path_; }
     std::filesystem::path operator/(const std::string& relative) const { return path_ / relative; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
@@ -40,13 +40,15 @@ void make_zip(const std::filesystem::path& zip, const std::vector<ZipEntry>& ent
 
 // module_files: a small but real-shaped module release: main class, config.xml, templates,
 // css, js, an image. Paths are relative to the module folder.
-std::map<std::string, std::string> module_files(const std::string& name, const std::string& version);
+std::map<std::string, std::string> module_files(const std::string& name,
+                                                const std::string& version);
 
 // write_tree: write `files` under `dir`.
 void write_tree(const std::filesystem::path& dir, const std::map<std::string, std::string>& files);
 
 // zip_entries: the files as zip entries under a top folder `folder/` (none when empty).
-std::vector<ZipEntry> zip_entries(const std::map<std::string, std::string>& files, const std::string& folder);
+std::vector<ZipEntry> zip_entries(const std::map<std::string, std::string>& files,
+                                  const std::string& folder);
 
 struct RunResult {
     int exit_code = -1;
@@ -57,7 +59,8 @@ struct RunResult {
 // run_mpsupport: run the built binary with `args`, in an environment holding only PATH,
 // HOME=`home`, XDG_CONFIG_HOME and XDG_DATA_HOME below it, plus `extra_env`.
 RunResult run_mpsupport(const std::vector<std::string>& args, const std::filesystem::path& home,
-                        const std::map<std::string, std::string>& extra_env = {}, const std::string& input = "");
+                        const std::map<std::string, std::string>& extra_env = {},
+                        const std::string& input = "");
 
 // free_port: a TCP port on 127.0.0.1 that nothing listens on right now.
 int free_port();
@@ -68,14 +71,15 @@ bool accepts(int port);
 // The constructor returns once the port accepts connections; a server that exits or does not
 // listen within 10 s throws (a test failure, never a skip). The destructor kills it.
 class ServerProcess {
-public:
-    ServerProcess(const std::vector<std::string>& argv, int port, const std::map<std::string, std::string>& env = {});
+  public:
+    ServerProcess(const std::vector<std::string>& argv, int port,
+                  const std::map<std::string, std::string>& env = {});
     ~ServerProcess();
     ServerProcess(const ServerProcess&) = delete;
     ServerProcess& operator=(const ServerProcess&) = delete;
     int port() const { return port_; }
 
-private:
+  private:
     int pid_ = -1;
     int port_ = 0;
 };
@@ -83,7 +87,8 @@ private:
 // start_mpsupport: like run_mpsupport, but in the background; stdout and stderr go to
 // `output` (a file). Returns the pid, for wait_mpsupport or kill.
 int start_mpsupport(const std::vector<std::string>& args, const std::filesystem::path& home,
-                    const std::map<std::string, std::string>& extra_env, const std::filesystem::path& output);
+                    const std::map<std::string, std::string>& extra_env,
+                    const std::filesystem::path& output);
 // wait_mpsupport: the exit code of a process started by start_mpsupport (128 + signal).
 int wait_mpsupport(int pid);
 

@@ -39,18 +39,23 @@ void add_extension(X509* cert, X509* issuer, int nid, const char* value) {
     X509_EXTENSION_free(ext);
 }
 
-Cert make_cert(const std::string& common_name, EVP_PKEY* key, X509* issuer, EVP_PKEY* issuer_key, bool ca,
-               int from_days, int to_days) {
+Cert make_cert(const std::string& common_name, EVP_PKEY* key, X509* issuer, EVP_PKEY* issuer_key,
+               bool ca, int from_days, int to_days) {
     static long serial = 1000;
     Cert cert(X509_new(), X509_free);
     X509_set_version(cert.get(), 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), ++serial + static_cast<long>(getpid()) * 100);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()),
+                     ++serial + static_cast<long>(getpid()) * 100);
     X509_gmtime_adj(X509_getm_notBefore(cert.get()), static_cast<long>(from_days) * 86400);
     X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(to_days) * 86400);
     X509_set_pubkey(cert.get(), key);
     X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("mpsupport tests"), -1, -1, 0);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("mpsupport tests"), -1, -1,
+                               0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1,
+                               0);
     X509* signer = issuer ? issuer : cert.get();
     X509_set_issuer_name(cert.get(), X509_get_subject_name(signer));
     if (ca) {
@@ -62,7 +67,8 @@ Cert make_cert(const std::string& common_name, EVP_PKEY* key, X509* issuer, EVP_
         add_extension(cert.get(), signer, NID_ext_key_usage, "serverAuth");
     }
     add_extension(cert.get(), signer, NID_subject_key_identifier, "hash");
-    check(X509_sign(cert.get(), issuer_key ? issuer_key : key, EVP_sha256()) > 0, "sign a certificate");
+    check(X509_sign(cert.get(), issuer_key ? issuer_key : key, EVP_sha256()) > 0,
+          "sign a certificate");
     return cert;
 }
 
@@ -90,7 +96,8 @@ struct TestCa::Impl {
 TestCa::TestCa(const std::filesystem::path& dir) : impl_(std::make_unique<Impl>()), dir_(dir) {
     std::filesystem::create_directories(dir_);
     impl_->key = new_key();
-    impl_->cert = make_cert("mpsupport test CA", impl_->key.get(), nullptr, nullptr, true, -2, 3650);
+    impl_->cert =
+        make_cert("mpsupport test CA", impl_->key.get(), nullptr, nullptr, true, -2, 3650);
     ca_cert_ = dir_ / "test-ca.pem";
     write_pem(ca_cert_, {impl_->cert.get()});
 }
@@ -99,7 +106,8 @@ TestCa::~TestCa() = default;
 
 CertFiles TestCa::issue(const std::string& name, int from_days, int to_days) const {
     Key key = new_key();
-    Cert cert = make_cert("localhost", key.get(), impl_->cert.get(), impl_->key.get(), false, from_days, to_days);
+    Cert cert = make_cert("localhost", key.get(), impl_->cert.get(), impl_->key.get(), false,
+                          from_days, to_days);
     CertFiles files{dir_ / (name + ".crt"), dir_ / (name + ".key")};
     write_pem(files.cert, {cert.get(), impl_->cert.get()});
     write_key(files.key, key.get());
@@ -124,20 +132,32 @@ std::string nginx_binary() {
 NginxServer::NginxServer(const std::filesystem::path& dir, const std::vector<NginxSite>& sites) {
     if (sites.empty()) throw std::runtime_error("NginxServer needs at least one site");
     std::filesystem::create_directories(dir / "logs");
-    std::string conf = "daemon off;\nmaster_process off;\nworker_processes 1;\npid " + (dir / "nginx.pid").string() +
-                       ";\nerror_log " + (dir / "logs/error.log").string() +
+    std::string conf = "daemon off;\nmaster_process off;\nworker_processes 1;\npid " +
+                       (dir / "nginx.pid").string() + ";\nerror_log " +
+                       (dir / "logs/error.log").string() +
                        " warn;\nevents { worker_connections 256; }\nhttp {\n"
                        "  access_log off;\n"
-                       "  client_body_temp_path " + (dir / "client_body").string() + ";\n"
-                       "  proxy_temp_path " + (dir / "proxy").string() + ";\n"
-                       "  fastcgi_temp_path " + (dir / "fastcgi").string() + ";\n"
-                       "  uwsgi_temp_path " + (dir / "uwsgi").string() + ";\n"
-                       "  scgi_temp_path " + (dir / "scgi").string() + ";\n"
+                       "  client_body_temp_path " +
+                       (dir / "client_body").string() +
+                       ";\n"
+                       "  proxy_temp_path " +
+                       (dir / "proxy").string() +
+                       ";\n"
+                       "  fastcgi_temp_path " +
+                       (dir / "fastcgi").string() +
+                       ";\n"
+                       "  uwsgi_temp_path " +
+                       (dir / "uwsgi").string() +
+                       ";\n"
+                       "  scgi_temp_path " +
+                       (dir / "scgi").string() +
+                       ";\n"
                        "  client_max_body_size 64m;\n"
                        "  default_type application/octet-stream;\n";
     for (const auto& site : sites) {
         ports_.push_back(site.port);
-        conf += "  server {\n    listen 127.0.0.1:" + std::to_string(site.port) + (site.tls ? " ssl" : "") + ";\n";
+        conf += "  server {\n    listen 127.0.0.1:" + std::to_string(site.port) +
+                (site.tls ? " ssl" : "") + ";\n";
         conf += "    server_name localhost;\n";
         if (site.tls) {
             conf += "    ssl_certificate " + site.tls->cert.string() + ";\n";
@@ -149,9 +169,11 @@ NginxServer::NginxServer(const std::filesystem::path& dir, const std::vector<Ngi
     std::filesystem::path conf_path = dir / "nginx.conf";
     std::ofstream(conf_path) << conf;
     process_ = std::make_unique<ServerProcess>(
-        std::vector<std::string>{nginx_binary(), "-p", dir.string(), "-c", conf_path.string()}, sites.front().port);
+        std::vector<std::string>{nginx_binary(), "-p", dir.string(), "-c", conf_path.string()},
+        sites.front().port);
     for (int port : ports_)
-        for (int i = 0; i < 200 && !accepts(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        for (int i = 0; i < 200 && !accepts(port); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(25));
 }
 
 }  // namespace testing

@@ -19,7 +19,7 @@ struct CertFiles {
 
 // TestCa: a CA made in `dir`; `ca_cert` is what clients trust (SSL_CERT_FILE).
 class TestCa {
-public:
+  public:
     explicit TestCa(const std::filesystem::path& dir);
     ~TestCa();
     TestCa(const TestCa&) = delete;
@@ -33,7 +33,7 @@ public:
     // self_signed: a certificate for localhost and 127.0.0.1 that no CA vouches for.
     CertFiles self_signed(const std::string& name) const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
     std::filesystem::path dir_;
@@ -51,11 +51,11 @@ struct NginxSite {
 // NginxServer: one nginx process (no daemon, no master) serving every site; the constructor
 // returns once all ports accept connections, the destructor stops it.
 class NginxServer {
-public:
+  public:
     NginxServer(const std::filesystem::path& dir, const std::vector<NginxSite>& sites);
     int port(std::size_t site) const { return ports_.at(site); }
 
-private:
+  private:
     std::vector<int> ports_;
     std::unique_ptr<ServerProcess> process_;
 };

@@ -63,7 +63,8 @@ TEST_CASE("config errors name the file, the line and the key", "[config]") {
     CHECK(type.find("vendor.reply_business_days") != std::string::npos);
 
     testing::write(dir / "range.toml", "[policy]\nmajor_rewrite_ratio = 1.5\n");
-    CHECK(error_of(dir / "range.toml").find("policy.major_rewrite_ratio must be a number between 0 and 1") !=
+    CHECK(error_of(dir / "range.toml")
+              .find("policy.major_rewrite_ratio must be a number between 0 and 1") !=
           std::string::npos);
 
     testing::write(dir / "array.toml", "[policy]\nallowed_change = [\"*.tpl\", 3]\n");
@@ -132,7 +133,9 @@ TEST_CASE("XDG paths and the config search order", "[config]") {
     CHECK(p.config_file == "/home/u/.config/mpsupport/config.toml");
     CHECK(p.data_dir == "/home/u/.local/share/mpsupport");
     CHECK_FALSE(p.config_explicit);
-    auto xdg = Environment::fixed({{"HOME", "/home/u"}, {"XDG_CONFIG_HOME", "/c"}, {"XDG_DATA_HOME", "/d"},
+    auto xdg = Environment::fixed({{"HOME", "/home/u"},
+                                   {"XDG_CONFIG_HOME", "/c"},
+                                   {"XDG_DATA_HOME", "/d"},
                                    {"MPSUPPORT_CONFIG", "/e/m.toml"}});
     Paths q = resolve_paths(xdg, std::nullopt);
     CHECK(q.config_file == "/e/m.toml");

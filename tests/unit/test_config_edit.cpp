@@ -10,7 +10,8 @@ using namespace mps;
 
 TEST_CASE("set_toml_key: replace in place, add to a table, add a table", "[config]") {
     std::string text =
-        "# my config\n[vendor]\nname = \"old\"  # trailing comment\n# support_email = \"x\"\n\n[policy]\n"
+        "# my config\n[vendor]\nname = \"old\"  # trailing comment\n# support_email = "
+        "\"x\"\n\n[policy]\n"
         "allowed_change = [\n  \"*.tpl\",\n  \"*.css\",\n]\nmajor_rewrite_ratio = 0.5\n";
     std::string edited = set_toml_key(text, "vendor", "name", "\"new\"");
     CHECK(edited.find("name = \"new\"\n") != std::string::npos);
@@ -18,11 +19,13 @@ TEST_CASE("set_toml_key: replace in place, add to a table, add a table", "[confi
     CHECK(edited.find("# support_email = \"x\"") != std::string::npos);
 
     edited = set_toml_key(text, "policy", "allowed_change", "[\"*.tpl\"]");
-    CHECK(edited.find("allowed_change = [\"*.tpl\"]\nmajor_rewrite_ratio = 0.5") != std::string::npos);
+    CHECK(edited.find("allowed_change = [\"*.tpl\"]\nmajor_rewrite_ratio = 0.5") !=
+          std::string::npos);
     CHECK(edited.find("\"*.css\"") == std::string::npos);
 
     edited = set_toml_key(text, "vendor", "support_email", "\"a@b.example\"");
-    CHECK(edited.find("name = \"old\"  # trailing comment\nsupport_email = \"a@b.example\"\n") != std::string::npos);
+    CHECK(edited.find("name = \"old\"  # trailing comment\nsupport_email = \"a@b.example\"\n") !=
+          std::string::npos);
 
     edited = set_toml_key(text, "stores.myshop", "url", "\"https://x.example\"");
     CHECK_THAT(edited, Catch::EndsWith("0.5\n\n[stores.myshop]\nurl = \"https://x.example\"\n"));
@@ -35,7 +38,8 @@ TEST_CASE("toml_value_for: strings quoted, lists split, numbers checked", "[conf
     Config config;
     CHECK(toml_value_for(config, "vendor.name", "a \"b\"") == "\"a \\\"b\\\"\"");
     CHECK(toml_value_for(config, "remind.thresholds", "14, 3") == "[14, 3]");
-    CHECK(toml_value_for(config, "policy.allowed_change", "*.tpl,*.css") == "[\"*.tpl\", \"*.css\"]");
+    CHECK(toml_value_for(config, "policy.allowed_change", "*.tpl,*.css") ==
+          "[\"*.tpl\", \"*.css\"]");
     CHECK(toml_value_for(config, "stores.newshop.modules", "a") == "[\"a\"]");
     CHECK(toml_value_for(config, "stores.newshop.url", "https://x") == "\"https://x\"");
     CHECK(toml_value_for(config, "policy.major_rewrite_ratio", "0.4") == "0.4");

@@ -111,7 +111,9 @@ TEST_CASE("the main-class version scan stays linear on 8 MiB inputs", "[module-i
     CHECK_FALSE(version_from_main_class(constants).has_value());
     CHECK(version_from_main_class(constants + "const V7 = '7.0.0';\n") == "7.0.0");
     // Unterminated literals and a very long identifier made of "const".
-    CHECK_FALSE(version_from_main_class(repeat_to("$this->version = '" + std::string(70, 'x'), size)).has_value());
+    CHECK_FALSE(
+        version_from_main_class(repeat_to("$this->version = '" + std::string(70, 'x'), size))
+            .has_value());
     CHECK_FALSE(version_from_main_class("$this->version = self::X;" + repeat_to("const", size))
                     .has_value());
 }

@@ -6,7 +6,8 @@
 using namespace mps;
 
 namespace {
-const char* kHeader = "order_reference,purchased_at,customer_email,customer_name,module,extended_months\n";
+const char* kHeader =
+    "order_reference,purchased_at,customer_email,customer_name,module,extended_months\n";
 }
 
 TEST_CASE("CSV: BOM, CRLF, semicolons, quotes and case-insensitive headers", "[orders][csv]") {
@@ -33,13 +34,13 @@ TEST_CASE("CSV: BOM, CRLF, semicolons, quotes and case-insensitive headers", "[o
 
 TEST_CASE("CSV: every bad row is reported with its line and field", "[orders][csv]") {
     std::string text = std::string(kHeader) +
-                       "A,2026-01-31,a@example.com,Ann,mymod,\n"           // 2 good
-                       "B,2026-02-30,b@example.com,Bob,mymod,\n"           // 3 bad date
-                       "C,2026-02-01,not-an-email,Carl,mymod,\n"           // 4 bad email
-                       "D,2026-02-01,d@example.com,Dan,my-mod,\n"          // 5 bad module
-                       "E,2026-02-01,e@example.com,Eve,mymod,13\n"         // 6 too many months
-                       "F,2026-02-01,f@example.com,Fay,mymod\n"            // 7 field count
-                       "\"G,2026-02-01,g@example.com,Guy,mymod,\n";        // 8 unclosed quote
+                       "A,2026-01-31,a@example.com,Ann,mymod,\n"     // 2 good
+                       "B,2026-02-30,b@example.com,Bob,mymod,\n"     // 3 bad date
+                       "C,2026-02-01,not-an-email,Carl,mymod,\n"     // 4 bad email
+                       "D,2026-02-01,d@example.com,Dan,my-mod,\n"    // 5 bad module
+                       "E,2026-02-01,e@example.com,Eve,mymod,13\n"   // 6 too many months
+                       "F,2026-02-01,f@example.com,Fay,mymod\n"      // 7 field count
+                       "\"G,2026-02-01,g@example.com,Guy,mymod,\n";  // 8 unclosed quote
     auto csv = parse_orders_csv(text, "o.csv", 12);
     REQUIRE(csv.bad.size() == 6);
     CHECK(csv.bad[0].line == 3);
@@ -80,7 +81,9 @@ TEST_CASE("CSV: a file without the required columns is refused whole", "[orders]
         CHECK(e.kind() == ErrorKind::usage);
         CHECK_THAT(e.what(), Catch::Contains("o.csv:1") && Catch::Contains("customer_email"));
     }
-    CHECK_THROWS_AS(parse_orders_csv("module,module,order_reference,purchased_at,customer_email\n", "o.csv", 12), Error);
+    CHECK_THROWS_AS(parse_orders_csv("module,module,order_reference,purchased_at,customer_email\n",
+                                     "o.csv", 12),
+                    Error);
 }
 
 TEST_CASE("e-mail addresses and names cannot inject headers", "[orders][csv]") {

@@ -106,7 +106,9 @@ TEST_CASE("a release zip is stored by content with a manifest", "[pristine]") {
         CHECK(store.load("mymod", "1.2.3")->digest == result.manifest.digest);
         auto asked = options();
         int questions = 0;
-        asked.confirm_replace = [&](const Manifest&, const Manifest&) { return ++questions, false; };
+        asked.confirm_replace = [&](const Manifest&, const Manifest&) {
+            return ++questions, false;
+        };
         CHECK_THROWS_AS(store.add(dir / "other.zip", asked), Error);
         CHECK(questions == 1);
         auto replace = options();
@@ -115,8 +117,10 @@ TEST_CASE("a release zip is stored by content with a manifest", "[pristine]") {
         CHECK(store.load("mymod", "1.2.3")->digest != result.manifest.digest);
     }
     SECTION("versions are listed in natural order") {
-        testing::make_zip(dir / "v10.zip", testing::zip_entries(testing::module_files("mymod", "1.10.0"), "mymod"));
-        testing::make_zip(dir / "v9.zip", testing::zip_entries(testing::module_files("mymod", "1.9.0"), "mymod"));
+        testing::make_zip(dir / "v10.zip",
+                          testing::zip_entries(testing::module_files("mymod", "1.10.0"), "mymod"));
+        testing::make_zip(dir / "v9.zip",
+                          testing::zip_entries(testing::module_files("mymod", "1.9.0"), "mymod"));
         store.add(dir / "v10.zip", options());
         store.add(dir / "v9.zip", options());
         CHECK(store.versions("mymod") == std::vector<std::string>{"1.2.3", "1.9.0", "1.10.0"});
@@ -154,7 +158,8 @@ TEST_CASE("hostile or broken zips are refused and nothing is stored", "[pristine
 
 TEST_CASE("truncated and non-zip files are refused", "[pristine]") {
     testing::TempDir dir;
-    testing::make_zip(dir / "good.zip", testing::zip_entries(testing::module_files("mymod", "1.0.0"), "mymod"));
+    testing::make_zip(dir / "good.zip",
+                      testing::zip_entries(testing::module_files("mymod", "1.0.0"), "mymod"));
     std::string bytes = testing::slurp(dir / "good.zip");
     testing::write(dir / "truncated.zip", bytes.substr(0, bytes.size() / 2));
     testing::write(dir / "text.zip", "this is not a zip file\n");
@@ -168,7 +173,8 @@ TEST_CASE("truncated and non-zip files are refused", "[pristine]") {
 
 TEST_CASE("a damaged manifest is reported, not trusted", "[pristine]") {
     testing::TempDir dir;
-    testing::make_zip(dir / "m.zip", testing::zip_entries(testing::module_files("mymod", "1.0.0"), "mymod"));
+    testing::make_zip(dir / "m.zip",
+                      testing::zip_entries(testing::module_files("mymod", "1.0.0"), "mymod"));
     PristineStore store(dir / "store");
     store.add(dir / "m.zip", options());
     auto manifest = dir / "store" / "manifests" / "mymod" / "1.0.0.json";

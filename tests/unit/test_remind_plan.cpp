@@ -8,7 +8,9 @@
 using namespace mps;
 
 namespace {
-Date d(const char* text) { return parse_date(text).value(); }
+Date d(const char* text) {
+    return parse_date(text).value();
+}
 OrderLine purchase(std::int64_t id, const char* date) {
     OrderLine line;
     line.id = id;
@@ -47,11 +49,13 @@ TEST_CASE("the smallest threshold reached is sent, larger ones are covered", "[o
     auto last = plan_reminders(lines, records, rules, policy, d("2026-03-04"));
     CHECK(thresholds_of(last) == std::vector<int>{1});
     CHECK(last[0].covered.empty());
-    CHECK(thresholds_of(plan_reminders(lines, records, rules, policy, d("2026-03-05"))) == std::vector<int>{1});
+    CHECK(thresholds_of(plan_reminders(lines, records, rules, policy, d("2026-03-05"))) ==
+          std::vector<int>{1});
 
     // A failed reminder is due again; a claimed one is planned (the claim decides).
     records[plan[0].key].state = ReminderState::failed;
-    CHECK(thresholds_of(plan_reminders(lines, records, rules, policy, d("2026-03-02"))) == std::vector<int>{7});
+    CHECK(thresholds_of(plan_reminders(lines, records, rules, policy, d("2026-03-02"))) ==
+          std::vector<int>{7});
 }
 
 TEST_CASE("nothing is due far from the end; expired notices only on request", "[orders][remind]") {
@@ -59,7 +63,8 @@ TEST_CASE("nothing is due far from the end; expired notices only on request", "[
     RemindRules rules;
     std::vector<OrderLine> lines = {purchase(1, "2026-02-05")};
     CHECK(plan_reminders(lines, {}, rules, policy, d("2026-02-01")).empty());  // 32 days left
-    CHECK(thresholds_of(plan_reminders(lines, {}, rules, policy, d("2026-02-03"))) == std::vector<int>{30});
+    CHECK(thresholds_of(plan_reminders(lines, {}, rules, policy, d("2026-02-03"))) ==
+          std::vector<int>{30});
     CHECK(plan_reminders(lines, {}, rules, policy, d("2026-03-06")).empty());  // ended yesterday
     rules.expired_notice = true;
     auto expired = plan_reminders(lines, {}, rules, policy, d("2026-03-06"));
@@ -68,7 +73,8 @@ TEST_CASE("nothing is due far from the end; expired notices only on request", "[
     CHECK(plan_reminders(lines, {}, rules, policy, d("2026-05-06")).empty());  // ended too long ago
 }
 
-TEST_CASE("a new support end after buying extended support owes new reminders", "[orders][remind]") {
+TEST_CASE("a new support end after buying extended support owes new reminders",
+          "[orders][remind]") {
     PolicyConfig policy;
     RemindRules rules;
     auto line = purchase(1, "2026-02-05");
@@ -120,12 +126,16 @@ TEST_CASE("ledger claims: one owner at a time, stale owners are taken over", "[o
     ReminderKey covered{stored[0].id, 30, "2026-03-05"};
     auto never_stale = [](const ReminderRecord&) { return false; };
     auto always_stale = [](const ReminderRecord&) { return true; };
-    CHECK(ledger->claim({{key, {covered}}}, "a", "t", never_stale) == std::vector<ClaimOutcome>{ClaimOutcome::claimed});
-    CHECK(ledger->claim({{key, {}}}, "b", "t", never_stale) == std::vector<ClaimOutcome>{ClaimOutcome::busy});
-    CHECK(ledger->claim({{key, {}}}, "b", "t", always_stale) == std::vector<ClaimOutcome>{ClaimOutcome::claimed});
+    CHECK(ledger->claim({{key, {covered}}}, "a", "t", never_stale) ==
+          std::vector<ClaimOutcome>{ClaimOutcome::claimed});
+    CHECK(ledger->claim({{key, {}}}, "b", "t", never_stale) ==
+          std::vector<ClaimOutcome>{ClaimOutcome::busy});
+    CHECK(ledger->claim({{key, {}}}, "b", "t", always_stale) ==
+          std::vector<ClaimOutcome>{ClaimOutcome::claimed});
     CHECK_FALSE(ledger->mark_sent(key, "a", "<id>", "t"));  // a lost its claim
     CHECK(ledger->mark_sent(key, "b", "<id>", "t"));
-    CHECK(ledger->claim({{key, {}}}, "c", "t", always_stale) == std::vector<ClaimOutcome>{ClaimOutcome::done});
+    CHECK(ledger->claim({{key, {}}}, "c", "t", always_stale) ==
+          std::vector<ClaimOutcome>{ClaimOutcome::done});
     auto records = ledger->reminders_of_line(stored[0].id);
     REQUIRE(records.size() == 2);
     CHECK(records[0].key.threshold == 30);
@@ -180,7 +190,8 @@ TEST_CASE("ledger: an extension imported later extends the earlier purchase", "[
     CHECK(ledger->meta("k") == "v");
 }
 
-TEST_CASE("ledger: a failed larger threshold becomes covered by a smaller one", "[orders][ledger]") {
+TEST_CASE("ledger: a failed larger threshold becomes covered by a smaller one",
+          "[orders][ledger]") {
     testing::TempDir dir;
     auto ledger = Ledger::open(dir / "ledger.sqlite", false);
     ledger->import_lines({purchase(0, "2026-02-05")}, "csv", "t");

@@ -12,10 +12,12 @@ namespace {
 struct FakeMailer : Mailer {
     std::vector<std::string> sent_to;
     SendStatus failure = SendStatus::rejected;
-    SendResult send(const std::string&, const std::string& to, const std::string& message) override {
+    SendResult send(const std::string&, const std::string& to,
+                    const std::string& message) override {
         CHECK(message.find("\r\nMessage-ID: <remind.") != std::string::npos);
         if (to.rfind("refuse", 0) == 0 || to.rfind("down", 0) == 0)
-            return {to.rfind("down", 0) == 0 ? SendStatus::unreachable : failure, "550 no such user"};
+            return {to.rfind("down", 0) == 0 ? SendStatus::unreachable : failure,
+                    "550 no such user"};
         sent_to.push_back(to);
         return {SendStatus::sent, "250"};
     }
@@ -36,7 +38,8 @@ struct World {
     std::unique_ptr<Ledger> ledger = Ledger::open(dir / "ledger.sqlite", false);
     Config config;
     FakeMailer mailer;
-    std::chrono::system_clock::time_point clock = std::chrono::system_clock::from_time_t(1772323200);  // 2026-03-01
+    std::chrono::system_clock::time_point clock =
+        std::chrono::system_clock::from_time_t(1772323200);  // 2026-03-01
     std::vector<std::chrono::milliseconds> sleeps;
 
     RemindOutcome run(RemindRequest request, const std::string& owner = "me") {
@@ -64,16 +67,18 @@ RemindRequest at(const char* day) {
 
 TEST_CASE("remind paces e-mails with --max-per-minute and stops at --limit", "[orders][remind]") {
     World w;
-    w.ledger->import_lines({purchase("A", "2026-02-03", "a@example.com"), purchase("B", "2026-02-04", "b@example.com"),
-                            purchase("C", "2026-02-05", "c@example.com")},
-                           "csv", "now");
+    w.ledger->import_lines(
+        {purchase("A", "2026-02-03", "a@example.com"), purchase("B", "2026-02-04", "b@example.com"),
+         purchase("C", "2026-02-05", "c@example.com")},
+        "csv", "now");
     auto request = at("2026-03-01");
     request.max_per_minute = 30;  // one every 2 s
     request.limit = 2;
     auto outcome = w.run(request);
     CHECK(outcome.sent == 2);
     CHECK(outcome.deferred == 1);
-    CHECK(w.mailer.sent_to == std::vector<std::string>{"a@example.com", "b@example.com"});  // earliest end first
+    CHECK(w.mailer.sent_to ==
+          std::vector<std::string>{"a@example.com", "b@example.com"});  // earliest end first
     REQUIRE(w.sleeps.size() == 1);
     CHECK(w.sleeps[0] == std::chrono::milliseconds(2000));
 
@@ -83,7 +88,8 @@ TEST_CASE("remind paces e-mails with --max-per-minute and stops at --limit", "[o
     CHECK(w.run(at("2026-03-01")).sent == 0);
 }
 
-TEST_CASE("a refused recipient does not stop the others; an unreachable server does", "[orders][remind]") {
+TEST_CASE("a refused recipient does not stop the others; an unreachable server does",
+          "[orders][remind]") {
     World w;
     w.ledger->import_lines({purchase("A", "2026-02-03", "a@example.com"),
                             purchase("R", "2026-02-04", "refuse@example.com"),

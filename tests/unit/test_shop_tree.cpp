@@ -7,7 +7,8 @@ using namespace mps;
 
 TEST_CASE("class overrides are attributed from PrestaShop's comment blocks", "[shop]") {
     std::string installed_by_module =
-        "<?php\nclass Cart extends CartCore\n{\n    /*\n    * module: mymod\n    * date: 2026-01-01 10:00:00\n"
+        "<?php\nclass Cart extends CartCore\n{\n    /*\n    * module: mymod\n    * date: "
+        "2026-01-01 10:00:00\n"
         "    * version: 1.2.3\n    */\n    public function getOrderTotal() {}\n}\n";
     CHECK(names_module_in_override(installed_by_module, "mymod"));
     CHECK_FALSE(names_module_in_override(installed_by_module, "mymo"));
@@ -24,7 +25,8 @@ TEST_CASE("a shop tree: modules, overrides and theme templates", "[shop]") {
     testing::write(shop / "override/classes/Cart.php", "<?php\n/*\n * module: mymod\n */\n");
     testing::write(shop / "override/classes/myindex.php", "<?php\n/*\n * module: mymod\n */\n");
     testing::write(shop / "override/classes/index.php", "<?php\n/*\n * module: mymod\n */\n");
-    testing::write(shop / "override/controllers/front/OrderController.php", "<?php\n/*\n * module: other\n */\n");
+    testing::write(shop / "override/controllers/front/OrderController.php",
+                   "<?php\n/*\n * module: other\n */\n");
     testing::write(shop / "themes/classic/modules/mymod/views/templates/hook/a.tpl", "x");
     testing::write(shop / "themes/child/modules/mymod/a.tpl", "x");
     testing::write(shop / "themes/child/modules/other/a.tpl", "x");

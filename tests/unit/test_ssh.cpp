@@ -57,8 +57,8 @@ TEST_CASE("known_hosts matching follows OpenSSH", "[ssh]") {
     CHECK(changed.status == HostKeyStatus::changed);
     CHECK(changed.where == "kh:2");
     // Keys of other types only: unknown for this type, as in OpenSSH (which names the others).
-    auto other_types = check_known_hosts("h ecdsa-sha2-nistp256 AAAA\nh ssh-rsa AAAA\nh ssh-rsa BBBB\n", "kh",
-                                         "h", 22, k);
+    auto other_types = check_known_hosts(
+        "h ecdsa-sha2-nistp256 AAAA\nh ssh-rsa AAAA\nh ssh-rsa BBBB\n", "kh", "h", 22, k);
     CHECK(other_types.status == HostKeyStatus::unknown);
     CHECK(other_types.known_types == std::vector<std::string>{"ecdsa-sha2-nistp256", "ssh-rsa"});
     CHECK(status("h ecdsa-sha2-nistp256 AAAA\nh ssh-ed25519 " + kOtherB64 + "\n", "h", 22) ==
@@ -71,8 +71,10 @@ TEST_CASE("known_hosts matching follows OpenSSH", "[ssh]") {
                  22) == HostKeyStatus::changed);
     CHECK(status("@cert-authority h ssh-ed25519 " + kKeyB64 + "\n", "h", 22) ==
           HostKeyStatus::unknown);
-    CHECK(status("s?op.*ple ssh-ed25519 " + kKeyB64 + "\n", "shop.example", 22) == HostKeyStatus::known);
-    CHECK(status("*sh*p*.e*x ssh-ed25519 " + kKeyB64 + "\n", "shop.example", 22) == HostKeyStatus::unknown);
+    CHECK(status("s?op.*ple ssh-ed25519 " + kKeyB64 + "\n", "shop.example", 22) ==
+          HostKeyStatus::known);
+    CHECK(status("*sh*p*.e*x ssh-ed25519 " + kKeyB64 + "\n", "shop.example", 22) ==
+          HostKeyStatus::unknown);
     // A pattern of many '*' (found by the known_hosts fuzzer) is matched without backtracking
     // exponentially: this took longer than 10 s before.
     CHECK(status(std::string(40, '*') + "x ssh-ed25519 " + kKeyB64 + "\n", "shop.example", 22) ==
@@ -85,23 +87,31 @@ TEST_CASE("known_hosts matching follows OpenSSH", "[ssh]") {
 
 TEST_CASE("host key algorithms: the recorded types first, in OpenSSH's order", "[ssh]") {
     // libssh2 1.10's list, in its own order (ecdsa first).
-    const std::vector<std::string> libssh2 = {"ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
-                                              "ssh-ed25519",         "ssh-rsa",             "ssh-dss"};
+    const std::vector<std::string> libssh2 = {"ecdsa-sha2-nistp256",
+                                              "ecdsa-sha2-nistp384",
+                                              "ecdsa-sha2-nistp521",
+                                              "ssh-ed25519",
+                                              "ssh-rsa",
+                                              "ssh-dss"};
     const std::string openssh_order =
         "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,ssh-rsa,ssh-dss";
     CHECK(host_key_preference({}, libssh2) == openssh_order);
     CHECK(host_key_preference({"ssh-ed25519"}, libssh2) == openssh_order);
-    CHECK(host_key_preference({"ecdsa-sha2-nistp384"}, libssh2) ==
-          "ecdsa-sha2-nistp384,ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp521,ssh-rsa,ssh-dss");
-    CHECK(host_key_preference({"ssh-rsa", "ecdsa-sha2-nistp256"}, libssh2) ==
-          "ecdsa-sha2-nistp256,ssh-rsa,ssh-ed25519,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,ssh-dss");
+    CHECK(
+        host_key_preference({"ecdsa-sha2-nistp384"}, libssh2) ==
+        "ecdsa-sha2-nistp384,ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp521,ssh-rsa,ssh-dss");
+    CHECK(
+        host_key_preference({"ssh-rsa", "ecdsa-sha2-nistp256"}, libssh2) ==
+        "ecdsa-sha2-nistp256,ssh-rsa,ssh-ed25519,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,ssh-dss");
     // A newer libssh2 with rsa-sha2-*: a recorded ssh-rsa key brings them forward, SHA-2 first.
-    CHECK(host_key_preference({"ssh-rsa"}, {"ssh-ed25519", "ssh-rsa", "rsa-sha2-256", "rsa-sha2-512", "x-new"}) ==
+    CHECK(host_key_preference(
+              {"ssh-rsa"}, {"ssh-ed25519", "ssh-rsa", "rsa-sha2-256", "rsa-sha2-512", "x-new"}) ==
           "rsa-sha2-512,rsa-sha2-256,ssh-rsa,ssh-ed25519,x-new");
     // Types nobody supports change nothing.
     CHECK(host_key_preference({"sk-ssh-ed25519@openssh.com"}, libssh2) == openssh_order);
-    std::string text = "# c\n[h]:2222 ssh-rsa AAAA\n@revoked [h]:2222 ssh-ed25519 AAAA\n"
-                       "h ecdsa-sha2-nistp256 AAAA\n[h]:2222 ssh-rsa BBBB\n";
+    std::string text =
+        "# c\n[h]:2222 ssh-rsa AAAA\n@revoked [h]:2222 ssh-ed25519 AAAA\n"
+        "h ecdsa-sha2-nistp256 AAAA\n[h]:2222 ssh-rsa BBBB\n";
     CHECK(recorded_key_types(text, "h", 2222) == std::vector<std::string>{"ssh-rsa"});
     CHECK(recorded_key_types(text, "H", 22) == std::vector<std::string>{"ecdsa-sha2-nistp256"});
     CHECK(recorded_key_types(text, "other", 22).empty());
@@ -256,13 +266,16 @@ TEST_CASE("the identity files that come with the remote hashes are parsed strict
     // Nothing found is fine; anything malformed gives nothing.
     CHECK(parse_identity_section("MPS-IDENT\0MPS-IDENT-END\0"s, names, identity) == 24u);
     CHECK_FALSE(parse_identity_section("MPS-FILES\0"s, names, identity));
-    CHECK_FALSE(parse_identity_section("MPS-IDENT\0other.php\0001\0xMPS-IDENT-END\0"s, names, identity));
+    CHECK_FALSE(
+        parse_identity_section("MPS-IDENT\0other.php\0001\0xMPS-IDENT-END\0"s, names, identity));
     CHECK_FALSE(parse_identity_section("MPS-IDENT\0config.xml\0009\0short"s, names, identity));
-    CHECK_FALSE(parse_identity_section("MPS-IDENT\0config.xml\0-1\0MPS-IDENT-END\0"s, names, identity));
+    CHECK_FALSE(
+        parse_identity_section("MPS-IDENT\0config.xml\0-1\0MPS-IDENT-END\0"s, names, identity));
     CHECK_FALSE(parse_identity_section(
         "MPS-IDENT\0config.xml\0001\0xconfig.xml\0001\0yMPS-IDENT-END\0"s, names, identity));
     // The command asks only for plain names, quoted; names that could be options are left out.
-    std::string command = remote_hash_command("/srv/shop", {"it's.php", "-rf", "a/b", "config.xml"});
+    std::string command =
+        remote_hash_command("/srv/shop", {"it's.php", "-rf", "a/b", "config.xml"});
     CHECK(command.find("'it'\\''s.php'") != std::string::npos);
     CHECK(command.find("'config.xml'") != std::string::npos);
     CHECK(command.find("-rf") == std::string::npos);

@@ -7,7 +7,9 @@
 using namespace mps;
 
 namespace {
-Date d(const char* text) { return parse_date(text).value(); }
+Date d(const char* text) {
+    return parse_date(text).value();
+}
 OrderLine purchase(const char* ref, const char* when, int extension = 0) {
     OrderLine line;
     line.reference = ref;
@@ -82,12 +84,15 @@ TEST_CASE("extended support is capped at max_support_months", "[orders][window]"
     CHECK(window_for(line, policy).end == d("2026-04-30"));
 }
 
-TEST_CASE("an extension line extends the customer's latest purchase on or before it", "[orders][window]") {
-    std::vector<OrderLine> group = {purchase("A", "2026-01-10 10:00:00"), purchase("B", "2026-03-05 09:00:00"),
-                                    purchase("X1", "2026-03-05", 6), purchase("X0", "2026-01-09", 3),
-                                    purchase("X2", "2026-02-01", 12)};
-    CHECK(extension_target(group, 2) == std::size_t{1});  // same day as purchase B, even at 00:00:00
-    CHECK(extension_target(group, 3) == std::nullopt);    // before any purchase
+TEST_CASE("an extension line extends the customer's latest purchase on or before it",
+          "[orders][window]") {
+    std::vector<OrderLine> group = {
+        purchase("A", "2026-01-10 10:00:00"), purchase("B", "2026-03-05 09:00:00"),
+        purchase("X1", "2026-03-05", 6), purchase("X0", "2026-01-09", 3),
+        purchase("X2", "2026-02-01", 12)};
+    CHECK(extension_target(group, 2) ==
+          std::size_t{1});                              // same day as purchase B, even at 00:00:00
+    CHECK(extension_target(group, 3) == std::nullopt);  // before any purchase
     CHECK(extension_target(group, 4) == std::size_t{0});
     auto months = applied_extensions(group);
     CHECK(months == std::vector<int>{12, 6, 0, 0, 0});

@@ -10,13 +10,13 @@
 #include "test_support.hpp"
 #include "ticket/business_days.hpp"
 #include "ticket/contact_page.hpp"
-#include "util/html.hpp"
 #include "ticket/open_ticket.hpp"
 #include "ticket/preflight.hpp"
 #include "ticket/ticket.hpp"
 #include "ticket/ticket_mail.hpp"
 #include "util/base64.hpp"
 #include "util/error.hpp"
+#include "util/html.hpp"
 
 using namespace mps;
 namespace fs = std::filesystem;

@@ -4,7 +4,8 @@
 
 namespace mps::sqlite {
 
-Database::Database(const std::filesystem::path& path, bool read_only, int busy_timeout_ms) : path_(path) {
+Database::Database(const std::filesystem::path& path, bool read_only, int busy_timeout_ms)
+    : path_(path) {
     int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     flags |= SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
@@ -18,18 +19,23 @@ Database::Database(const std::filesystem::path& path, bool read_only, int busy_t
     sqlite3_extended_result_codes(db_, 1);
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+    sqlite3_close_v2(db_);
+}
 
 void Database::fail(const std::string& what) const {
     int code = sqlite3_errcode(db_);
     std::string message = "ledger " + path_.string() + ": " + what + ": " + sqlite3_errmsg(db_);
     if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
-        throw Error(ErrorKind::unreachable, message, "another mpsupport run holds the ledger; try again later");
+        throw Error(ErrorKind::unreachable, message,
+                    "another mpsupport run holds the ledger; try again later");
     if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
-        throw Error(ErrorKind::usage, message, "the ledger file is damaged; restore it from a backup");
-    if ((code & 0xff) == SQLITE_READONLY || (code & 0xff) == SQLITE_CANTOPEN || (code & 0xff) == SQLITE_FULL ||
-        (code & 0xff) == SQLITE_IOERR)
-        throw Error(ErrorKind::usage, message, "check the permissions and free space of the data folder");
+        throw Error(ErrorKind::usage, message,
+                    "the ledger file is damaged; restore it from a backup");
+    if ((code & 0xff) == SQLITE_READONLY || (code & 0xff) == SQLITE_CANTOPEN ||
+        (code & 0xff) == SQLITE_FULL || (code & 0xff) == SQLITE_IOERR)
+        throw Error(ErrorKind::usage, message,
+                    "check the permissions and free space of the data folder");
     throw Error(ErrorKind::internal, message, "this is a bug in mpsupport; please report it");
 }
 
@@ -47,23 +53,30 @@ std::int64_t Database::scalar(std::string_view sql) {
     return s.step() ? s.integer(0) : 0;
 }
 
-int Database::changes() const { return sqlite3_changes(db_); }
+int Database::changes() const {
+    return sqlite3_changes(db_);
+}
 
 Statement::Statement(Database& db, std::string_view sql) : db_(db) {
-    if (sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_,
+                           nullptr) != SQLITE_OK)
         db.fail("cannot prepare '" + std::string(sql.substr(0, 40)) + "'");
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+    sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int index, std::string_view text) {
-    if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+    if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                          SQLITE_TRANSIENT) != SQLITE_OK)
         db_.fail("cannot bind a value");
     return *this;
 }
 
 Statement& Statement::bind_static(int index, std::string_view text) {
-    if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC) != SQLITE_OK)
+    if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                          SQLITE_STATIC) != SQLITE_OK)
         db_.fail("cannot bind a value");
     return *this;
 }
@@ -90,17 +103,24 @@ void Statement::reset() {
     sqlite3_clear_bindings(stmt_);
 }
 
-std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t Statement::integer(int column) const {
+    return sqlite3_column_int64(stmt_, column);
+}
 
 std::string Statement::text(int column) const {
     const unsigned char* p = sqlite3_column_text(stmt_, column);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
              : std::string();
 }
 
-bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+bool Statement::is_null(int column) const {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
 
-Transaction::Transaction(Database& db, bool immediate) : db_(db) { db_.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN"); }
+Transaction::Transaction(Database& db, bool immediate) : db_(db) {
+    db_.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+}
 
 Transaction::~Transaction() {
     if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);

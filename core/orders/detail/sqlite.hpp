@@ -14,7 +14,7 @@ class Database;
 
 // Statement: a prepared statement; bind with 1-based indexes, step() until it returns false.
 class Statement {
-public:
+  public:
     Statement(Database& db, std::string_view sql);
     ~Statement();
     Statement(const Statement&) = delete;
@@ -32,13 +32,13 @@ public:
     std::string text(int column) const;
     bool is_null(int column) const;
 
-private:
+  private:
     Database& db_;
     sqlite3_stmt* stmt_ = nullptr;
 };
 
 class Database {
-public:
+  public:
     // Database: open `path` (read-write creates it); busy_timeout_ms makes concurrent writers wait.
     Database(const std::filesystem::path& path, bool read_only, int busy_timeout_ms);
     ~Database();
@@ -52,7 +52,7 @@ public:
     sqlite3* handle() { return db_; }
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     std::filesystem::path path_;
     sqlite3* db_ = nullptr;
 };
@@ -60,12 +60,12 @@ private:
 // Transaction: BEGIN IMMEDIATE (takes the write lock now, waiting up to the busy timeout);
 // rolls back unless commit() was called.
 class Transaction {
-public:
+  public:
     explicit Transaction(Database& db, bool immediate = true);
     ~Transaction();
     void commit();
 
-private:
+  private:
     Database& db_;
     bool done_ = false;
 };
