@@ -493,7 +493,9 @@ TEST_CASE("the ledger after sync and the live webservice give the same answer",
         CHECK(a["checks"] == b["checks"]);
         CHECK(a["verdict"] == b["verdict"]);
         // The live answers really came from the webservice.
-        for (const auto& o : json_of(live)["orders"]) CHECK(o["source"] == "webservice");
+        auto live_doc =
+            json_of(live);  // not json_of(live)["orders"]: the temporary would die first
+        for (const auto& o : live_doc["orders"]) CHECK(o["source"] == "webservice");
     }
 }
 
