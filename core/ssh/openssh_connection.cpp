@@ -307,6 +307,14 @@ struct OpensshConnection::Impl {
                     ::poll(&p, 1, 100);
                 }
                 child->reap(deadline);
+                // "-O exit" returns once the master has the request; it unlinks its socket on
+                // the way out: wait for that, so no master outlives the command (ControlPersist
+                // would keep a stray one for a minute).
+                std::error_code ec;
+                auto gone_by = Clock::now() + std::chrono::seconds(3);
+                while (fs::exists(dir + "/cm", ec) && Clock::now() < gone_by)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                if (fs::exists(dir + "/cm", ec)) stop_stray_master();
             } catch (const std::exception& e) {
                 log::debug("closing the ssh master for {}: {}", label, e.what());
             }
@@ -317,6 +325,29 @@ struct OpensshConnection::Impl {
         if (!dir.empty()) {
             std::error_code ec;
             fs::remove_all(dir, ec);
+        }
+    }
+
+    // stop_stray_master: the master did not take "-O exit" (a loaded host, a killed client):
+    // find it by its control path in /proc (it forked to the background, so it is not our
+    // child and ssh printed no pid) and end it.
+    void stop_stray_master() const {
+        std::string control = dir + "/cm";
+        std::error_code ec;
+        for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+            std::string name = entry.path().filename().string();
+            if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+            std::string cmdline;
+            try {
+                cmdline = read_file(entry.path() / "cmdline");
+            } catch (const Error&) {
+                continue;
+            }
+            if (cmdline.find(control) == std::string::npos) continue;
+            pid_t pid = static_cast<pid_t>(std::stol(name));
+            if (pid == ::getpid()) continue;
+            log::debug("ending the ssh master for {} (pid {})", label, pid);
+            ::kill(pid, SIGTERM);
         }
     }
 
