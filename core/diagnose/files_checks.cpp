@@ -8,7 +8,7 @@
 #include "remote/remote_shop.hpp"
 #include "report/check_ids.hpp"
 #include "ssh/remote_tree.hpp"
-#include "ssh/sftp_client.hpp"
+#include "ssh/sftp_files.hpp"
 #include "util/log.hpp"
 #include "util/text.hpp"
 
@@ -52,14 +52,14 @@ ModuleOutcome verify_module(const FilesProbe& probe, const SshOptions& ssh,
 }
 
 // shop_checks: on the first connection, the shop root, the modules present and the logs.
-void shop_checks(SftpClient& client, SshConnection& session, const FilesProbe& probe,
-                 const PristineStore& store, const CheckSelection& selection, FilesFindings& out) {
+void shop_checks(RemoteFiles& files, const FilesProbe& probe, const PristineStore& store,
+                 const CheckSelection& selection, FilesFindings& out) {
     const std::string& root = probe.url.path;
     std::vector<std::string> paths = {root, remote_join(root, "modules"),
                                       remote_join(root, "classes"), remote_join(root, "config")};
     for (const auto& module : probe.modules)
         paths.push_back(remote_join(root, "modules/" + module));
-    auto kinds = stat_kinds(client, paths);
+    auto kinds = stat_kinds(files, paths);
     bool shop_root = kinds[remote_join(root, "modules")] &&
                      (kinds[remote_join(root, "classes")] || kinds[remote_join(root, "config")]);
     if (!kinds.count(root) || !kinds[root] || !shop_root) {
@@ -75,16 +75,16 @@ void shop_checks(SftpClient& client, SshConnection& session, const FilesProbe& p
         return;
     }
     if (selection.selected(check_id::files_prestashop_root) || selection.any_in("core")) {
-        Check check = prestashop_root_check(client, root);
+        Check check = prestashop_root_check(files, root);
         if (check.data.contains("version"))
             out.prestashop_version = check.data["version"].get<std::string>();
         if (selection.selected(check_id::files_prestashop_root)) out.checks.push_back(check);
     }
     if (selection.selected(check_id::files_core_integrity)) {
         CoreListStore lists(store.core_lists_dir());
-        out.checks.push_back(
-            core_integrity_remote(client, root, out.prestashop_version, lists, probe.url.display(),
-                                  probe.exec_hash == ExecHash::never ? nullptr : &session));
+        out.checks.push_back(core_integrity_remote(
+            files, root, out.prestashop_version, lists, probe.url.display(),
+            probe.exec_hash == ExecHash::never ? nullptr : files.exec_connection()));
     }
     if (selection.selected(check_id::files_module_present)) {
         std::vector<std::string> installed;
@@ -99,7 +99,7 @@ void shop_checks(SftpClient& client, SshConnection& session, const FilesProbe& p
                 continue;
             }
             if (!listed) {
-                if (auto entries = list_remote_folder(client, remote_join(root, "modules")))
+                if (auto entries = list_remote_folder(files, remote_join(root, "modules")))
                     for (const auto& entry : *entries)
                         if (entry.attrs.is_dir()) installed.push_back(entry.path);
                 std::sort(installed.begin(), installed.end());
@@ -117,7 +117,7 @@ void shop_checks(SftpClient& client, SshConnection& session, const FilesProbe& p
     }
     if (selection.any_in("logs")) {
         out.logs =
-            collect_remote_logs(client, root, probe.now, probe.log_days, probe.log_tail_bytes);
+            collect_remote_logs(files, root, probe.now, probe.log_days, probe.log_tail_bytes);
         if (selection.selected(check_id::logs_collect))
             out.checks.push_back(
                 logs_collect_check(out.logs, probe.log_days, probe.log_tail_bytes));
@@ -238,8 +238,8 @@ FilesFindings check_files(const FilesProbe& probe, const PristineStore& store,
         start_modules(options);
     }
     try {
-        SftpClient client(*session);
-        shop_checks(client, *session, probe, store, selection, out);
+        SftpFiles files(std::move(session));
+        shop_checks(files, probe, store, selection, out);
     } catch (const Error& e) {
         out.checks.push_back(failed(
             selection.any_in("logs") ? check_id::logs_collect : check_id::files_prestashop_root,

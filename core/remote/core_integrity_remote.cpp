@@ -4,9 +4,9 @@
 #include <memory>
 #include <set>
 
+#include "files/remote_files.hpp"
 #include "integrity/core_integrity.hpp"
 #include "remote/hash_listing.hpp"
-#include "ssh/remote_tree.hpp"
 #include "ssh/ssh_session.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -59,13 +59,13 @@ std::optional<RemoteCoreHashes> parse_remote_core_md5(const std::string& output)
     return hashes;
 }
 
-Check core_integrity_remote(SftpClient& client, const std::string& shop_root,
+Check core_integrity_remote(RemoteFiles& files, const std::string& shop_root,
                             const std::string& ps_version, const CoreListStore& lists,
                             const std::string& where, SshConnection* exec_session) {
     auto list = ps_version.empty() ? std::nullopt : lists.load(ps_version);
     if (!list) return core_check_without_list(lists, ps_version, where);
 
-    auto root_entries = list_remote_folder(client, shop_root);
+    auto root_entries = list_remote_folder(files, shop_root);
     if (!root_entries)
         throw Error(ErrorKind::not_found, where + ": the shop root cannot be listed",
                     "check the path and that the account may read it");
@@ -80,7 +80,7 @@ Check core_integrity_remote(SftpClient& client, const std::string& shop_root,
     std::map<std::string, std::set<std::string>> candidates;
     for (const auto& folder : admin_candidates(*list, root_folders)) {
         auto& children = candidates[folder];
-        if (auto entries = list_remote_folder(client, remote_join(shop_root, folder)))
+        if (auto entries = list_remote_folder(files, remote_join(shop_root, folder)))
             for (const auto& entry : *entries) children.insert(entry.path);
     }
     CorePlan plan = plan_core_check(*list, choose_admin_folder(*list, candidates));
@@ -111,18 +111,16 @@ Check core_integrity_remote(SftpClient& client, const std::string& shop_root,
             return check;
         }
         log::info(
-            "{}: hashing core files on the server failed or was refused; reading them over SFTP",
-            where);
+            "{}: hashing core files on the server failed or was refused; reading them over {}",
+            where, files.kind());
     }
 
     // List every top-level folder that holds checked files, all at once.
-    std::vector<std::pair<std::string, std::unique_ptr<TreeLister>>> listers;
+    std::vector<std::pair<std::string, std::unique_ptr<TreeListing>>> listers;
     for (const auto& top : tops) {
-        listers.emplace_back(top,
-                             std::make_unique<TreeLister>(client, remote_join(shop_root, top)));
-        listers.back().second->start();
+        listers.emplace_back(top, files.list(remote_join(shop_root, top), {}, {}));
     }
-    client.run();
+    files.run();
     std::map<std::string, CoreFileState> states;
     std::vector<std::string> unreadable_folders;  // "top/sub: why"
     for (auto& [top, lister] : listers) {
@@ -173,11 +171,11 @@ Check core_integrity_remote(SftpClient& client, const std::string& shop_root,
                     "larger than " + std::to_string(FetchedFile::kMaxKeptBytes >> 20) + " MiB";
         },
         [&](const RemoteEntry& e, const std::string& error) { states[e.path].unreadable = error; }};
-    fetch_remote_files(client, shop_root, to_fetch, sink);
+    fetch_remote_files(files, shop_root, to_fetch, sink);
     log::info("{}: {} core files read to compare with PrestaShop {}", where, to_fetch.size(),
               list->version);
     Check check = core_check_from(*list, plan, states, where);
-    check.data["hashing"] = "sftp";
+    check.data["hashing"] = files.kind();
     return check;
 }
 

@@ -1,7 +1,6 @@
 #pragma once
-// files.core-integrity over SFTP: the same check as core_integrity_local, with the shop's core
-// folders listed and its core files read (and MD5-hashed as they stream in) over one
-// pipelined SFTP channel.
+// files.core-integrity on a shop's server: the same check as core_integrity_local, with the
+// shop's core folders listed and its core files read through RemoteFiles (SFTP, FTP, local).
 #include <map>
 #include <optional>
 #include <string>
@@ -12,15 +11,15 @@
 
 namespace mps {
 
-class SftpClient;
+class RemoteFiles;
 class SshConnection;
 
 // core_integrity_remote: files.core-integrity for the shop root `shop_root` (absolute or
-// login-relative) on the server of `client`, at PrestaShop `ps_version` (empty: unknown, a
-// skip). `where` names the shop in messages (an sftp:// URL). With `exec_session`, the files
+// login-relative) on the server of `files`, at PrestaShop `ps_version` (empty: unknown, a
+// skip). `where` names the shop in messages (its URL). With `exec_session`, the files
 // are first MD5-hashed on the server (md5sum), and only when that is refused or fails are they
-// read over SFTP. Error(unreachable) when the connection breaks.
-Check core_integrity_remote(SftpClient& client, const std::string& shop_root,
+// read. Error(unreachable) when the connection breaks.
+Check core_integrity_remote(RemoteFiles& files, const std::string& shop_root,
                             const std::string& ps_version, const CoreListStore& lists,
                             const std::string& where, SshConnection* exec_session = nullptr);
 

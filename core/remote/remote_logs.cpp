@@ -3,21 +3,19 @@
 #include <map>
 #include <memory>
 
-#include "ssh/remote_tree.hpp"
+#include "files/remote_files.hpp"
 #include "util/error.hpp"
 
 namespace mps {
 
-std::vector<LogTail> collect_remote_logs(SftpClient& client, const std::string& shop_root,
+std::vector<LogTail> collect_remote_logs(RemoteFiles& files, const std::string& shop_root,
                                          std::int64_t now, int since_days, std::size_t tail_bytes) {
     // Both folders listed in one round of requests.
-    std::vector<std::pair<std::string, std::unique_ptr<TreeLister>>> listers;
+    std::vector<std::pair<std::string, std::unique_ptr<TreeListing>>> listers;
     for (const auto& folder : log_folders()) {
-        listers.emplace_back(
-            folder, std::make_unique<TreeLister>(client, remote_join(shop_root, folder), 10000, 0));
-        listers.back().second->start();
+        listers.emplace_back(folder, files.list(remote_join(shop_root, folder), {10000, 0}, {}));
     }
-    client.run();
+    files.run();
     std::vector<LogTail> candidates;
     for (auto& [folder, lister] : listers) {
         RemoteListing listing;
@@ -54,7 +52,7 @@ std::vector<LogTail> collect_remote_logs(SftpClient& client, const std::string& 
                       by_path[e.path]->tail.clear();
                       by_path[e.path]->path += " (unreadable: " + error + ")";
                   }};
-    fetch_remote_files(client, shop_root, tails, sink);
+    fetch_remote_files(files, shop_root, tails, sink);
     return logs;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Collecting a shop's recent logs over SFTP: only the tail of each file is read, by seeking.
+// Collecting a shop's recent logs from its server: only the tail of each file is read, by seeking.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -8,11 +8,11 @@
 
 namespace mps {
 
-class SftpClient;
+class RemoteFiles;
 
 // collect_remote_logs: the last `tail_bytes` of every log file under var/logs/ and log/ of
 // `shop_root` modified within `since_days` of `now` (seconds since the epoch), newest first.
-std::vector<LogTail> collect_remote_logs(SftpClient& client, const std::string& shop_root,
+std::vector<LogTail> collect_remote_logs(RemoteFiles& files, const std::string& shop_root,
                                          std::int64_t now, int since_days, std::size_t tail_bytes);
 
 }  // namespace mps

@@ -1,32 +1,24 @@
 #include "remote/remote_shop.hpp"
 
+#include "files/remote_files.hpp"
 #include "shop/prestashop_version.hpp"
-#include "ssh/remote_tree.hpp"
-#include "ssh/sftp_client.hpp"
 #include "ssh/sftp_url.hpp"
 
 namespace mps {
 
 // stat_kinds: which of `paths` are folders (true), other things (false), or absent; one round trip.
-std::map<std::string, bool> stat_kinds(SftpClient& client, const std::vector<std::string>& paths) {
+std::map<std::string, bool> stat_kinds(RemoteFiles& files, const std::vector<std::string>& paths) {
     std::map<std::string, bool> found;
     for (const auto& path : paths)
-        client.send(
-            sftp::STAT, [&](sftp::Writer& w) { w.str(path); },
-            [&client, &found, path](SftpClient::Reply& reply) {
-                if (reply.type != sftp::ATTRS) return;
-                sftp::Attributes attrs = reply.body.attrs();
-                if (reply.body.failed() || !attrs.has_type())
-                    client.protocol_error("it does not say whether " + path +
-                                          " is a file or a folder (no type in STAT)");
-                found[path] = attrs.is_dir();
-            });
-    client.run();
+        files.stat(path, true, [&found, path](std::optional<FileAttributes> attrs) {
+            if (attrs) found[path] = attrs->is_dir();
+        });
+    files.run();
     return found;
 }
 
 // fetch_small_files: contents of the files that exist among `paths` (relative to `root`).
-std::map<std::string, std::string> fetch_small_files(SftpClient& client, const std::string& root,
+std::map<std::string, std::string> fetch_small_files(RemoteFiles& files, const std::string& root,
                                                      const std::vector<std::string>& paths) {
     std::vector<RemoteEntry> entries;
     for (const auto& path : paths) entries.push_back(RemoteEntry{path, {}});
@@ -35,7 +27,7 @@ std::map<std::string, std::string> fetch_small_files(SftpClient& client, const s
                       contents[e.path] = std::move(file.content);
                   },
                   [](const RemoteEntry&, const std::string&) {}};
-    fetch_remote_files(client, root, entries, sink);
+    fetch_remote_files(files, root, entries, sink);
     return contents;
 }
 
@@ -67,9 +59,9 @@ Check prestashop_root_check_from(const std::map<std::string, std::string>& conte
     return check;
 }
 
-Check prestashop_root_check(SftpClient& client, const std::string& shop_root) {
+Check prestashop_root_check(RemoteFiles& files, const std::string& shop_root) {
     return prestashop_root_check_from(
-        fetch_small_files(client, shop_root, prestashop_version_files()), shop_root);
+        fetch_small_files(files, shop_root, prestashop_version_files()), shop_root);
 }
 
 }  // namespace mps

@@ -1,6 +1,6 @@
 #pragma once
 // `mpsupport verify sftp://...`: the same verdicts as a local verify, with the module's files
-// fetched over one pipelined SFTP channel.
+// listed and read through RemoteFiles (SFTP here; any transport through verify_files).
 #include <string>
 
 #include "config/config.hpp"
@@ -12,11 +12,12 @@
 
 namespace mps {
 
+class RemoteFiles;
+
 // How file digests are obtained: by a command on the server (exec) or by reading every file.
 enum class ExecHash { auto_, never, only };
 
-struct RemoteVerifyRequest {
-    SftpUrl url;          // module folder or shop root
+struct RemoteVerifyOptions {
     std::string module;   // --module (needed for a shop root)
     std::string version;  // --version
     bool want_diffs = false;
@@ -24,13 +25,23 @@ struct RemoteVerifyRequest {
     ExecHash exec_hash = ExecHash::auto_;
     bool core = false;             // --core: also compare the shop's PrestaShop core files
     ReleaseFetcher fetch_missing;  // auto-fetch of a missing release (unset: --no-fetch)
-    SshOptions ssh;                // host, port and user are taken from `url`
 };
 
-// verify_remote: the mpsupport.verify/1 report. Errors: unreachable (4), auth (5), not_found (6)
-// for a missing module, folder or pristine release, usage (2) for a shop root without --module
-// (unless --core: then the report holds the core check only).
+struct RemoteVerifyRequest : RemoteVerifyOptions {
+    SftpUrl url;     // module folder or shop root
+    SshOptions ssh;  // host, port and user are taken from `url`
+};
+
+// verify_remote: connect over SSH, then verify_files. Errors: unreachable (4), auth (5),
+// not_found (6) for a missing module, folder or pristine release, usage (2) for a shop root
+// without --module (unless --core: then the report holds the core check only).
 Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& store,
                      const PolicyConfig& policy);
+
+// verify_files: the mpsupport.verify/1 report of the module folder or shop root `path` on
+// `files`; `where` names it in messages and the report (the URL as the user wrote it).
+Report verify_files(RemoteFiles& files, const std::string& path, const std::string& where,
+                    const RemoteVerifyOptions& options, const PristineStore& store,
+                    const PolicyConfig& policy);
 
 }  // namespace mps

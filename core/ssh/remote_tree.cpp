@@ -13,14 +13,6 @@ namespace {
 
 constexpr std::uint32_t kChunk = 64 * 1024;
 
-bool acceptable_name(const std::string& name) {
-    if (name.empty() || name == "." || name == ".." || name.size() > 255) return false;
-    for (char c : name)
-        if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            return false;
-    return true;
-}
-
 struct ListerState {
     SftpClient& client;
     std::string root;
@@ -137,7 +129,7 @@ struct ListerState {
                 return false;
             }
             std::string path = relative.empty() ? entry.name : relative + "/" + entry.name;
-            if (!acceptable_name(entry.name)) {
+            if (!acceptable_remote_name(entry.name)) {
                 listing.refused.push_back((relative.empty() ? "" : relative + "/") +
                                           printable_remote_name(entry.name));
                 continue;
@@ -228,8 +220,6 @@ struct ListerState {
 // or the server answers short in the middle. Chunks are hashed in order as they arrive and
 // only the first FetchedFile::kMaxKeptBytes are kept.
 struct FileReader : std::enable_shared_from_this<FileReader> {
-    static constexpr std::uint64_t kMaxUnlisted = 64u << 20;  // when the listing gave no size
-
     struct Piece {
         std::string data;
         bool eof = false;
@@ -239,8 +229,7 @@ struct FileReader : std::enable_shared_from_this<FileReader> {
     SftpClient& client;
     RemoteEntry entry;
     std::string handle;
-    FetchedFile file;
-    Sha256 hash;
+    FileAccumulator file;
     std::string error;
     std::vector<std::optional<Piece>> pieces;  // of the current batch, until consumed
     std::size_t next_piece = 0;                // the next to consume, in file order
@@ -248,17 +237,10 @@ struct FileReader : std::enable_shared_from_this<FileReader> {
     bool at_eof = false;
     std::size_t outstanding = 0;
     std::uint64_t offset = 0;  // file offset after the bytes consumed so far
-    std::uint64_t limit = 0;   // more bytes than this: the file keeps growing
     std::function<void(std::shared_ptr<FileReader>)> finished;
 
-    FileReader(SftpClient& c, RemoteEntry e) : client(c), entry(std::move(e)) {
+    FileReader(SftpClient& c, RemoteEntry e) : client(c), entry(std::move(e)), file(entry) {
         offset = entry.offset;
-        if (entry.attrs.size) {
-            std::uint64_t listed = *entry.attrs.size > offset ? *entry.attrs.size - offset : 0;
-            limit = listed + std::max<std::uint64_t>(1u << 20, listed / 8);
-        } else {
-            limit = kMaxUnlisted;
-        }
     }
 
     void request_batch() {
@@ -322,22 +304,9 @@ struct FileReader : std::enable_shared_from_this<FileReader> {
             batch_stopped = true;
             return;
         }
-        hash.update(piece.data);
-        file.size += piece.data.size();
         offset += piece.data.size();
-        if (file.content.size() < FetchedFile::kMaxKeptBytes) {
-            std::size_t room = FetchedFile::kMaxKeptBytes - file.content.size();
-            file.content.append(piece.data, 0, std::min(room, piece.data.size()));
-            if (piece.data.size() > room) file.complete = false;
-        } else if (!piece.data.empty()) {
-            file.complete = false;
-        }
-        if (file.size > limit) {
-            error = "kept growing while it was read (" + std::to_string(file.size) +
-                    " bytes read, " +
-                    (entry.attrs.size ? std::to_string(*entry.attrs.size) + " listed"
-                                      : std::string("no size listed")) +
-                    ")";
+        if (!file.append(piece.data)) {
+            error = file.error();
             batch_stopped = true;
             return;
         }
@@ -348,10 +317,6 @@ struct FileReader : std::enable_shared_from_this<FileReader> {
     void close() {
         // The content is complete: hand it over now and let the CLOSE answer arrive whenever,
         // so the next file starts a round trip earlier.
-        if (error.empty())
-            file.sha256 = hash.hex_digest();
-        else
-            file = FetchedFile{};
         client.send(
             sftp::CLOSE, [&](sftp::Writer& w) { w.str(handle); }, [](SftpClient::Reply&) {});
         finished(shared_from_this());
@@ -359,19 +324,6 @@ struct FileReader : std::enable_shared_from_this<FileReader> {
 };
 
 }  // namespace
-
-std::string printable_remote_name(const std::string& name) {
-    std::string out;
-    for (char c : name.substr(0, 100))
-        out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-    return out;
-}
-
-std::string remote_join(const std::string& root, const std::string& relative) {
-    if (root.empty() || root == ".") return relative;
-    if (root.back() == '/') return root + relative;
-    return root + "/" + relative;
-}
 
 struct TreeLister::State {
     ListerState inner;
@@ -420,9 +372,10 @@ struct FileFetcher::State : std::enable_shared_from_this<FileFetcher::State> {
             reader->finished = [self](std::shared_ptr<FileReader> done) {
                 --self->open_now;
                 ++self->done;
-                if (done->error.empty())
-                    self->sink.on_file(done->entry, done->file);
-                else
+                if (done->error.empty()) {
+                    FetchedFile file = done->file.finish();
+                    self->sink.on_file(done->entry, file);
+                } else
                     self->sink.on_error(done->entry, done->error);
                 self->start_more();
             };
@@ -467,52 +420,6 @@ void FileFetcher::add(RemoteEntry file) {
 
 std::size_t FileFetcher::pending() const {
     return state_->files.size() - state_->done;
-}
-
-RemoteListing list_remote_tree(SftpClient& client, const std::string& root, std::size_t max_entries,
-                               int max_depth) {
-    TreeLister lister(client, root, max_entries, max_depth);
-    lister.start();
-    client.run();
-    return lister.take();
-}
-
-void fetch_remote_files(SftpClient& client, const std::string& root,
-                        const std::vector<RemoteEntry>& files, const FileSink& sink,
-                        std::size_t max_open) {
-    FileFetcher fetcher(client, root, files, sink, max_open);
-    fetcher.start();
-    client.run();
-}
-
-std::optional<std::vector<RemoteEntry>> list_remote_folder(SftpClient& client,
-                                                           const std::string& path) {
-    // A depth-0 lister still reads the folder itself; its sub-folders come back as notes.
-    TreeLister lister(client, path, 200000, 0);
-    lister.start();
-    client.run();
-    RemoteListing listing;
-    try {
-        listing = lister.take();
-    } catch (const Error& e) {
-        if (e.kind() == ErrorKind::not_found) return std::nullopt;
-        throw;
-    }
-    return folder_entries(std::move(listing));
-}
-
-std::vector<RemoteEntry> folder_entries(RemoteListing listing) {
-    std::vector<RemoteEntry> out = std::move(listing.files);
-    for (const auto& note : listing.unreadable) {
-        const std::string suffix = ": nested too deeply";
-        if (note.size() > suffix.size() &&
-            note.compare(note.size() - suffix.size(), suffix.size(), suffix) == 0) {
-            RemoteEntry folder{note.substr(0, note.size() - suffix.size()), {}};
-            folder.attrs.permissions = 0040755;
-            out.push_back(std::move(folder));
-        }
-    }
-    return out;
 }
 
 }  // namespace mps

@@ -4,19 +4,6 @@
 
 namespace mps::sftp {
 
-bool Attributes::has_type() const {
-    return permissions && (*permissions & S_IFMT) != 0;
-}
-bool Attributes::is_dir() const {
-    return permissions && S_ISDIR(*permissions);
-}
-bool Attributes::is_regular() const {
-    return permissions && S_ISREG(*permissions);
-}
-bool Attributes::is_link() const {
-    return permissions && S_ISLNK(*permissions);
-}
-
 Writer::Writer(Type type, std::optional<std::uint32_t> id) {
     bytes_.assign(4, '\0');
     bytes_.push_back(static_cast<char>(type));

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "files/file_attributes.hpp"
+
 namespace mps::sftp {
 
 enum Type : std::uint8_t {
@@ -42,16 +44,8 @@ constexpr std::uint32_t kMaxPacket = 256 * 1024 + 1024;  // OpenSSH's SFTP_MAX_M
 constexpr std::size_t kMaxHandle =
     256;  // "handles MUST NOT be longer than 256 bytes" (filexfer-02)
 
-struct Attributes {
-    std::optional<std::uint64_t> size;
-    std::optional<std::uint32_t> permissions;  // includes the S_IFMT type bits
-    std::optional<std::uint32_t> mtime;
-    // has_type: the permissions carry the S_IFMT file type (SFTP v3 does not require it).
-    bool has_type() const;
-    bool is_dir() const;
-    bool is_regular() const;
-    bool is_link() const;
-};
+// Attributes: the SFTP ATTRS fields mpsupport reads (size, permissions with the type, mtime).
+using Attributes = FileAttributes;
 
 struct NameEntry {
     std::string name;

@@ -108,6 +108,13 @@ std::string to_lower(std::string_view text) {
     return out;
 }
 
+std::string to_upper(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return out;
+}
+
 bool contains_nocase(std::string_view text, std::string_view needle) {
     auto it = std::search(text.begin(), text.end(), needle.begin(), needle.end(),
                           [](char a, char b) { return ascii_lower(a) == ascii_lower(b); });

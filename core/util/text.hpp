@@ -36,6 +36,8 @@ std::string trim(std::string_view text, std::string_view blanks = kBlanks);
 
 // to_lower: ASCII lower case (other bytes, UTF-8 included, kept whatever the locale).
 std::string to_lower(std::string_view text);
+// to_upper: ASCII upper case, the same way.
+std::string to_upper(std::string_view text);
 
 // contains_nocase: `needle` occurs in `text`, ASCII letters compared without case.
 bool contains_nocase(std::string_view text, std::string_view needle);

@@ -444,8 +444,9 @@ TEST_CASE("unreachable servers: refused, hung, no such folder", "[sftp][network]
     CHECK(bad_url.err.find("pw@") == std::string::npos);
 }
 
+#include "files/local_files.hpp"
 #include "remote/remote_logs.hpp"
-#include "ssh/sftp_client.hpp"
+#include "ssh/sftp_files.hpp"
 #include "ssh/ssh_session.hpp"
 
 TEST_CASE("remote logs: recent files only, tails only, errors about the module", "[sftp][logs]") {
@@ -474,7 +475,7 @@ TEST_CASE("remote logs: recent files only, tails only, errors about the module",
     options.identities = {remote.server.client_key()};
     options.use_agent = false;
     auto session = mps::SshSession::connect(options);
-    mps::SftpClient client(*session);
+    mps::SftpFiles client(std::move(session));
     auto unix_now = std::chrono::duration_cast<std::chrono::seconds>(
                         std::chrono::system_clock::now().time_since_epoch())
                         .count();
@@ -493,6 +494,18 @@ TEST_CASE("remote logs: recent files only, tails only, errors about the module",
     CHECK(errors.data["lines"].back()["line"].get<std::string>().find("hookDisplayHome") !=
           std::string::npos);
     CHECK(client.bytes_received() < 400 * 1024);
+
+    // The same logs read on this machine's file system: the same tails, whatever the transport.
+    mps::LocalFiles local;
+    auto local_logs =
+        mps::collect_remote_logs(local, remote.shop.string(), unix_now, 7, 256 * 1024);
+    REQUIRE(local_logs.size() == logs.size());
+    for (std::size_t i = 0; i < logs.size(); ++i) {
+        CHECK(local_logs[i].path == logs[i].path);
+        CHECK(local_logs[i].tail == logs[i].tail);
+        CHECK(local_logs[i].truncated == logs[i].truncated);
+    }
+    CHECK(local.bytes_received() < 400 * 1024);
 }
 
 TEST_CASE("unreadable files and folders are reported, not judged", "[sftp][safety]") {
