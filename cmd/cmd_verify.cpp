@@ -1,5 +1,5 @@
-// mpsupport verify DIR|sftp://...: binds flags, runs mps::verify_local or mps::verify_remote,
-// renders the report.
+// mpsupport verify DIR|file://...|sftp://...: binds flags, runs mps::verify_local or
+// mps::verify_remote, renders the report.
 #include <CLI/CLI.hpp>
 
 #include <spdlog/spdlog.h>
@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "integrity/verify.hpp"
 #include "pristine_fetch.hpp"
+#include "remote/files_target.hpp"
 #include "remote/verify_remote.hpp"
 #include "render.hpp"
 #include "ssh_flags.hpp"
@@ -25,6 +26,11 @@ struct VerifyFlags {
 int run_verify(Context& ctx, VerifyFlags& flags) {
     mps::PristineStore store(ctx.paths().pristine_dir());
     const auto& policy = ctx.config().policy;
+    std::string folder = flags.target;
+    if (flags.target.find("://") != std::string::npos) {
+        mps::FilesTarget target = mps::parse_files_target(flags.target);
+        folder = target.path;  // file:///srv/shop: a folder here, verified as one
+    }
     if (mps::is_sftp_url(flags.target)) {
         mps::RemoteVerifyRequest remote;
         remote.url = mps::parse_sftp_url(flags.target);
@@ -44,7 +50,7 @@ int run_verify(Context& ctx, VerifyFlags& flags) {
             "--ssh-config "
             "apply to sftp:// targets only; ignored for {}",
             flags.target);
-    flags.request.target = flags.target;
+    flags.request.target = folder;
     flags.request.fetch_missing = release_fetcher(ctx, flags.no_fetch);
     flags.request.threads = mps::default_thread_count();
     return emit_report(ctx, mps::verify_local(flags.request, store, policy));
@@ -57,8 +63,8 @@ void add_verify_command(CLI::App& app, Context& ctx, Action& action) {
     auto* sub =
         app.add_subcommand("verify", "Compare an installed module with its pristine release");
     sub->add_option("TARGET", flags->target,
-                    "Installed module folder, shop root (with --module and/or --core), or "
-                    "sftp://user@host[:port]/path")
+                    "Installed module folder, shop root (with --module and/or --core), "
+                    "file:///folder or sftp://user@host[:port]/path")
         ->required();
     sub->add_option("--module", flags->request.module,
                     "Module name (needed when TARGET is a shop root)");

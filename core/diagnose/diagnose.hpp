@@ -22,7 +22,7 @@ struct DiagnoseRequest {
     std::string store;  // profile name, when one was used
     std::string url;    // storefront
     std::string admin_url;
-    std::optional<SftpUrl> sftp;  // shop root
+    std::optional<FilesTarget> files;  // shop root (--files)
     std::vector<std::string> modules;
     std::string order;  // order reference (bundle name, report)
     CheckSelection selection;

@@ -1,6 +1,7 @@
 #pragma once
-// The files.* and logs.* checks of `diagnose`: one SFTP connection for the shop (root, modules
-// present, log tails), and one per module verified against its pristine release, all at once.
+// The files.* and logs.* checks of `diagnose`: over SFTP, one connection for the shop (root,
+// modules present, log tails) and one per module verified against its pristine release, all at
+// once; on this machine's file system, the same checks one after the other.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -9,16 +10,16 @@
 #include "diagnose/check_catalog.hpp"
 #include "integrity/pristine_store.hpp"
 #include "net/page_fetch.hpp"
+#include "remote/files_target.hpp"
 #include "remote/verify_remote.hpp"
 #include "report/report.hpp"
 #include "shop/shop_logs.hpp"
-#include "ssh/sftp_url.hpp"
 #include "ssh/ssh_session.hpp"
 
 namespace mps {
 
 struct FilesProbe {
-    SftpUrl url;  // the shop root
+    FilesTarget target;  // the shop root
     std::vector<std::string> modules;
     SshOptions ssh;
     ExecHash exec_hash = ExecHash::auto_;
