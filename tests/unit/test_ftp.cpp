@@ -1,0 +1,183 @@
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+
+#include "ftp/ftp_listing.hpp"
+#include "ftp/ftp_url.hpp"
+#include "util/error.hpp"
+
+using namespace mps;
+
+namespace {
+ErrorKind kind_of(std::string_view text) {
+    try {
+        parse_ftp_url(text);
+    } catch (const Error& e) {
+        return e.kind();
+    }
+    return ErrorKind::internal;
+}
+std::string message_of(std::string_view text) {
+    try {
+        parse_ftp_url(text);
+    } catch (const Error& e) {
+        return std::string(e.what()) + " / " + e.hint();
+    }
+    return {};
+}
+// 2026-11-30 12:00:00 UTC
+constexpr long long kNow = 1796040000;
+}  // namespace
+
+TEST_CASE("ftp:// and ftps:// addresses", "[ftp]") {
+    FtpUrl a = parse_ftp_url("ftp://shop@example.com/var/www/shop");
+    CHECK_FALSE(a.implicit_tls);
+    CHECK(a.user == "shop");
+    CHECK(a.host == "example.com");
+    CHECK(a.port == 21);
+    CHECK(a.path == "/var/www/shop");
+    CHECK(a.display() == "ftp://shop@example.com/var/www/shop");
+
+    FtpUrl b = parse_ftp_url("ftps://shop@example.com:2990/~/public_html/");
+    CHECK(b.implicit_tls);
+    CHECK(b.port == 2990);
+    CHECK(b.path == "public_html");
+    CHECK(b.display() == "ftps://shop@example.com:2990/~/public_html");
+
+    FtpUrl c = parse_ftp_url("ftps://u@[::1]/~");
+    CHECK(c.port == 990);
+    CHECK(c.host == "::1");
+    CHECK(c.path == ".");
+    CHECK(c.display() == "ftps://u@[::1]/~");
+
+    FtpUrl d = parse_ftp_url("ftp://u@h:2121");
+    CHECK(d.port == 2121);
+    CHECK(d.path == "/");
+    CHECK(d.display() == "ftp://u@h:2121/");
+    CHECK(is_ftp_url("ftp://x"));
+    CHECK(is_ftp_url("ftps://x"));
+    CHECK_FALSE(is_ftp_url("sftp://x"));
+    CHECK_FALSE(is_ftp_url("/var/www"));
+
+    // A password in the address: usage (exit 2), naming the variable, never echoing it.
+    CHECK(kind_of("ftp://shop:s3cret@example.com/x") == ErrorKind::usage);
+    std::string refused = message_of("ftp://shop:s3cret@example.com/x");
+    CHECK(refused.find("MPSUPPORT_FTP_PASSWORD") != std::string::npos);
+    CHECK(refused.find("s3cret") == std::string::npos);
+    CHECK(message_of("ftp://shop:s3cret@exa mple.com/x").find("s3cret") == std::string::npos);
+    for (const char* bad :
+         {"ftp://", "ftp:///x", "ftp://h:0/x", "ftp://h:99999/x", "ftp://h:x/x", "ftp://[::1/x",
+          "ftp://h/a\nb", "ftp://exa mple/x", "http://h/x", "ftp://u\x01@h/x"})
+        CHECK(kind_of(bad) == ErrorKind::usage);
+}
+
+TEST_CASE("MLSD lines: RFC 3659 facts", "[ftp]") {
+    auto f = parse_mlsd_line(
+        "modify=20261130185500;perm=adfr;size=1234;type=file;unique=FD00U1;UNIX.group=1000;"
+        "UNIX.mode=0640;UNIX.owner=1000; a file.php");
+    REQUIRE(f);
+    CHECK(f->name == "a file.php");
+    CHECK(f->attrs.is_regular());
+    CHECK(*f->attrs.permissions == (S_IFREG | 0640));
+    CHECK(*f->attrs.size == 1234);
+    CHECK(*f->attrs.mtime == 1796064900u);
+
+    auto d = parse_mlsd_line("Type=dir;Modify=20200101000000.123;Perm=flcdmpe; controllers");
+    REQUIRE(d);
+    CHECK(d->attrs.is_dir());
+    CHECK(*d->attrs.permissions == (S_IFDIR | 0755));
+    CHECK(*d->attrs.mtime == 1577836800u);
+
+    auto l = parse_mlsd_line("type=OS.unix=symlink;size=4;UNIX.mode=0777; out");
+    REQUIRE(l);
+    CHECK(l->attrs.is_link());
+    auto s = parse_mlsd_line("type=OS.unix=slink:/etc;size=4; out");
+    REQUIRE(s);
+    CHECK(s->attrs.is_link());
+    CHECK(s->link_target == "/etc");
+
+    CHECK_FALSE(parse_mlsd_line("type=cdir;modify=20200101000000; /var/www"));
+    CHECK_FALSE(parse_mlsd_line("type=pdir; .."));
+    CHECK_FALSE(parse_mlsd_line("no facts here"));
+    CHECK_FALSE(parse_mlsd_line("type=file;"));
+    CHECK_FALSE(parse_mlsd_line(""));
+    auto dev = parse_mlsd_line("type=OS.unix=chr-13/29;UNIX.mode=0600; tty");
+    REQUIRE(dev);
+    CHECK_FALSE(dev->attrs.has_type());
+    // Names are kept as sent: the caller refuses hostile ones.
+    auto dots = parse_mlsd_line("type=dir; ..");
+    REQUIRE(dots);
+    CHECK(dots->name == "..");
+    auto spaced = parse_mlsd_line("type=file;size=1;  leading space");
+    REQUIRE(spaced);
+    CHECK(spaced->name == " leading space");
+    // Big sizes and junk sizes.
+    CHECK(*parse_mlsd_line("type=file;size=18446744073709551615; big")->attrs.size ==
+          18446744073709551615ull);
+    CHECK_FALSE(parse_mlsd_line("type=file;size=18446744073709551616; big")->attrs.size);
+    CHECK_FALSE(parse_mlsd_line("type=file;size=12x; j")->attrs.size);
+}
+
+TEST_CASE("LIST lines: ls -l as ProFTPD, vsftpd and pyftpdlib write it, and IIS", "[ftp]") {
+    // vsftpd (numeric owners), a time within six months.
+    auto v =
+        parse_list_line("-rw-r--r--    1 1000     1000          123 Nov 30 18:55 config.xml", kNow);
+    REQUIRE(v);
+    CHECK(v->name == "config.xml");
+    CHECK(*v->attrs.permissions == (S_IFREG | 0644));
+    CHECK(*v->attrs.size == 123);
+    CHECK(*v->attrs.mtime == 1796064900u - 1796064900u % 60);
+    // A date in the "future" this year means last year.
+    auto old = parse_list_line("-rw-r--r--    1 0 0  1 Dec 25 10:00 x", kNow);
+    REQUIRE(old);
+    CHECK(*old->attrs.mtime < kNow);
+    // ProFTPD (names), with a year, a name with spaces.
+    auto p =
+        parse_list_line("drwxr-sr-x   3 shop     www-data     4096 Jan  1  2020 my  folder ", kNow);
+    REQUIRE(p);
+    CHECK(p->name == "my  folder ");
+    CHECK(*p->attrs.permissions == (S_IFDIR | 02755));
+    CHECK(*p->attrs.mtime == 1577836800u);
+    // Symbolic link, and no group column.
+    auto l = parse_list_line("lrwxrwxrwx 1 shop 4 Nov 29 09:00 out -> /etc", kNow);
+    REQUIRE(l);
+    CHECK(l->attrs.is_link());
+    CHECK(l->name == "out");
+    CHECK(l->link_target == "/etc");
+    // A name that looks like a date is still the name.
+    auto tricky = parse_list_line("-rw-r--r-- 1 a b 5 Nov 30 18:55 Nov 30 18:55", kNow);
+    REQUIRE(tricky);
+    CHECK(tricky->name == "Nov 30 18:55");
+    // IIS.
+    auto iis = parse_list_line("11-30-26  06:55PM       <DIR>          modules", kNow);
+    REQUIRE(iis);
+    CHECK(iis->attrs.is_dir());
+    CHECK(iis->name == "modules");
+    auto iisf = parse_list_line("01-02-20  12:05AM                 1234 index.php", kNow);
+    REQUIRE(iisf);
+    CHECK(*iisf->attrs.size == 1234);
+    CHECK(*iisf->attrs.mtime == 1577923500u);
+    // Refused lines.
+    for (const char* bad : {"total 12", "", "-rw-r--r--", "xyz 1 2 3 4 5 6 7 8",
+                            "-rw-r--r-- 1 a b 5 Nov 30 18:55", "-rwqr--r-- 1 a b 5 Nov 30 18:55 x"})
+        CHECK_FALSE(parse_list_line(bad, kNow));
+    auto special = parse_list_line("crw-rw-rw- 1 0 0 1 Nov 30 18:55 null", kNow);
+    REQUIRE(special);
+    CHECK_FALSE(special->attrs.has_type());
+}
+
+TEST_CASE("FTP listings: CRLF or LF lines, totals and cdir/pdir skipped", "[ftp]") {
+    auto list = parse_ftp_listing(
+        "total 8\r\n-rw-r--r-- 1 a b 5 Nov 30 18:55 a.php\r\ngarbage\r\n"
+        "drwxr-xr-x 2 a b 4096 Nov 30 18:55 sub\n",
+        false, kNow);
+    REQUIRE(list.entries.size() == 2);
+    CHECK(list.entries[0].name == "a.php");
+    CHECK(list.entries[1].name == "sub");
+    CHECK(list.unparsed == 1);
+    auto mlsd = parse_ftp_listing(
+        "type=cdir;modify=20200101000000; .\r\ntype=pdir; ..\r\ntype=file;size=3; x\r\n", true,
+        kNow);
+    REQUIRE(mlsd.entries.size() == 1);
+    CHECK(mlsd.unparsed == 0);
+}
