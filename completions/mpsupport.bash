@@ -95,7 +95,7 @@ _mpsupport()
                     continue
                 fi
                 ;;&
-            --known-hosts|--identity|--exec-hash|--ssh-client|--ssh-config)
+            --known-hosts|--identity|--exec-hash|--ssh-client|--ssh-config|--connections)
                 if [[ $cmd == verify || $cmd == diagnose ]]; then
                     if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
                 fi
@@ -206,6 +206,10 @@ _mpsupport()
                 return 0
             fi
             ;;
+        --connections)
+            # A count: nothing to offer.
+            [[ $cmd == verify || $cmd == diagnose ]] && return 0
+            ;;
         --exec-hash)
             if [[ $cmd == verify || $cmd == diagnose ]]; then
                 _mpsupport_reply < <(compgen -W "auto never only" -- "$cur")
@@ -278,8 +282,8 @@ _mpsupport()
         local flags=$globals
         case $cmd in
             "") flags+=" --version" ;;
-            verify) flags+=" --module --version --diff --strict --known-hosts --accept-new-host-key --identity --ssh-client --ssh-config --exec-hash --core --no-fetch" ;;
-            diagnose) flags+=" --url --admin --files --sftp --module --only --bundle --order --admin-email --log-tail --exec-hash --list-checks --no-fetch --known-hosts --accept-new-host-key --identity --ssh-client --ssh-config" ;;
+            verify) flags+=" --module --version --diff --strict --known-hosts --accept-new-host-key --identity --ssh-client --ssh-config --exec-hash --connections --allow-plain-ftp --core --no-fetch" ;;
+            diagnose) flags+=" --url --admin --files --sftp --module --only --bundle --order --admin-email --log-tail --exec-hash --list-checks --no-fetch --known-hosts --accept-new-host-key --identity --ssh-client --ssh-config --connections --allow-plain-ftp" ;;
             expiry) flags+=" --at --warn-days" ;;
             remind) flags+=" --thresholds --at --dry-run --expired --limit --max-per-minute" ;;
             orders)

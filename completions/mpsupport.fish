@@ -19,7 +19,7 @@ function __mpsupport_operands
         switch $word
             case --config --log-file --timeout --at --warn-days --thresholds --limit --max-per-minute --expiring-within
                 set skip 1
-            case --known-hosts --identity --exec-hash --ssh-client --ssh-config
+            case --known-hosts --identity --exec-hash --ssh-client --ssh-config --connections
                 if test "$operands[1]" = verify; or test "$operands[1]" = diagnose
                     set skip 1
                 end
@@ -188,6 +188,8 @@ complete -c mpsupport -n '__mpsupport_in diagnose' -l order -x -d 'Order referen
 complete -c mpsupport -n '__mpsupport_in diagnose' -l admin-email -x -d 'Check this employee can log in (MPSUPPORT_ADMIN_PASSWORD)'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l log-tail -x -d 'KiB read from the end of each log file'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l exec-hash -x -a 'auto never only' -d 'Hash module files on the server'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l connections -x -d 'ftp://: at most N control connections (default 4)'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l allow-plain-ftp -d 'ftp://: accept a server without TLS'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l list-checks -d 'List every check id'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l no-fetch -d 'Never download a missing pristine release'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l known-hosts -r -F -d 'known_hosts file (default ~/.ssh/known_hosts)'
@@ -211,6 +213,8 @@ complete -c mpsupport -n '__mpsupport_in verify' -l ssh-config -r -F -d 'ssh con
 complete -c mpsupport -n '__mpsupport_in verify' -l core -d 'Shop root: also compare PrestaShop core files'
 complete -c mpsupport -n '__mpsupport_in verify' -l no-fetch -d 'Never download a missing pristine release'
 complete -c mpsupport -n '__mpsupport_in verify' -l exec-hash -x -a 'auto never only' -d 'sftp://: hash files on the server (auto, never, only)'
+complete -c mpsupport -n '__mpsupport_in verify' -l connections -x -d 'ftp://: at most N control connections (default 4)'
+complete -c mpsupport -n '__mpsupport_in verify' -l allow-plain-ftp -d 'ftp://: accept a server without TLS'
 
 # expiry ORDER_REF... [--at DATE] [--warn-days N]
 complete -c mpsupport -n '__mpsupport_in expiry' -l at -x -d 'Answer as of this day (YYYY-MM-DD)'

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "diagnose/diagnose.hpp"
 #include "diagnose_bundle.hpp"
+#include "ftp_flags.hpp"
 #include "net/url.hpp"
 #include "pristine_fetch.hpp"
 #include "render.hpp"
@@ -33,6 +34,7 @@ struct DiagnoseFlags {
     bool list_checks = false;
     bool no_fetch = false;
     SshFlags ssh;
+    FtpFlags ftp;
 };
 
 int list_checks(Context& ctx) {
@@ -84,6 +86,13 @@ mps::DiagnoseRequest request_from(Context& ctx, const DiagnoseFlags& flags) {
     request.exec_hash = exec_hash_mode(flags.ssh);
     if (request.files && request.files->transport == mps::FilesTransport::sftp)
         request.ssh = ssh_options(ctx, flags.ssh);
+    if (request.files && request.files->transport == mps::FilesTransport::ftp) {
+        if (request.exec_hash == mps::ExecHash::only)
+            throw mps::Error(mps::ErrorKind::usage, "--exec-hash only: FTP runs no commands",
+                             "use --exec-hash auto or never (FTP reads the files)");
+        request.exec_hash = mps::ExecHash::never;
+        request.ftp = ftp_options(ctx, flags.ftp, request.files->ftp);
+    }
     request.tls = ctx.tls();
     request.timeout_seconds = ctx.globals.timeout;
     request.now = ctx.now();
@@ -190,7 +199,7 @@ void add_diagnose_command(CLI::App& app, Context& ctx, Action& action) {
     sub->add_option("--url", flags->url, "Storefront URL (https://shop.example/)");
     sub->add_option("--admin", flags->admin, "Back-office URL (https://shop.example/admin123abc/)");
     sub->add_option("--files,--sftp", flags->files,
-                    "Shop root: sftp://user@host[:port]/path or a folder on this machine "
+                    "Shop root: sftp://, ftp:// or ftps://user@host[:port]/path, or a folder here "
                     "(--sftp: its old name)");
     sub->add_option("--module", flags->modules, "Module to check (repeatable)");
     sub->add_option("--only", flags->only,
@@ -209,6 +218,7 @@ void add_diagnose_command(CLI::App& app, Context& ctx, Action& action) {
                   "Never download a missing pristine release (default: fetch it, signed, when "
                   "[vendor] manifest_url is set)");
     add_ssh_flags(*sub, flags->ssh);
+    add_ftp_flags(*sub, flags->ftp);
     sub->final_callback(
         [&ctx, &action, flags] { action = [&ctx, flags] { return run_diagnose(ctx, *flags); }; });
 }

@@ -192,6 +192,7 @@ DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore&
         probe.target = *request.files;
         probe.modules = request.modules;
         probe.ssh = request.ssh;
+        probe.ftp = request.ftp;
         probe.exec_hash = request.exec_hash;
         probe.now = std::chrono::system_clock::to_time_t(request.now);
         probe.log_tail_bytes = request.log_tail_bytes;

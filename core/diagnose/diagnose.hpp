@@ -27,7 +27,8 @@ struct DiagnoseRequest {
     std::string order;  // order reference (bundle name, report)
     CheckSelection selection;
     ExecHash exec_hash = ExecHash::auto_;
-    SshOptions ssh;
+    SshOptions ssh;  // for sftp://
+    FtpOptions ftp;  // for ftp:// and ftps:// (host, port, user from `files`)
     TlsOptions tls;
     std::optional<AdminCredentials> admin;
     int timeout_seconds = 30;  // bounds the whole run

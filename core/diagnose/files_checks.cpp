@@ -230,6 +230,20 @@ std::unique_ptr<RemoteFiles> open_local(const FilesProbe&) {
     return std::make_unique<LocalFiles>();
 }
 
+// ftp_options: the probe's FTP options for its target.
+FtpOptions ftp_options(const FilesProbe& probe) {
+    FtpOptions options = probe.ftp;
+    options.host = probe.target.ftp.host;
+    options.port = probe.target.ftp.port;
+    options.user = probe.target.ftp.user;
+    options.implicit_tls = probe.target.ftp.implicit_tls;
+    return options;
+}
+
+std::unique_ptr<RemoteFiles> open_ftp(const FilesProbe& probe) {
+    return FtpFiles::connect(ftp_options(probe));
+}
+
 // check_files_ssh: the shop's checks on one SSH connection, each module on its own.
 FilesFindings check_files_ssh(const FilesProbe& probe, const PristineStore& store,
                               const PolicyConfig& policy, const CheckSelection& selection,
@@ -315,6 +329,12 @@ FilesFindings check_files(const FilesProbe& probe, const PristineStore& store,
     switch (probe.target.transport) {
         case FilesTransport::sftp:
             return check_files_ssh(probe, store, policy, selection, deadline);
+        case FilesTransport::ftp: {
+            FilesProbe bounded = probe;
+            bounded.ftp.timeout_seconds = static_cast<int>(
+                std::min<long>(probe.ftp.timeout_seconds, deadline.remaining_seconds()));
+            return check_files_open(open_ftp, bounded, store, policy, selection);
+        }
         case FilesTransport::local:
             break;
     }

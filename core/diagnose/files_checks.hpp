@@ -1,13 +1,15 @@
 #pragma once
 // The files.* and logs.* checks of `diagnose`: over SFTP, one connection for the shop (root,
 // modules present, log tails) and one per module verified against its pristine release, all at
-// once; on this machine's file system, the same checks one after the other.
+// once; over FTP (whose connections are shared) or on this machine's file system, the same
+// checks one after the other.
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "config/config.hpp"
 #include "diagnose/check_catalog.hpp"
+#include "ftp/ftp_files.hpp"
 #include "integrity/pristine_store.hpp"
 #include "net/page_fetch.hpp"
 #include "remote/files_target.hpp"
@@ -21,7 +23,8 @@ namespace mps {
 struct FilesProbe {
     FilesTarget target;  // the shop root
     std::vector<std::string> modules;
-    SshOptions ssh;
+    SshOptions ssh;  // sftp://
+    FtpOptions ftp;  // ftp://, ftps:// (host, port and user are taken from `target`)
     ExecHash exec_hash = ExecHash::auto_;
     std::int64_t now = 0;  // seconds since the epoch (log age)
     int log_days = 7;

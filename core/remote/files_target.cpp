@@ -5,7 +5,7 @@
 namespace mps {
 
 bool is_files_url(std::string_view text) {
-    return is_sftp_url(text) || text.substr(0, 7) == "file://";
+    return is_sftp_url(text) || is_ftp_url(text) || text.substr(0, 7) == "file://";
 }
 
 FilesTarget parse_files_target(std::string_view text) {
@@ -17,6 +17,13 @@ FilesTarget parse_files_target(std::string_view text) {
         target.written = target.sftp.display();
         return target;
     }
+    if (is_ftp_url(text)) {
+        target.transport = FilesTransport::ftp;
+        target.ftp = parse_ftp_url(text);
+        target.path = target.ftp.path;
+        target.written = target.ftp.display();
+        return target;
+    }
     std::string_view path = text;
     if (text.substr(0, 7) == "file://") {
         path = text.substr(7);
@@ -26,9 +33,10 @@ FilesTarget parse_files_target(std::string_view text) {
                             "': only file:///absolute/path is understood",
                         "write the shop's folder as file:///var/www/shop or /var/www/shop");
     } else if (auto scheme = text.find("://"); scheme != std::string_view::npos) {
-        throw Error(ErrorKind::usage,
-                    "unknown address scheme '" + std::string(text.substr(0, scheme)) + "://'",
-                    "give sftp://user@host[:port]/path or a folder on this machine");
+        throw Error(
+            ErrorKind::usage,
+            "unknown address scheme '" + std::string(text.substr(0, scheme)) + "://'",
+            "give sftp://, ftp:// or ftps://user@host[:port]/path, or a folder on this machine");
     }
     if (path.empty() || path.front() != '/')
         throw Error(ErrorKind::usage,
