@@ -53,6 +53,16 @@ const CurlApi& curl_api() {
         load(library, "curl_mime_filename", api.mime_filename, missing);
         load(library, "curl_mime_type", api.mime_type, missing);
         load(library, "curl_mime_free", api.mime_free, missing);
+        load(library, "curl_multi_init", api.multi_init, missing);
+        load(library, "curl_multi_cleanup", api.multi_cleanup, missing);
+        load(library, "curl_multi_setopt", api.multi_setopt, missing);
+        load(library, "curl_multi_add_handle", api.multi_add_handle, missing);
+        load(library, "curl_multi_remove_handle", api.multi_remove_handle, missing);
+        load(library, "curl_multi_perform", api.multi_perform, missing);
+        load(library, "curl_multi_poll", api.multi_poll, missing);
+        load(library, "curl_multi_info_read", api.multi_info_read, missing);
+        load(library, "curl_multi_fdset", api.multi_fdset, missing);
+        load(library, "curl_multi_timeout", api.multi_timeout, missing);
         if (!missing.empty()) {
             failure = "libcurl.so.4 lacks " + missing;
             return;

@@ -31,6 +31,17 @@ struct CurlApi {
     decltype(&::curl_mime_filename) mime_filename;
     decltype(&::curl_mime_type) mime_type;
     decltype(&::curl_mime_free) mime_free;
+    // curl_multi (the FTP client keeps several transfers in flight)
+    decltype(&::curl_multi_init) multi_init;
+    decltype(&::curl_multi_cleanup) multi_cleanup;
+    decltype(&::curl_multi_setopt) multi_setopt;
+    decltype(&::curl_multi_add_handle) multi_add_handle;
+    decltype(&::curl_multi_remove_handle) multi_remove_handle;
+    decltype(&::curl_multi_perform) multi_perform;
+    decltype(&::curl_multi_poll) multi_poll;
+    decltype(&::curl_multi_info_read) multi_info_read;
+    decltype(&::curl_multi_fdset) multi_fdset;
+    decltype(&::curl_multi_timeout) multi_timeout;
 };
 
 // curl_api: libcurl (libcurl.so.4), loaded and globally initialised once per process.

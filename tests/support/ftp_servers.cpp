@@ -1,0 +1,176 @@
+#include "ftp_servers.hpp"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <stdexcept>
+
+#include "sshd_server.hpp"
+
+namespace fs = std::filesystem;
+
+namespace testing {
+namespace {
+
+// Passive ports: a fixed range per server started by this process (tests run one at a time).
+std::pair<int, int> passive_range() {
+    static std::atomic<int> next{0};
+    int base = 40000 + (static_cast<int>(::getpid()) % 200) * 100 + (next++ % 10) * 10;
+    return {base, base + 9};
+}
+
+std::string proftpd_conf(const FtpDir& dir, const FtpServerConfig& c, int port,
+                         const CertFiles& cert) {
+    auto [low, high] = passive_range();
+    std::string conf =
+        "ServerName \"mpsupport-ftp-test\"\nServerType standalone\nDefaultServer on\nPort " +
+        std::to_string(port) +
+        "\nDefaultAddress 127.0.0.1\nUseIPv6 off\nUser root\nGroup root\nPidFile " +
+        dir.str("proftpd.pid") + "\nScoreboardFile " + dir.str("proftpd.scoreboard") +
+        "\nDelayTable none\nWtmpLog off\nTransferLog none\nUseReverseDNS off\n"
+        "ModulePath /usr/lib/proftpd\nLoadModule mod_tls.c\n"
+        "AuthOrder mod_auth_file.c\nAuthUserFile " +
+        dir.str("passwd") + "\nAuthGroupFile " + dir.str("group") +
+        "\nRequireValidShell off\nPassivePorts " + std::to_string(low) + " " +
+        std::to_string(high) + "\nMasqueradeAddress 127.0.0.1\n" + "TLSEngine on\nTLSLog " +
+        dir.str("tls.log") +
+        "\nTLSProtocol TLSv1.2 TLSv1.3\nTLSRequired on\nTLSVerifyClient off\n"
+        "TLSRSACertificateFile " +
+        cert.cert.string() + "\nTLSRSACertificateKeyFile " + cert.key.string() + "\n";
+    if (c.implicit_tls) conf += "TLSOptions UseImplicitSSL\n";
+    if (c.max_per_ip > 0) conf += "MaxClientsPerHost " + std::to_string(c.max_per_ip) + "\n";
+    return conf;
+}
+
+std::string vsftpd_conf(const FtpDir& dir, const FtpServerConfig& c, int port,
+                        const CertFiles& cert) {
+    auto [low, high] = passive_range();
+    std::string conf =
+        "listen=YES\nlisten_ipv6=NO\nlisten_address=127.0.0.1\nlisten_port=" +
+        std::to_string(port) +
+        "\nbackground=NO\nanonymous_enable=NO\nlocal_enable=YES\nwrite_enable=NO\n"
+        "pam_service_name=mpsupport-vsftpd-test\nguest_enable=YES\nguest_username=nobody\n"
+        "userlist_enable=YES\nuserlist_deny=NO\nuserlist_file=" +
+        dir.str("vsftpd.users") + "\nlocal_root=" + c.home.string() +
+        "\nchroot_local_user=NO\nsecure_chroot_dir=" + dir.str("empty") +
+        "\nnopriv_user=nobody\nseccomp_sandbox=NO\nisolate=NO\nisolate_network=NO\n"
+        "xferlog_enable=NO\nvsftpd_log_file=" +
+        dir.str("vsftpd.log") +
+        "\npasv_enable=YES\npasv_address=127.0.0.1\npasv_min_port=" + std::to_string(low) +
+        "\npasv_max_port=" + std::to_string(high) +
+        "\nssl_enable=YES\nforce_local_logins_ssl=YES\nforce_local_data_ssl=YES\n"
+        "require_ssl_reuse=YES\nrsa_cert_file=" +
+        cert.cert.string() + "\nrsa_private_key_file=" + cert.key.string() + "\n";
+    if (c.max_per_ip > 0) conf += "max_per_ip=" + std::to_string(c.max_per_ip) + "\n";
+    return conf;
+}
+
+const char* kStallServer = R"(
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(16)
+held = []
+while True:
+    c, _ = s.accept()
+    c.sendall(b"220 stalling test server\r\n")
+    held.append(c)
+)";
+
+// start: `argv` with its output in dir/server.log, named in the error when it does not start.
+std::unique_ptr<ServerProcess> start(const FtpDir& dir, const std::vector<std::string>& argv,
+                                     int port) {
+    std::string command = "exec";
+    for (const auto& arg : argv) command += " '" + arg + "'";
+    command += " >" + dir.str("server.log") + " 2>&1";
+    try {
+        return std::make_unique<ServerProcess>(std::vector<std::string>{"/bin/sh", "-c", command},
+                                               port);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(std::string(e.what()) + ": " + argv[0] +
+                                 " said: " + slurp(dir.path / "server.log"));
+    }
+}
+
+}  // namespace
+
+FtpDir::FtpDir() {
+    fs::path parent = "/var/lib/mpsupport-tests";
+    fs::create_directories(parent);
+    fs::permissions(parent, fs::perms(0755));
+    std::string pattern = (parent / "ftp-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    path = pattern;
+    fs::permissions(path, fs::perms(0755));
+}
+
+FtpDir::~FtpDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+}
+
+std::string vsftpd_binary() {
+    for (const char* candidate : {"/opt/mpsupport-tests/vsftpd/usr/sbin/vsftpd"})
+        if (::access(candidate, X_OK) == 0) return candidate;
+    throw std::runtime_error(
+        "vsftpd is not unpacked in /opt/mpsupport-tests/vsftpd: run scripts/setup");
+}
+
+FtpServer::FtpServer(const FtpDir& dir, const FtpServerConfig& config) : config_(config) {
+    port_ = free_port();
+    std::string name = "ftp" + std::to_string(port_);
+    switch (config.kind) {
+        case FtpKind::proftpd: {
+            CertFiles cert = config.ca->issue(name);
+            std::string hash = run_shell("openssl passwd -6 '" + config.password + "'");
+            hash = hash.substr(0, hash.find('\n'));
+            write(dir.path / "passwd", config.user + ":" + hash +
+                                           ":65534:65534::" + config.home.string() + ":/bin/sh\n");
+            write(dir.path / "group", "shopgroup:x:65534:\n");
+            fs::permissions(dir.path / "passwd", fs::perms(0600));
+            write(dir.path / "proftpd.conf", proftpd_conf(dir, config, port_, cert));
+            process_ =
+                start(dir, {"/usr/sbin/proftpd", "-n", "-q", "-c", dir.str("proftpd.conf")}, port_);
+            break;
+        }
+        case FtpKind::vsftpd: {
+            std::string binary = vsftpd_binary();
+            CertFiles cert = config.ca->issue(name);
+            // PAM: vsftpd asks it for every login; this service lets anyone in (the userlist
+            // below admits the test user only).
+            if (!fs::exists("/etc/pam.d/mpsupport-vsftpd-test"))
+                write("/etc/pam.d/mpsupport-vsftpd-test",
+                      "# mpsupport tests (tests/support/ftp_servers.cpp): vsftpd on loopback\n"
+                      "auth required pam_permit.so\naccount required pam_permit.so\n"
+                      "session required pam_permit.so\n");
+            fs::create_directories(dir.path / "empty");
+            fs::permissions(dir.path / "empty", fs::perms(0555));
+            write(dir.path / "vsftpd.users", config.user + "\n");
+            write(dir.path / "vsftpd.conf", vsftpd_conf(dir, config, port_, cert));
+            process_ = start(dir, {binary, dir.str("vsftpd.conf")}, port_);
+            break;
+        }
+        case FtpKind::pyftpdlib: {
+            auto [low, high] = passive_range();
+            std::string ports = std::to_string(low) + "-" + std::to_string(high);
+            process_ = start(dir,
+                             {"/usr/bin/python3", "-m", "pyftpdlib", "-i", "127.0.0.1", "-p",
+                              std::to_string(port_), "-d", config.home.string(), "-u", config.user,
+                              "-P", config.password, "-r", ports},
+                             port_);
+            break;
+        }
+        case FtpKind::stall: {
+            write(dir.path / "stall.py", kStallServer);
+            process_ =
+                start(dir, {"/usr/bin/python3", dir.str("stall.py"), std::to_string(port_)}, port_);
+            break;
+        }
+    }
+}
+
+FtpServer::~FtpServer() = default;
+
+}  // namespace testing
