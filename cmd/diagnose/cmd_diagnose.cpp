@@ -140,10 +140,7 @@ mps::DiagnoseResult diagnose_with_bundle(Context& ctx, const DiagnoseFlags& flag
                 << (request.admin_url.empty() ? "" : "admin ") << (request.files ? "files " : "")
                 << "at once...\n";
     mps::DiagnoseResult result = mps::run_diagnose(request, store, ctx.config().policy);
-    std::vector<std::string> secrets;
-    for (const char* name : {"MPSUPPORT_ADMIN_PASSWORD", "MPSUPPORT_SFTP_PASSWORD",
-                             "MPSUPPORT_WEBSERVICE_KEY", "MPSUPPORT_SMTP_PASSWORD"})
-        if (auto secret = ctx.env().get(name)) secrets.push_back(*secret);
+    std::vector<std::string> secrets = mps::environment_secrets(ctx.env());
     if (request.admin) secrets.push_back(request.admin->password);  // also when typed at the prompt
     if (bundle) {
         result.report.body["bundle"] = bundle->string();

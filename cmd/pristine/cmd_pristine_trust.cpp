@@ -8,7 +8,6 @@
 
 #include "integrity/core_checksums.hpp"
 #include "integrity/signature.hpp"
-#include "net/http.hpp"
 #include "pristine_fetch.hpp"
 #include "render.hpp"
 #include "util/error.hpp"
@@ -94,21 +93,7 @@ int run_import_core(Context& ctx, const ImportCoreFlags& flags) {
         xml = mps::read_file(flags.file);
     } else {
         origin = flags.url;
-        mps::FetchSettings settings = fetch_settings(ctx);
-        settings.http.url = flags.url;
-        settings.http.hint = "check the URL and the network, or download the file and import it";
-        mps::HttpResponse response = mps::get_following_redirects(settings.http);
-        if (response.status == 404 || response.status == 410)
-            throw mps::Error(mps::ErrorKind::not_found,
-                             "no checksum list at " + flags.url + " (HTTP " +
-                                 std::to_string(response.status) + ")",
-                             "PrestaShop does not publish a list for every release; check the "
-                             "version in the URL");
-        if (response.status != 200)
-            throw mps::Error(mps::ErrorKind::unreachable,
-                             "HTTP " + std::to_string(response.status) + " for " + flags.url,
-                             "try again later, or download the file and import it");
-        xml = std::move(response.body);
+        xml = mps::download_core_checksum_xml(flags.url, fetch_settings(ctx));
     }
     mps::CoreChecksumList list = mps::parse_core_checksum_xml(xml, origin);
     list.source = origin;
@@ -173,8 +158,8 @@ mps::FetchSettings fetch_settings(Context& ctx) {
     mps::FetchSettings settings;
     settings.manifest_url = ctx.config().vendor.manifest_url;
     settings.public_key = ctx.config().vendor.public_key;
-    settings.http.timeout_seconds = ctx.globals.timeout;
-    settings.http.tls = ctx.tls();
+    settings.timeout_seconds = ctx.globals.timeout;
+    settings.tls = ctx.tls();
     settings.now = ctx.now();
     return settings;
 }

@@ -71,10 +71,8 @@ int run(Context& ctx, const RemindFlags& flags) {
         [&ctx](const mps::ReminderRecord& r) { return mps::claim_is_stale(r, ctx.now()); }};
     auto outcome = mps::run_remind(request, deps);
 
-    int code = 0;
-    if (outcome.failed > 0) code = exit_code_for(mps::ErrorKind::unreachable);
-    if (outcome.stopped && outcome.stopped->kind() == mps::ErrorKind::auth)
-        code = exit_code_for(mps::ErrorKind::auth);
+    auto failure = mps::remind_failure(outcome);
+    int code = failure ? exit_code_for(*failure) : 0;
 
     if (ctx.globals.json) {
         nlohmann::json items = nlohmann::json::array();

@@ -1,5 +1,5 @@
-// mpsupport ticket draft|open|list: binds flags, gathers the ticket (ticket_input.cpp), runs the
-// pre-flight checks and the channel of core/ticket, records the ticket and renders the report.
+// mpsupport ticket draft|open|list: binds flags, gathers the ticket (ticket_input.cpp), hands it
+// to core/ticket's run_ticket (pre-flight checks, channel, ledger row) and renders the report.
 #include <CLI/CLI.hpp>
 
 #include <ostream>
@@ -8,9 +8,7 @@
 #include "diagnose/diagnose_bundle.hpp"
 #include "render.hpp"
 #include "ticket/business_days.hpp"
-#include "ticket/contact_form.hpp"
 #include "ticket/open_ticket.hpp"
-#include "ticket/preflight.hpp"
 #include "ticket_input.hpp"
 #include "util/text.hpp"
 #include "vendor_mailer.hpp"
@@ -58,12 +56,15 @@ void print_draft(Context& ctx, const nlohmann::json& payload, const std::string&
 
 int run_ticket(Context& ctx, const TicketFlags& flags, bool open) {
     const auto& config = ctx.config();
-    if (flags.via != "form" && flags.via != "email")
-        throw mps::Error(mps::ErrorKind::usage, "--via '" + flags.via + "': give form or email",
-                         "the contact form is the vendor's preferred channel (POLICY.md §2)");
-    auto holidays = mps::parse_holidays(config.vendor.holidays);
-    std::string contact_subject =
-        flags.contact_subject.empty() ? config.vendor.contact_subject : flags.contact_subject;
+    mps::check_ticket_channel(flags.via);
+    mps::TicketRun run{open,
+                       flags.via,
+                       flags.force,
+                       flags.contact_subject,
+                       ctx.globals.timeout,
+                       ctx.tls(),
+                       [&ctx] { return ctx.now(); },
+                       mps::parse_holidays(config.vendor.holidays)};
     std::unique_ptr<mps::SmtpMailer> mailer;
     if (flags.via == "email" && open)
         mailer = vendor_mailer(ctx, "--via email", "use the contact form");
@@ -84,31 +85,8 @@ int run_ticket(Context& ctx, const TicketFlags& flags, bool open) {
     }
     if (!support) support = support_lookup(ctx, *ledger, ticket);
 
-    mps::TicketReportInput input;
-    input.action = open ? "open" : "draft";
-    input.ticket = &ticket;
-    input.channel = flags.via;
-    input.destination =
-        flags.via == "email" ? config.vendor.support_email : config.vendor.contact_url;
-    input.checks = mps::preflight_checks(ticket, *support, {flags.force, flags.via == "form"});
-    input.payload = mps::draft_payload(ticket, flags.via, config.vendor, contact_subject);
-    if (!open) {
-        if (!ctx.globals.json) print_draft(ctx, input.payload, flags.via);
-        return emit_report(ctx, mps::ticket_report(input));
-    }
-    if (mps::deciding_outcome(input.checks)) return emit_report(ctx, mps::ticket_report(input));
-
-    mps::TicketOutcome outcome =
-        flags.via == "email"
-            ? mps::send_ticket_email(ticket, config.vendor, *mailer, ctx.now())
-            : mps::send_ticket_form(ticket, {config.vendor.contact_url, contact_subject,
-                                             ctx.globals.timeout, ctx.tls()});
-    if (outcome.sent())
-        input.reply_due =
-            mps::reply_due(mps::local_date(ctx.now()), config.vendor.reply_business_days, holidays);
-    input.ledger_id = ledger->add_ticket(
-        mps::ticket_record(ticket, outcome, mps::iso_utc(ctx.now()), input.reply_due));
-    input.outcome = outcome;
+    auto input = mps::run_ticket(ticket, *support, run, config.vendor, *ledger, mailer.get());
+    if (!open && !ctx.globals.json) print_draft(ctx, input.payload, flags.via);
     return emit_report(ctx, mps::ticket_report(input));
 }
 

@@ -276,4 +276,12 @@ void redact_check(Check& check, const std::vector<std::string>& secrets) {
     check.data = redact_json(check.data, secrets);
 }
 
+std::vector<std::string> environment_secrets(const Environment& env) {
+    std::vector<std::string> secrets;
+    for (const char* name : {"MPSUPPORT_ADMIN_PASSWORD", "MPSUPPORT_SFTP_PASSWORD",
+                             "MPSUPPORT_WEBSERVICE_KEY", "MPSUPPORT_SMTP_PASSWORD"})
+        if (auto secret = env.get(name)) secrets.push_back(*secret);
+    return secrets;
+}
+
 }  // namespace mps

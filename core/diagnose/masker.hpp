@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/report.hpp"
+#include "util/environment.hpp"
 
 namespace mps {
 
@@ -36,6 +37,11 @@ class Masker {
     std::map<std::string, std::string> masks_;    // kind + value -> mask
     std::map<std::string, int> counters_;         // kind -> last number
 };
+
+// environment_secrets: the values of the environment's secrets (MPSUPPORT_ADMIN_PASSWORD,
+// MPSUPPORT_SFTP_PASSWORD, MPSUPPORT_WEBSERVICE_KEY, MPSUPPORT_SMTP_PASSWORD) that are set: what
+// a report or bundle must never show, whoever echoed them.
+std::vector<std::string> environment_secrets(const Environment& env);
 
 // redact_json: `value` with every occurrence of each secret, in strings and object keys,
 // replaced by "***" (net/http's redact), whatever echoed it.

@@ -2,6 +2,8 @@
 
 #include "integrity/module_info.hpp"
 #include "integrity/signature.hpp"
+#include "net/http.hpp"
+#include "net/url.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
@@ -21,11 +23,34 @@ struct TempFile {
     }
 };
 
-HttpResponse download(const FetchSettings& settings, const std::string& url) {
-    HttpRequest request = settings.http;
+// get_following_redirects: GET `request.url`, following up to `max_hops` redirects (any answer
+// is checked afterwards: the signature for releases, the strict parser for checksum lists).
+HttpResponse get_following_redirects(HttpRequest request, int max_hops = 5) {
+    request.method = "GET";
+    for (int hop = 0;; ++hop) {
+        HttpResponse response = http_request(request);
+        bool redirect = response.status == 301 || response.status == 302 ||
+                        response.status == 303 || response.status == 307 || response.status == 308;
+        if (!redirect || response.redirect_url.empty()) return response;
+        if (hop >= max_hops)
+            throw Error(ErrorKind::unreachable,
+                        host_of(request.url) + " redirects more than " + std::to_string(max_hops) +
+                            " times",
+                        "check the URL");
+        log::debug("{} redirects to {}", request.url, response.redirect_url);
+        request.url = response.redirect_url;
+    }
+}
+
+HttpResponse download(const FetchSettings& settings, const std::string& url,
+                      std::string hint =
+                          "check [vendor] manifest_url and the network, then try "
+                          "again") {
+    HttpRequest request;
     request.url = url;
-    if (request.hint.empty())
-        request.hint = "check [vendor] manifest_url and the network, then try again";
+    request.timeout_seconds = settings.timeout_seconds;
+    request.tls = settings.tls;
+    request.hint = std::move(hint);
     return get_following_redirects(request);
 }
 
@@ -57,21 +82,20 @@ void check_settings(const FetchSettings& settings) {
 
 }  // namespace
 
-HttpResponse get_following_redirects(HttpRequest request, int max_hops) {
-    request.method = "GET";
-    for (int hop = 0;; ++hop) {
-        HttpResponse response = http_request(request);
-        bool redirect = response.status == 301 || response.status == 302 ||
-                        response.status == 303 || response.status == 307 || response.status == 308;
-        if (!redirect || response.redirect_url.empty()) return response;
-        if (hop >= max_hops)
-            throw Error(ErrorKind::unreachable,
-                        host_of(request.url) + " redirects more than " + std::to_string(max_hops) +
-                            " times",
-                        "check the URL");
-        log::debug("{} redirects to {}", request.url, response.redirect_url);
-        request.url = response.redirect_url;
-    }
+std::string download_core_checksum_xml(const std::string& url, const FetchSettings& settings) {
+    HttpResponse response = download(
+        settings, url, "check the URL and the network, or download the file and import it");
+    if (response.status == 404 || response.status == 410)
+        throw Error(
+            ErrorKind::not_found,
+            "no checksum list at " + url + " (HTTP " + std::to_string(response.status) + ")",
+            "PrestaShop does not publish a list for every release; check the version in "
+            "the URL");
+    if (response.status != 200)
+        throw Error(ErrorKind::unreachable,
+                    "HTTP " + std::to_string(response.status) + " for " + url,
+                    "try again later, or download the file and import it");
+    return std::move(response.body);
 }
 
 std::string release_url(const std::string& url_template, const std::string& module,

@@ -9,20 +9,17 @@
 #include <string>
 
 #include "integrity/pristine_store.hpp"
-#include "net/http.hpp"
+#include "net/tls_options.hpp"
 
 namespace mps {
 
 struct FetchSettings {
-    std::string manifest_url;  // [vendor] manifest_url: template with {module} and {version}
-    std::string public_key;    // [vendor] public_key: "ed25519:<base64>"
-    HttpRequest http;          // timeout and TLS settings for the downloads (url is set here)
+    std::string manifest_url;   // [vendor] manifest_url: template with {module} and {version}
+    std::string public_key;     // [vendor] public_key: "ed25519:<base64>"
+    long timeout_seconds = 30;  // each download
+    TlsOptions tls;             // --insecure, MPSUPPORT_CA_BUNDLE
     std::chrono::system_clock::time_point now;
 };
-
-// get_following_redirects: GET `request.url`, following up to `max_hops` redirects (any answer
-// is checked afterwards: the signature for releases, the strict parser for checksum lists).
-HttpResponse get_following_redirects(HttpRequest request, int max_hops = 5);
 
 // release_url: `url_template` with {module} and {version} replaced (percent-encoded).
 // Error(usage) for a bad module name or version, or a template without both placeholders.
@@ -43,6 +40,11 @@ struct FetchResult {
 // error nothing is stored.
 FetchResult fetch_release(const PristineStore& store, const std::string& module,
                           const std::string& version, const FetchSettings& settings);
+
+// download_core_checksum_xml: PrestaShop's checksum list of a release from `url` (redirects
+// followed; the caller parses it strictly). Errors: not_found (6) for HTTP 404/410 (no list
+// for that release), unreachable (4) for network errors and any other status but 200.
+std::string download_core_checksum_xml(const std::string& url, const FetchSettings& settings);
 
 // ensure_pristine_release: fetch `module` `version` when it is missing and a manifest_url is
 // configured; returns true when it is stored afterwards. Errors as fetch_release.

@@ -290,6 +290,37 @@ std::string host_of(const std::string& url) {
     return at == std::string::npos ? authority : authority.substr(at + 1);
 }
 
+namespace {
+
+// finished_response: what libcurl knows of a finished transfer: status, content type,
+// redirect, timings and (with `want_certificate`) the leaf certificate; headers and body from
+// `sink`.
+HttpResponse finished_response(const net::CurlApi& api, CURL* c, bool want_certificate,
+                               Sink& sink) {
+    HttpResponse response;
+    api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+    char* text = nullptr;
+    if (api.easy_getinfo(c, CURLINFO_CONTENT_TYPE, &text) == CURLE_OK && text)
+        response.content_type = text;
+    text = nullptr;
+    if (api.easy_getinfo(c, CURLINFO_REDIRECT_URL, &text) == CURLE_OK && text)
+        response.redirect_url = text;
+    text = nullptr;
+    if (api.easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &text) == CURLE_OK && text)
+        response.effective_url = text;
+    response.timings.dns = seconds(api, c, CURLINFO_NAMELOOKUP_TIME_T);
+    response.timings.connect = seconds(api, c, CURLINFO_CONNECT_TIME_T);
+    response.timings.tls = seconds(api, c, CURLINFO_APPCONNECT_TIME_T);
+    response.timings.first_byte = seconds(api, c, CURLINFO_STARTTRANSFER_TIME_T);
+    response.timings.total = seconds(api, c, CURLINFO_TOTAL_TIME_T);
+    if (want_certificate) response.certificate = leaf_certificate(api, c);
+    response.headers = std::move(sink.headers);
+    response.body = std::move(sink.body);
+    return response;
+}
+
+}  // namespace
+
 HttpOutcome try_http_request(const HttpRequest& request) {
     const net::CurlApi& api = net::curl_api();
     std::unique_ptr<CURL, decltype(api.easy_cleanup)> handle(api.easy_init(), api.easy_cleanup);
@@ -368,25 +399,7 @@ HttpOutcome try_http_request(const HttpRequest& request) {
             outcome.failure.message = "cannot reach " + outcome.failure.host + ": " + why;
         return outcome;
     }
-    HttpResponse response;
-    api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
-    char* text = nullptr;
-    if (api.easy_getinfo(c, CURLINFO_CONTENT_TYPE, &text) == CURLE_OK && text)
-        response.content_type = text;
-    text = nullptr;
-    if (api.easy_getinfo(c, CURLINFO_REDIRECT_URL, &text) == CURLE_OK && text)
-        response.redirect_url = text;
-    text = nullptr;
-    if (api.easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &text) == CURLE_OK && text)
-        response.effective_url = text;
-    response.timings.dns = seconds(api, c, CURLINFO_NAMELOOKUP_TIME_T);
-    response.timings.connect = seconds(api, c, CURLINFO_CONNECT_TIME_T);
-    response.timings.tls = seconds(api, c, CURLINFO_APPCONNECT_TIME_T);
-    response.timings.first_byte = seconds(api, c, CURLINFO_STARTTRANSFER_TIME_T);
-    response.timings.total = seconds(api, c, CURLINFO_TOTAL_TIME_T);
-    if (request.want_certificate) response.certificate = leaf_certificate(api, c);
-    response.headers = std::move(sink.headers);
-    response.body = std::move(sink.body);
+    HttpResponse response = finished_response(api, c, request.want_certificate, sink);
     log::debug("{} {}: HTTP {}, {} bytes", request.method, shown, response.status,
                response.body.size());
     outcome.response = std::move(response);

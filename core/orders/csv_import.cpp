@@ -1,6 +1,8 @@
 #include "orders/csv_import.hpp"
 
 #include <algorithm>
+#include <array>
+#include <functional>
 #include <optional>
 #include <tuple>
 #include <unordered_map>
@@ -224,6 +226,85 @@ bool valid_utf8_text(std::string_view text) {
     return true;
 }
 
+namespace {
+
+enum Column { reference, purchased_at, email, name, module, extended, column_count };
+constexpr const char* kColumnNames[] = {"order_reference", "purchased_at", "customer_email",
+                                        "customer_name",   "module",       "extended_months"};
+// ColumnIndex: where each column is in a row (unset: not in the header).
+using ColumnIndex = std::array<std::optional<std::size_t>, column_count>;
+using BadField = std::function<void(const char* field, std::string message)>;
+
+// header_columns: the columns the header names; Error(usage) for a repeated or a missing one.
+ColumnIndex header_columns(const Row& header, const std::string& file_name) {
+    ColumnIndex index;
+    for (std::size_t i = 0; i < header.count; ++i) {
+        std::string name = to_lower(trim(header.fields[i], " \t"));
+        for (int c = 0; c < column_count; ++c) {
+            if (name != kColumnNames[c]) continue;
+            if (index[c])
+                throw Error(ErrorKind::usage,
+                            file_name + ":1: column " + quoted(name) + " appears twice",
+                            "keep one " + name + " column");
+            index[c] = i;
+        }
+    }
+    for (int c : {reference, purchased_at, email, module})
+        if (!index[c])
+            throw Error(
+                ErrorKind::usage,
+                file_name + ":1: required column " + std::string(kColumnNames[c]) + " is missing",
+                "the header needs order_reference, purchased_at, customer_email and module "
+                "(customer_name and extended_months are optional)");
+    return index;
+}
+
+// parse_line: the order line a well-formed row gives; each invalid field goes to `bad`.
+OrderLine parse_line(const Row& row, const ColumnIndex& index, int max_months,
+                     const BadField& bad) {
+    auto field = [&](Column c) {
+        return index[c] ? trim(row.fields[*index[c]], " \t") : std::string();
+    };
+    OrderLine line;
+    line.reference = field(reference);
+    if (!valid_reference(line.reference))
+        bad(kColumnNames[reference], "must be a non-empty reference without blanks");
+    std::string when = field(purchased_at);
+    if (auto parsed = parse_date_time(when)) {
+        line.purchase_date = parsed->first;
+        line.purchased_at = parsed->second;
+    } else if (date_out_of_range(when)) {
+        bad(kColumnNames[purchased_at],
+            quoted(when) + " is outside the supported dates " + supported_dates_text());
+    } else {
+        bad(kColumnNames[purchased_at], quoted(when) + " is not YYYY-MM-DD or YYYY-MM-DD HH:MM:SS");
+    }
+    line.customer_email = to_lower(field(email));
+    if (!valid_email(line.customer_email))
+        bad(kColumnNames[email], quoted(field(email)) + " is not an e-mail address");
+    line.customer_name = field(name);
+    if (!valid_utf8_text(line.customer_name))
+        bad(kColumnNames[name], "must be UTF-8 text without control characters");
+    line.module = to_lower(field(module));
+    if (!valid_module(line.module))
+        bad(kColumnNames[module], quoted(field(module)) + " is not a module name ([a-z0-9_])");
+    std::string months = field(extended);
+    if (!months.empty()) {
+        bool number = months.size() <= 3 && std::all_of(months.begin(), months.end(), [](char c) {
+                          return c >= '0' && c <= '9';
+                      });
+        int value = number ? std::stoi(months) : 0;
+        if (value < 1 || value > max_months)
+            bad(kColumnNames[extended], quoted(months) +
+                                            " must be empty or a number of months from 1 to " +
+                                            std::to_string(max_months));
+        line.extended_months = value;
+    }
+    return line;
+}
+
+}  // namespace
+
 CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, int max_months) {
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     CsvOrders result;
@@ -235,27 +316,7 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
             ErrorKind::usage, file_name + ":1: no header row",
             "the first line must name the columns: order_reference,purchased_at,customer_email,"
             "customer_name,module,extended_months");
-    enum Column { reference, purchased_at, email, name, module, extended, column_count };
-    static constexpr const char* names[] = {"order_reference", "purchased_at", "customer_email",
-                                            "customer_name",   "module",       "extended_months"};
-    std::optional<std::size_t> index[column_count];
-    for (std::size_t i = 0; i < header.count; ++i) {
-        std::string name = to_lower(trim(header.fields[i], " \t"));
-        for (int c = 0; c < column_count; ++c) {
-            if (name != names[c]) continue;
-            if (index[c])
-                throw Error(ErrorKind::usage,
-                            file_name + ":1: column " + quoted(name) + " appears twice",
-                            "keep one " + name + " column");
-            index[c] = i;
-        }
-    }
-    for (int c : {reference, purchased_at, email, module})
-        if (!index[c])
-            throw Error(ErrorKind::usage,
-                        file_name + ":1: required column " + std::string(names[c]) + " is missing",
-                        "the header needs order_reference, purchased_at, customer_email and module "
-                        "(customer_name and extended_months are optional)");
+    const ColumnIndex index = header_columns(header, file_name);
 
     // Duplicate detection by a hash of (reference, module, extended_months); equal hashes are
     // confirmed on the lines themselves.
@@ -271,7 +332,7 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
         if (row.count == 1 && trim(row.fields[0], " \t").empty() && row.problem.empty()) continue;
         ++result.rows;
         bool row_bad = false;
-        auto bad = [&](const char* field, std::string message) {
+        BadField bad = [&](const char* field, std::string message) {
             ++result.bad_count;
             row_bad = true;
             if (result.bad.size() < kMaxBadListed)
@@ -286,44 +347,7 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
                         std::to_string(header.total));
             continue;
         }
-        auto field = [&](Column c) {
-            return index[c] ? trim(row.fields[*index[c]], " \t") : std::string();
-        };
-        OrderLine line;
-        line.reference = field(reference);
-        if (!valid_reference(line.reference))
-            bad(names[reference], "must be a non-empty reference without blanks");
-        std::string when = field(purchased_at);
-        if (auto parsed = parse_date_time(when)) {
-            line.purchase_date = parsed->first;
-            line.purchased_at = parsed->second;
-        } else if (date_out_of_range(when)) {
-            bad(names[purchased_at],
-                quoted(when) + " is outside the supported dates " + supported_dates_text());
-        } else {
-            bad(names[purchased_at], quoted(when) + " is not YYYY-MM-DD or YYYY-MM-DD HH:MM:SS");
-        }
-        line.customer_email = to_lower(field(email));
-        if (!valid_email(line.customer_email))
-            bad(names[email], quoted(field(email)) + " is not an e-mail address");
-        line.customer_name = field(name);
-        if (!valid_utf8_text(line.customer_name))
-            bad(names[name], "must be UTF-8 text without control characters");
-        line.module = to_lower(field(module));
-        if (!valid_module(line.module))
-            bad(names[module], quoted(field(module)) + " is not a module name ([a-z0-9_])");
-        std::string months = field(extended);
-        if (!months.empty()) {
-            bool number =
-                months.size() <= 3 && std::all_of(months.begin(), months.end(),
-                                                  [](char c) { return c >= '0' && c <= '9'; });
-            int value = number ? std::stoi(months) : 0;
-            if (value < 1 || value > max_months)
-                bad(names[extended], quoted(months) +
-                                         " must be empty or a number of months from 1 to " +
-                                         std::to_string(max_months));
-            line.extended_months = value;
-        }
+        OrderLine line = parse_line(row, index, max_months, bad);
         if (row_bad) continue;
         std::size_t key = hash(line.reference) * 31 + hash(line.module) * 7 +
                           static_cast<std::size_t>(line.extended_months);
@@ -331,9 +355,7 @@ CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, 
         std::size_t first_index = 0;
         for (auto [it, end] = seen.equal_range(key); it != end; ++it) {
             const OrderLine& other = result.lines[it->second];
-            if (other.reference == line.reference && other.module == line.module &&
-                other.extended_months == line.extended_months)
-                first = &other, first_index = it->second;
+            if (line_key(other) == line_key(line)) first = &other, first_index = it->second;
         }
         if (first) {
             if (first->purchased_at != line.purchased_at ||

@@ -3,6 +3,7 @@
 // support for a module (SPEC.md "CSV import format").
 #include <cstdint>
 #include <string>
+#include <tuple>
 
 #include "orders/date.hpp"
 
@@ -24,5 +25,13 @@ struct OrderLine {
     // purchase_date_text: "YYYY-MM-DD".
     std::string purchase_date_text() const { return format_date(purchase_date); }
 };
+
+// LineKey: what the ledger keys a line by: (reference, module, extended_months).
+using LineKey = std::tuple<std::string, std::string, int>;
+
+// line_key: the ledger's key of `line`; two lines with one key are one line of the ledger.
+inline LineKey line_key(const OrderLine& line) {
+    return {line.reference, line.module, line.extended_months};
+}
 
 }  // namespace mps

@@ -1,7 +1,6 @@
 #include "orders/orders_sync.hpp"
 
 #include <set>
-#include <tuple>
 
 #include "util/log.hpp"
 
@@ -32,11 +31,10 @@ SyncResult sync_orders(Ledger& ledger, Webservice& webservice, bool full, const 
     lines = distinct_lines(std::move(lines));
     // A line a valid order gives stays, even when another order with the same reference (a
     // split cart) was cancelled.
-    std::set<std::tuple<std::string, std::string, int>> kept;
-    for (const auto& line : lines) kept.emplace(line.reference, line.module, line.extended_months);
-    std::erase_if(withdrawn, [&kept](const OrderLine& line) {
-        return kept.count({line.reference, line.module, line.extended_months}) > 0;
-    });
+    std::set<LineKey> kept;
+    for (const auto& line : lines) kept.insert(line_key(line));
+    std::erase_if(withdrawn,
+                  [&kept](const OrderLine& line) { return kept.count(line_key(line)) > 0; });
     result.lines = lines.size();
     result.counts = ledger.import_lines(lines, "webservice", now, withdrawn);
     if (result.counts.removed > 0)

@@ -21,6 +21,41 @@ RemindEntry entry_for(const PlannedReminder& r, const std::string& subject, cons
             ""};
 }
 
+// send_reminder: send one claimed reminder and record the answer in the ledger and `outcome`;
+// an unreachable server or a refused login stops the run (outcome.stopped). `sent_at`: when
+// the server answered (for pacing).
+void send_reminder(const PlannedReminder& r, const MailMessage& message, RemindEntry& entry,
+                   RemindDeps& deps, RemindOutcome& outcome,
+                   std::optional<std::chrono::system_clock::time_point>& sent_at) {
+    outcome.covered += r.covered.size();
+    SendResult sent =
+        deps.mailer->send(message.from_address, message.to_address, render_message(message));
+    sent_at = deps.now();
+    entry.detail = sent.detail;
+    if (sent.status == SendStatus::sent) {
+        if (!deps.ledger.mark_sent(r.key, deps.owner, message.message_id, iso_utc(deps.now())))
+            log::warn("reminder to {} sent, but another run took over its claim meanwhile",
+                      r.line.customer_email);
+        entry.status = "sent";
+        ++outcome.sent;
+        log::info("sent {} reminder for {} {} to {}",
+                  entry.threshold < 0 ? "expired" : std::to_string(entry.threshold) + "-day",
+                  r.line.reference, r.line.module, r.line.customer_email);
+    } else {
+        deps.ledger.mark_failed(r.key, deps.owner, sent.detail);
+        entry.status = "failed";
+        ++outcome.failed;
+        log::warn("reminder for {} {} to {} failed: {}", r.line.reference, r.line.module,
+                  r.line.customer_email, sent.detail);
+        if (sent.status == SendStatus::unreachable)
+            outcome.stopped = Error(ErrorKind::unreachable, sent.detail,
+                                    "check [vendor] smtp_url and the network");
+        if (sent.status == SendStatus::auth_failed)
+            outcome.stopped = Error(ErrorKind::auth, sent.detail,
+                                    "check [vendor] smtp_user and MPSUPPORT_SMTP_PASSWORD");
+    }
+}
+
 }  // namespace
 
 RemindOutcome run_remind(const RemindRequest& request, RemindDeps& deps) {
@@ -91,41 +126,19 @@ RemindOutcome run_remind(const RemindRequest& request, RemindDeps& deps) {
                     *last_send + interval - deps.now());
                 if (wait.count() > 0) deps.sleep(wait);
             }
-            outcome.covered += r.covered.size();
-            SendResult sent = deps.mailer->send(message.from_address, message.to_address,
-                                                render_message(message));
-            last_send = deps.now();
-            entry.detail = sent.detail;
-            if (sent.status == SendStatus::sent) {
-                if (!deps.ledger.mark_sent(r.key, deps.owner, message.message_id,
-                                           iso_utc(deps.now())))
-                    log::warn("reminder to {} sent, but another run took over its claim meanwhile",
-                              r.line.customer_email);
-                entry.status = "sent";
-                ++outcome.sent;
-                log::info(
-                    "sent {} reminder for {} {} to {}",
-                    entry.threshold < 0 ? "expired" : std::to_string(entry.threshold) + "-day",
-                    r.line.reference, r.line.module, r.line.customer_email);
-            } else {
-                deps.ledger.mark_failed(r.key, deps.owner, sent.detail);
-                entry.status = "failed";
-                ++outcome.failed;
-                log::warn("reminder for {} {} to {} failed: {}", r.line.reference, r.line.module,
-                          r.line.customer_email, sent.detail);
-                if (sent.status == SendStatus::unreachable)
-                    outcome.stopped = Error(ErrorKind::unreachable, sent.detail,
-                                            "check [vendor] smtp_url and the network");
-                if (sent.status == SendStatus::auth_failed)
-                    outcome.stopped = Error(ErrorKind::auth, sent.detail,
-                                            "check [vendor] smtp_user and MPSUPPORT_SMTP_PASSWORD");
-            }
+            send_reminder(r, message, entry, deps, outcome, last_send);
         }
         entries.push_back(std::move(entry));
     }
     entries.insert(entries.end(), outcome.entries.begin(), outcome.entries.end());
     outcome.entries = std::move(entries);
     return outcome;
+}
+
+std::optional<ErrorKind> remind_failure(const RemindOutcome& outcome) {
+    if (outcome.stopped && outcome.stopped->kind() == ErrorKind::auth) return ErrorKind::auth;
+    if (outcome.failed > 0) return ErrorKind::unreachable;
+    return std::nullopt;
 }
 
 }  // namespace mps

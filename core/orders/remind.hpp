@@ -62,4 +62,8 @@ struct RemindOutcome {
 // run_remind: plan, claim, send and record; see the top of this file.
 RemindOutcome run_remind(const RemindRequest& request, RemindDeps& deps);
 
+// remind_failure: the kind of failure a run ends with (SPEC.md exit codes): auth when sending
+// stopped on the SMTP login, unreachable when any reminder failed, nothing when all went well.
+std::optional<ErrorKind> remind_failure(const RemindOutcome& outcome);
+
 }  // namespace mps

@@ -69,9 +69,7 @@ std::vector<int> applied_extensions(const std::vector<OrderLine>& group) {
 
 std::optional<OrderLine> supported_purchase(const OrderLine& line, std::vector<OrderLine> group) {
     auto same = [&line](const OrderLine& other) {
-        return other.reference == line.reference && other.module == line.module &&
-               other.extended_months == line.extended_months &&
-               other.customer_email == line.customer_email;
+        return line_key(other) == line_key(line) && other.customer_email == line.customer_email;
     };
     auto it = std::find_if(group.begin(), group.end(), same);
     if (it == group.end()) it = group.insert(group.end(), line);

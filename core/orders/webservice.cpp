@@ -19,6 +19,12 @@
 namespace mps {
 namespace {
 
+// is_shop_id: a PrestaShop row id as the webservice gives it: 1 to 20 digits.
+bool is_shop_id(const std::string& id) {
+    return !id.empty() && id.size() <= 20 &&
+           id.find_first_not_of("0123456789") == std::string::npos;
+}
+
 bool module_name(const std::string& text) {
     if (text.empty() || text.size() > 64) return false;
     for (char c : text)
@@ -167,14 +173,12 @@ std::optional<WebserviceSettings> webservice_settings(const OrdersConfig& orders
 std::vector<OrderLine> distinct_lines(std::vector<OrderLine> lines) {
     // The ledger keys lines by (reference, module, extended_months): the last one read wins (an
     // order read twice in one walk had its date_upd moved; split orders share a reference).
-    std::map<std::tuple<std::string, std::string, int>, std::size_t> last;
-    for (std::size_t i = 0; i < lines.size(); ++i)
-        last[{lines[i].reference, lines[i].module, lines[i].extended_months}] = i;
+    std::map<LineKey, std::size_t> last;
+    for (std::size_t i = 0; i < lines.size(); ++i) last[line_key(lines[i])] = i;
     std::vector<OrderLine> out;
     out.reserve(last.size());
     for (std::size_t i = 0; i < lines.size(); ++i)
-        if (last[{lines[i].reference, lines[i].module, lines[i].extended_months}] == i)
-            out.push_back(std::move(lines[i]));
+        if (last[line_key(lines[i])] == i) out.push_back(std::move(lines[i]));
     return out;
 }
 
@@ -306,16 +310,13 @@ std::vector<std::string> Webservice::customer_ids(const std::string& email) {
     if (const auto* list = json_member(doc.value, "customers"); list && list->is_array())
         for (const auto& c : *list) {
             std::string id = c.is_object() ? json_text(c, "id") : "";
-            if (!id.empty() && id.size() <= 20 &&
-                id.find_first_not_of("0123456789") == std::string::npos)
-                ids.push_back(id);
+            if (is_shop_id(id)) ids.push_back(id);
         }
     return ids;
 }
 
 std::string Webservice::state_name(const std::string& id) {
-    if (id.empty() || id.size() > 20 || id.find_first_not_of("0123456789") != std::string::npos)
-        return "";
+    if (!is_shop_id(id)) return "";
     auto body = fetch("/order_states/" + id + "?output_format=JSON", "order state", true);
     if (!body) return "";
     auto doc = parse_remote_json(*body);
@@ -482,12 +483,10 @@ OrderFacts Webservice::lookup(const std::string& reference) {
     for (const auto& email : emails)
         for (auto& id : customer_ids(email)) ids.insert(std::move(id));
     std::vector<OrderLine> lines;
-    walk(
-        [&](std::size_t offset) {
-            return orders_of_customers({ids.begin(), ids.end()}, offset);
-        },
-        [&](WsOrderPage& p) { lines.insert(lines.end(), p.lines.begin(), p.lines.end()); },
-        kMaxCustomerPages, "");
+    const std::vector<std::string> customers(ids.begin(), ids.end());
+    walk([&](std::size_t offset) { return orders_of_customers(customers, offset); },
+         [&](WsOrderPage& p) { lines.insert(lines.end(), p.lines.begin(), p.lines.end()); },
+         kMaxCustomerPages, "");
     lines.insert(lines.end(), page.lines.begin(),
                  page.lines.end());  // also when the filter missed them
     for (auto& line : distinct_lines(std::move(lines)))

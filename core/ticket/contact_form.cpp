@@ -104,6 +104,53 @@ std::string choose_subject(const ContactPage& page, const std::string& wanted,
     return page.subjects.front().id;
 }
 
+namespace {
+
+// check_attachment: Error(usage) when the form cannot take the ticket's attachment.
+void check_attachment(const Ticket& t, const ContactPage& page, const std::string& page_url) {
+    if (!t.attachment) return;
+    if (!page.file_upload)
+        throw Error(ErrorKind::usage, "the contact form at " + page_url + " takes no attachments",
+                    "send by e-mail with --via email, or leave out --bundle");
+    if (page.max_file_size && t.attachment->size > *page.max_file_size)
+        throw Error(
+            ErrorKind::usage,
+            "--bundle " + t.attachment->filename + " is " + std::to_string(t.attachment->size) +
+                " bytes; the contact form takes at most " + std::to_string(*page.max_file_size),
+            "send by e-mail with --via email, or make a smaller bundle");
+}
+
+// form_post: the POST of the ticket through the form of `page` (same site only).
+HttpRequest form_post(Exchange& x, const Ticket& t, const ContactPage& page,
+                      const std::string& page_url, const std::string& subject) {
+    HttpRequest post = x.request("POST", resolve_url(page_url, page.action));
+    if (!same_origin(post.url, page_url))
+        throw Error(ErrorKind::unreachable,
+                    "the contact form at " + page_url + " posts to another site: " + post.url,
+                    "check [vendor] contact_url");
+    auto& f = post.form;
+    f.push_back({"id_contact", subject});
+    f.push_back({"from", t.customer_email});
+    if (page.order_text) f.push_back({"id_order", t.order_reference});
+    for (const auto& o : page.order_options)
+        if (o.label == t.order_reference) f.push_back({"id_order", o.value});
+    f.push_back({"message", ticket_body(t)});
+    f.push_back({"url", ""});
+    if (page.legacy())
+        f.push_back({"contactKey", page.contact_key});
+    else
+        f.push_back({"token", page.token});
+    if (page.gdpr_consent) f.push_back({"psgdpr_consent_checkbox", "1"});
+    if (t.attachment)
+        f.push_back({"fileUpload", "", t.attachment->path, t.attachment->filename,
+                     content_type_for(t.attachment->filename)});
+    f.push_back({"submitMessage", "Send"});
+    post.multipart = page.multipart || t.attachment.has_value();
+    return post;
+}
+
+}  // namespace
+
 TicketOutcome send_ticket_form(const Ticket& t, const ContactFormSettings& settings,
                                const HttpFunction& http) {
     TicketOutcome out{"form", settings.url, "", "", "", std::nullopt, ""};
@@ -116,44 +163,9 @@ TicketOutcome send_ticket_form(const Ticket& t, const ContactFormSettings& setti
     try {
         auto [page, page_url] = x.load_page();
         std::string subject = choose_subject(page, settings.subject, page_url);
-        if (t.attachment) {
-            if (!page.file_upload)
-                throw Error(ErrorKind::usage,
-                            "the contact form at " + page_url + " takes no attachments",
-                            "send by e-mail with --via email, or leave out --bundle");
-            if (page.max_file_size && t.attachment->size > *page.max_file_size)
-                throw Error(ErrorKind::usage,
-                            "--bundle " + t.attachment->filename + " is " +
-                                std::to_string(t.attachment->size) +
-                                " bytes; the contact form takes at most " +
-                                std::to_string(*page.max_file_size),
-                            "send by e-mail with --via email, or make a smaller bundle");
-        }
+        check_attachment(t, page, page_url);
         for (int attempt = 1;; ++attempt) {
-            HttpRequest post = x.request("POST", resolve_url(page_url, page.action));
-            if (!same_origin(post.url, page_url))
-                throw Error(
-                    ErrorKind::unreachable,
-                    "the contact form at " + page_url + " posts to another site: " + post.url,
-                    "check [vendor] contact_url");
-            auto& f = post.form;
-            f.push_back({"id_contact", subject});
-            f.push_back({"from", t.customer_email});
-            if (page.order_text) f.push_back({"id_order", t.order_reference});
-            for (const auto& o : page.order_options)
-                if (o.label == t.order_reference) f.push_back({"id_order", o.value});
-            f.push_back({"message", ticket_body(t)});
-            f.push_back({"url", ""});
-            if (page.legacy())
-                f.push_back({"contactKey", page.contact_key});
-            else
-                f.push_back({"token", page.token});
-            if (page.gdpr_consent) f.push_back({"psgdpr_consent_checkbox", "1"});
-            if (t.attachment)
-                f.push_back({"fileUpload", "", t.attachment->path, t.attachment->filename,
-                             content_type_for(t.attachment->filename)});
-            f.push_back({"submitMessage", "Send"});
-            post.multipart = page.multipart || t.attachment.has_value();
+            HttpRequest post = form_post(x, t, page, page_url, subject);
             log::info("contact form: posting to {} (attempt {})", post.url, attempt);
             auto [response, answer_url] = x.perform(std::move(post));
             if (response.status >= 500)

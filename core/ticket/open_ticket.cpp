@@ -1,8 +1,12 @@
 #include "ticket/open_ticket.hpp"
 
 #include "mail/message.hpp"
+#include "orders/date.hpp"
 #include "ticket/business_days.hpp"
+#include "ticket/contact_form.hpp"
 #include "ticket/ticket_mail.hpp"
+#include "util/error.hpp"
+#include "util/iso_time.hpp"
 
 namespace mps {
 
@@ -83,6 +87,39 @@ std::string reply_phrase(const Date& day) {
     static const char* const names[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                         "Friday", "Saturday", "Sunday"};
     return std::string(names[weekday(day)]) + " " + format_date(day);
+}
+
+void check_ticket_channel(const std::string& via) {
+    if (via != "form" && via != "email")
+        throw Error(ErrorKind::usage, "--via '" + via + "': give form or email",
+                    "the contact form is the vendor's preferred channel (POLICY.md §2)");
+}
+
+TicketReportInput run_ticket(const Ticket& ticket, const OrderSupport& support,
+                             const TicketRun& run, const VendorConfig& vendor, Ledger& ledger,
+                             Mailer* mailer) {
+    std::string contact_subject =
+        run.contact_subject.empty() ? vendor.contact_subject : run.contact_subject;
+    TicketReportInput input;
+    input.action = run.open ? "open" : "draft";
+    input.ticket = &ticket;
+    input.channel = run.via;
+    input.destination = run.via == "email" ? vendor.support_email : vendor.contact_url;
+    input.checks = preflight_checks(ticket, support, {run.force, run.via == "form"});
+    input.payload = draft_payload(ticket, run.via, vendor, contact_subject);
+    if (!run.open || deciding_outcome(input.checks)) return input;
+
+    TicketOutcome outcome = run.via == "email"
+                                ? send_ticket_email(ticket, vendor, *mailer, run.clock())
+                                : send_ticket_form(ticket, {vendor.contact_url, contact_subject,
+                                                            run.timeout_seconds, run.tls});
+    if (outcome.sent())
+        input.reply_due =
+            reply_due(local_date(run.clock()), vendor.reply_business_days, run.holidays);
+    input.ledger_id =
+        ledger.add_ticket(ticket_record(ticket, outcome, iso_utc(run.clock()), input.reply_due));
+    input.outcome = outcome;
+    return input;
 }
 
 Report ticket_report(const TicketReportInput& in) {

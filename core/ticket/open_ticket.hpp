@@ -1,15 +1,18 @@
 #pragma once
 // `ticket draft|open`: the outcome of sending, its ledger record and the report both print.
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "config/config.hpp"
 #include "mail/mailer.hpp"
+#include "net/tls_options.hpp"
 #include "orders/date.hpp"
 #include "orders/ledger.hpp"
 #include "report/report.hpp"
+#include "ticket/preflight.hpp"
 #include "ticket/ticket.hpp"
 
 namespace mps {
@@ -53,6 +56,28 @@ struct TicketReportInput {
     std::optional<Date> reply_due;
     std::int64_t ledger_id = 0;
 };
+
+// check_ticket_channel: Error(usage) unless `via` is "form" or "email".
+void check_ticket_channel(const std::string& via);
+
+// TicketRun: how `ticket draft|open` handles a gathered ticket.
+struct TicketRun {
+    bool open = false;            // send it (ticket open) or only show it (ticket draft)
+    std::string via;              // "form" or "email" (check_ticket_channel)
+    bool force = false;           // --force: send even when support expired or is unknown
+    std::string contact_subject;  // --contact-subject; empty: [vendor] contact_subject
+    long timeout_seconds = 30;    // the contact form's requests
+    TlsOptions tls;               // the contact form's requests
+    std::function<std::chrono::system_clock::time_point()> clock;  // read at each use
+    std::vector<Date> holidays;  // parse_holidays([vendor] holidays)
+};
+
+// run_ticket: the pre-flight checks and the payload; for `open` with no check refusing, the
+// channel (`mailer` for "email", which must then be set; the contact form otherwise), the
+// reply date and the ledger row. What the report shows (ticket_report).
+TicketReportInput run_ticket(const Ticket& ticket, const OrderSupport& support,
+                             const TicketRun& run, const VendorConfig& vendor, Ledger& ledger,
+                             Mailer* mailer);
 
 // ticket_report: schema mpsupport.ticket/1: the checks (plus ticket.sent after sending), the
 // ticket, and a verdict saying what happened and when to expect a reply.

@@ -338,3 +338,13 @@ TEST_CASE("deadline: milliseconds left, below one second too", "[diagnose]") {
     CHECK(over.expired("http://shop.example/x").kind == HttpFailureKind::timeout);
     CHECK_THAT(over.expired("http://shop.example/x").message, Catch::Contains("shop.example"));
 }
+
+TEST_CASE("environment_secrets: the secrets set in the environment, nothing else",
+          "[diagnose][masker]") {
+    auto env = mps::Environment::fixed({{"MPSUPPORT_ADMIN_PASSWORD", "admin-pw"},
+                                        {"MPSUPPORT_SMTP_PASSWORD", "smtp-pw"},
+                                        {"MPSUPPORT_SFTP_PASSWORD", ""},
+                                        {"HOME", "/home/someone"}});
+    CHECK(mps::environment_secrets(env) == std::vector<std::string>{"admin-pw", "smtp-pw"});
+    CHECK(mps::environment_secrets(mps::Environment::fixed({})).empty());
+}

@@ -122,3 +122,17 @@ TEST_CASE("a dry run sends nothing and writes nothing", "[orders][remind]") {
     CHECK(w.mailer.sent_to.empty());
     CHECK(w.ledger->reminders_of_line(w.ledger->order("A")[0].id).empty());
 }
+
+TEST_CASE("remind_failure: an SMTP login refusal wins over failed reminders", "[orders][remind]") {
+    RemindOutcome outcome;
+    outcome.sent = 3;
+    CHECK_FALSE(remind_failure(outcome).has_value());
+    outcome.failed = 1;
+    CHECK(remind_failure(outcome) == ErrorKind::unreachable);
+    outcome.stopped = Error(ErrorKind::unreachable, "smtp down");
+    CHECK(remind_failure(outcome) == ErrorKind::unreachable);
+    outcome.stopped = Error(ErrorKind::auth, "535 authentication failed");
+    CHECK(remind_failure(outcome) == ErrorKind::auth);
+    outcome.failed = 0;
+    CHECK(remind_failure(outcome) == ErrorKind::auth);
+}
