@@ -322,3 +322,28 @@ TEST_CASE("a stalled FTP server ends with unreachable after --timeout", "[ftp][s
     CHECK_THAT(message, Catch::Contains("127.0.0.1:" + std::to_string(server.port())) &&
                             Catch::Contains("2 s"));
 }
+
+TEST_CASE("an FTP server that stalls mid-transfer ends with unreachable after --timeout",
+          "[ftp][stall]") {
+    testing::FtpDir dir;
+    testing::FtpServerConfig config;
+    config.kind = FtpKind::stall;
+    config.stall_in_transfer = true;
+    testing::FtpServer server(dir, config);
+    FtpOptions o;
+    o.host = "127.0.0.1";
+    o.port = server.port();
+    o.user = "shopuser";
+    o.password = "x";
+    o.allow_plain = true;
+    o.timeout_seconds = 2;
+    std::string message;
+    auto ftp = FtpFiles::connect(o);  // the login works
+    CHECK(error_of([&] { list_remote_tree(*ftp, "/shop"); }, &message) == ErrorKind::unreachable);
+    CHECK_THAT(message, Catch::Contains("127.0.0.1:" + std::to_string(server.port())));
+    CHECK(error_of([&] {
+              fetch_remote_files(*ftp, "/shop", {RemoteEntry{"a", {}}},
+                                 FileSink{[](const RemoteEntry&, FetchedFile&) {},
+                                          [](const RemoteEntry&, const std::string&) {}});
+          }) == ErrorKind::unreachable);
+}

@@ -65,17 +65,43 @@ std::string vsftpd_conf(const FtpDir& dir, const FtpServerConfig& c, int port,
     return conf;
 }
 
+// A server that stalls: after its greeting ("greeting"), or (plain FTP, "transfer") in the
+// middle of a listing or a file: a few bytes on the data connection, then silence.
 const char* kStallServer = R"(
-import socket, sys, time
+import socket, sys, threading
+port, mode = int(sys.argv[1]), sys.argv[2]
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
+s.bind(("127.0.0.1", port))
 s.listen(16)
 held = []
+def session(c):
+    c.sendall(b"220 stalling test server\r\n")
+    if mode == "greeting":
+        return
+    data = None
+    for raw in c.makefile("rb"):
+        verb = raw.decode("latin-1").strip().split(" ")[0].upper()
+        if verb == "USER": c.sendall(b"331 password please\r\n")
+        elif verb == "PASS": c.sendall(b"230 logged in\r\n")
+        elif verb == "PWD": c.sendall(b'257 "/" is the current directory\r\n')
+        elif verb == "FEAT": c.sendall(b"211-Features:\r\n MLST type*;size*;\r\n211 End\r\n")
+        elif verb == "TYPE": c.sendall(b"200 type set\r\n")
+        elif verb == "EPSV":
+            data = socket.socket()
+            data.bind(("127.0.0.1", 0))
+            data.listen(1)
+            c.sendall(b"229 Entering Extended Passive Mode (|||%d|)\r\n" % data.getsockname()[1])
+        elif verb in ("MLSD", "RETR") and data:
+            c.sendall(b"150 here it comes\r\n")
+            d, _ = data.accept()
+            d.sendall(b"type=file;size=3; a\r\n" if verb == "MLSD" else b"abc")
+            held.append(d)
+        else: c.sendall(b"500 not here\r\n")
 while True:
     c, _ = s.accept()
-    c.sendall(b"220 stalling test server\r\n")
     held.append(c)
+    threading.Thread(target=session, args=(c,), daemon=True).start()
 )";
 
 // start: `argv` with its output in dir/server.log, named in the error when it does not start.
@@ -155,8 +181,10 @@ FtpServer::FtpServer(const FtpDir& dir, const FtpServerConfig& config) : config_
         }
         case FtpKind::stall: {
             write(dir.path / "stall.py", kStallServer);
-            process_ =
-                start(dir, {"/usr/bin/python3", dir.str("stall.py"), std::to_string(port_)}, port_);
+            process_ = start(dir,
+                             {"/usr/bin/python3", dir.str("stall.py"), std::to_string(port_),
+                              config.stall_in_transfer ? "transfer" : "greeting"},
+                             port_);
             break;
         }
     }

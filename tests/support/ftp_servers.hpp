@@ -36,9 +36,10 @@ struct FtpServerConfig {
     std::filesystem::path home;  // the login folder
     std::string user = "shopuser";
     std::string password = "Ftp-Pw-42";
-    int max_per_ip = 0;          // >0: connections allowed per client address
-    bool implicit_tls = false;   // ProFTPD only: TLS from the first byte (ftps://)
-    const TestCa* ca = nullptr;  // certificates (TLS servers)
+    int max_per_ip = 0;              // >0: connections allowed per client address
+    bool implicit_tls = false;       // ProFTPD only: TLS from the first byte (ftps://)
+    const TestCa* ca = nullptr;      // certificates (TLS servers)
+    bool stall_in_transfer = false;  // stall: plain FTP stalling mid-listing or mid-file
 };
 
 class FtpServer {
