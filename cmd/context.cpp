@@ -37,6 +37,9 @@ bool Context::confirm(const std::string& question) {
 
 std::optional<std::string> Context::ask_secret(const std::string& prompt) {
     if (!can_prompt()) return std::nullopt;
+    // Worker threads ask too (diagnose's module lanes, for SSH passwords): one prompt at a time,
+    // and no progress line in the middle of it.
+    std::lock_guard<std::mutex> hold(err_lock_);
     err << prompt << std::flush;
     termios saved{};
     bool restore = tcgetattr(0, &saved) == 0;

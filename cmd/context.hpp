@@ -56,7 +56,8 @@ class Context {
     // confirm: ask a yes/no question on stderr when prompting is allowed; false otherwise.
     bool confirm(const std::string& question);
     // ask_secret: read a line from the terminal without echo (passwords); nothing when
-    // prompting is not allowed or the user gives an empty answer.
+    // prompting is not allowed or the user gives an empty answer. Thread-safe (one prompt at a
+    // time).
     std::optional<std::string> ask_secret(const std::string& prompt);
 
     // progress: a line of progress on stderr, from any thread (diagnose's module lanes call
@@ -76,7 +77,7 @@ class Context {
     std::function<std::chrono::system_clock::time_point()> clock_;
     std::optional<mps::Paths> paths_;
     std::optional<mps::Config> config_;
-    std::mutex err_lock_;  // progress() from worker threads
+    std::mutex err_lock_;  // progress() and ask_secret() from worker threads
 };
 
 }  // namespace mpscli

@@ -89,13 +89,13 @@ _mpsupport()
                     continue
                 fi
                 ;;&
-            --url|--admin|--sftp|--only|--bundle|--order|--admin-email|--log-tail)
+            --url|--admin|--files|--sftp|--only|--bundle|--order|--admin-email|--log-tail)
                 if [[ $cmd == diagnose ]]; then
                     if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
                     continue
                 fi
                 ;;&
-            --known-hosts|--identity|--exec-hash|--ssh-client|--ssh-config)
+            --known-hosts|--identity|--exec-hash|--ssh-client|--ssh-config|--connections)
                 if [[ $cmd == verify || $cmd == diagnose ]]; then
                     if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
                 fi
@@ -175,6 +175,10 @@ _mpsupport()
             # pristine import-core --url URL: nothing to offer.
             [[ $cmd == pristine ]] && return 0
             ;;&
+        --files)
+            # A folder on this machine (sftp:// addresses are typed).
+            [[ $cmd == diagnose ]] && { _mpsupport_reply < <(compgen -d -- "$cur"); return 0; }
+            ;;
         --url|--admin|--sftp|--order|--admin-email|--log-tail)
             # URLs, references, addresses, sizes: nothing to offer.
             [[ $cmd == diagnose ]] && return 0
@@ -201,6 +205,10 @@ _mpsupport()
                 _mpsupport_reply < <(compgen -f -- "$cur")
                 return 0
             fi
+            ;;
+        --connections)
+            # A count: nothing to offer.
+            [[ $cmd == verify || $cmd == diagnose ]] && return 0
             ;;
         --exec-hash)
             if [[ $cmd == verify || $cmd == diagnose ]]; then
@@ -274,8 +282,8 @@ _mpsupport()
         local flags=$globals
         case $cmd in
             "") flags+=" --version" ;;
-            verify) flags+=" --module --version --diff --strict --known-hosts --accept-new-host-key --identity --ssh-client --ssh-config --exec-hash --core --no-fetch" ;;
-            diagnose) flags+=" --url --admin --sftp --module --only --bundle --order --admin-email --log-tail --exec-hash --list-checks --no-fetch --known-hosts --accept-new-host-key --identity --ssh-client --ssh-config" ;;
+            verify) flags+=" --module --version --diff --strict --known-hosts --accept-new-host-key --identity --ssh-client --ssh-config --exec-hash --connections --allow-plain-ftp --core --no-fetch" ;;
+            diagnose) flags+=" --url --admin --files --sftp --module --only --bundle --order --admin-email --log-tail --exec-hash --list-checks --no-fetch --known-hosts --accept-new-host-key --identity --ssh-client --ssh-config --connections --allow-plain-ftp" ;;
             expiry) flags+=" --at --warn-days" ;;
             remind) flags+=" --thresholds --at --dry-run --expired --limit --max-per-minute" ;;
             orders)

@@ -19,11 +19,11 @@ function __mpsupport_operands
         switch $word
             case --config --log-file --timeout --at --warn-days --thresholds --limit --max-per-minute --expiring-within
                 set skip 1
-            case --known-hosts --identity --exec-hash --ssh-client --ssh-config
+            case --known-hosts --identity --exec-hash --ssh-client --ssh-config --connections
                 if test "$operands[1]" = verify; or test "$operands[1]" = diagnose
                     set skip 1
                 end
-            case --url --admin --sftp --only --bundle --order --admin-email --log-tail
+            case --url --admin --files --sftp --only --bundle --order --admin-email --log-tail
                 if test "$operands[1]" = diagnose
                     set skip 1
                 else if test "$operands[1]" = ticket; and contains -- $word --url --admin --bundle --order
@@ -175,11 +175,12 @@ complete -c mpsupport -n '__mpsupport_at 0' -a pristine -d 'Store and inspect pr
 complete -c mpsupport -n '__mpsupport_at 0' -a config -d 'Show and create the configuration file'
 complete -c mpsupport -n '__mpsupport_at 0' -a completion -d 'Print a shell completion script'
 
-# diagnose [STORE] [--url U] [--admin U] [--sftp sftp://...] [--module NAME]... [--only ...] [--bundle F.zip]
+# diagnose [STORE] [--url U] [--admin U] [--files sftp://...|DIR] [--module NAME]... [--only ...] [--bundle F.zip]
 complete -c mpsupport -n '__mpsupport_at 1 diagnose' -a '(__mpsupport_stores)'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l url -x -d 'Storefront URL'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l admin -x -d 'Back-office URL'
-complete -c mpsupport -n '__mpsupport_in diagnose' -l sftp -x -d 'Shop root over SFTP (an sftp:// address)'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l files -r -a '(__fish_complete_directories)' -d 'Shop root: an sftp:// address or a folder here'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l sftp -x -d 'Old name of --files'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l module -x -a '(__mpsupport_stored_modules)' -d 'Module to check (repeatable)'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l only -x -a '(__mpsupport_diagnose_only)' -d 'Only these groups or check ids'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l bundle -r -F -d 'Write a support bundle (.zip)'
@@ -187,6 +188,8 @@ complete -c mpsupport -n '__mpsupport_in diagnose' -l order -x -d 'Order referen
 complete -c mpsupport -n '__mpsupport_in diagnose' -l admin-email -x -d 'Check this employee can log in (MPSUPPORT_ADMIN_PASSWORD)'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l log-tail -x -d 'KiB read from the end of each log file'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l exec-hash -x -a 'auto never only' -d 'Hash module files on the server'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l connections -x -d 'ftp://: at most N control connections (default 4)'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l allow-plain-ftp -d 'ftp://: accept a server without TLS'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l list-checks -d 'List every check id'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l no-fetch -d 'Never download a missing pristine release'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l known-hosts -r -F -d 'known_hosts file (default ~/.ssh/known_hosts)'
@@ -195,7 +198,7 @@ complete -c mpsupport -n '__mpsupport_in diagnose' -l identity -r -F -d 'Private
 complete -c mpsupport -n '__mpsupport_in diagnose' -l ssh-client -x -a 'libssh2 openssh' -d 'SSH implementation'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l ssh-config -r -F -d 'ssh configuration file (ssh -F, openssh client)'
 
-# verify DIR|sftp://... [--module NAME] [--version V] [--diff] [--strict]
+# verify DIR|file://...|sftp://... [--module NAME] [--version V] [--diff] [--strict]
 #        [--known-hosts FILE] [--accept-new-host-key] [--identity FILE]...
 complete -c mpsupport -n '__mpsupport_at 1 verify' -a '(__fish_complete_directories (commandline -ct) "")'
 complete -c mpsupport -n '__mpsupport_in verify' -l module -x -a '(__mpsupport_verify_modules)' -d 'Module name (DIR is a shop root)'
@@ -210,6 +213,8 @@ complete -c mpsupport -n '__mpsupport_in verify' -l ssh-config -r -F -d 'ssh con
 complete -c mpsupport -n '__mpsupport_in verify' -l core -d 'Shop root: also compare PrestaShop core files'
 complete -c mpsupport -n '__mpsupport_in verify' -l no-fetch -d 'Never download a missing pristine release'
 complete -c mpsupport -n '__mpsupport_in verify' -l exec-hash -x -a 'auto never only' -d 'sftp://: hash files on the server (auto, never, only)'
+complete -c mpsupport -n '__mpsupport_in verify' -l connections -x -d 'ftp://: at most N control connections (default 4)'
+complete -c mpsupport -n '__mpsupport_in verify' -l allow-plain-ftp -d 'ftp://: accept a server without TLS'
 
 # expiry ORDER_REF... [--at DATE] [--warn-days N]
 complete -c mpsupport -n '__mpsupport_in expiry' -l at -x -d 'Answer as of this day (YYYY-MM-DD)'

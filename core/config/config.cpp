@@ -177,7 +177,10 @@ void read_policy(Reader& r, PolicyConfig& p) {
 void read_store(Reader& r, StoreConfig& s) {
     r.string("url", s.url);
     r.string("admin_url", s.admin_url);
-    r.string("sftp", s.sftp);
+    r.string("files", s.files);
+    std::string alias;  // its old name
+    r.string("sftp", alias);
+    if (s.files.empty()) s.files = alias;
     r.strings("modules", s.modules);
     r.string("order", s.order);
     r.warn_unknown();
@@ -410,7 +413,7 @@ std::vector<std::pair<std::string, std::string>> config_entries(const Config& c)
         std::string prefix = "stores." + name + ".";
         out.emplace_back(prefix + "url", toml_string(store.url));
         out.emplace_back(prefix + "admin_url", toml_string(store.admin_url));
-        out.emplace_back(prefix + "sftp", toml_string(store.sftp));
+        out.emplace_back(prefix + "files", toml_string(store.files));
         out.emplace_back(prefix + "modules", list(store.modules, str));
         out.emplace_back(prefix + "order", toml_string(store.order));
     }

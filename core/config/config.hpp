@@ -49,7 +49,7 @@ struct PolicyConfig {
 struct StoreConfig {
     std::string url;
     std::string admin_url;
-    std::string sftp;
+    std::string files;  // sftp://..., a local folder ("sftp" is read as an alias)
     std::vector<std::string> modules;
     std::string order;
 };

@@ -24,6 +24,8 @@ std::optional<std::string> current_value(const Config& config, const std::string
     for (const auto& [name, value] : config_entries(config))
         if (name == key) return value;
     auto parts = split(key, '.');
+    if (parts.size() == 3 && parts[0] == "stores" && parts[2] == "sftp")
+        return current_value(config, "stores." + parts[1] + ".files");  // its old name
     if (parts.size() == 3 && parts[0] == "stores" && !parts[1].empty()) {
         Config with_store = config;
         with_store.stores[parts[1]];
@@ -105,7 +107,7 @@ std::string toml_value_for(const Config& config, const std::string& dotted_key,
     if (!current)
         throw Error(ErrorKind::usage, "unknown configuration key '" + dotted_key + "'",
                     "'mpsupport config list' shows every key; stores are "
-                    "stores.NAME.url|admin_url|sftp|modules|order");
+                    "stores.NAME.url|admin_url|files|modules|order");
     const std::string& shape = *current;
     if (!shape.empty() && shape[0] == '"') return toml_string(value);
     if (!shape.empty() && shape[0] == '[') {

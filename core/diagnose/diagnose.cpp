@@ -28,7 +28,7 @@ bool need_met(CheckNeed need, const DiagnoseRequest& request) {
         case CheckNeed::admin_url:
             return !request.admin_url.empty();
         case CheckNeed::sftp:
-            return request.sftp.has_value();
+            return request.files.has_value();
         case CheckNeed::admin_password:
             return request.admin.has_value();
     }
@@ -60,9 +60,11 @@ void add_missing_need_skips(const DiagnoseRequest& request, std::vector<Check>& 
                     break;
                 case CheckNeed::sftp:
                     skip.id = check_id::files_connect;
-                    skip.message = "module files, overrides and logs not checked: no SFTP access";
+                    skip.message =
+                        "module files, overrides and logs not checked: no access to the files";
                     skip.hint =
-                        "give --sftp sftp://user@host/path/to/shop (or sftp in the store profile)";
+                        "give --files sftp://user@host/path/to/shop or the shop's folder (or "
+                        "files in the store profile)";
                     break;
                 case CheckNeed::admin_password:
                     break;
@@ -71,7 +73,7 @@ void add_missing_need_skips(const DiagnoseRequest& request, std::vector<Check>& 
             break;
         }
     }
-    if (request.sftp && request.modules.empty() && request.selection.any_in("files"))
+    if (request.files && request.modules.empty() && request.selection.any_in("files"))
         checks.push_back(Check{check_id::files_module_present, Status::skip,
                                "no module named: module files not compared",
                                "give --module NAME (repeatable), or modules in the store profile"});
@@ -157,7 +159,7 @@ DiagnoseVerdict diagnose_verdict(const std::vector<Check>& checks, bool files_gi
         return {"support covered: no module change voids support" + tail, "covered"};
     if (!unknown.empty()) return {"could not tell: " + unknown + tail};
     if (!files_given)
-        return {"could not tell whether support is voided: module files not checked (no --sftp)" +
+        return {"could not tell whether support is voided: module files not checked (no --files)" +
                 tail};
     return {"could not tell whether support is voided: no module compared (--module)" + tail};
 }
@@ -184,12 +186,13 @@ DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore&
             return check_admin(probe, selection, deadline);
         });
     }
-    if (request.sftp &&
+    if (request.files &&
         (selection.any_in("files") || selection.any_in("logs") || selection.any_in("core"))) {
         FilesProbe probe;
-        probe.url = *request.sftp;
+        probe.target = *request.files;
         probe.modules = request.modules;
         probe.ssh = request.ssh;
+        probe.ftp = request.ftp;
         probe.exec_hash = request.exec_hash;
         probe.now = std::chrono::system_clock::to_time_t(request.now);
         probe.log_tail_bytes = request.log_tail_bytes;
@@ -237,25 +240,27 @@ DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore&
     report.schema = "mpsupport.diagnose/1";
     std::string target = !request.store.empty() ? request.store
                          : !request.url.empty() ? request.url
-                         : request.sftp         ? request.sftp->display()
+                         : request.files        ? request.files->display()
                                                 : request.admin_url;
     report.title = "diagnose " + target +
                    (request.modules.empty() ? "" : " (" + join(request.modules, ", ") + ")");
     report.checks = std::move(checks);
-    DiagnoseVerdict verdict = diagnose_verdict(report.checks, request.sftp.has_value());
+    DiagnoseVerdict verdict = diagnose_verdict(report.checks, request.files.has_value());
     report.verdict = verdict.text;
-    report.body = {{"store", request.store},
-                   {"url", request.url},
-                   {"admin_url", request.admin_url},
-                   {"sftp", request.sftp ? request.sftp->display() : ""},
-                   {"modules", request.modules},
-                   {"order", request.order},
-                   {"prestashop_version", prestashop_version},
-                   {"support", verdict.support},
-                   {"environment", verdict.environment},
-                   {"module_files", module_results},
-                   {"insecure", request.tls.insecure},
-                   {"seconds", seconds}};
+    report.body = {
+        {"store", request.store},
+        {"url", request.url},
+        {"admin_url", request.admin_url},
+        {"files", request.files ? request.files->display() : ""},
+        {"sftp", request.files ? request.files->display() : ""},  // its old name, kept for scripts
+        {"modules", request.modules},
+        {"order", request.order},
+        {"prestashop_version", prestashop_version},
+        {"support", verdict.support},
+        {"environment", verdict.environment},
+        {"module_files", module_results},
+        {"insecure", request.tls.insecure},
+        {"seconds", seconds}};
     log::info("diagnose finished in {:.2f} s", seconds);
     return result;
 }

@@ -22,12 +22,13 @@ struct DiagnoseRequest {
     std::string store;  // profile name, when one was used
     std::string url;    // storefront
     std::string admin_url;
-    std::optional<SftpUrl> sftp;  // shop root
+    std::optional<FilesTarget> files;  // shop root (--files)
     std::vector<std::string> modules;
     std::string order;  // order reference (bundle name, report)
     CheckSelection selection;
     ExecHash exec_hash = ExecHash::auto_;
-    SshOptions ssh;
+    SshOptions ssh;  // for sftp://
+    FtpOptions ftp;  // for ftp:// and ftps:// (host, port, user from `files`)
     TlsOptions tls;
     std::optional<AdminCredentials> admin;
     int timeout_seconds = 30;  // bounds the whole run

@@ -3,6 +3,7 @@
 #include <future>
 #include <mutex>
 
+#include "files/local_files.hpp"
 #include "remote/core_integrity_remote.hpp"
 #include "remote/remote_logs.hpp"
 #include "remote/remote_shop.hpp"
@@ -32,19 +33,40 @@ Check failed(const std::string& id, const Error& e) {
     return check;
 }
 
+RemoteVerifyOptions verify_options(const FilesProbe& probe, const std::string& module) {
+    RemoteVerifyOptions options;
+    options.module = module;
+    options.want_diffs = probe.want_diffs;
+    options.exec_hash = probe.exec_hash;
+    options.fetch_missing = probe.fetch_missing;
+    return options;
+}
+
+// verify_module: one module on its own SSH connection (a lane of its own).
 ModuleOutcome verify_module(const FilesProbe& probe, const SshOptions& ssh,
                             const std::string& module, const PristineStore& store,
                             const PolicyConfig& policy) {
     ModuleOutcome outcome{module, std::nullopt, std::nullopt};
     RemoteVerifyRequest request;
-    request.url = probe.url;
-    request.module = module;
-    request.want_diffs = probe.want_diffs;
-    request.exec_hash = probe.exec_hash;
+    static_cast<RemoteVerifyOptions&>(request) = verify_options(probe, module);
+    request.url = probe.target.sftp;
     request.ssh = ssh;
-    request.fetch_missing = probe.fetch_missing;
     try {
         outcome.report = verify_remote(request, store, policy);
+    } catch (const Error& e) {
+        outcome.error = e;
+    }
+    return outcome;
+}
+
+// verify_module_on: one module over files already open.
+ModuleOutcome verify_module_on(RemoteFiles& files, const FilesProbe& probe,
+                               const std::string& module, const PristineStore& store,
+                               const PolicyConfig& policy) {
+    ModuleOutcome outcome{module, std::nullopt, std::nullopt};
+    try {
+        outcome.report = verify_files(files, probe.target.path, probe.target.display(),
+                                      verify_options(probe, module), store, policy);
     } catch (const Error& e) {
         outcome.error = e;
     }
@@ -54,7 +76,7 @@ ModuleOutcome verify_module(const FilesProbe& probe, const SshOptions& ssh,
 // shop_checks: on the first connection, the shop root, the modules present and the logs.
 void shop_checks(RemoteFiles& files, const FilesProbe& probe, const PristineStore& store,
                  const CheckSelection& selection, FilesFindings& out) {
-    const std::string& root = probe.url.path;
+    const std::string& root = probe.target.path;
     std::vector<std::string> paths = {root, remote_join(root, "modules"),
                                       remote_join(root, "classes"), remote_join(root, "config")};
     for (const auto& module : probe.modules)
@@ -65,11 +87,11 @@ void shop_checks(RemoteFiles& files, const FilesProbe& probe, const PristineStor
     if (!kinds.count(root) || !kinds[root] || !shop_root) {
         Check check{
             check_id::files_prestashop_root, Status::fail,
-            probe.url.display() +
+            probe.target.display() +
                 (kinds.count(root) && kinds[root]
                      ? " is not a PrestaShop root (no modules/ with classes/ or config/)"
                      : " is not a folder on the server"),
-            "give --sftp the shop's root folder (where index.php, modules/ and config/ are)"};
+            "give --files the shop's root folder (where index.php, modules/ and config/ are)"};
         check.outcome = ErrorKind::usage;
         out.checks.push_back(check);
         return;
@@ -83,7 +105,7 @@ void shop_checks(RemoteFiles& files, const FilesProbe& probe, const PristineStor
     if (selection.selected(check_id::files_core_integrity)) {
         CoreListStore lists(store.core_lists_dir());
         out.checks.push_back(core_integrity_remote(
-            files, root, out.prestashop_version, lists, probe.url.display(),
+            files, root, out.prestashop_version, lists, probe.target.display(),
             probe.exec_hash == ExecHash::never ? nullptr : files.exec_connection()));
     }
     if (selection.selected(check_id::files_module_present)) {
@@ -106,7 +128,7 @@ void shop_checks(RemoteFiles& files, const FilesProbe& probe, const PristineStor
                 listed = true;
             }
             Check check{check_id::files_module_present, Status::fail,
-                        module + " is not installed in " + probe.url.display(),
+                        module + " is not installed in " + probe.target.display(),
                         installed.empty()
                             ? "check the module name (its folder under modules/)"
                             : "check the module name; installed: " + join(installed, ", ")};
@@ -167,16 +189,70 @@ void module_checks(const ModuleOutcome& outcome, const CheckSelection& selection
     out.modules.push_back(module);
 }
 
-}  // namespace
+// module_work: whether a selected check needs each module verified.
+bool module_work(const CheckSelection& selection) {
+    return selection.selected(check_id::files_version) ||
+           selection.selected(check_id::files_integrity) ||
+           selection.selected(check_id::files_overrides) ||
+           selection.selected(check_id::files_theme_overrides) ||
+           selection.selected(check_id::files_listing);
+}
 
-FilesFindings check_files(const FilesProbe& probe, const PristineStore& store,
-                          const PolicyConfig& policy, const CheckSelection& selection,
-                          const Deadline& deadline) {
+// check_files_open: every check over one RemoteFiles, the modules one after the other (a
+// transport whose connections are shared, or this machine's file system).
+FilesFindings check_files_open(std::unique_ptr<RemoteFiles> (*open)(const FilesProbe&),
+                               const FilesProbe& probe, const PristineStore& store,
+                               const PolicyConfig& policy, const CheckSelection& selection) {
+    FilesFindings out;
+    std::unique_ptr<RemoteFiles> files;
+    try {
+        files = open(probe);
+    } catch (const Error& e) {
+        out.checks.push_back(failed(check_id::files_connect, e));
+        return out;
+    }
+    out.checks.push_back(Check{check_id::files_connect, Status::pass, files->connect_message()});
+    try {
+        shop_checks(*files, probe, store, selection, out);
+    } catch (const Error& e) {
+        out.checks.push_back(failed(
+            selection.any_in("logs") ? check_id::logs_collect : check_id::files_prestashop_root,
+            e));
+        return out;
+    }
+    if (module_work(selection))
+        for (const auto& module : probe.modules)
+            module_checks(verify_module_on(*files, probe, module, store, policy), selection, out);
+    return out;
+}
+
+std::unique_ptr<RemoteFiles> open_local(const FilesProbe&) {
+    return std::make_unique<LocalFiles>();
+}
+
+// ftp_options: the probe's FTP options for its target.
+FtpOptions ftp_options(const FilesProbe& probe) {
+    FtpOptions options = probe.ftp;
+    options.host = probe.target.ftp.host;
+    options.port = probe.target.ftp.port;
+    options.user = probe.target.ftp.user;
+    options.implicit_tls = probe.target.ftp.implicit_tls;
+    return options;
+}
+
+std::unique_ptr<RemoteFiles> open_ftp(const FilesProbe& probe) {
+    return FtpFiles::connect(ftp_options(probe));
+}
+
+// check_files_ssh: the shop's checks on one SSH connection, each module on its own.
+FilesFindings check_files_ssh(const FilesProbe& probe, const PristineStore& store,
+                              const PolicyConfig& policy, const CheckSelection& selection,
+                              const Deadline& deadline) {
     FilesFindings out;
     SshOptions options = probe.ssh;
-    options.user = probe.url.user;
-    options.host = probe.url.host;
-    options.port = probe.url.port;
+    options.user = probe.target.sftp.user;
+    options.host = probe.target.sftp.host;
+    options.port = probe.target.sftp.port;
     options.timeout_seconds =
         static_cast<int>(std::min<long>(options.timeout_seconds, deadline.remaining_seconds()));
     if (options.ask_password) {
@@ -191,11 +267,7 @@ FilesFindings check_files(const FilesProbe& probe, const PristineStore& store,
             return *answer;
         };
     }
-    bool module_work = selection.selected(check_id::files_version) ||
-                       selection.selected(check_id::files_integrity) ||
-                       selection.selected(check_id::files_overrides) ||
-                       selection.selected(check_id::files_theme_overrides) ||
-                       selection.selected(check_id::files_listing);
+    bool module_work = mps::module_work(selection);
     std::vector<std::future<ModuleOutcome>> modules;
     auto start_modules = [&](const SshOptions& module_options) {
         if (!module_work) return;
@@ -219,9 +291,9 @@ FilesFindings check_files(const FilesProbe& probe, const PristineStore& store,
                                        "not attempted: the server's host key is not trusted"});
         } else {
             if (e.kind() == ErrorKind::auth)
-                out.checks.push_back(Check{
-                    check_id::files_hostkey, Status::pass,
-                    "host key of " + probe.url.host + " matches " + options.known_hosts.string()});
+                out.checks.push_back(Check{check_id::files_hostkey, Status::pass,
+                                           "host key of " + probe.target.sftp.host + " matches " +
+                                               options.known_hosts.string()});
             out.checks.push_back(failed(check_id::files_connect, e));
         }
         return out;
@@ -247,6 +319,26 @@ FilesFindings check_files(const FilesProbe& probe, const PristineStore& store,
     }
     for (auto& future : modules) module_checks(future.get(), selection, out);
     return out;
+}
+
+}  // namespace
+
+FilesFindings check_files(const FilesProbe& probe, const PristineStore& store,
+                          const PolicyConfig& policy, const CheckSelection& selection,
+                          const Deadline& deadline) {
+    switch (probe.target.transport) {
+        case FilesTransport::sftp:
+            return check_files_ssh(probe, store, policy, selection, deadline);
+        case FilesTransport::ftp: {
+            FilesProbe bounded = probe;
+            bounded.ftp.timeout_seconds = static_cast<int>(
+                std::min<long>(probe.ftp.timeout_seconds, deadline.remaining_seconds()));
+            return check_files_open(open_ftp, bounded, store, policy, selection);
+        }
+        case FilesTransport::local:
+            break;
+    }
+    return check_files_open(open_local, probe, store, policy, selection);
 }
 
 }  // namespace mps

@@ -1,26 +1,30 @@
 #pragma once
-// The files.* and logs.* checks of `diagnose`: one SFTP connection for the shop (root, modules
-// present, log tails), and one per module verified against its pristine release, all at once.
+// The files.* and logs.* checks of `diagnose`: over SFTP, one connection for the shop (root,
+// modules present, log tails) and one per module verified against its pristine release, all at
+// once; over FTP (whose connections are shared) or on this machine's file system, the same
+// checks one after the other.
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "config/config.hpp"
 #include "diagnose/check_catalog.hpp"
+#include "ftp/ftp_files.hpp"
 #include "integrity/pristine_store.hpp"
 #include "net/page_fetch.hpp"
+#include "remote/files_target.hpp"
 #include "remote/verify_remote.hpp"
 #include "report/report.hpp"
 #include "shop/shop_logs.hpp"
-#include "ssh/sftp_url.hpp"
 #include "ssh/ssh_session.hpp"
 
 namespace mps {
 
 struct FilesProbe {
-    SftpUrl url;  // the shop root
+    FilesTarget target;  // the shop root
     std::vector<std::string> modules;
-    SshOptions ssh;
+    SshOptions ssh;  // sftp://
+    FtpOptions ftp;  // ftp://, ftps:// (host, port and user are taken from `target`)
     ExecHash exec_hash = ExecHash::auto_;
     std::int64_t now = 0;  // seconds since the epoch (log age)
     int log_days = 7;

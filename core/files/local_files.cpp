@@ -176,10 +176,16 @@ std::unique_ptr<FileReads> LocalFiles::read(const std::string& root, std::vector
 }
 
 void LocalFiles::run() {
-    while (!queue_.empty()) {
-        auto job = std::move(queue_.front());
-        queue_.pop_front();
-        job();
+    // A job that throws ends the run: the work still queued belongs to it and is dropped.
+    try {
+        while (!queue_.empty()) {
+            auto job = std::move(queue_.front());
+            queue_.pop_front();
+            job();
+        }
+    } catch (...) {
+        queue_.clear();
+        throw;
     }
 }
 

@@ -4,14 +4,13 @@
 #include <string>
 #include <string_view>
 
+#include "files/remote_address.hpp"
+
 namespace mps {
 
-struct FtpUrl {
+struct FtpUrl : RemoteAddress {
+    FtpUrl() { port = 21; }
     bool implicit_tls = false;  // ftps://
-    std::string user;
-    std::string host;
-    int port = 21;
-    std::string path;  // absolute, or relative to the login folder when written ftp://h/~/x
 
     // display: the URL as written (ftp://h/~/x stays so), never with a password.
     std::string display() const;

@@ -59,67 +59,72 @@ std::optional<RemoteCoreHashes> parse_remote_core_md5(const std::string& output)
     return hashes;
 }
 
-Check core_integrity_remote(RemoteFiles& files, const std::string& shop_root,
-                            const std::string& ps_version, const CoreListStore& lists,
-                            const std::string& where, SshConnection* exec_session) {
-    auto list = ps_version.empty() ? std::nullopt : lists.load(ps_version);
-    if (!list) return core_check_without_list(lists, ps_version, where);
+namespace {
 
+// RemotePlan: which core files to check on the server, and what its root holds.
+struct RemotePlan {
+    CorePlan plan;
+    std::map<std::string, RemoteEntry> present;  // shop path -> entry (the root's files so far)
+    std::set<std::string> tops;                  // top-level folders holding checked files
+};
+
+// plan_remote: list the shop root and the admin folder candidates, and plan the check.
+RemotePlan plan_remote(RemoteFiles& files, const std::string& shop_root,
+                       const CoreChecksumList& list, const std::string& where) {
     auto root_entries = list_remote_folder(files, shop_root);
     if (!root_entries)
         throw Error(ErrorKind::not_found, where + ": the shop root cannot be listed",
                     "check the path and that the account may read it");
+    RemotePlan out;
     std::vector<std::string> root_folders;
-    std::map<std::string, RemoteEntry> present;  // shop path -> entry
     for (const auto& entry : *root_entries) {
         if (entry.attrs.is_dir())
             root_folders.push_back(entry.path);
         else
-            present[entry.path] = entry;
+            out.present[entry.path] = entry;
     }
     std::map<std::string, std::set<std::string>> candidates;
-    for (const auto& folder : admin_candidates(*list, root_folders)) {
+    for (const auto& folder : admin_candidates(list, root_folders)) {
         auto& children = candidates[folder];
         if (auto entries = list_remote_folder(files, remote_join(shop_root, folder)))
             for (const auto& entry : *entries) children.insert(entry.path);
     }
-    CorePlan plan = plan_core_check(*list, choose_admin_folder(*list, candidates));
-
-    std::set<std::string> tops;
-    for (const auto& file : plan.files)
+    out.plan = plan_core_check(list, choose_admin_folder(list, candidates));
+    for (const auto& file : out.plan.files)
         if (auto slash = file.shop_path.find('/'); slash != std::string::npos)
-            tops.insert(file.shop_path.substr(0, slash));
-    std::erase_if(tops, [&](const std::string& top) {
+            out.tops.insert(file.shop_path.substr(0, slash));
+    std::erase_if(out.tops, [&](const std::string& top) {
         return std::find(root_folders.begin(), root_folders.end(), top) == root_folders.end();
     });
+    return out;
+}
 
-    // Fast path: the server hashes its own files; only digests travel.
-    if (exec_session) {
-        auto result = exec_session->exec(
-            remote_core_md5_command(shop_root, {tops.begin(), tops.end()}), 64u << 20);
-        std::optional<RemoteCoreHashes> hashes;
-        if (result && result->exit_status == 0 && !result->truncated)
-            hashes = parse_remote_core_md5(result->out);
-        if (hashes) {
-            std::map<std::string, CoreFileState> states;
-            for (const auto& [path, md5] : hashes->md5) states[path] = CoreFileState{true, md5};
-            for (const auto& path : hashes->links)
-                states[path] = CoreFileState{true, "symbolic link"};
-            Check check = core_check_from(*list, plan, states, where);
-            check.data["hashing"] = "exec md5sum";
-            log::info("{}: core files hashed on the server (md5sum)", where);
-            return check;
-        }
-        log::info(
-            "{}: hashing core files on the server failed or was refused; reading them over {}",
-            where, files.kind());
-    }
+// hashed_on_server: the fast path: the server hashes its own files and only digests travel;
+// nothing when it refuses or its output is not usable.
+std::optional<std::map<std::string, CoreFileState>> hashed_on_server(
+    SshConnection& session, const std::string& shop_root, const std::set<std::string>& tops) {
+    auto result =
+        session.exec(remote_core_md5_command(shop_root, {tops.begin(), tops.end()}), 64u << 20);
+    std::optional<RemoteCoreHashes> hashes;
+    if (result && result->exit_status == 0 && !result->truncated)
+        hashes = parse_remote_core_md5(result->out);
+    if (!hashes) return std::nullopt;
+    std::map<std::string, CoreFileState> states;
+    for (const auto& [path, md5] : hashes->md5) states[path] = CoreFileState{true, md5};
+    for (const auto& path : hashes->links) states[path] = CoreFileState{true, "symbolic link"};
+    return states;
+}
 
-    // List every top-level folder that holds checked files, all at once.
+// read_core_files: the states of the planned files, from listings of their top-level folders
+// (all at once) and reads of the files (MD5-hashed as they arrive).
+std::map<std::string, CoreFileState> read_core_files(RemoteFiles& files,
+                                                     const std::string& shop_root,
+                                                     RemotePlan& remote) {
+    const CorePlan& plan = remote.plan;
+    std::map<std::string, RemoteEntry>& present = remote.present;
     std::vector<std::pair<std::string, std::unique_ptr<TreeListing>>> listers;
-    for (const auto& top : tops) {
+    for (const auto& top : remote.tops)
         listers.emplace_back(top, files.list(remote_join(shop_root, top), {}, {}));
-    }
     files.run();
     std::map<std::string, CoreFileState> states;
     std::vector<std::string> unreadable_folders;  // "top/sub: why"
@@ -172,9 +177,31 @@ Check core_integrity_remote(RemoteFiles& files, const std::string& shop_root,
         },
         [&](const RemoteEntry& e, const std::string& error) { states[e.path].unreadable = error; }};
     fetch_remote_files(files, shop_root, to_fetch, sink);
-    log::info("{}: {} core files read to compare with PrestaShop {}", where, to_fetch.size(),
-              list->version);
-    Check check = core_check_from(*list, plan, states, where);
+    log::info("{}: {} core files read to compare", files.label(), to_fetch.size());
+    return states;
+}
+
+}  // namespace
+
+Check core_integrity_remote(RemoteFiles& files, const std::string& shop_root,
+                            const std::string& ps_version, const CoreListStore& lists,
+                            const std::string& where, SshConnection* exec_session) {
+    auto list = ps_version.empty() ? std::nullopt : lists.load(ps_version);
+    if (!list) return core_check_without_list(lists, ps_version, where);
+    RemotePlan remote = plan_remote(files, shop_root, *list, where);
+    if (exec_session) {
+        if (auto states = hashed_on_server(*exec_session, shop_root, remote.tops)) {
+            Check check = core_check_from(*list, remote.plan, *states, where);
+            check.data["hashing"] = "exec md5sum";
+            log::info("{}: core files hashed on the server (md5sum)", where);
+            return check;
+        }
+        log::info(
+            "{}: hashing core files on the server failed or was refused; reading them over {}",
+            where, files.kind());
+    }
+    Check check =
+        core_check_from(*list, remote.plan, read_core_files(files, shop_root, remote), where);
     check.data["hashing"] = files.kind();
     return check;
 }

@@ -4,22 +4,16 @@
 #include <string>
 #include <string_view>
 
+#include "files/remote_address.hpp"
+
 namespace mps {
 
-struct SftpUrl {
-    std::string user;
-    std::string host;
-    int port = 22;
-    std::string path;  // absolute, or relative to the login folder when written sftp://h/~/x
-
+struct SftpUrl : RemoteAddress {
+    SftpUrl() { port = 22; }
     // display: the URL as written (sftp://h/~/x stays so), without secrets (a password in the
     // URL is never kept).
     std::string display() const;
 };
-
-// display_remote_path: a path as sent to the SFTP server, for messages: absolute ones as they
-// are, relative ones (to the login folder) as ~/path, "." as ~.
-std::string display_remote_path(const std::string& path);
 
 // is_sftp_url: does `text` start with sftp://?
 bool is_sftp_url(std::string_view text);

@@ -282,6 +282,16 @@ TEST_CASE("verify an untouched module", "[cli][verify]") {
     CHECK_THAT(r.out,
                Catch::Contains("✓ files.integrity") && Catch::Contains("Verdict: support covered"));
     CHECK(r.out.find("\033[") == std::string::npos);  // no colour when not a terminal
+
+    // The same folder written as a file:// address; a relative one or an unknown scheme is
+    // refused.
+    auto url = shop.run({"verify", "file://" + shop.installed.string()});
+    CHECK(url.exit_code == 0);
+    CHECK_THAT(url.out, Catch::Contains("Verdict: support covered"));
+    CHECK(shop.run({"verify", "file://relative/mymod"}).exit_code == 2);
+    auto gopher = shop.run({"verify", "gopher://host/mymod"});
+    CHECK(gopher.exit_code == 2);
+    CHECK_THAT(gopher.err, Catch::Contains("unknown address scheme"));
 }
 
 TEST_CASE("verify shows every verdict class and voids support", "[cli][verify]") {

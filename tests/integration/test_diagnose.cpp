@@ -321,11 +321,33 @@ TEST_CASE("diagnose over SFTP: files, overrides, logs; a changed file voids supp
     std::string sftp = "sftp://root@127.0.0.1:" + std::to_string(server.port()) + shop.string();
     std::vector<std::string> ssh = {"--known-hosts", (home / "known_hosts").string(), "--identity",
                                     server.client_key().string()};
+    // Every answer over SFTP is also checked on this machine's file system (--files FOLDER and
+    // file://): the same checks (but the host key), the same verdict and exit code.
     auto run = [&](std::vector<std::string> extra) {
         std::vector<std::string> args = {"--sftp", sftp};
         args.insert(args.end(), ssh.begin(), ssh.end());
         args.insert(args.end(), extra.begin(), extra.end());
-        return diagnose(home, args);
+        RunResult remote = diagnose(home, args);
+        for (const std::string& local : {shop.string(), "file://" + shop.string()}) {
+            std::vector<std::string> here = {"--files", local};
+            here.insert(here.end(), extra.begin(), extra.end());
+            RunResult same = diagnose(home, here);
+            INFO(local << "\n" << same.out << same.err);
+            CHECK(same.exit_code == remote.exit_code);
+            auto a = json_of(remote), b = json_of(same);
+            CHECK(a["support"] == b["support"]);
+            std::string verdict = a["verdict"];
+            if (auto at = verdict.find(sftp); at != std::string::npos)
+                verdict.replace(at, sftp.size(), local);
+            CHECK(verdict == b["verdict"]);
+            CHECK(b["files"] == local);
+            auto remote_checks = checks_by_id(a), local_checks = checks_by_id(b);
+            CHECK(local_checks.count("files.hostkey") == 0);
+            for (auto& [id, check] : remote_checks)
+                if (id != "files.hostkey" && id != "files.connect")
+                    CHECK(local_checks[id]["status"] == check["status"]);
+        }
+        return remote;
     };
 
     RunResult clean = run({"--module", "mymod"});

@@ -45,6 +45,12 @@ TEST_CASE("config values are read and validated", "[config]") {
     CHECK(c.policy.major_rewrite_ratio == 0.25);
     CHECK(c.policy.extended_products.at("EXT6") == 6);
     CHECK(c.stores.at("main").modules.size() == 2);
+    // A store's files, and their old key name.
+    testing::write(dir / "f.toml",
+                   "[stores.a]\nfiles = \"/srv/shop\"\n[stores.b]\nsftp = \"sftp://u@h/x\"\n");
+    Config f = load_config(dir / "f.toml", true);
+    CHECK(f.stores.at("a").files == "/srv/shop");
+    CHECK(f.stores.at("b").files == "sftp://u@h/x");
     bool found = false;
     for (const auto& [key, value] : config_entries(c))
         if (key == "policy.major_rewrite_ratio") found = (value == "0.25");

@@ -161,7 +161,7 @@ TEST_CASE("verdict: voided beats non-standard beats covered; unknown says why", 
     CHECK_THAT(diagnose_verdict({covered}, true).text, Catch::StartsWith("support covered"));
     CHECK_THAT(diagnose_verdict({covered, down}, true).text,
                Catch::Contains("storefront.reach: timeout"));
-    CHECK_THAT(diagnose_verdict({}, false).text, Catch::Contains("no --sftp"));
+    CHECK_THAT(diagnose_verdict({}, false).text, Catch::Contains("no --files"));
 }
 
 TEST_CASE("masker: secrets, e-mails, tokens, cookies, Authorization; stable masks",

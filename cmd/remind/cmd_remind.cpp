@@ -9,8 +9,8 @@
 #include "orders/remind.hpp"
 #include "orders/run_owner.hpp"
 #include "render.hpp"
+#include "ticket/vendor_mailer.hpp"
 #include "util/text.hpp"
-#include "vendor_mailer.hpp"
 
 namespace mpscli {
 namespace {

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "diagnose/diagnose.hpp"
 #include "diagnose_bundle.hpp"
+#include "ftp_flags.hpp"
 #include "net/url.hpp"
 #include "pristine_fetch.hpp"
 #include "render.hpp"
@@ -23,7 +24,7 @@ struct DiagnoseFlags {
     std::string store;
     std::string url;
     std::string admin;
-    std::string sftp;
+    std::string files;
     std::vector<std::string> modules;
     std::vector<std::string> only;
     std::string bundle;
@@ -33,6 +34,7 @@ struct DiagnoseFlags {
     bool list_checks = false;
     bool no_fetch = false;
     SshFlags ssh;
+    FtpFlags ftp;
 };
 
 int list_checks(Context& ctx) {
@@ -70,19 +72,27 @@ mps::DiagnoseRequest request_from(Context& ctx, const DiagnoseFlags& flags) {
     }
     request.url = flags.url.empty() ? profile.url : flags.url;
     request.admin_url = flags.admin.empty() ? profile.admin_url : flags.admin;
-    std::string sftp = flags.sftp.empty() ? profile.sftp : flags.sftp;
-    if (!sftp.empty()) request.sftp = mps::parse_sftp_url(sftp);
+    std::string files = flags.files.empty() ? profile.files : flags.files;
+    if (!files.empty()) request.files = mps::parse_files_target(files);
     request.modules = flags.modules.empty() ? profile.modules : flags.modules;
     request.order = flags.order.empty() ? profile.order : flags.order;
     if (!request.url.empty()) mps::require_http_url(request.url, "--url");
     if (!request.admin_url.empty()) mps::require_http_url(request.admin_url, "--admin");
-    if (request.url.empty() && request.admin_url.empty() && !request.sftp)
+    if (request.url.empty() && request.admin_url.empty() && !request.files)
         throw mps::Error(mps::ErrorKind::usage,
-                         "nothing to diagnose: no store URL, admin URL or SFTP access",
-                         "give STORE (a [stores.NAME] profile) or --url, --admin and/or --sftp");
+                         "nothing to diagnose: no store URL, admin URL or files",
+                         "give STORE (a [stores.NAME] profile) or --url, --admin and/or --files");
     request.selection = mps::CheckSelection::parse(flags.only);
     request.exec_hash = exec_hash_mode(flags.ssh);
-    if (request.sftp) request.ssh = ssh_options(ctx, flags.ssh);
+    if (request.files && request.files->transport == mps::FilesTransport::sftp)
+        request.ssh = ssh_options(ctx, flags.ssh);
+    if (request.files && request.files->transport == mps::FilesTransport::ftp) {
+        if (request.exec_hash == mps::ExecHash::only)
+            throw mps::Error(mps::ErrorKind::usage, "--exec-hash only: FTP runs no commands",
+                             "use --exec-hash auto or never (FTP reads the files)");
+        request.exec_hash = mps::ExecHash::never;
+        request.ftp = ftp_options(ctx, flags.ftp, request.files->ftp);
+    }
     request.tls = ctx.tls();
     request.timeout_seconds = ctx.globals.timeout;
     request.now = ctx.now();
@@ -127,7 +137,7 @@ mps::DiagnoseResult diagnose_with_bundle(Context& ctx, const DiagnoseFlags& flag
     mps::PristineStore store(ctx.paths().pristine_dir());
     if (ctx.terminal().stderr_tty && !ctx.globals.quiet && !ctx.globals.json)
         ctx.err << "diagnose: checking " << (request.url.empty() ? "" : "storefront ")
-                << (request.admin_url.empty() ? "" : "admin ") << (request.sftp ? "files " : "")
+                << (request.admin_url.empty() ? "" : "admin ") << (request.files ? "files " : "")
                 << "at once...\n";
     mps::DiagnoseResult result = mps::run_diagnose(request, store, ctx.config().policy);
     std::vector<std::string> secrets;
@@ -188,7 +198,9 @@ void add_diagnose_command(CLI::App& app, Context& ctx, Action& action) {
                     "A [stores.NAME] profile of the config (flags override its fields)");
     sub->add_option("--url", flags->url, "Storefront URL (https://shop.example/)");
     sub->add_option("--admin", flags->admin, "Back-office URL (https://shop.example/admin123abc/)");
-    sub->add_option("--sftp", flags->sftp, "Shop root over SFTP (sftp://user@host[:port]/path)");
+    sub->add_option("--files,--sftp", flags->files,
+                    "Shop root: sftp://, ftp:// or ftps://user@host[:port]/path, or a folder here "
+                    "(--sftp: its old name)");
     sub->add_option("--module", flags->modules, "Module to check (repeatable)");
     sub->add_option("--only", flags->only,
                     "Run only these groups or check ids (storefront,admin,files,logs,core or ids)");
@@ -206,6 +218,7 @@ void add_diagnose_command(CLI::App& app, Context& ctx, Action& action) {
                   "Never download a missing pristine release (default: fetch it, signed, when "
                   "[vendor] manifest_url is set)");
     add_ssh_flags(*sub, flags->ssh);
+    add_ftp_flags(*sub, flags->ftp);
     sub->final_callback(
         [&ctx, &action, flags] { action = [&ctx, flags] { return run_diagnose(ctx, *flags); }; });
 }

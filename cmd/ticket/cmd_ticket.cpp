@@ -5,7 +5,7 @@
 #include <ostream>
 
 #include "commands.hpp"
-#include "diagnose_bundle.hpp"
+#include "diagnose/diagnose_bundle.hpp"
 #include "render.hpp"
 #include "ticket/business_days.hpp"
 #include "ticket/contact_form.hpp"
