@@ -523,6 +523,7 @@ struct FtpListing final : TreeListing {
             return;
         }
         for (const auto& entry : text->entries) {
+            if (entry.name == "." || entry.name == "..") continue;  // LIST -a shows them
             if (listing.truncated) return;
             if (++seen > limits.max_entries) {
                 listing.truncated = true;
@@ -684,7 +685,7 @@ void FtpFiles::stat(const std::string& path, bool follow,
         [impl, p, name, follow, done](std::optional<FtpListingText> text, const std::string&) {
             if (!text) return done(std::nullopt);
             for (const auto& entry : text->entries) {
-                if (entry.name != name) continue;
+                if (entry.name != name || name == "." || name == "..") continue;
                 if (!follow || !entry.attrs.is_link()) return done(entry.attrs);
                 // A link, followed: a folder when it lists as one, else a file.
                 impl->submit(folder_request(

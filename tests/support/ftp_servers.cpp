@@ -45,38 +45,63 @@ std::string proftpd_conf(const FtpDir& dir, const FtpServerConfig& c, int port,
 
 std::string vsftpd_conf(const FtpDir& dir, const FtpServerConfig& c, int port,
                         const CertFiles& cert) {
+    // Anonymous logins (user "anonymous", any password) in a chroot at the shop, as the system
+    // user daemon (its home exists; vsftpd changes into it first): local users would need a PAM
+    // service in /etc/pam.d. TLS is required for the login and the data as for local users.
     auto [low, high] = passive_range();
     std::string conf =
         "listen=YES\nlisten_ipv6=NO\nlisten_address=127.0.0.1\nlisten_port=" +
         std::to_string(port) +
-        "\nbackground=NO\nanonymous_enable=NO\nlocal_enable=YES\nwrite_enable=NO\n"
-        "pam_service_name=mpsupport-vsftpd-test\nguest_enable=YES\nguest_username=nobody\n"
-        "userlist_enable=YES\nuserlist_deny=NO\nuserlist_file=" +
-        dir.str("vsftpd.users") + "\nlocal_root=" + c.home.string() +
-        "\nchroot_local_user=NO\nsecure_chroot_dir=" + dir.str("empty") +
-        "\nnopriv_user=nobody\nseccomp_sandbox=NO\nisolate=NO\nisolate_network=NO\n"
-        "xferlog_enable=NO\nvsftpd_log_file=" +
-        dir.str("vsftpd.log") +
-        "\npasv_enable=YES\npasv_address=127.0.0.1\npasv_min_port=" + std::to_string(low) +
-        "\npasv_max_port=" + std::to_string(high) +
-        "\nssl_enable=YES\nforce_local_logins_ssl=YES\nforce_local_data_ssl=YES\n"
-        "require_ssl_reuse=YES\nrsa_cert_file=" +
+        "\nbackground=NO\nanonymous_enable=YES\nlocal_enable=NO\nwrite_enable=NO\n"
+        "no_anon_password=YES\nftp_username=daemon\nanon_root=" +
+        c.home.string() + "\nsecure_chroot_dir=" + dir.str("empty") +
+        "\nnopriv_user=daemon\nseccomp_sandbox=NO\nisolate=NO\nisolate_network=NO\n"
+        "xferlog_enable=NO\npasv_enable=YES\npasv_address=127.0.0.1\npasv_min_port=" +
+        std::to_string(low) + "\npasv_max_port=" + std::to_string(high) +
+        "\nssl_enable=YES\nallow_anon_ssl=YES\nforce_anon_logins_ssl=YES\n"
+        "force_anon_data_ssl=YES\nrequire_ssl_reuse=YES\nrsa_cert_file=" +
         cert.cert.string() + "\nrsa_private_key_file=" + cert.key.string() + "\n";
     if (c.max_per_ip > 0) conf += "max_per_ip=" + std::to_string(c.max_per_ip) + "\n";
     return conf;
 }
 
+// A server that stalls: after its greeting ("greeting"), or (plain FTP, "transfer") in the
+// middle of a listing or a file: a few bytes on the data connection, then silence.
 const char* kStallServer = R"(
-import socket, sys, time
+import socket, sys, threading
+port, mode = int(sys.argv[1]), sys.argv[2]
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
+s.bind(("127.0.0.1", port))
 s.listen(16)
 held = []
+def session(c):
+    c.sendall(b"220 stalling test server\r\n")
+    if mode == "greeting":
+        return
+    data = None
+    for raw in c.makefile("rb"):
+        verb = raw.decode("latin-1").strip().split(" ")[0].upper()
+        if verb == "USER": c.sendall(b"331 password please\r\n")
+        elif verb == "PASS": c.sendall(b"230 logged in\r\n")
+        elif verb == "PWD": c.sendall(b'257 "/" is the current directory\r\n')
+        elif verb == "FEAT": c.sendall(b"211-Features:\r\n MLST type*;size*;\r\n211 End\r\n")
+        elif verb == "TYPE": c.sendall(b"200 type set\r\n")
+        elif verb == "EPSV":
+            data = socket.socket()
+            data.bind(("127.0.0.1", 0))
+            data.listen(1)
+            c.sendall(b"229 Entering Extended Passive Mode (|||%d|)\r\n" % data.getsockname()[1])
+        elif verb in ("MLSD", "RETR") and data:
+            c.sendall(b"150 here it comes\r\n")
+            d, _ = data.accept()
+            d.sendall(b"type=file;size=3; a\r\n" if verb == "MLSD" else b"abc")
+            held.append(d)
+        else: c.sendall(b"500 not here\r\n")
 while True:
     c, _ = s.accept()
-    c.sendall(b"220 stalling test server\r\n")
     held.append(c)
+    threading.Thread(target=session, args=(c,), daemon=True).start()
 )";
 
 // start: `argv` with its output in dir/server.log, named in the error when it does not start.
@@ -138,16 +163,8 @@ FtpServer::FtpServer(const FtpDir& dir, const FtpServerConfig& config) : config_
         case FtpKind::vsftpd: {
             std::string binary = vsftpd_binary();
             CertFiles cert = config.ca->issue(name);
-            // PAM: vsftpd asks it for every login; this service lets anyone in (the userlist
-            // below admits the test user only).
-            if (!fs::exists("/etc/pam.d/mpsupport-vsftpd-test"))
-                write("/etc/pam.d/mpsupport-vsftpd-test",
-                      "# mpsupport tests (tests/support/ftp_servers.cpp): vsftpd on loopback\n"
-                      "auth required pam_permit.so\naccount required pam_permit.so\n"
-                      "session required pam_permit.so\n");
             fs::create_directories(dir.path / "empty");
             fs::permissions(dir.path / "empty", fs::perms(0555));
-            write(dir.path / "vsftpd.users", config.user + "\n");
             write(dir.path / "vsftpd.conf", vsftpd_conf(dir, config, port_, cert));
             process_ = start(dir, {binary, dir.str("vsftpd.conf")}, port_);
             break;
@@ -164,8 +181,10 @@ FtpServer::FtpServer(const FtpDir& dir, const FtpServerConfig& config) : config_
         }
         case FtpKind::stall: {
             write(dir.path / "stall.py", kStallServer);
-            process_ =
-                start(dir, {"/usr/bin/python3", dir.str("stall.py"), std::to_string(port_)}, port_);
+            process_ = start(dir,
+                             {"/usr/bin/python3", dir.str("stall.py"), std::to_string(port_),
+                              config.stall_in_transfer ? "transfer" : "greeting"},
+                             port_);
             break;
         }
     }

@@ -6,12 +6,12 @@
 //    session reuse on data connections required (its default), MLSD;
 //  - vsftpd 3.0.3, unpacked by scripts/setup into /opt/mpsupport-tests/vsftpd (its Debian package
 //    conflicts with proftpd-core): explicit TLS required, no MLSD, dot files only for LIST -a,
-//    TLS 1.3 only with its default ciphers; it logs in through PAM, so the fixture writes the
-//    service /etc/pam.d/mpsupport-vsftpd-test (pam_permit: vsftpd checks no password; its
-//    userlist lets in the one test user only);
+//    TLS 1.3 only with its default ciphers; anonymous logins (user "anonymous") chrooted at the
+//    shop (its local users would need a PAM service in /etc/pam.d);
 //  - pyftpdlib (Debian python3-pyftpdlib): plain FTP without TLS;
 //  - a stalling server: a greeting, then silence.
-// The files are served as user `nobody` (uid 65534): the test's tree must be readable by it.
+// The files are served as user `nobody` (ProFTPD) or `daemon` (vsftpd): the test's tree must be
+// world-readable.
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -36,9 +36,10 @@ struct FtpServerConfig {
     std::filesystem::path home;  // the login folder
     std::string user = "shopuser";
     std::string password = "Ftp-Pw-42";
-    int max_per_ip = 0;          // >0: connections allowed per client address
-    bool implicit_tls = false;   // ProFTPD only: TLS from the first byte (ftps://)
-    const TestCa* ca = nullptr;  // certificates (TLS servers)
+    int max_per_ip = 0;              // >0: connections allowed per client address
+    bool implicit_tls = false;       // ProFTPD only: TLS from the first byte (ftps://)
+    const TestCa* ca = nullptr;      // certificates (TLS servers)
+    bool stall_in_transfer = false;  // stall: plain FTP stalling mid-listing or mid-file
 };
 
 class FtpServer {
