@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/bench ftp [--runs R] [--slow-runs S] [--delay-ms D] [--module-dir DIR] [--bin PATH]
+# scripts/bench ftp [--runs R] [--slow-tools] [--delay-ms D] [--module-dir DIR] [--bin PATH]
 #                   [--port-base P] [--no-handshake] [--keep]
 #
 # Times `mpsupport verify ftp://...` (explicit FTPS) on a realistic shop root against the tools a
@@ -20,7 +20,7 @@
 #   - the shop root of shop_root.py around the module of --module-dir (e.g. ps_facetedsearch
 #     4.0.1 unpacked; default: a generated 180-file module, tree.py seed 42), the installed
 #     module identical to the release stored as pristine.
-# Tools, alternating, medians of R runs (default 3):
+# Tools, alternating, medians of R runs (default 2; ~3 minutes in all):
 #   (a) lftp mirror --parallel=4 of the module folder (ssl forced, certificate verified)
 #   (b) lftp mirror --parallel=4 of what verify reads: the module, override/ and
 #       themes/classic/modules/NAME (one session, three mirrors)
@@ -29,10 +29,11 @@
 #       given to it: curl cannot list recursively, so it pays no listing round trips)
 #   (e) mpsupport verify ftp://... --module NAME --connections 4 (when the binary has ftp://:
 #       `verify --help` mentions --connections; otherwise its row says so and the rest runs)
-# wget and curl fetch one file at a time and take ~4 round trips a file: they are timed in the
-# first S runs only (--slow-runs, default 1). Every copy is counted and its byte total checked;
-# mpsupport must say "covered" (exit 0), its --json verdict is compared with a local verify of
-# the same shop root, and its peak RSS (/usr/bin/time -f %M) is printed. --bin benchmarks that
+# wget and curl fetch one file at a time (~100 s each at 50 ms RTT on ps_facetedsearch): they
+# run only with --slow-tools, and then once, in the first run. Every copy is counted and its
+# byte total checked; mpsupport runs with --json under /usr/bin/time -f %M: every run must say
+# "covered" (exit 0), its verdict is compared with a local verify of the same shop root, and
+# its peak RSS is printed. --bin benchmarks that
 # binary instead of the Release build in build-bench/. ProFTPD, the proxy and the temp dir
 # (TMPDIR honoured) are removed at exit, also on failure. Must run as root (ProFTPD chroots).
 set -euo pipefail
@@ -45,14 +46,14 @@ python=/usr/bin/python3
 [ -x "$python" ] || python=$(command -v python3)
 
 usage() {
-  echo "usage: scripts/bench ftp [--runs R] [--slow-runs S] [--delay-ms D] [--module-dir DIR] [--bin PATH] [--port-base P] [--no-handshake] [--keep]" >&2
+  echo "usage: scripts/bench ftp [--runs R] [--slow-tools] [--delay-ms D] [--module-dir DIR] [--bin PATH] [--port-base P] [--no-handshake] [--keep]" >&2
   exit 2
 }
-runs=3 slow_runs=1 delay_ms=25 keep=0 module_dir="" bin_arg="" port_base=24100 handshake=1
+runs=2 slow=0 delay_ms=25 keep=0 module_dir="" bin_arg="" port_base=24100 handshake=1
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) runs=${2:?}; shift 2 ;;
-    --slow-runs) slow_runs=${2:?}; shift 2 ;;
+    --slow-tools) slow=1; shift ;;
     --delay-ms) delay_ms=${2:?}; shift 2 ;;
     --module-dir) module_dir=${2:?}; shift 2 ;;
     --bin) bin_arg=${2:?}; shift 2 ;;
@@ -64,7 +65,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ $runs =~ ^[0-9]+$ && $runs -ge 1 && $runs -le 50 ]] || { echo "bench: --runs must be a number in 1..50" >&2; exit 2; }
-[[ $slow_runs =~ ^[0-9]+$ && $slow_runs -le $runs ]] || { echo "bench: --slow-runs must be a number in 0..--runs" >&2; exit 2; }
 [[ $delay_ms =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "bench: --delay-ms must be a number" >&2; exit 2; }
 [[ $port_base =~ ^[0-9]+$ && $port_base -ge 1024 && $port_base -le 65000 ]] ||
   { echo "bench: --port-base must be a number in 1024..65000" >&2; exit 2; }
@@ -325,11 +325,15 @@ run_curl() {
     </dev/null >"$work/last.log" 2>&1
 }
 mps_args=(verify --module "$mod" --connections 4 "ftp://$user@$url_host$ftp_shop")
-run_mps() {
-  MPSUPPORT_FTP_PASSWORD=$password MPSUPPORT_CA_BUNDLE=$ca "$bin" --timeout 300 "${mps_args[@]}" </dev/null >"$work/last.log" 2>&1
+mps_n=0
+run_mps() {  # --json, under /usr/bin/time: every timed run is also a sanity run
+  mps_n=$((mps_n + 1))
+  MPSUPPORT_FTP_PASSWORD=$password MPSUPPORT_CA_BUNDLE=$ca /usr/bin/time -f %M -o "$work/rss-mps-$mps_n" \
+    "$bin" --json --timeout 300 "${mps_args[@]}" </dev/null >"$work/mps-$mps_n.json" 2>"$work/last.log"
 }
 
-tools=(lftp_mod lftp wget curl)
+tools=(lftp_mod lftp)
+[ "$slow" = 1 ] && tools+=(wget curl)
 [ "$have_ftp" = 1 ] && tools+=(mps)
 declare -A label=([lftp_mod]="(a) lftp mirror -P4 (module folder)" [lftp]="(b) lftp mirror -P4 (what verify reads)"
   [wget]="(c) wget -m (what verify reads)" [curl]="(d) curl, file list given, sequential"
@@ -392,29 +396,16 @@ set +e
 local_rc=$?
 set -e
 local_support=$(support_of "$work/local.json")
-mps_sanity="mpsupport ftp:// not available in this build" mps_rss="" ftp_support="-" mps_rc=""
-if [ "$have_ftp" = 1 ]; then
-  set +e
-  MPSUPPORT_FTP_PASSWORD=$password MPSUPPORT_CA_BUNDLE=$ca /usr/bin/time -f %M -o "$work/rss-mps" \
-    "$bin" --json --timeout 300 "${mps_args[@]}" </dev/null >"$work/sanity.json" 2>"$work/sanity.err"
-  mps_rc=$?
-  set -e
-  mps_sanity=$(summary_of "$work/sanity.json" "$mps_rc")
-  ftp_support=$(support_of "$work/sanity.json")
-  mps_rss=$(tail -n1 "$work/rss-mps")
-  if [ "$mps_rc" -ne 0 ]; then say "sanity: mpsupport verify ftp:// exited $mps_rc (expected 0):"; sed -n 1,20p "$work/sanity.err" >&2; fi
-else
-  say "mpsupport ftp:// not available in this build ($bin): its row is skipped"
-fi
+[ "$have_ftp" = 1 ] || say "mpsupport ftp:// not available in this build ($bin): its row is skipped"
 
 # --- 8. timed runs ----------------------------------------------------------------------------
-say "timing $runs run(s) (wget, curl: $slow_runs), alternating: ${tools[*]}"
+say "timing $runs run(s) (wget, curl: the first only), alternating: ${tools[*]}"
 total_t0=$(now)
 for ((i = 0; i < runs; i++)); do
   n=${#tools[@]}
   for ((k = 0; k < n; k++)); do
     tool=${tools[(i + k) % n]}
-    case $tool in wget|curl) [ "$i" -lt "$slow_runs" ] || continue ;; esac
+    case $tool in wget|curl) [ "$i" = 0 ] || continue ;; esac
     fresh_out
     set +e
     # In the background and waited for, so a TERM to this script is handled at once (trap, cleanup).
@@ -432,6 +423,22 @@ for ((i = 0; i < runs; i++)); do
   done
 done
 total_t1=$(now)
+
+# mpsupport: the verdict of every run (all must be the local one), peak RSS over the runs.
+mps_sanity="mpsupport ftp:// not available in this build" mps_rss="" ftp_support="-" mps_rc=""
+if [ "$have_ftp" = 1 ]; then
+  read -r -a mps_rcs <<<"${rcs[mps]}"
+  mps_rc=0 mps_rss=0
+  for ((j = 1; j <= mps_n; j++)); do
+    rc=${mps_rcs[j - 1]}
+    [ "$rc" = 0 ] || mps_rc=$rc
+    s=$(support_of "$work/mps-$j.json")
+    if [ "$j" = 1 ]; then ftp_support=$s; elif [ "$s" != "$ftp_support" ]; then ftp_support="differs between runs"; fi
+    kb=$(tail -n1 "$work/rss-mps-$j")
+    [[ $kb =~ ^[0-9]+$ ]] && [ "$kb" -gt "$mps_rss" ] && mps_rss=$kb
+  done
+  mps_sanity=$(summary_of "$work/mps-$mps_n.json" "${mps_rcs[mps_n - 1]}")
+fi
 
 # --- 9. summary -------------------------------------------------------------------------------
 declare -A med=()
@@ -452,14 +459,15 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
   printf 'passive:   %s -> %s; data connections that reused the TLS session: %s\n' "$pasv_line" "$pasv_data" "$tls_reused"
   printf 'tree:      shop root of %s files in %s folders; module %s: %d files, %.1f MiB; verify reads %d files in %d folders (module, override/, themes/classic/modules/%s)\n' \
     "$shop_files" "$shop_dirs" "$mod" "$n_mod_files" "$(awk -v b="$n_mod_bytes" 'BEGIN { print b / 1048576 }')" "$n_files" "$n_dirs" "$mod"
-  printf 'runs:      %d per tool (wget, curl: %d), alternating; medians in seconds; total timing %.0f s\n' \
-    "$runs" "$slow_runs" "$(awk -v us=$((total_t1 - total_t0)) 'BEGIN { print us / 1e6 }')"
+  printf 'runs:      %d per tool (wget, curl: %s), alternating; medians in seconds; total timing %.0f s\n' \
+    "$runs" "$([ "$slow" = 1 ] && echo "1 run" || echo "skipped, --slow-tools: one file at a time, ~100 s each")" "$(awk -v us=$((total_t1 - total_t0)) 'BEGIN { print us / 1e6 }')"
   echo
   for tool in lftp_mod lftp wget curl mps; do
     if [ "$tool" = mps ] && [ "$have_ftp" = 0 ]; then
       printf '%-48s %s\n' "${label[$tool]}" "mpsupport ftp:// not available in this build"
       continue
     fi
+    if [ -z "${med[$tool]:-}" ]; then printf '%-48s %9s\n' "${label[$tool]}" "skipped"; continue; fi
     printf '%-48s %9s\n' "${label[$tool]}" "$(secs "${med[$tool]:-}")"
   done
   echo
@@ -474,7 +482,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
       "$(awk -v a="${med[lftp]:-}" -v b="${med[mps]:-}" 'BEGIN { if (a == "" || b == "") print "n/a"; else print (a / b >= 3 ? "MET (goal too)" : (a / b >= 2 ? "MET" : "MISSED")) }')"
     printf '  %-66s %s\n' "verdict over ftp:// ($ftp_support) = local verdict ($local_support), covered" \
       "$([ "$ftp_support" = "$local_support" ] && [ "$mps_rc" = 0 ] && echo MET || echo MISSED)"
-    printf '  %-66s %s\n' "peak RSS of mpsupport <= 64 MiB ($(awk -v kb="${mps_rss:-0}" 'BEGIN { printf "%.1f", kb / 1024 }') MiB, /usr/bin/time, sanity run)" \
+    printf '  %-66s %s\n' "peak RSS of mpsupport <= 64 MiB ($(awk -v kb="${mps_rss:-0}" 'BEGIN { printf "%.1f", kb / 1024 }') MiB, /usr/bin/time, max over runs)" \
       "$(awk -v kb="${mps_rss:-0}" 'BEGIN { print (kb > 0 && kb <= 65536 ? "MET" : (kb > 0 ? "MISSED" : "n/a")) }')"
     echo
   fi
@@ -500,7 +508,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
     ok=OK
     for c in ${rcs[mps]:-}; do [ "$c" = 0 ] || ok="UNEXPECTED (expected exit 0 = support covered)"; done
     printf '  %-9s exit codes: %s%s\n' mps "${rcs[mps]:-}" "$ok"
-    printf '  %-9s sanity --json: %s, peak RSS %s KiB\n' mps "$mps_sanity" "$mps_rss"
+    printf '  %-9s --json (last run): %s; peak RSS %s KiB\n' mps "$mps_sanity" "$mps_rss"
   else
     printf '  %-9s %s\n' mps "$mps_sanity"
   fi
