@@ -325,9 +325,8 @@ run_curl() {
     </dev/null >"$work/last.log" 2>&1
 }
 mps_args=(verify --module "$mod" --connections 4 "ftp://$user@$url_host$ftp_shop")
-mps_n=0
-run_mps() {  # --json, under /usr/bin/time: every timed run is also a sanity run
-  mps_n=$((mps_n + 1))
+run_mps() {  # --json, under /usr/bin/time: every timed run is also a sanity run (files per run i)
+  local mps_n=$((i + 1))
   MPSUPPORT_FTP_PASSWORD=$password MPSUPPORT_CA_BUNDLE=$ca /usr/bin/time -f %M -o "$work/rss-mps-$mps_n" \
     "$bin" --json --timeout 300 "${mps_args[@]}" </dev/null >"$work/mps-$mps_n.json" 2>"$work/last.log"
 }
@@ -428,7 +427,7 @@ total_t1=$(now)
 mps_sanity="mpsupport ftp:// not available in this build" mps_rss="" ftp_support="-" mps_rc=""
 if [ "$have_ftp" = 1 ]; then
   read -r -a mps_rcs <<<"${rcs[mps]}"
-  mps_rc=0 mps_rss=0
+  mps_rc=0 mps_rss=0 mps_n=${#mps_rcs[@]}
   for ((j = 1; j <= mps_n; j++)); do
     rc=${mps_rcs[j - 1]}
     [ "$rc" = 0 ] || mps_rc=$rc
