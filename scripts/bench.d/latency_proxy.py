@@ -1,12 +1,23 @@
 #!/usr/bin/env python3
-"""Latency-injecting TCP proxy for scripts/bench sftp (loopback only).
+"""Latency-injecting TCP proxy for scripts/bench sftp and ftp (loopback only).
 
   latency_proxy.py --target-port P [--delay-ms 25] [--port-file F] [--parent-pid PID] [--max-lifetime S]
+  latency_proxy.py --ports LO-HI[,LO-HI...] [--listen-host 127.0.0.1] [--target-host 127.0.0.2]
+                   [--delay-ms 25] [--handshake] [--port-file F] [--parent-pid PID] [--max-lifetime S]
 
-Listens on 127.0.0.1 (an ephemeral port, written to --port-file once listening) and forwards
-every connection to 127.0.0.1:P. Each chunk read in either direction is released
+With --target-port: listens on --listen-host (default 127.0.0.1; an ephemeral port, written to
+--port-file once listening) and forwards every connection to --target-host:P (default
+127.0.0.1). With --ports (scripts/bench ftp: the control port and every passive port): one
+listener per port on --listen-host, each forwarding to the same port on --target-host; the
+port file then gets "ready" once all listen. Each chunk read in either direction is released
 --delay-ms after it arrived, in order, while reading goes on: the link gets a fixed extra
 round trip time (2 x delay) but keeps its full bandwidth (no store-and-forward serialisation).
+
+--handshake also charges the TCP handshake a real link costs (off by default, as sftp uses it):
+the connection to the target is opened 3 x delay after the client's (SYN, SYN-ACK, ACK each
+one way), so a server's greeting reaches the client 2 RTT after connect() and a client's first
+bytes reach the server 1.5 RTT after it, as over a wire. FTP opens a data connection per
+transfer and listing, so there this cost matters.
 
 It stops by itself when --parent-pid is gone (checked every second) or after --max-lifetime
 seconds, whichever comes first, and on SIGTERM/SIGINT.
@@ -81,15 +92,17 @@ async def pipe(reader, writer, delay):
             releaser.cancel()
 
 
-async def handle(client_reader, client_writer, target_port, delay, connections):
+async def handle(client_reader, client_writer, target_host, target_port, delay, connect_delay, connections):
     connections.add(client_writer)
     server_writer = None
     try:
+        if connect_delay > 0:
+            await asyncio.sleep(connect_delay)
         try:
             server_reader, server_writer = await asyncio.wait_for(
-                asyncio.open_connection("127.0.0.1", target_port), timeout=10)
+                asyncio.open_connection(target_host, target_port), timeout=10)
         except (OSError, asyncio.TimeoutError) as e:
-            print("latency_proxy: cannot reach 127.0.0.1:%d: %s" % (target_port, e), file=sys.stderr)
+            print("latency_proxy: cannot reach %s:%d: %s" % (target_host, target_port, e), file=sys.stderr)
             return
         connections.add(server_writer)
         nodelay(client_writer)
@@ -106,22 +119,49 @@ async def handle(client_reader, client_writer, target_port, delay, connections):
 
 async def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--target-port", type=int, required=True)
+    parser.add_argument("--target-port", type=int)
+    parser.add_argument("--ports", help="LO-HI[,LO-HI...]: listen on each, forward to the same port")
+    parser.add_argument("--listen-host", default="127.0.0.1")
+    parser.add_argument("--target-host")
     parser.add_argument("--delay-ms", type=float, default=25.0)
+    parser.add_argument("--handshake", action="store_true", help="charge the TCP handshake (3 x delay)")
     parser.add_argument("--port-file")
     parser.add_argument("--parent-pid", type=int, default=0)
     parser.add_argument("--max-lifetime", type=float, default=3 * 3600)
     args = parser.parse_args()
+    if (args.target_port is None) == (args.ports is None):
+        parser.error("give either --target-port or --ports")
     delay = args.delay_ms / 1000.0
+    connect_delay = 3 * delay if args.handshake else 0.0
     connections = set()
 
-    server = await asyncio.start_server(
-        lambda r, w: handle(r, w, args.target_port, delay, connections), "127.0.0.1", 0, reuse_address=True)
-    port = server.sockets[0].getsockname()[1]
+    def serve(listen_port, target_host, target_port):
+        return asyncio.start_server(
+            lambda r, w: handle(r, w, target_host, target_port, delay, connect_delay, connections),
+            args.listen_host, listen_port, reuse_address=True)
+
+    servers = []
+    if args.ports is None:
+        servers.append(await serve(0, args.target_host or "127.0.0.1", args.target_port))
+        ready = "%d\n" % servers[0].sockets[0].getsockname()[1]
+    else:
+        ports = []
+        for part in args.ports.split(","):
+            lo, _, hi = part.partition("-")
+            ports.extend(range(int(lo), int(hi or lo) + 1))
+        for p in ports:
+            try:
+                servers.append(await serve(p, args.target_host or "127.0.0.2", p))
+            except OSError as e:
+                print("latency_proxy: cannot listen on %s:%d: %s" % (args.listen_host, p, e), file=sys.stderr)
+                for srv in servers:
+                    srv.close()
+                sys.exit(1)
+        ready = "ready %d\n" % len(servers)
     if args.port_file:
         tmp = args.port_file + ".tmp"
         with open(tmp, "w") as f:
-            f.write("%d\n" % port)
+            f.write(ready)
         os.replace(tmp, args.port_file)
 
     stop = asyncio.Event()
@@ -145,7 +185,8 @@ async def main():
     dog = asyncio.create_task(watchdog())
     await stop.wait()
     dog.cancel()
-    server.close()
+    for server in servers:
+        server.close()
     for w in list(connections):
         w.close()
 
