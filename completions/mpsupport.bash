@@ -101,7 +101,7 @@ _mpsupport()
                 fi
                 continue
                 ;;
-            --order|--summary|--message|--message-file|--url|--admin|--email|--admin-access|--sftp-access|--via|--bundle|--contact-subject)
+            --order|--summary|--message|--message-file|--url|--admin|--email|--admin-access|--files-access|--sftp-access|--via|--bundle|--contact-subject)
                 if [[ $cmd == ticket ]]; then
                     if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
                 fi
@@ -144,7 +144,7 @@ _mpsupport()
     if [[ $cmd == ticket ]]; then
         case $prev in
             --via) _mpsupport_reply < <(compgen -W "form email" -- "$cur"); return 0 ;;
-            --admin-access|--sftp-access) _mpsupport_reply < <(compgen -W "on-request withheld" -- "$cur"); return 0 ;;
+            --admin-access|--files-access|--sftp-access) _mpsupport_reply < <(compgen -W "on-request withheld" -- "$cur"); return 0 ;;
             --message-file) _mpsupport_filenames; _mpsupport_reply < <(compgen -f -- "$cur"); return 0 ;;
             --bundle)
                 _mpsupport_filenames
@@ -303,7 +303,7 @@ _mpsupport()
                 ;;
             ticket)
                 [[ $sub == draft || $sub == open ]] &&
-                    flags+=" --order --module --summary --message --message-file --url --admin --email --admin-access --sftp-access --via --bundle --diagnose --contact-subject --force"
+                    flags+=" --order --module --summary --message --message-file --url --admin --email --admin-access --files-access --sftp-access --via --bundle --diagnose --contact-subject --force"
                 ;;
             config) [[ $sub == init ]] && flags+=" --force" ;;
         esac

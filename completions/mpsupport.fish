@@ -29,7 +29,7 @@ function __mpsupport_operands
                 else if test "$operands[1]" = ticket; and contains -- $word --url --admin --bundle --order
                     set skip 1
                 end
-            case --summary --message --message-file --email --admin-access --sftp-access --via --contact-subject
+            case --summary --message --message-file --email --admin-access --files-access --sftp-access --via --contact-subject
                 if test "$operands[1]" = ticket
                     set skip 1
                 end
@@ -255,7 +255,8 @@ for verb in draft open
     complete -c mpsupport -n "__mpsupport_in ticket $verb" -l admin -x -d 'The back-office URL'
     complete -c mpsupport -n "__mpsupport_in ticket $verb" -l email -x -d 'Your e-mail address'
     complete -c mpsupport -n "__mpsupport_in ticket $verb" -l admin-access -x -a 'on-request withheld' -d 'Back-office credentials on request'
-    complete -c mpsupport -n "__mpsupport_in ticket $verb" -l sftp-access -x -a 'on-request withheld' -d 'SFTP access on request'
+    complete -c mpsupport -n "__mpsupport_in ticket $verb" -l files-access -x -a 'on-request withheld' -d 'FTP or SFTP access on request'
+    complete -c mpsupport -n "__mpsupport_in ticket $verb" -l sftp-access -x -a 'on-request withheld' -d 'Old name of --files-access'
     complete -c mpsupport -n "__mpsupport_in ticket $verb" -l via -x -a 'form email' -d 'The channel'
     complete -c mpsupport -n "__mpsupport_in ticket $verb" -l bundle -r -a '(__mpsupport_zips_and_dirs)' -d 'Attach this bundle (.zip)'
     complete -c mpsupport -n "__mpsupport_in ticket $verb" -l diagnose -d 'Run diagnose now and attach its bundle'

@@ -145,8 +145,9 @@ void add_ticket_flags(CLI::App* sub, TicketFlags& f) {
     sub->add_option("--email", f.email, "Your e-mail address (default: the order's)");
     sub->add_option("--admin-access", f.admin_access,
                     "Back-office credentials on request: on-request or withheld");
-    sub->add_option("--sftp-access", f.sftp_access,
-                    "SFTP access on request: on-request or withheld");
+    sub->add_option("--files-access,--sftp-access", f.files_access,
+                    "FTP or SFTP access on request: on-request or withheld (--sftp-access: its "
+                    "old name)");
     sub->add_option("--via", f.via, "form (default) or email");
     auto* bundle =
         sub->add_option("--bundle", f.bundle,

@@ -111,7 +111,7 @@ mps::Ticket gather_ticket(
     t.message = mps::trim(t.message);
     for (auto [text, access, flag] :
          {std::tuple{&flags.admin_access, &t.admin_access, "--admin-access"},
-          std::tuple{&flags.sftp_access, &t.sftp_access, "--sftp-access"}}) {
+          std::tuple{&flags.files_access, &t.files_access, "--files-access"}}) {
         if (text->empty()) continue;
         auto parsed = mps::parse_access(*text);
         if (!parsed)
@@ -141,8 +141,8 @@ mps::Ticket gather_ticket(
         if (t.admin_access == mps::Access::unknown)
             t.admin_access =
                 ask_access(ctx, "back-office credentials").value_or(mps::Access::unknown);
-        if (t.sftp_access == mps::Access::unknown)
-            t.sftp_access = ask_access(ctx, "SFTP access").value_or(mps::Access::unknown);
+        if (t.files_access == mps::Access::unknown)
+            t.files_access = ask_access(ctx, "FTP/SFTP access").value_or(mps::Access::unknown);
     }
     auto missing = mps::missing_items(t);
     if (!missing.empty()) {

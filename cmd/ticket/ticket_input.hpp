@@ -14,7 +14,7 @@ namespace mpscli {
 struct TicketFlags {
     std::string store;  // STORE: a [stores.NAME] profile
     std::string order, module, summary, message, message_file, url, admin, email;
-    std::string admin_access, sftp_access;  // on-request | withheld
+    std::string admin_access, files_access;  // on-request | withheld
     std::string via = "form";
     std::string bundle;
     bool diagnose = false;  // --diagnose: run diagnose now and attach its bundle

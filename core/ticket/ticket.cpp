@@ -63,8 +63,8 @@ std::vector<MissingItem> missing_items(const Ticket& t) {
     if (t.admin_access == Access::unknown)
         out.push_back(
             {"--admin-access", "whether back-office credentials can be given on request"});
-    if (t.sftp_access == Access::unknown)
-        out.push_back({"--sftp-access", "whether SFTP access can be given on request"});
+    if (t.files_access == Access::unknown)
+        out.push_back({"--files-access", "whether FTP or SFTP access can be given on request"});
     return out;
 }
 
@@ -156,7 +156,7 @@ std::string ticket_body(const Ticket& t) {
     out += "Store URL: " + t.store_url + "\n";
     out += "Back-office URL: " + t.admin_url + "\n";
     out += std::string("Back-office credentials: ") + access_text(t.admin_access) + "\n";
-    out += std::string("SFTP access: ") + access_text(t.sftp_access) + "\n";
+    out += std::string("FTP/SFTP access: ") + access_text(t.files_access) + "\n";
     if (t.attachment)
         out += "Attachment: " + t.attachment->filename + " (" + std::to_string(t.attachment->size) +
                " bytes, sha256 " + t.attachment->sha256 + ")\n";
@@ -229,7 +229,8 @@ nlohmann::json ticket_json(const Ticket& t) {
                           {"store_url", t.store_url},
                           {"admin_url", t.admin_url},
                           {"admin_access", access_name(t.admin_access)},
-                          {"sftp_access", access_name(t.sftp_access)},
+                          {"files_access", access_name(t.files_access)},
+                          {"sftp_access", access_name(t.files_access)},  // its old name
                           {"message", t.message},
                           {"body", ticket_body(t)}};
     if (t.attachment)

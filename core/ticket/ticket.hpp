@@ -35,7 +35,7 @@ struct Ticket {
     std::string store_url;
     std::string admin_url;
     Access admin_access = Access::unknown;
-    Access sftp_access = Access::unknown;
+    Access files_access = Access::unknown;  // FTP or SFTP access to the shop's files
     std::optional<Attachment> attachment;
 };
 

@@ -149,7 +149,7 @@ TEST_CASE("ticket draft prints what open would send and sends nothing", "[cli][t
     CHECK(doc["payload"]["fields"]["url"] == "");
     std::string body = doc["payload"]["fields"]["message"];
     CHECK_THAT(body, Catch::Contains("Back-office credentials: available on request"));
-    CHECK_THAT(body, Catch::Contains("SFTP access: not available"));
+    CHECK_THAT(body, Catch::Contains("FTP/SFTP access: not available"));
     CHECK_THAT(body, Catch::Contains("Since 2.1.0 the configuration page is blank."));
     std::map<std::string, std::string> status;
     for (const auto& c : doc["checks"]) status[c["id"]] = c["status"];
@@ -178,10 +178,10 @@ TEST_CASE("without a terminal, a missing item is exit 2 naming its flag", "[cli]
     CHECK_THAT(
         r.err,
         Catch::Contains(
-            "the ticket lacks --summary, --message, --admin, --admin-access, --sftp-access"));
+            "the ticket lacks --summary, --message, --admin, --admin-access, --files-access"));
     auto json = o.run({"--json", "ticket", "draft", "myshop", "--summary", "x", "--message", "y"});
     CHECK(json.exit_code == 2);
-    CHECK(json_of(json)["error"]["message"] == "the ticket lacks --admin-access, --sftp-access");
+    CHECK(json_of(json)["error"]["message"] == "the ticket lacks --admin-access, --files-access");
     auto bad = o.run({"ticket", "draft", "myshop", "--summary", "s", "--message", "m",
                       "--admin-access", "maybe", "--sftp-access", "withheld"});
     CHECK(bad.exit_code == 2);
@@ -608,7 +608,7 @@ TEST_CASE("on a terminal, ticket asks for what is missing and takes the descript
     CHECK_THAT(screen,
                Catch::Contains(
                    "Back-office credentials: available on request\n"));  // "maybe" was asked again
-    CHECK_THAT(screen, Catch::Contains("SFTP access: not available\n"));
+    CHECK_THAT(screen, Catch::Contains("FTP/SFTP access: not available\n"));
     CHECK_THAT(screen, Catch::Contains("Description:\nDescribed in the editor\n"));
     CHECK(screen.find("dropped comment") == std::string::npos);
 }

@@ -298,7 +298,7 @@ Ticket full_ticket() {
     t.store_url = "https://shop.example";
     t.admin_url = "https://shop.example/admin123abc";
     t.admin_access = Access::on_request;
-    t.sftp_access = Access::withheld;
+    t.files_access = Access::withheld;
     return t;
 }
 
@@ -311,7 +311,7 @@ TEST_CASE("a ticket names what is missing and says 'available on request'", "[ti
     for (const auto& m : missing) flags.push_back(m.flag);
     CHECK(flags == std::vector<std::string>{"--order", "--module", "--summary", "--message",
                                             "--email", "--url", "--admin", "--admin-access",
-                                            "--sftp-access"});
+                                            "--files-access"});
     Ticket t = full_ticket();
     CHECK(missing_items(t).empty());
     CHECK_NOTHROW(validate_ticket(t));
@@ -320,7 +320,7 @@ TEST_CASE("a ticket names what is missing and says 'available on request'", "[ti
     CHECK_THAT(body,
                Catch::StartsWith("[XKBKNABJK] mymod: Blank page after saving the settings\n\n"));
     CHECK_THAT(body, Catch::Contains("Back-office credentials: available on request\n"));
-    CHECK_THAT(body, Catch::Contains("SFTP access: not available\n"));
+    CHECK_THAT(body, Catch::Contains("FTP/SFTP access: not available\n"));
     CHECK_THAT(body, Catch::Contains("Back-office URL: https://shop.example/admin123abc\n"));
     CHECK_THAT(body, Catch::EndsWith("Steps: open it, click Save.\n"));
     t.customer_email = "not-an-address";
