@@ -243,13 +243,8 @@ struct FtpFiles::Impl {
             api->easy_setopt(easy, CURLOPT_QUOTE, feat);
         } else if (r->folder) {
             api->easy_setopt(easy, CURLOPT_CUSTOMREQUEST, mlsd ? "MLSD" : "LIST -a");
-        } else {
-            // No SIZE before RETR (a round trip per file): the listing gave the size, and
-            // FileAccumulator stops a file that keeps growing.
-            api->easy_setopt(easy, CURLOPT_IGNORE_CONTENT_LENGTH, 1L);
-            if (r->offset > 0)
-                api->easy_setopt(easy, CURLOPT_RESUME_FROM_LARGE,
-                                 static_cast<curl_off_t>(r->offset));
+        } else if (r->offset > 0) {
+            api->easy_setopt(easy, CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(r->offset));
         }
         if (api->multi_add_handle(slot.multi, easy) != CURLM_OK)
             throw Error(ErrorKind::internal, "libcurl: cannot add a transfer");

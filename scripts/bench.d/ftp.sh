@@ -14,7 +14,7 @@
 #   - latency_proxy.py listens on 127.0.0.1 on the control port and every passive port and
 #     forwards each to the same port on 127.0.0.2, releasing every chunk D ms after it arrived,
 #     each direction (default 25 ms: 50 ms RTT at full bandwidth). It also charges the TCP
-#     handshake (1.5 RTT before the server sees a connection; --no-handshake: free, as the sftp
+#     handshake (the first bytes of a connection reach the server 1.5 RTT after connect(); --no-handshake: free, as the sftp
 #     bench does): FTP opens a new data connection per file and per listing, so a link without
 #     that cost would flatter every FTP client.
 #   - the shop root of shop_root.py around the module of --module-dir (e.g. ps_facetedsearch

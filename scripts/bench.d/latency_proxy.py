@@ -14,10 +14,13 @@ port file then gets "ready" once all listen. Each chunk read in either direction
 round trip time (2 x delay) but keeps its full bandwidth (no store-and-forward serialisation).
 
 --handshake also charges the TCP handshake a real link costs (off by default, as sftp uses it):
-the connection to the target is opened 3 x delay after the client's (SYN, SYN-ACK, ACK each
-one way), so a server's greeting reaches the client 2 RTT after connect() and a client's first
-bytes reach the server 1.5 RTT after it, as over a wire. FTP opens a data connection per
-transfer and listing, so there this cost matters.
+a client's first bytes reach the server no earlier than 3 x delay after its connect() (SYN,
+SYN-ACK, then data) and the server's first bytes reach the client no earlier than 2 x delay
+after it, as over a wire. The connection to the server is opened at once, not late: over a
+wire the server holds the connection before anything the client sends after connect() can
+arrive (an FTP client sends RETR on the control connection right after connecting the data
+connection). FTP opens a data connection per transfer and listing, so there this cost
+matters.
 
 It stops by itself when --parent-pid is gone (checked every second) or after --max-lifetime
 seconds, whichever comes first, and on SIGTERM/SIGINT.
@@ -43,8 +46,9 @@ def nodelay(writer):
             pass
 
 
-async def pipe(reader, writer, delay):
-    """Reads from `reader`, releases every chunk `delay` seconds after it arrived to `writer`."""
+async def pipe(reader, writer, delay, not_before=0.0):
+    """Reads from `reader`, releases every chunk `delay` seconds after it arrived to `writer`
+    (and never before the loop time `not_before`)."""
     loop = asyncio.get_running_loop()
     queue = asyncio.Queue()
 
@@ -83,7 +87,7 @@ async def pipe(reader, writer, delay):
                 data = await reader.read(CHUNK)
             except (ConnectionError, OSError):
                 data = b""
-            queue.put_nowait((loop.time() + delay, data if data else EOF))
+            queue.put_nowait((max(loop.time() + delay, not_before), data if data else EOF))
             if not data:
                 break
         await releaser
@@ -95,9 +99,9 @@ async def pipe(reader, writer, delay):
 async def handle(client_reader, client_writer, target_host, target_port, delay, connect_delay, connections):
     connections.add(client_writer)
     server_writer = None
+    loop = asyncio.get_running_loop()
+    accepted = loop.time()
     try:
-        if connect_delay > 0:
-            await asyncio.sleep(connect_delay)
         try:
             server_reader, server_writer = await asyncio.wait_for(
                 asyncio.open_connection(target_host, target_port), timeout=10)
@@ -107,7 +111,12 @@ async def handle(client_reader, client_writer, target_host, target_port, delay, 
         connections.add(server_writer)
         nodelay(client_writer)
         nodelay(server_writer)
-        await asyncio.gather(pipe(client_reader, server_writer, delay), pipe(server_reader, client_writer, delay))
+        # With the handshake charged, the client's bytes leave after its SYN-ACK (2 x delay) and
+        # arrive one delay later; the server's leave after the SYN reached it.
+        charged = connect_delay > 0
+        await asyncio.gather(
+            pipe(client_reader, server_writer, delay, accepted + 3 * delay if charged else 0.0),
+            pipe(server_reader, client_writer, delay, accepted + 2 * delay if charged else 0.0))
     except asyncio.CancelledError:  # shutting down
         pass
     finally:
