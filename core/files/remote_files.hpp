@@ -57,14 +57,22 @@ struct FetchedFile {
     bool complete = true;    // false: the file is longer than kMaxKeptBytes
     std::uint64_t size = 0;  // bytes read
     std::string sha256;      // of all `size` bytes
+    // digest_from_server: the server computed `sha256` (FTP HASH) and, as the sink's
+    // wants_content said, the content was not read: `content` is empty, `complete` false.
+    bool digest_from_server = false;
 };
 
 // FileSink: receives each read file (or an error text); called inside run(). A file that keeps
 // growing while it is read (past its listed size and a margin, or past 64 MiB when no size was
 // listed) ends with an error, not with partial content.
+//
+// wants_content (optional): a transport that can ask the server for a file's SHA-256 (FTP's
+// HASH) asks it first and reads the content only when this says so (a file whose digest is the
+// release's need not travel). Without it, or when the server cannot hash, files are read.
 struct FileSink {
     std::function<void(const RemoteEntry& entry, FetchedFile& file)> on_file;
     std::function<void(const RemoteEntry& entry, const std::string& error)> on_error;
+    std::function<bool(const RemoteEntry& entry, const std::string& sha256)> wants_content;
 };
 
 // TreeListing: one queued listing of everything below a root.
@@ -119,6 +127,9 @@ class RemoteFiles {
 
     // bytes_received: payload bytes received so far (reports' transport.bytes).
     virtual std::uint64_t bytes_received() const = 0;
+    // hashes_on_server: reads whose sink has wants_content ask the server for the digest first
+    // (FTP HASH): a caller may hold files back until it knows which contents it wants.
+    virtual bool hashes_on_server() const { return false; }
     // exec_connection: the SSH connection that can run commands on the server (server-side
     // hashing), or nullptr when the transport runs none.
     virtual SshConnection* exec_connection() { return nullptr; }

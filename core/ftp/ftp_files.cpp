@@ -12,6 +12,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "ftp/ftp_hash.hpp"
 #include "ftp/ftp_listing.hpp"
 #include "net/curl_global.hpp"
 #include "util/error.hpp"
@@ -100,11 +101,13 @@ std::string reason(const Outcome& o) {
 struct Request {
     std::string path;  // remote path (absolute or relative to the login folder)
     bool folder = false;
-    bool login = false;  // the login probe (FEAT)
+    bool login = false;      // the login probe (FEAT)
+    bool hash = false;       // HASH of `path` on the control connection (no data connection)
+    bool sent_opts = false;  // the request also selected SHA-256 (OPTS HASH)
     std::uint64_t offset = 0;
     std::function<bool(std::string_view)> on_data;  // false: stop (CURLE_WRITE_ERROR)
     std::function<void(const Outcome&)> on_done;
-    std::vector<std::string> lines;  // reply lines (the login probe keeps them all)
+    std::vector<std::string> lines;  // reply lines (kept for the login probe and HASH)
     Outcome outcome;
     int retries = 0;
     Clock::time_point not_before{};
@@ -118,8 +121,10 @@ struct Request {
 struct Slot {
     CURLM* multi = nullptr;
     CURL* easy = nullptr;
-    std::unique_ptr<Request> request;  // in flight, or null
-    bool retired = false;              // refused by the server (421): not used again
+    std::unique_ptr<Request> request;    // in flight, or null
+    bool retired = false;                // refused by the server (421): not used again
+    struct curl_slist* quote = nullptr;  // the commands of the request in flight (HASH)
+    bool sha256_selected = false;        // OPTS HASH SHA-256 done on this connection
 };
 
 struct FtpFiles::Impl {
@@ -128,6 +133,9 @@ struct FtpFiles::Impl {
     bool logged_in = false;
     bool mlsd = false;
     bool tls = false;
+    HashFeature hash;          // what FEAT says of HASH
+    bool hash_usable = false;  // HASH SHA-256 offered (and paths need no CWD: MLSD servers)
+    std::size_t hashed = 0;    // files whose digest the server gave
     std::size_t requests = 0;
     std::uint64_t bytes = 0;
     std::deque<std::unique_ptr<Request>> waiting;
@@ -149,8 +157,10 @@ struct FtpFiles::Impl {
         slot.request.reset();
         if (slot.easy) api->easy_cleanup(slot.easy);
         if (slot.multi) api->multi_cleanup(slot.multi);
+        if (slot.quote) api->slist_free_all(slot.quote);
         slot.easy = nullptr;
         slot.multi = nullptr;
+        slot.quote = nullptr;
     }
 
     int limit() const {
@@ -193,7 +203,8 @@ struct FtpFiles::Impl {
         std::string line(data, n);
         while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
         request->outcome.last_line = line.substr(0, 300);
-        if (request->login && request->lines.size() < 200) request->lines.push_back(line);
+        if ((request->login || request->hash) && request->lines.size() < 200)
+            request->lines.push_back(line);
         return n;
     }
 
@@ -202,7 +213,8 @@ struct FtpFiles::Impl {
             options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
         return std::string(options.implicit_tls ? "ftps://" : "ftp://") + host + ":" +
                std::to_string(options.port) + "/" +
-               (request.login ? std::string() : ftp_url_path(request.path, request.folder));
+               (request.login || request.hash ? std::string()
+                                              : ftp_url_path(request.path, request.folder));
     }
 
     void start(Slot& slot, std::unique_ptr<Request> request) {
@@ -241,6 +253,16 @@ struct FtpFiles::Impl {
         if (r->login) {
             api->easy_setopt(easy, CURLOPT_NOBODY, 1L);
             api->easy_setopt(easy, CURLOPT_QUOTE, feat);
+        } else if (r->hash) {
+            // No transfer: the commands alone, on the login folder's URL ('*': a refusal is
+            // an answer to read, not a failed request).
+            if (slot.quote) api->slist_free_all(slot.quote);
+            slot.quote = nullptr;
+            r->sent_opts = !slot.sha256_selected && !hash.sha256_selected;
+            if (r->sent_opts) slot.quote = api->slist_append(slot.quote, "*OPTS HASH SHA-256");
+            slot.quote = api->slist_append(slot.quote, ("*HASH " + r->path).c_str());
+            api->easy_setopt(easy, CURLOPT_NOBODY, 1L);
+            api->easy_setopt(easy, CURLOPT_QUOTE, slot.quote);
         } else if (r->folder) {
             api->easy_setopt(easy, CURLOPT_CUSTOMREQUEST, mlsd ? "MLSD" : "LIST -a");
         } else if (r->offset > 0) {
@@ -292,6 +314,7 @@ struct FtpFiles::Impl {
         // (a RETR refused after EPSV comes back as a "weird PASV reply").
         bool refused = response == 450 || response == 451 || response == 550 || response == 553;
         if (code != CURLE_OK && !per_resource(code) && !refused) throw connection_error(*request);
+        if (request->hash) absorb_hash_reply(slot, *request);
         request->on_done(request->outcome);
     }
 
@@ -328,6 +351,17 @@ struct FtpFiles::Impl {
         }
     }
 
+    // absorb_hash_reply: what a HASH answer says of the connection and the server.
+    void absorb_hash_reply(Slot& slot, const Request& request) {
+        std::string algorithm = hash_reply_algorithm(request.lines);
+        if (algorithm == "SHA-256") slot.sha256_selected = true;
+        int code = final_reply_code(request.lines);
+        // Not understood, or still another algorithm after OPTS: files are read instead.
+        if (code == 500 || code == 502 || code == 504 ||
+            (request.sent_opts && !algorithm.empty() && algorithm != "SHA-256"))
+            hash_usable = false;
+    }
+
     void absorb_login(const Request& request) {
         logged_in = true;
         bool in_feat = false;
@@ -340,6 +374,9 @@ struct FtpFiles::Impl {
             }
         }
         if (options.implicit_tls) tls = true;
+        hash = hash_feature(request.lines);
+        // HASH paths are sent as they are: only where no request changes the folder (MLSD).
+        hash_usable = hash.sha256 && mlsd;
     }
 
     // ensure_login: the login probe, run alone before anything else.
@@ -573,30 +610,70 @@ struct FtpReads final : FileReads {
             RemoteEntry entry = std::move(s->queued.front());
             s->queued.pop_front();
             ++s->in_flight;
-            auto request = std::make_unique<Request>();
-            request->path = remote_join(s->root, entry.path);
-            request->offset = entry.offset;
-            auto file = std::make_shared<FileAccumulator>(entry);
-            FtpFiles::Impl* impl = s->impl;
-            request->on_data = [file, impl](std::string_view data) {
-                impl->bytes += data.size();
-                return file->append(data);
-            };
-            request->on_done = [s, file, entry](const Outcome& o) {
-                --s->in_flight;
-                --s->pending;
-                if (!file->error().empty())
-                    s->sink.on_error(entry, file->error());
-                else if (!o.ok())
-                    s->sink.on_error(entry, reason(o));
-                else {
-                    FetchedFile done = file->finish();
-                    s->sink.on_file(entry, done);
-                }
-                pump(s);
-            };
-            s->impl->submit(std::move(request));
+            if (hash_first(*s, entry))
+                ask_digest(s, std::move(entry));
+            else
+                fetch(s, std::move(entry));
         }
+    }
+
+    // hash_first: ask the server for the digest before reading (whole files the sink may not
+    // need, on a server with HASH SHA-256, names that fit on a command line).
+    static bool hash_first(const State& s, const RemoteEntry& entry) {
+        return s.impl->hash_usable && s.sink.wants_content && entry.offset == 0 &&
+               entry.path.find_first_of("\r\n") == std::string::npos &&
+               s.root.find_first_of("\r\n") == std::string::npos;
+    }
+
+    static void done_one(const std::shared_ptr<State>& s) {
+        --s->in_flight;
+        --s->pending;
+        pump(s);
+    }
+
+    static void ask_digest(const std::shared_ptr<State>& s, RemoteEntry entry) {
+        auto request = std::make_unique<Request>();
+        request->hash = true;
+        request->path = remote_join(s->root, entry.path);
+        Request* r = request.get();
+        request->on_done = [s, r, entry](const Outcome& o) {
+            std::optional<std::string> sha;
+            if (o.ok()) sha = hash_reply_digest(r->lines, entry.attrs.size);
+            if (!sha || s->sink.wants_content(entry, *sha)) return fetch(s, entry);
+            ++s->impl->hashed;
+            FetchedFile file;
+            file.complete = false;
+            file.size = entry.attrs.size.value_or(0);
+            file.sha256 = std::move(*sha);
+            file.digest_from_server = true;
+            s->sink.on_file(entry, file);
+            done_one(s);
+        };
+        s->impl->submit(std::move(request));
+    }
+
+    static void fetch(const std::shared_ptr<State>& s, RemoteEntry entry) {
+        auto request = std::make_unique<Request>();
+        request->path = remote_join(s->root, entry.path);
+        request->offset = entry.offset;
+        auto file = std::make_shared<FileAccumulator>(entry);
+        FtpFiles::Impl* impl = s->impl;
+        request->on_data = [file, impl](std::string_view data) {
+            impl->bytes += data.size();
+            return file->append(data);
+        };
+        request->on_done = [s, file, entry](const Outcome& o) {
+            if (!file->error().empty())
+                s->sink.on_error(entry, file->error());
+            else if (!o.ok())
+                s->sink.on_error(entry, reason(o));
+            else {
+                FetchedFile done = file->finish();
+                s->sink.on_file(entry, done);
+            }
+            done_one(s);
+        };
+        s->impl->submit(std::move(request));
     }
 
     void add(RemoteEntry file) override {
@@ -655,6 +732,12 @@ bool FtpFiles::uses_tls() const {
 }
 std::size_t FtpFiles::requests() const {
     return impl_->requests;
+}
+bool FtpFiles::hashes_on_server() const {
+    return impl_->hash_usable;
+}
+std::size_t FtpFiles::hashed_on_server() const {
+    return impl_->hashed;
 }
 int FtpFiles::connection_limit() const {
     return impl_->limit();

@@ -11,6 +11,10 @@
 // fewer connections and retry that request later, not fail. The password is never logged or
 // shown in a message.
 //
+// Digests: when FEAT offers HASH with SHA-256 (ProFTPD's mod_digest, FileZilla Server...) and
+// listings use MLSD, a read whose sink has wants_content asks HASH first (one round trip on the
+// control connection) and reads the file only when the sink wants it.
+//
 // Paths: absolute ("/var/www/shop") or relative to the login folder ("shop", "." for the login
 // folder itself), as FtpUrl::path holds them.
 //
@@ -59,12 +63,15 @@ class FtpFiles final : public RemoteFiles {
                                     FileSink sink, std::size_t max_open) override;
     void run() override;
     std::uint64_t bytes_received() const override;
+    bool hashes_on_server() const override;
 
     // For tests and benchmarks: MLSD in use (else LIST), TLS in use, requests made (retries
     // included), connections the client still allows itself (fewer after a 421).
     bool uses_mlsd() const;
     bool uses_tls() const;
     std::size_t requests() const;
+    // hashed_on_server: files whose SHA-256 the server gave (HASH) instead of their content.
+    std::size_t hashed_on_server() const;
     int connection_limit() const;
 
     struct Impl;

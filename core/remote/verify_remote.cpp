@@ -422,6 +422,8 @@ class RemoteVerify {
     // identity files tell the release, fetched contents wait in `early`.
     void files_path() {
         std::map<std::string, std::pair<std::string, std::string>> early;  // sha, content
+        // A server that hashes is asked once the release tells which digests to expect.
+        std::vector<RemoteEntry> held_back;
         read_identity([&] {
             resolve();
             // The release tells the folders to expect: read them all ahead.
@@ -431,10 +433,13 @@ class RemoteVerify {
             for (auto& [path, held] : early)
                 if (differs(path, held.first)) kept_[path] = std::move(held.second);
             early.clear();
+            for (auto& entry : held_back) fetcher_->add(std::move(entry));
+            held_back.clear();
         });
         fetcher_ = files_.read(
             module_dir_, {},
             FileSink{[&](const RemoteEntry& e, FetchedFile& file) {
+                         if (file.digest_from_server) ++server_hashed_;
                          if (!release_)
                              early[e.path] = {file.sha256, std::move(file.content)};
                          else if (differs(e.path, file.sha256))
@@ -443,6 +448,10 @@ class RemoteVerify {
                      },
                      [&](const RemoteEntry& e, const std::string& error) {
                          installed_.push_back(InstalledFile{e.path, "", false, error});
+                     },
+                     // A server that hashes (FTP HASH) sends only what differs.
+                     [&](const RemoteEntry& e, const std::string& sha) {
+                         return !release_ || differs(e.path, sha);
                      }});
         lister_ = files_.list(
             module_dir_, {kMaxModuleEntries, 32},
@@ -450,6 +459,8 @@ class RemoteVerify {
                            if (is_ignored_junk(entry.path)) return;
                            if (entry.attrs.is_link())
                                installed_.push_back(InstalledFile{entry.path, "", true});
+                           else if (!release_ && files_.hashes_on_server())
+                               held_back.push_back(entry);
                            else
                                fetcher_->add(entry);
                        },
@@ -470,7 +481,8 @@ class RemoteVerify {
         fetched_ = 0;
         for (const auto& file : installed_)
             if (!file.is_link) ++fetched_;
-        method_ = files_.kind();
+        fetched_ -= server_hashed_;
+        method_ = files_.kind() + (server_hashed_ ? " HASH" : "");
         // Release files inside folders we could not open are unknown, not missing.
         for (const auto& note : listing_.unreadable) {
             std::string folder = note.substr(0, note.find(": "));
@@ -575,6 +587,7 @@ class RemoteVerify {
 
     std::optional<std::vector<InstalledFile>> hashed_;
     std::string method_;
+    std::size_t server_hashed_ = 0;  // digests the server gave (the content did not travel)
     std::optional<ShopExtras> extras_;
     std::unique_ptr<TreeListing> lister_;
     std::unique_ptr<FileReads> fetcher_;

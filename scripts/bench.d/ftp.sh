@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scripts/bench ftp [--runs R] [--slow-tools] [--delay-ms D] [--module-dir DIR] [--bin PATH]
-#                   [--port-base P] [--no-handshake] [--keep]
+#                   [--port-base P] [--no-handshake] [--no-digest] [--keep]
 #
 # Times `mpsupport verify ftp://...` (explicit FTPS) on a realistic shop root against the tools a
 # user would otherwise use, over a loopback ProFTPD with mod_tls behind a latency proxy:
@@ -10,7 +10,9 @@
 #     throw-away CA made here, one virtual user (AuthUserFile) chrooted to its login folder. It
 #     listens on 127.0.0.2 only: the control port P (--port-base, default 24100; below the
 #     ephemeral port range) and the passive ports P+1..P+64, and announces 127.0.0.1 in its PASV
-#     answers (MasqueradeAddress).
+#     answers (MasqueradeAddress). mod_digest is loaded (FEAT offers HASH SHA-256, as on
+#     ProFTPD hosts that enable it and FileZilla Server): verify asks the server for digests and
+#     reads only differing files. --no-digest: a server without HASH (every file travels).
 #   - latency_proxy.py listens on 127.0.0.1 on the control port and every passive port and
 #     forwards each to the same port on 127.0.0.2, releasing every chunk D ms after it arrived,
 #     each direction (default 25 ms: 50 ms RTT at full bandwidth). It also charges the TCP
@@ -46,10 +48,10 @@ python=/usr/bin/python3
 [ -x "$python" ] || python=$(command -v python3)
 
 usage() {
-  echo "usage: scripts/bench ftp [--runs R] [--slow-tools] [--delay-ms D] [--module-dir DIR] [--bin PATH] [--port-base P] [--no-handshake] [--keep]" >&2
+  echo "usage: scripts/bench ftp [--runs R] [--slow-tools] [--delay-ms D] [--module-dir DIR] [--bin PATH] [--port-base P] [--no-handshake] [--no-digest] [--keep]" >&2
   exit 2
 }
-runs=2 slow=0 delay_ms=25 keep=0 module_dir="" bin_arg="" port_base=24100 handshake=1
+runs=2 slow=0 delay_ms=25 keep=0 module_dir="" bin_arg="" port_base=24100 handshake=1 digest=1
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) runs=${2:?}; shift 2 ;;
@@ -59,6 +61,7 @@ while [ $# -gt 0 ]; do
     --bin) bin_arg=${2:?}; shift 2 ;;
     --port-base) port_base=${2:?}; shift 2 ;;
     --no-handshake) handshake=0; shift ;;
+    --no-digest) digest=0; shift ;;
     --keep) keep=1; shift ;;
     -h|--help) usage ;;
     *) echo "bench: unknown argument $1" >&2; usage ;;
@@ -217,6 +220,7 @@ UseReverseDNS off
 MaxInstances 100
 ModulePath /usr/lib/proftpd
 LoadModule mod_tls.c
+$([ "$digest" = 1 ] && printf 'LoadModule mod_digest.c\nDigestEngine on')
 AuthOrder mod_auth_file.c
 AuthUserFile $work/ftpd/passwd
 AuthGroupFile $work/ftpd/group
@@ -263,7 +267,7 @@ wait_port 127.0.0.1 "$ctrl_port" "$proxy_pid" || die "the latency proxy does not
   kill "$ftpd_pid" 2>/dev/null
 ) </dev/null >/dev/null 2>&1 &
 dog_pid=$!
-say "ProFTPD (mod_tls) on 127.0.0.2:$ctrl_port, passive $pasv_lo-$pasv_hi announced as 127.0.0.1;" \
+say "ProFTPD (mod_tls$([ "$digest" = 1 ] && echo ", mod_digest: HASH")) on 127.0.0.2:$ctrl_port, passive $pasv_lo-$pasv_hi announced as 127.0.0.1;" \
   "latency proxy (${delay_ms} ms each way$([ "$handshake" = 1 ] && echo ", TCP handshake charged")) on 127.0.0.1"
 
 # --- 4. the shop root, the pristine release ---------------------------------------------------
@@ -381,7 +385,7 @@ except Exception as e:
     print("exit %s, no JSON (%s)" % (sys.argv[2], e)); sys.exit()
 tr = doc.get("transport") or {}
 extra = ""
-for k in ("files_fetched", "bytes", "connections", "requests"):
+for k in ("hashing", "files_fetched", "bytes", "connections", "requests"):
     if k in tr:
         extra += ", %s %s" % (k, tr[k])
 print("exit %s, support %s, transport %s%s" % (sys.argv[2], doc.get("support"), tr.get("kind", tr.get("name", "-")) if tr else "-", extra))
@@ -449,8 +453,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
 {
   printf '== mpsupport bench ftp (%s build, %d CPU(s), %s) ==\n' "$build_type" "$(nproc)" "$(date -u +%Y-%m-%dT%H:%MZ)"
   printf 'binary:    %s\n' "$bin"
-  printf 'server:    ProFTPD %s + mod_tls on 127.0.0.2:%s, AUTH TLS required (control and data), data TLS session reuse required, passive %s-%s announced as 127.0.0.1\n' \
-    "$(/usr/sbin/proftpd -v 2>&1 | sed 's/.*Version //')" "$ctrl_port" "$pasv_lo" "$pasv_hi"
+  printf 'server:    ProFTPD %s + mod_tls%s on 127.0.0.2:%s, AUTH TLS required (control and data), data TLS session reuse required, passive %s-%s announced as 127.0.0.1\n' \
+    "$(/usr/sbin/proftpd -v 2>&1 | sed 's/.*Version //')" "$([ "$digest" = 1 ] && echo " + mod_digest (HASH SHA-256)" || echo ", no HASH (--no-digest)")" "$ctrl_port" "$pasv_lo" "$pasv_hi"
   printf 'link:      latency_proxy.py 127.0.0.1 -> 127.0.0.2 (control and passive ports): %s ms per chunk each way (RTT +%s ms, full bandwidth)%s\n' \
     "$delay_ms" "$(awk -v d="$delay_ms" 'BEGIN { print 2 * d }')" "$([ "$handshake" = 1 ] && echo ", TCP handshake charged (3 x $delay_ms ms)")"
   printf 'lftp cls:  direct %s s, through the proxy %s s (median of 3), through a 0 ms proxy %s s: login, AUTH TLS, EPSV, MLSD\n' \

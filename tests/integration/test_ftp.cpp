@@ -226,6 +226,52 @@ TEST_CASE("FTPS on ProFTPD (mod_tls, MLSD): same listing, digests and verdicts a
     }
 }
 
+TEST_CASE("FTPS on ProFTPD with mod_digest: HASH gives the digests, only wanted files travel",
+          "[ftp][proftpd][hash]") {
+    FtpShop shop;
+    auto config = shop.config(FtpKind::proftpd);
+    config.digest = true;
+    testing::FtpServer server(shop.dir, config);
+    auto ftp = FtpFiles::connect(shop.options(server));
+    LocalFiles local;
+    auto here = digests(local, shop.module_dir.string());
+
+    // Digests from the server; the content only of the file the sink asks for.
+    RemoteListing listing = list_remote_tree(*ftp, "modules/mymod");
+    std::map<std::string, std::string> got, contents;
+    std::size_t from_server = 0;
+    std::vector<RemoteEntry> regular;
+    for (const auto& e : listing.files)
+        if (!e.attrs.is_link()) regular.push_back(e);
+    fetch_remote_files(
+        *ftp, "modules/mymod", regular,
+        FileSink{[&](const RemoteEntry& e, FetchedFile& f) {
+                     got[e.path] = "file " + f.sha256;
+                     contents[e.path] = f.content;
+                     from_server += f.digest_from_server ? 1 : 0;
+                 },
+                 [&](const RemoteEntry& e, const std::string&) { got[e.path] = "error"; },
+                 [&](const RemoteEntry& e, const std::string&) { return e.path == "mymod.php"; }});
+    CHECK(got == here);
+    CHECK(from_server == regular.size() - 1);
+    CHECK(ftp->hashed_on_server() == regular.size() - 1);
+    CHECK(contents.at("mymod.php") == shop.files.at("mymod.php"));
+    CHECK(contents.at("config.xml").empty());
+
+    // A sink without wants_content reads everything, as before.
+    CHECK(digests(*ftp, "modules/mymod") == here);
+    CHECK(ftp->hashed_on_server() == regular.size() - 1);
+
+    // verify: the same verdicts as the folder, hashing "ftp HASH", only differing files read.
+    Report remote = shop.verify(*ftp, "modules/mymod");
+    Report folder = shop.verify(local, shop.module_dir.string());
+    CHECK(classes(remote) == classes(folder));
+    CHECK(remote.body["support"] == folder.body["support"]);
+    CHECK(remote.body["transport"]["hashing"] == "ftp HASH");
+    // Read: the changed template, the backdoor and the files the release does not have.
+    CHECK(remote.body["transport"]["files_fetched"].get<int>() <= 5);
+}
+
 TEST_CASE("FTPS logins: wrong password 5, untrusted certificate 4, unreachable 4, implicit TLS",
           "[ftp][proftpd]") {
     FtpShop shop;

@@ -109,6 +109,29 @@ TEST_CASE("verify ftp://: the verdicts of the folder itself, and the documented 
     CHECK_THAT(none.out, Catch::Contains("MPSUPPORT_FTP_PASSWORD"));
 }
 
+TEST_CASE("verify ftp:// on a server with HASH: only the differing files travel",
+          "[ftp][cli][hash]") {
+    FtpCliShop shop;
+    auto config = shop.config(FtpKind::proftpd);
+    config.digest = true;
+    testing::FtpServer server(shop.dir, config);
+    auto clean = shop.run({"verify", url(server, "/~/modules/mymod")});
+    INFO(clean.out << clean.err);
+    CHECK(clean.exit_code == 0);
+    auto doc = json_of(clean);
+    CHECK(doc["transport"]["hashing"] == "ftp HASH");
+    CHECK(doc["transport"]["files_fetched"] == 0);
+
+    testing::write(shop.shop / "modules/mymod/mymod.php",
+                   shop.files["mymod.php"] + "\nfunction hack() { return 1; }\n");
+    testing::run_shell("chmod a+r " + (shop.shop / "modules/mymod/mymod.php").string());
+    auto voided = shop.run({"verify", url(server, "/~"), "--module", "mymod"});
+    auto local = shop.run({"verify", shop.shop.string(), "--module", "mymod"});
+    CHECK(voided.exit_code == 3);
+    CHECK(json_of(voided)["files"] == json_of(local)["files"]);
+    CHECK(json_of(voided)["transport"]["files_fetched"] == 1);
+}
+
 TEST_CASE("verify ftp:// to a server without TLS: refused (5) unless --allow-plain-ftp",
           "[ftp][cli]") {
     FtpCliShop shop;

@@ -40,6 +40,7 @@ std::string proftpd_conf(const FtpDir& dir, const FtpServerConfig& c, int port,
         cert.cert.string() + "\nTLSRSACertificateKeyFile " + cert.key.string() + "\n";
     if (c.implicit_tls) conf += "TLSOptions UseImplicitSSL\n";
     if (c.max_per_ip > 0) conf += "MaxClientsPerHost " + std::to_string(c.max_per_ip) + "\n";
+    if (c.digest) conf += "LoadModule mod_digest.c\nDigestEngine on\n";
     return conf;
 }
 

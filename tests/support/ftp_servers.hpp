@@ -40,6 +40,7 @@ struct FtpServerConfig {
     bool implicit_tls = false;       // ProFTPD only: TLS from the first byte (ftps://)
     const TestCa* ca = nullptr;      // certificates (TLS servers)
     bool stall_in_transfer = false;  // stall: plain FTP stalling mid-listing or mid-file
+    bool digest = false;             // ProFTPD only: mod_digest (FEAT HASH, XSHA256...)
 };
 
 class FtpServer {

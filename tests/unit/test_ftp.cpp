@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "ftp/ftp_hash.hpp"
 #include "ftp/ftp_listing.hpp"
 #include "ftp/ftp_url.hpp"
 #include "util/error.hpp"
@@ -180,4 +181,45 @@ TEST_CASE("FTP listings: CRLF or LF lines, totals and cdir/pdir skipped", "[ftp]
         kNow);
     REQUIRE(mlsd.entries.size() == 1);
     CHECK(mlsd.unparsed == 0);
+}
+
+TEST_CASE("HASH: FEAT's algorithms and the digest of a reply", "[ftp][hash]") {
+    auto feature =
+        mps::hash_feature({"211-Features:", " EPSV", " HASH CRC32;MD5;SHA-1*;SHA-256;SHA-512;",
+                           " MLST size*;type*;", "211 End"});
+    CHECK(feature.sha256);
+    CHECK_FALSE(feature.sha256_selected);
+    CHECK(mps::hash_feature({" HASH SHA-256*;SHA-1"}).sha256_selected);
+    CHECK_FALSE(mps::hash_feature({" HASH SHA-1*;MD5", " XSHA256"}).sha256);
+    CHECK_FALSE(mps::hash_feature({"HASH SHA-256"}).sha256);  // not a feature line
+
+    std::string hex = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
+    std::vector<std::string> reply = {"213-Computing SHA-256 digest",
+                                      "213 SHA-256 0-6 " + hex + " a file.txt"};
+    CHECK(mps::hash_reply_digest(reply, 6) == hex);
+    CHECK(mps::hash_reply_digest(reply, std::nullopt) == hex);
+    CHECK_FALSE(mps::hash_reply_digest(reply, 7));  // another size than listed: read it
+    std::string upper = hex;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    CHECK(mps::hash_reply_digest({"213 sha-256 0-6 " + upper + " a"}, 6) == hex);
+    CHECK(mps::hash_reply_algorithm(reply) == "SHA-256");
+    CHECK(mps::hash_reply_algorithm({"213 SHA-1 0-6 f572d396fae9206628714fb2ce00f72e94f2258f a"}) ==
+          "SHA-1");
+    // Not a digest: another algorithm, a part of the file, a refusal, garbage.
+    for (const auto& bad : std::vector<std::vector<std::string>>{
+             {"213 SHA-1 0-6 f572d396fae9206628714fb2ce00f72e94f2258f a"},
+             {"213 SHA-256 1-6 " + hex + " a"},
+             {"213 SHA-256 0-6 " + hex.substr(1) + " a"},
+             {"213 SHA-256 0-6 " + hex.substr(1) + "g a"},
+             {"213 SHA-256 0-x " + hex + " a"},
+             {"213 SHA-256 0-99999999999999999999 " + hex + " a"},
+             {"550 a: No such file or directory"},
+             {"213-SHA-256 0-6 " + hex + " a"},
+             {"213 SHA-256"},
+             {}}) {
+        CHECK_FALSE(mps::hash_reply_digest(bad, 6));
+    }
+    CHECK(mps::final_reply_code({"213-x", "213 y"}) == 213);
+    CHECK(mps::final_reply_code({"500 'HASH': command not understood"}) == 500);
+    CHECK(mps::final_reply_code({"213-x"}) == 0);
 }
