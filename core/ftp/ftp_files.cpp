@@ -16,6 +16,7 @@
 #include "ftp/ftp_listing.hpp"
 #include "net/curl_global.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace mps {
 
@@ -58,14 +59,9 @@ struct Outcome {
     bool ok() const { return code == CURLE_OK; }
 };
 
-std::string lower(std::string text) {
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
-}
-
 bool busy_reply(const Outcome& o) {
     if (o.response == 421) return true;
-    std::string l = lower(o.last_line);
+    std::string l = to_lower(o.last_line);
     return (l.rfind("421", 0) == 0) || l.find("too many") != std::string::npos ||
            l.find("maximum number of clients") != std::string::npos;
 }
@@ -369,7 +365,7 @@ struct FtpFiles::Impl {
             if (line.rfind("234", 0) == 0) tls = true;
             if (line.rfind("211-", 0) == 0) in_feat = true;
             if (in_feat && line.size() > 1 && line[0] == ' ') {
-                std::string feature = lower(line.substr(1));
+                std::string feature = to_lower(line.substr(1));
                 if (feature.rfind("mlst", 0) == 0) mlsd = true;
             }
         }

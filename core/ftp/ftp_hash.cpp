@@ -3,13 +3,10 @@
 #include <cctype>
 #include <sstream>
 
+#include "util/text.hpp"
+
 namespace mps {
 namespace {
-
-std::string upper(std::string text) {
-    for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return text;
-}
 
 bool is_final_line(const std::string& line) {
     return line.size() >= 4 && std::isdigit(static_cast<unsigned char>(line[0])) &&
@@ -38,7 +35,7 @@ HashFeature hash_feature(const std::vector<std::string>& feat_lines) {
     HashFeature feature;
     for (const auto& line : feat_lines) {
         if (line.size() < 6 || line[0] != ' ') continue;
-        std::string text = upper(line.substr(1));
+        std::string text = to_upper(line.substr(1));
         if (text.compare(0, 5, "HASH ") != 0) continue;
         std::istringstream list(text.substr(5));
         std::string item;
@@ -59,13 +56,13 @@ int final_reply_code(const std::vector<std::string>& lines) {
 
 std::string hash_reply_algorithm(const std::vector<std::string>& lines) {
     std::string algorithm, range, digest;
-    return hash_words(lines, algorithm, range, digest) ? upper(algorithm) : "";
+    return hash_words(lines, algorithm, range, digest) ? to_upper(algorithm) : "";
 }
 
 std::optional<std::string> hash_reply_digest(const std::vector<std::string>& lines,
                                              std::optional<std::uint64_t> size) {
     std::string algorithm, range, digest;
-    if (!hash_words(lines, algorithm, range, digest) || upper(algorithm) != "SHA-256")
+    if (!hash_words(lines, algorithm, range, digest) || to_upper(algorithm) != "SHA-256")
         return std::nullopt;
     auto dash = range.find('-');
     if (dash == std::string::npos || range.substr(0, dash) != "0") return std::nullopt;
