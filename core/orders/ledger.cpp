@@ -275,7 +275,9 @@ struct LineImport::State {
     bool bulk = false;  // the ledger was empty: rows appended, indexes built at commit
     std::size_t lines = 0;
     std::size_t changed = 0;
-    bool extensions = false;  // an extension line was added
+    // (customer, module) of the extension lines added: after a bulk load, only their lines
+    // can extend anything.
+    std::set<std::pair<std::string, std::string>> extension_groups;
     std::optional<sqlite::Statement> write;
     std::string date;  // purchase date text of the line being written
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -305,7 +307,7 @@ void LineImport::add(const OrderLine& line) {
     s.changed += static_cast<std::size_t>(s.db.changes());
     write.reset();
     ++s.lines;
-    if (line.is_extension()) s.extensions = true;
+    if (line.is_extension() && s.bulk) s.extension_groups.emplace(line.customer_email, line.module);
 }
 
 ImportCounts LineImport::commit() {
@@ -320,7 +322,9 @@ ImportCounts LineImport::commit() {
     counts.inserted = static_cast<std::size_t>(after - s.before);
     counts.updated = s.changed - counts.inserted;
     counts.unchanged = s.lines - s.changed;
-    if ((s.bulk && s.extensions) || (!s.bulk && s.changed > 0) || counts.removed > 0)
+    if (s.bulk && counts.removed == 0)
+        s.ledger->recompute_groups(s.extension_groups);
+    else if (s.changed > 0 || counts.removed > 0)
         s.ledger->recompute_extensions();
     auto recomputed_at = std::chrono::steady_clock::now();
     s.tx.commit();
@@ -379,6 +383,29 @@ ImportCounts Ledger::import_lines(const std::vector<OrderLine>& lines, const std
     auto import = begin_import(source, now, withdrawn);
     for (const auto& line : lines) import->add(line);
     return import->commit();
+}
+
+void Ledger::recompute_groups(const std::set<std::pair<std::string, std::string>>& groups) {
+    // One indexed lookup per group, rather than a walk of the whole table in customer order.
+    sqlite::Statement select(*db_,
+                             std::string("SELECT ") + kLineColumns +
+                                 " FROM order_lines WHERE customer_email = ?1 AND module = ?2");
+    sqlite::Statement update(*db_,
+                             "UPDATE order_lines SET applied_extension_months = ?2 WHERE id = ?1");
+    std::vector<OrderLine> group;
+    for (const auto& [email, module] : groups) {
+        group.clear();
+        select.bind_static(1, email).bind_static(2, module);
+        while (select.step()) group.push_back(read_line(select));
+        select.reset();
+        auto months = applied_extensions(group);
+        for (std::size_t i = 0; i < group.size(); ++i) {
+            if (months[i] == group[i].applied_extension_months) continue;
+            update.bind(1, group[i].id).bind(2, std::int64_t{months[i]});
+            update.step();
+            update.reset();
+        }
+    }
 }
 
 void Ledger::recompute_extensions() {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -172,6 +173,8 @@ class Ledger {
   private:
     explicit Ledger(std::unique_ptr<sqlite::Database> db);
     void recompute_extensions();
+    // recompute_groups: recompute_extensions for the lines of these (customer, module) only.
+    void recompute_groups(const std::set<std::pair<std::string, std::string>>& groups);
     void remove_lines(const std::vector<OrderLine>& withdrawn, ImportCounts& counts);
     friend class LineImport;
     std::unique_ptr<sqlite::Database> db_;
