@@ -1,8 +1,12 @@
 #include "context.hpp"
 
+#include <sys/ioctl.h>
 #include <termios.h>
 
+#include <cstdlib>
 #include <iostream>
+
+#include "progress_line.hpp"
 
 namespace mpscli {
 
@@ -74,6 +78,24 @@ void Context::progress(const std::string& line) {
     if (globals.quiet || globals.json || !terminal_.stderr_tty) return;
     std::lock_guard<std::mutex> hold(err_lock_);
     err << line << "\n" << std::flush;
+}
+
+}  // namespace mpscli
+
+namespace mpscli {
+
+mps::Progress* Context::progress_reporter() {
+    if (globals.quiet || globals.json || !terminal_.stderr_tty || terminal_.dumb) return nullptr;
+    if (!progress_line_) {
+        std::size_t width = 80;
+        winsize size{};
+        if (auto columns = env_.get("COLUMNS"); columns && !columns->empty())
+            width = static_cast<std::size_t>(std::strtoul(columns->c_str(), nullptr, 10));
+        else if (ioctl(2, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
+            width = size.ws_col;
+        progress_line_ = std::make_unique<ProgressLine>(err, width);
+    }
+    return progress_line_.get();
 }
 
 }  // namespace mpscli

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "net/tls_options.hpp"
 #include "util/environment.hpp"
 #include "util/paths.hpp"
+#include "util/progress.hpp"
 
 namespace mpscli {
 
@@ -64,6 +66,10 @@ class Context {
     // back from workers): whole lines, one at a time; nothing when quiet, in JSON mode or when
     // stderr is not a terminal.
     void progress(const std::string& line);
+    // progress_reporter: the mps::Progress to pass into core: one redrawn line on stderr
+    // (cmd/progress_line.hpp) when stderr is a terminal and TERM is not dumb, without --json
+    // and -q; else nullptr (nothing is reported).
+    mps::Progress* progress_reporter();
 
     // tls: how TLS peers are verified (--insecure, MPSUPPORT_CA_BUNDLE and friends).
     mps::TlsOptions tls() const { return mps::tls_options_from(env_, globals.insecure); }
@@ -78,6 +84,7 @@ class Context {
     std::optional<mps::Paths> paths_;
     std::optional<mps::Config> config_;
     std::mutex err_lock_;  // progress() and ask_secret() from worker threads
+    std::unique_ptr<mps::Progress> progress_line_;
 };
 
 }  // namespace mpscli

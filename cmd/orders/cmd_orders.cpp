@@ -27,6 +27,7 @@ using mps::plural;
 int run_import(Context& ctx, mps::ImportRequest request) {
     request.ledger_file = ctx.paths().ledger_file();
     request.now = mps::iso_utc(ctx.now());
+    request.progress = ctx.progress_reporter();
     auto result = mps::import_orders_file(request, ctx.config().policy);
     int code = result.imported ? 0 : exit_code_for(mps::ErrorKind::usage);
     if (ctx.globals.json) {
@@ -79,7 +80,8 @@ int run_sync(Context& ctx, bool full) {
                              " and export MPSUPPORT_WEBSERVICE_KEY");
     mps::Webservice webservice(*settings, config.policy);
     auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), false);
-    auto result = mps::sync_orders(*ledger, webservice, full, mps::iso_utc(ctx.now()));
+    auto result = mps::sync_orders(*ledger, webservice, full, mps::iso_utc(ctx.now()),
+                                   mps::kMaxSyncPages, ctx.progress_reporter());
     if (ctx.globals.json)
         return emit_json(ctx, {{"schema", "mpsupport.orders/1"},
                                {"action", "sync"},

@@ -69,6 +69,7 @@ int run(Context& ctx, const RemindFlags& flags) {
         [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); },
         mps::current_owner(),
         [&ctx](const mps::ReminderRecord& r) { return mps::claim_is_stale(r, ctx.now()); }};
+    deps.progress = ctx.progress_reporter();
     auto outcome = mps::run_remind(request, deps);
 
     auto failure = mps::remind_failure(outcome);

@@ -21,6 +21,7 @@ constexpr std::size_t kMaxFields = 256;
 
 struct Row {
     std::size_t line = 0;
+    std::uint64_t offset = 0;  // input offset where the row starts
     std::vector<std::string>
         fields;  // the first `count` are this row's; the rest are reused buffers
     std::size_t count = 0;
@@ -42,24 +43,113 @@ struct Row {
     }
 };
 
-// Tokenizer: RFC 4180 rows, counting physical lines (a quoted field may span lines).
+// kChunkBytes: how much is read from the input at a time.
+constexpr std::size_t kChunkBytes = 1 << 20;
+
+// Tokenizer: RFC 4180 rows read from an input, counting physical lines (a quoted field may
+// span lines). The buffer holds the current row and at most one chunk more: before a row is
+// tokenized, fill_record() reads until the row's end (by the same quoting rules) is buffered.
 class Tokenizer {
   public:
-    Tokenizer(std::string_view text, char delimiter) : text_(text), delimiter_(delimiter) {}
+    Tokenizer(CsvInput input, std::uint64_t base_offset, std::size_t first_line)
+        : input_(std::move(input)), base_(base_offset), line_(first_line) {}
+
+    void set_delimiter(char delimiter) { delimiter_ = delimiter; }
+
+    // first_line: after a BOM is skipped, the first line (for detect_delimiter): buffered up
+    // to its end outside double quotes, or to the end of the input.
+    std::string_view first_line() {
+        while (buf_.size() < 3 && !eof_) refill();
+        if (std::string_view(buf_).substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+        std::size_t scanned = pos_;
+        bool quoted = false;
+        while (true) {
+            for (; scanned < buf_.size(); ++scanned) {
+                char c = buf_[scanned];
+                if (c == '"') quoted = !quoted;
+                if (!quoted && (c == '\n' || c == '\r'))
+                    return std::string_view(buf_).substr(pos_, scanned - pos_);
+            }
+            if (eof_) return std::string_view(buf_).substr(pos_);
+            std::size_t kept = pos_;
+            refill();
+            scanned -= kept - pos_;
+        }
+    }
 
     bool next(Row& row) {
         row.count = 0;
         row.total = 0;
         row.problem.clear();
         too_long_ = false;
-        if (pos_ >= text_.size()) return false;
+        if (!fill_record()) return false;
+        text_ = buf_;
+        row.offset = base_ + pos_;
         bool more = read_row(row);
         if (too_long_ && row.problem.empty())
             row.problem = "a field is longer than " + std::to_string(kMaxFieldBytes) + " bytes";
         return more;
     }
 
+    // consumed: bytes of the input read past (rows and BOM).
+    std::uint64_t consumed() const { return base_ + pos_; }
+
   private:
+    // refill: drop what was read past, then append the next chunk of the input.
+    void refill() {
+        if (pos_ > 0) {
+            buf_.erase(0, pos_);
+            base_ += pos_;
+            scan_ -= std::min(scan_, pos_);
+            pos_ = 0;
+        }
+        std::size_t have = buf_.size();
+        buf_.resize(have + kChunkBytes);
+        std::size_t got = input_(buf_.data() + have, kChunkBytes);
+        buf_.resize(have + got);
+        if (got == 0) eof_ = true;
+    }
+
+    // fill_record: true when a row starts at pos_, and its end (or the input's) is buffered.
+    bool fill_record() {
+        scan_ = pos_;
+        bool quoted = false, field_start = true;
+        while (true) {
+            while (scan_ < buf_.size()) {
+                char c = buf_[scan_];
+                bool last = scan_ + 1 >= buf_.size();
+                if (quoted) {
+                    if (c == '"') {
+                        if (last && !eof_) break;  // "" or a closing quote: the next byte tells
+                        if (!last && buf_[scan_ + 1] == '"') {
+                            scan_ += 2;
+                            continue;
+                        }
+                        quoted = false;
+                    }
+                    ++scan_;
+                    continue;
+                }
+                if (c == '"' && field_start) {
+                    quoted = true;
+                    field_start = false;
+                } else if (c == delimiter_) {
+                    field_start = true;
+                } else if (c == '\n') {
+                    return true;
+                } else if (c == '\r') {
+                    if (last && !eof_) break;  // CR LF: the LF belongs to this row
+                    return true;
+                } else {
+                    field_start = false;
+                }
+                ++scan_;
+            }
+            if (eof_) return pos_ < buf_.size();
+            refill();
+        }
+    }
+
     // append: `piece` added to `field` up to kMaxFieldBytes; the rest is dropped and noted.
     void append(std::string& field, std::string_view piece) {
         std::size_t room = field.size() < kMaxFieldBytes ? kMaxFieldBytes - field.size() : 0;
@@ -134,9 +224,14 @@ class Tokenizer {
         return false;
     }
 
-    std::string_view text_;
-    char delimiter_;
-    std::size_t pos_ = 0;
+    CsvInput input_;
+    std::string buf_;         // input from byte base_ on
+    std::uint64_t base_ = 0;  // input offset of buf_[0]
+    std::string_view text_;   // buf_, while a row is tokenized
+    char delimiter_ = ',';
+    std::size_t pos_ = 0;   // next byte to tokenize in buf_
+    std::size_t scan_ = 0;  // fill_record's scan position in buf_
+    bool eof_ = false;
     std::size_t line_ = 1;
     bool too_long_ = false;  // a field of the current row went past kMaxFieldBytes
 };
@@ -305,71 +400,150 @@ OrderLine parse_line(const Row& row, const ColumnIndex& index, int max_months,
 
 }  // namespace
 
-CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, int max_months) {
-    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-    CsvOrders result;
-    result.delimiter = detect_delimiter(text);
-    Tokenizer tokens(text, result.delimiter);
+struct OrdersCsvReader::State {
+    State(CsvInput input, std::uint64_t offset, std::size_t line)
+        : tokens(std::move(input), offset, line) {}
+    Tokenizer tokens;
+    std::string file_name;
+    int max_months = 0;
+    char delimiter = ',';
+    std::size_t header_total = 0;
+    ColumnIndex index;
+    Row row;
+};
+
+OrdersCsvReader::OrdersCsvReader(CsvInput input, const std::string& file_name, int max_months)
+    : state_(std::make_unique<State>(std::move(input), 0, 1)) {
+    State& s = *state_;
+    s.file_name = file_name;
+    s.max_months = max_months;
+    s.delimiter = detect_delimiter(s.tokens.first_line());
+    s.tokens.set_delimiter(s.delimiter);
     Row header;
-    if (!tokens.next(header) || (header.count == 1 && trim(header.fields[0], " \t").empty()))
+    if (!s.tokens.next(header) || (header.count == 1 && trim(header.fields[0], " \t").empty()))
         throw Error(
             ErrorKind::usage, file_name + ":1: no header row",
             "the first line must name the columns: order_reference,purchased_at,customer_email,"
             "customer_name,module,extended_months");
-    const ColumnIndex index = header_columns(header, file_name);
+    s.index = header_columns(header, file_name);
+    s.header_total = header.total;
+}
 
+OrdersCsvReader::~OrdersCsvReader() = default;
+
+char OrdersCsvReader::delimiter() const {
+    return state_->delimiter;
+}
+
+std::uint64_t OrdersCsvReader::bytes_read() const {
+    return state_->tokens.consumed();
+}
+
+namespace {
+
+// read_row: `row` of `tokens` as a CsvRow, validated against the header.
+void to_csv_row(const Row& r, const ColumnIndex& index, std::size_t header_total, int max_months,
+                CsvRow& row) {
+    row.line = r.line;
+    row.offset = r.offset;
+    row.blank = false;
+    row.problems.clear();
+    if (r.count == 1 && trim(r.fields[0], " \t").empty() && r.problem.empty()) {
+        row.blank = true;
+        return;
+    }
+    if (!r.problem.empty()) {
+        row.problems.push_back({r.line, "", r.problem});
+        return;
+    }
+    if (r.total != header_total) {
+        row.problems.push_back({r.line, "",
+                                std::to_string(r.total) + " fields where the header has " +
+                                    std::to_string(header_total)});
+        return;
+    }
+    row.order = parse_line(r, index, max_months, [&](const char* field, std::string message) {
+        row.problems.push_back({r.line, field, std::move(message)});
+    });
+}
+
+}  // namespace
+
+bool OrdersCsvReader::next(CsvRow& row) {
+    State& s = *state_;
+    if (!s.tokens.next(s.row)) return false;
+    to_csv_row(s.row, s.index, s.header_total, s.max_months, row);
+    return true;
+}
+
+CsvRow OrdersCsvReader::row_at(CsvInput input, std::uint64_t offset, std::size_t line) const {
+    Tokenizer tokens(std::move(input), offset, line);
+    tokens.set_delimiter(state_->delimiter);
+    Row r;
+    CsvRow row;
+    row.line = line;
+    row.offset = offset;
+    if (!tokens.next(r)) {
+        row.problems.push_back({line, "", "the row is gone (the file changed while it was read)"});
+        return row;
+    }
+    to_csv_row(r, state_->index, state_->header_total, state_->max_months, row);
+    return row;
+}
+
+std::optional<BadRow> repeat_problem(const OrderLine& first, std::size_t first_line,
+                                     const OrderLine& line, std::size_t line_number) {
+    if (first.purchased_at == line.purchased_at && first.customer_email == line.customer_email &&
+        first.customer_name == line.customer_name)
+        return std::nullopt;
+    return BadRow{line_number, "",
+                  "repeats order " + line.reference + " " + line.module + " of line " +
+                      std::to_string(first_line) + " with different values"};
+}
+
+CsvOrders parse_orders_csv(std::string_view text, const std::string& file_name, int max_months) {
+    std::size_t at = 0;
+    OrdersCsvReader reader(
+        [&](char* buffer, std::size_t size) {
+            std::size_t n = std::min(size, text.size() - at);
+            std::copy_n(text.data() + at, n, buffer);
+            at += n;
+            return n;
+        },
+        file_name, max_months);
+    CsvOrders result;
+    result.delimiter = reader.delimiter();
     // Duplicate detection by a hash of (reference, module, extended_months); equal hashes are
     // confirmed on the lines themselves.
     std::unordered_multimap<std::size_t, std::size_t> seen;
-    std::size_t expected_rows =
-        static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
-    seen.reserve(expected_rows);
-    result.lines.reserve(expected_rows);
-    result.line_numbers.reserve(expected_rows);
     std::hash<std::string_view> hash;
-    Row row;
-    while (tokens.next(row)) {
-        if (row.count == 1 && trim(row.fields[0], " \t").empty() && row.problem.empty()) continue;
+    BadRows bad;
+    CsvRow row;
+    while (reader.next(row)) {
+        if (row.blank) continue;
         ++result.rows;
-        bool row_bad = false;
-        BadField bad = [&](const char* field, std::string message) {
-            ++result.bad_count;
-            row_bad = true;
-            if (result.bad.size() < kMaxBadListed)
-                result.bad.push_back({row.line, field, std::move(message)});
-        };
-        if (!row.problem.empty()) {
-            bad("", row.problem);
+        if (!row.problems.empty()) {
+            for (auto& problem : row.problems) bad.add(std::move(problem));
             continue;
         }
-        if (row.total != header.total) {
-            bad("", std::to_string(row.total) + " fields where the header has " +
-                        std::to_string(header.total));
-            continue;
-        }
-        OrderLine line = parse_line(row, index, max_months, bad);
-        if (row_bad) continue;
+        OrderLine& line = row.order;
         std::size_t key = hash(line.reference) * 31 + hash(line.module) * 7 +
                           static_cast<std::size_t>(line.extended_months);
-        const OrderLine* first = nullptr;
-        std::size_t first_index = 0;
-        for (auto [it, end] = seen.equal_range(key); it != end; ++it) {
-            const OrderLine& other = result.lines[it->second];
-            if (line_key(other) == line_key(line)) first = &other, first_index = it->second;
-        }
+        std::optional<std::size_t> first;
+        for (auto [it, end] = seen.equal_range(key); it != end; ++it)
+            if (line_key(result.lines[it->second]) == line_key(line)) first = it->second;
         if (first) {
-            if (first->purchased_at != line.purchased_at ||
-                first->customer_email != line.customer_email ||
-                first->customer_name != line.customer_name)
-                bad("", "repeats order " + line.reference + " " + line.module + " of line " +
-                            std::to_string(result.line_numbers[first_index]) +
-                            " with different values");
+            if (auto problem = repeat_problem(result.lines[*first], result.line_numbers[*first],
+                                              line, row.line))
+                bad.add(std::move(*problem));
             continue;
         }
         seen.emplace(key, result.lines.size());
         result.lines.push_back(std::move(line));
         result.line_numbers.push_back(row.line);
     }
+    result.bad = std::move(bad.listed);
+    result.bad_count = bad.count;
     return result;
 }
 

@@ -258,30 +258,113 @@ void Ledger::remove_lines(const std::vector<OrderLine>& withdrawn, ImportCounts&
     }
 }
 
-ImportCounts Ledger::import_lines(const std::vector<OrderLine>& lines, const std::string& source,
-                                  const std::string& now, const std::vector<OrderLine>& withdrawn) {
+// kImportCacheKiB: the page cache of an import (the default is 2 MiB): enough for the pages
+// rows are appended to and the index builds' sorts, small enough that an import of any size
+// stays well under 64 MB of memory (the sorts spill to temporary files beyond it).
+constexpr int kImportCacheKiB = 16384;
+
+struct LineImport::State {
+    State(sqlite::Database& database) : db(database), tx(database) {}
+    sqlite::Database& db;
+    sqlite::Transaction tx;
+    Ledger* ledger = nullptr;
+    std::string source;
+    std::string now;
     ImportCounts counts;
+    std::int64_t before = 0;
+    bool bulk = false;  // the ledger was empty: rows appended, indexes built at commit
+    std::size_t lines = 0;
+    std::size_t changed = 0;
+    // (customer, module) of the extension lines added: after a bulk load, only their lines
+    // can extend anything.
+    std::set<std::pair<std::string, std::string>> extension_groups;
+    std::optional<sqlite::Statement> write;
+    std::string date;  // purchase date text of the line being written
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+LineImport::LineImport(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+LineImport::~LineImport() {
+    sqlite::Database& db = state_->db;
+    state_.reset();  // statements finalized, then the transaction rolled back unless committed
+    try {
+        db.exec("PRAGMA synchronous = FULL; PRAGMA cache_size = -2000");
+    } catch (const Error&) {
+        // The connection is closing anyway; the next open starts from the defaults.
+    }
+}
+
+void LineImport::add(const OrderLine& line) {
+    State& s = *state_;
+    sqlite::Statement& write = *s.write;
+    s.date = format_date(line.purchase_date);
+    write.bind_static(1, line.reference).bind_static(2, line.module);
+    write.bind(3, std::int64_t{line.extended_months}).bind_static(4, line.purchased_at);
+    write.bind_static(5, s.date).bind_static(6, line.customer_email);
+    write.bind_static(7, line.customer_name).bind_static(8, s.source).bind_static(9, s.now);
+    write.step();
+    s.changed += static_cast<std::size_t>(s.db.changes());
+    write.reset();
+    ++s.lines;
+    if (line.is_extension() && s.bulk) s.extension_groups.emplace(line.customer_email, line.module);
+}
+
+ImportCounts LineImport::commit() {
+    State& s = *state_;
+    s.write.reset();
+    auto inserted_at = std::chrono::steady_clock::now();
+    // A repeated key in a bulk load fails here, on the unique index, and nothing is written.
+    if (s.bulk) s.db.exec(kSecondaryIndexes);
+    auto indexed_at = std::chrono::steady_clock::now();
+    ImportCounts& counts = s.counts;
+    std::int64_t after = s.db.scalar("SELECT count(*) FROM order_lines");
+    counts.inserted = static_cast<std::size_t>(after - s.before);
+    counts.updated = s.changed - counts.inserted;
+    counts.unchanged = s.lines - s.changed;
+    if (s.bulk && counts.removed == 0)
+        s.ledger->recompute_groups(s.extension_groups);
+    else if (s.changed > 0 || counts.removed > 0)
+        s.ledger->recompute_extensions();
+    auto recomputed_at = std::chrono::steady_clock::now();
+    s.tx.commit();
+    auto ms = [](auto a, auto b) {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count();
+    };
+    log::info(
+        "ledger: {} lines written in {} ms ({}), indexes built in {} ms, extensions recomputed "
+        "in {} ms, committed in {} ms",
+        s.lines, ms(s.started, inserted_at), s.bulk ? "bulk load" : "upsert",
+        ms(inserted_at, indexed_at), ms(indexed_at, recomputed_at),
+        ms(recomputed_at, std::chrono::steady_clock::now()));
+    return counts;
+}
+
+std::unique_ptr<LineImport> Ledger::begin_import(const std::string& source, const std::string& now,
+                                                 const std::vector<OrderLine>& withdrawn) {
     // WAL with synchronous=NORMAL is still atomic and consistent; it only lets a power cut lose
     // this last import, which re-running it repairs. Reminder writes keep FULL.
-    db_->exec("PRAGMA synchronous = NORMAL");
-    // A large import must not spill its pages to the WAL and read them back: up to 256 MiB of
-    // page cache.
-    db_->exec("PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY");
-    auto started = std::chrono::steady_clock::now();
-    std::vector<const OrderLine*> sorted;
-    sorted.reserve(lines.size());
-    for (const auto& line : lines) sorted.push_back(&line);
-    {
-        sqlite::Transaction tx(*db_);
-        if (!withdrawn.empty()) remove_lines(withdrawn, counts);
-        std::int64_t before = db_->scalar("SELECT count(*) FROM order_lines");
-        std::size_t changed = 0;
-        bool bulk = before == 0;
-        if (bulk) {
-            bulk_insert(sorted, source, now);
-            changed = lines.size();
-        } else {
-            sqlite::Statement upsert(*db_, R"sql(
+    db_->exec("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -" +
+              std::to_string(kImportCacheKiB) + "; PRAGMA temp_store = FILE");
+    auto state = std::make_unique<LineImport::State>(*db_);
+    state->ledger = this;
+    state->source = source;
+    state->now = now;
+    if (!withdrawn.empty()) remove_lines(withdrawn, state->counts);
+    state->before = db_->scalar("SELECT count(*) FROM order_lines");
+    state->bulk = state->before == 0;
+    if (state->bulk) {
+        // Rows appended to the table alone, indexes built once at commit (sorted, not grown
+        // row by row in random order).
+        db_->exec(
+            "DROP INDEX order_lines_key; DROP INDEX order_lines_purchases; DROP INDEX "
+            "order_lines_customer; DROP INDEX order_lines_extended");
+        state->write.emplace(*db_, R"sql(
+INSERT INTO order_lines (reference, module, extended_months, purchased_at, purchase_date, customer_email,
+                         customer_name, source, imported_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9))sql");
+    } else {
+        state->write.emplace(*db_, R"sql(
 INSERT INTO order_lines (reference, module, extended_months, purchased_at, purchase_date, customer_email,
                          customer_name, source, imported_at)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
@@ -291,102 +374,38 @@ ON CONFLICT (reference, module, extended_months) DO UPDATE SET
     source = excluded.source, imported_at = excluded.imported_at
 WHERE purchased_at IS NOT excluded.purchased_at OR customer_email IS NOT excluded.customer_email
    OR customer_name IS NOT excluded.customer_name)sql");
-            for (const OrderLine* entry : sorted) {
-                const OrderLine& line = *entry;
-                std::string date = format_date(line.purchase_date);
-                upsert.bind_static(1, line.reference).bind_static(2, line.module);
-                upsert.bind(3, std::int64_t{line.extended_months})
-                    .bind_static(4, line.purchased_at);
-                upsert.bind_static(5, date)
-                    .bind_static(6, line.customer_email)
-                    .bind_static(7, line.customer_name);
-                upsert.bind_static(8, source).bind_static(9, now);
-                upsert.step();
-                changed += static_cast<std::size_t>(db_->changes());
-                upsert.reset();
-            }
-        }
-        auto inserted_at = std::chrono::steady_clock::now();
-        std::int64_t after = db_->scalar("SELECT count(*) FROM order_lines");
-        counts.inserted = static_cast<std::size_t>(after - before);
-        counts.updated = changed - counts.inserted;
-        counts.unchanged = lines.size() - changed;
-        if ((changed > 0 && !bulk) || counts.removed > 0) recompute_extensions();
-        auto recomputed_at = std::chrono::steady_clock::now();
-        tx.commit();
-        auto ms = [](auto a, auto b) {
-            return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count();
-        };
-        log::info(
-            "ledger: {} lines written in {} ms ({}), extensions recomputed in {} ms, committed in "
-            "{} ms",
-            lines.size(), ms(started, inserted_at), bulk ? "bulk load" : "upsert",
-            ms(inserted_at, recomputed_at), ms(recomputed_at, std::chrono::steady_clock::now()));
     }
-    db_->exec("PRAGMA synchronous = FULL");
-    db_->exec("PRAGMA cache_size = -2000");
-    return counts;
+    return std::unique_ptr<LineImport>(new LineImport(std::move(state)));
 }
 
-void Ledger::bulk_insert(const std::vector<const OrderLine*>& sorted, const std::string& source,
-                         const std::string& now) {
-    // The ledger is empty: the applied extensions are computed here, from the lines alone, and
-    // the secondary indexes are built once after the rows rather than grown row by row.
-    auto started = std::chrono::steady_clock::now();
-    // Groups (customer, module) holding an extension line, keyed by a hash: a rare collision only
-    // merges two groups, and applied_extensions matches customer and module itself.
-    std::hash<std::string_view> hash;
-    auto group_key = [&hash](const OrderLine& line) {
-        return hash(line.customer_email) * 31 + hash(line.module);
-    };
-    std::unordered_map<std::size_t, std::vector<const OrderLine*>> groups;
-    for (const OrderLine* line : sorted)
-        if (line->is_extension()) groups.try_emplace(group_key(*line));
-    std::unordered_map<const OrderLine*, int> applied;
-    if (!groups.empty()) {
-        for (const OrderLine* line : sorted)
-            if (auto it = groups.find(group_key(*line)); it != groups.end())
-                it->second.push_back(line);
-        for (const auto& [key, members] : groups) {
-            std::vector<OrderLine> group;
-            for (const OrderLine* line : members) group.push_back(*line);
-            auto months = applied_extensions(group);
-            for (std::size_t k = 0; k < members.size(); ++k)
-                if (months[k] > 0) applied[members[k]] = months[k];
+ImportCounts Ledger::import_lines(const std::vector<OrderLine>& lines, const std::string& source,
+                                  const std::string& now, const std::vector<OrderLine>& withdrawn) {
+    auto import = begin_import(source, now, withdrawn);
+    for (const auto& line : lines) import->add(line);
+    return import->commit();
+}
+
+void Ledger::recompute_groups(const std::set<std::pair<std::string, std::string>>& groups) {
+    // One indexed lookup per group, rather than a walk of the whole table in customer order.
+    sqlite::Statement select(*db_,
+                             std::string("SELECT ") + kLineColumns +
+                                 " FROM order_lines WHERE customer_email = ?1 AND module = ?2");
+    sqlite::Statement update(*db_,
+                             "UPDATE order_lines SET applied_extension_months = ?2 WHERE id = ?1");
+    std::vector<OrderLine> group;
+    for (const auto& [email, module] : groups) {
+        group.clear();
+        select.bind_static(1, email).bind_static(2, module);
+        while (select.step()) group.push_back(read_line(select));
+        select.reset();
+        auto months = applied_extensions(group);
+        for (std::size_t i = 0; i < group.size(); ++i) {
+            if (months[i] == group[i].applied_extension_months) continue;
+            update.bind(1, group[i].id).bind(2, std::int64_t{months[i]});
+            update.step();
+            update.reset();
         }
     }
-    auto grouped_at = std::chrono::steady_clock::now();
-    db_->exec(
-        "DROP INDEX order_lines_key; DROP INDEX order_lines_purchases; DROP INDEX "
-        "order_lines_customer; "
-        "DROP INDEX order_lines_extended");
-    sqlite::Statement insert(*db_, R"sql(
-INSERT INTO order_lines (reference, module, extended_months, purchased_at, purchase_date, customer_email,
-                         customer_name, source, imported_at, applied_extension_months)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10))sql");
-    for (const OrderLine* entry : sorted) {
-        const OrderLine& line = *entry;
-        auto it = applied.find(entry);
-        std::string date = format_date(line.purchase_date);
-        insert.bind_static(1, line.reference)
-            .bind_static(2, line.module)
-            .bind(3, std::int64_t{line.extended_months});
-        insert.bind_static(4, line.purchased_at)
-            .bind_static(5, date)
-            .bind_static(6, line.customer_email);
-        insert.bind_static(7, line.customer_name).bind_static(8, source).bind_static(9, now);
-        insert.bind(10, std::int64_t{it == applied.end() ? 0 : it->second});
-        insert.step();
-        insert.reset();
-    }
-    auto inserted_at = std::chrono::steady_clock::now();
-    db_->exec(kSecondaryIndexes);
-    auto ms = [](auto a, auto b) {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count();
-    };
-    log::debug("ledger: bulk load: {} extension groups in {} ms, rows in {} ms, indexes in {} ms",
-               groups.size(), ms(started, grouped_at), ms(grouped_at, inserted_at),
-               ms(inserted_at, std::chrono::steady_clock::now()));
 }
 
 void Ledger::recompute_extensions() {

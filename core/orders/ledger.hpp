@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -77,6 +78,30 @@ struct TicketRecord {
     std::string attachment;  // file name, when one was attached
 };
 
+class Ledger;
+
+// LineImport: one import into the ledger, a line at a time, in one transaction (see
+// Ledger::begin_import): nothing is visible to others until commit(), and nothing stays when
+// it is dropped before (an error, a bad row found late).
+class LineImport {
+  public:
+    ~LineImport();
+    LineImport(const LineImport&) = delete;
+    LineImport& operator=(const LineImport&) = delete;
+    // add: insert `line`, or update the ledger's line with its key when a value changed. A key
+    // must come at most once per import.
+    void add(const OrderLine& line);
+    // commit: build what a bulk load left for the end (indexes), recompute which purchase each
+    // extension extends, and commit. The counts of the whole import.
+    ImportCounts commit();
+
+  private:
+    friend class Ledger;
+    struct State;
+    explicit LineImport(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
+};
+
 class Ledger {
   public:
     // open: the ledger at `path`. Read-write creates the file (and migrates the schema);
@@ -92,6 +117,12 @@ class Ledger {
     // 8601 time.
     ImportCounts import_lines(const std::vector<OrderLine>& lines, const std::string& source,
                               const std::string& now, const std::vector<OrderLine>& withdrawn = {});
+    // begin_import: import_lines a line at a time (LineImport::add), for imports too large to
+    // hold in memory: the transaction starts now (and withdrawn lines are deleted), the lines
+    // come one by one, commit() ends it. Into an empty ledger, the rows are appended without
+    // their indexes, which are built once at commit. The Ledger must outlive the LineImport.
+    std::unique_ptr<LineImport> begin_import(const std::string& source, const std::string& now,
+                                             const std::vector<OrderLine>& withdrawn = {});
 
     // order: the lines of order `reference` (empty when unknown).
     std::vector<OrderLine> order(const std::string& reference);
@@ -142,9 +173,10 @@ class Ledger {
   private:
     explicit Ledger(std::unique_ptr<sqlite::Database> db);
     void recompute_extensions();
+    // recompute_groups: recompute_extensions for the lines of these (customer, module) only.
+    void recompute_groups(const std::set<std::pair<std::string, std::string>>& groups);
     void remove_lines(const std::vector<OrderLine>& withdrawn, ImportCounts& counts);
-    void bulk_insert(const std::vector<const OrderLine*>& sorted, const std::string& source,
-                     const std::string& now);
+    friend class LineImport;
     std::unique_ptr<sqlite::Database> db_;
 };
 

@@ -10,11 +10,14 @@
 
 namespace mps {
 
+class Progress;
+
 struct ImportRequest {
     std::filesystem::path file;
     std::filesystem::path ledger_file;
-    bool skip_bad = false;  // import the good rows and list the bad ones
-    std::string now;        // ISO 8601, recorded with each changed line
+    bool skip_bad = false;         // import the good rows and list the bad ones
+    std::string now;               // ISO 8601, recorded with each changed line
+    Progress* progress = nullptr;  // rows checked, then rows imported (none: not reported)
 };
 
 struct ImportResult {
@@ -27,8 +30,11 @@ struct ImportResult {
     std::size_t bad_count = 0;  // every problem, also those not listed
 };
 
-// import_orders_file: read and validate the CSV, then (all rows good, or skip_bad) write the
-// good rows to the ledger in one transaction. The ledger is not touched when nothing is imported.
+// import_orders_file: stream the CSV twice, with memory bounded by a small buffer and 16
+// bytes per row: first to validate it (bad rows, and repeated order lines found by a sorted
+// list of key hashes, confirmed on the rows themselves), then (all rows good, or skip_bad) to
+// write the good rows to the ledger in one transaction, row by row. The ledger is not touched
+// when nothing is imported; a file that changes between the two reads imports nothing.
 ImportResult import_orders_file(const ImportRequest& request, const PolicyConfig& policy);
 
 }  // namespace mps

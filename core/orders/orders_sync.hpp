@@ -8,6 +8,8 @@
 
 namespace mps {
 
+class Progress;
+
 struct SyncResult {
     std::string since;               // date_upd the walk started from
     std::string cursor;              // the new cursor (greatest date_upd seen)
@@ -27,7 +29,8 @@ inline constexpr std::size_t kMaxSyncPages = 10000;
 // the new cursor. A webservice that ignores limit= (a page larger than asked for, a page of
 // orders already read) or that has more than `max_pages` pages stops the walk with
 // Error(unreachable) before anything is imported.
+// `progress` hears of the orders read, page by page.
 SyncResult sync_orders(Ledger& ledger, Webservice& webservice, bool full, const std::string& now,
-                       std::size_t max_pages = kMaxSyncPages);
+                       std::size_t max_pages = kMaxSyncPages, Progress* progress = nullptr);
 
 }  // namespace mps

@@ -1,5 +1,7 @@
 #include "orders/remind.hpp"
 
+#include "util/progress.hpp"
+
 #include "mail/message.hpp"
 #include "orders/date.hpp"
 #include "orders/reminder_message.hpp"
@@ -104,8 +106,10 @@ RemindOutcome run_remind(const RemindRequest& request, RemindDeps& deps) {
                         ? std::chrono::milliseconds(60000 / request.max_per_minute)
                         : std::chrono::milliseconds(0);
     std::optional<std::chrono::system_clock::time_point> last_send;
+    ProgressTask task(deps.progress, "remind", "mails", plan.size());
     for (std::size_t i = 0; i < plan.size(); ++i) {
         const auto& r = plan[i];
+        task.advance(i == 0 ? 0 : 1);
         auto message = build_reminder(r, templates, config, deps.now());
         RemindEntry entry = entry_for(r, message.subject, "");
         entry.message_id = message.message_id;

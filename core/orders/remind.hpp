@@ -20,6 +20,8 @@
 
 namespace mps {
 
+class Progress;
+
 struct RemindRequest {
     RemindRules rules;
     Date at;                 // run as if today were this day
@@ -36,6 +38,7 @@ struct RemindDeps {
     std::function<void(std::chrono::milliseconds)> sleep;
     std::string owner;                                    // this run, see run_owner.hpp
     std::function<bool(const ReminderRecord&)> is_stale;  // may a claim be taken over?
+    Progress* progress = nullptr;                         // mails sent (none: not reported)
 };
 
 struct RemindEntry {

@@ -10,6 +10,7 @@
 
 #include "cli.hpp"
 #include "context.hpp"
+#include "progress_line.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -120,4 +121,57 @@ TEST_CASE("in process: diagnose says what it checks on a terminal's stderr only"
                                home.path(), true);
     CHECK_THAT(json.err, !Catch::Contains("diagnose: checking"));
     CHECK(nlohmann::json::parse(json.out)["schema"] == "mpsupport.diagnose/1");
+}
+
+TEST_CASE("in process: ProgressLine draws one line in place, throttled, and clears it",
+          "[cli][inprocess][progress]") {
+    std::ostringstream err;
+    auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+    mpscli::ProgressLine line(err, 60, std::chrono::milliseconds(100), [&now] { return now; });
+    line.start("import orders.csv", "rows", 1000000, 0);
+    CHECK(err.str() == "\rimport orders.csv: 0/1,000,000 rows (0%)\x1b[K");
+    line.advance(51200, 0);  // within 100 ms of the last draw: not drawn
+    CHECK(err.str().find("51,200") == std::string::npos);
+    now += std::chrono::milliseconds(150);
+    line.advance(0, 0);
+    CHECK_THAT(err.str(), Catch::EndsWith("\rimport orders.csv: 51,200/1,000,000 rows (5%)\x1b[K"));
+    line.finish();
+    CHECK_THAT(err.str(), Catch::EndsWith("\r\x1b[K"));
+
+    line.start("check \x1b[2Jorders.csv", "rows", 0, 85262336);
+    line.advance(1024, 104858);
+    now += std::chrono::milliseconds(150);
+    line.advance(0, 0);
+    CHECK(line.text() == "check \\x1b[2Jorders.csv: 1,024 rows, 0.1/81.3 MiB (0%)");
+    mpscli::ProgressLine narrow(err, 20);
+    narrow.start("import a-very-long-file-name.csv", "rows", 10, 0);
+    CHECK(narrow.text() == "import a-very-long…");
+    narrow.finish();
+}
+
+TEST_CASE("in process: orders import shows progress only on a terminal's stderr",
+          "[cli][inprocess][progress]") {
+    testing::TempDir home;
+    std::string csv =
+        "order_reference,purchased_at,customer_email,customer_name,module,extended_months\n";
+    for (int i = 0; i < 3000; ++i)
+        csv += "R" + std::to_string(i) + ",2026-01-31,c@example.com,C,mymod,\n";
+    testing::write(home / "o.csv", csv);
+    std::string file = (home / "o.csv").string();
+    auto tty = run_in_process({"orders", "import", file}, home.path(), true);
+    INFO(tty.err);
+    REQUIRE(tty.exit_code == 0);
+    CHECK_THAT(tty.err, Catch::Contains("\rcheck ") && Catch::Contains("\rimport ") &&
+                            Catch::Contains(" rows") && Catch::EndsWith("\r\x1b[K"));
+    CHECK(tty.out.find('\r') == std::string::npos);
+    auto plain = run_in_process({"orders", "import", file}, home.path(), false);
+    CHECK(plain.exit_code == 0);
+    CHECK(plain.err.find('\r') == std::string::npos);
+    for (const char* flag : {"--json", "-q"}) {
+        auto quiet = run_in_process({flag, "orders", "import", file}, home.path(), true);
+        INFO(flag);
+        CHECK(quiet.exit_code == 0);
+        CHECK(quiet.err.find('\r') == std::string::npos);
+        CHECK(quiet.out.find('\r') == std::string::npos);
+    }
 }
