@@ -562,10 +562,15 @@ TEST_CASE("config path, init, get and list", "[cli][config]") {
     CHECK(run_mpsupport({"config", "init"}, home.path()).exit_code == 2);
     CHECK(run_mpsupport({"config", "init", "--force"}, home.path()).exit_code == 0);
     auto get = run_mpsupport({"config", "get", "vendor.support_email"}, home.path());
-    CHECK(get.out == "\"support@mypresta.rocks\"\n");
+    CHECK(get.out == "support@mypresta.rocks\n");  // raw, not a TOML literal
     CHECK(run_mpsupport({"config", "get", "vendor.nope"}, home.path()).exit_code == 2);
     auto list = run_mpsupport({"--json", "config", "list"}, home.path());
-    CHECK(json_of(list)["values"]["policy.major_rewrite_ratio"] == "0.5");
+    CHECK(json_of(list)["values"]["policy.major_rewrite_ratio"] == 0.5);  // typed
+    CHECK(run_mpsupport({"config", "get", "remind.thresholds"}, home.path()).out == "30\n7\n1\n");
+    auto typed = json_of(run_mpsupport({"--json", "config", "get", "remind.thresholds"}, home.path()));
+    CHECK(typed["value"] == nlohmann::json::array({30, 7, 1}));
+    CHECK(json_of(run_mpsupport({"--json", "config", "get", "vendor.reply_business_days"},
+                                home.path()))["value"] == 1);
 }
 
 TEST_CASE("logs go to stderr and --log-file, never stdout", "[cli]") {
