@@ -30,11 +30,9 @@ class Formatter : public CLI::Formatter {
 const std::map<std::string, std::vector<std::string>>& examples() {
     static const std::map<std::string, std::vector<std::string>> table = {
         {"",
-         {"mpsupport pristine add mymod-1.2.0.zip",
-          "mpsupport verify /var/www/shop --module mymod",
+         {"mpsupport pristine add mymod-1.2.0.zip", "mpsupport verify /var/www/shop --module mymod",
           "mpsupport diagnose myshop --bundle support.zip",
-          "mpsupport --jq .support verify /var/www/shop/modules/mymod",
-          "mpsupport help verify"}},
+          "mpsupport --jq .support verify /var/www/shop/modules/mymod", "mpsupport help verify"}},
         {"verify",
          {"mpsupport verify /var/www/shop/modules/mymod",
           "mpsupport verify /var/www/shop --module mymod --diff",
@@ -71,7 +69,8 @@ const std::map<std::string, std::vector<std::string>>& examples() {
         {"orders sync", {"mpsupport orders sync  # key: MPSUPPORT_WEBSERVICE_KEY or a *_command"}},
         {"orders show", {"mpsupport orders show XKBKNABJK"}},
         {"orders list",
-         {"mpsupport orders list --expiring-within 7", "mpsupport --jq '.lines | length' orders list"}},
+         {"mpsupport orders list --expiring-within 7",
+          "mpsupport --jq '.lines | length' orders list"}},
         {"ticket",
          {"mpsupport ticket draft myshop --summary \"Blank page after saving\"",
           "mpsupport ticket list"}},
@@ -112,9 +111,13 @@ bool takes_value(const std::string& arg) {
 
 }  // namespace
 
-std::shared_ptr<CLI::FormatterBase> help_formatter() { return std::make_shared<Formatter>(); }
+std::shared_ptr<CLI::FormatterBase> help_formatter() {
+    return std::make_shared<Formatter>();
+}
 
-void add_examples(CLI::App& app) { add_examples_to(app, ""); }
+void add_examples(CLI::App& app) {
+    add_examples_to(app, "");
+}
 
 std::size_t command_index(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i < args.size(); ++i) {

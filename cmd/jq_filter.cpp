@@ -81,9 +81,8 @@ std::string apply_jq(const std::string& expression, const std::string& document)
     auto state = compiled(expression, messages);
     jv input = jv_parse_sized(document.data(), static_cast<int>(document.size()));
     if (!jv_is_valid(input))
-        throw mps::Error(mps::ErrorKind::internal,
-                         "--jq: the JSON document does not parse: " +
-                             message_of(jv_invalid_get_msg(input)));
+        throw mps::Error(mps::ErrorKind::internal, "--jq: the JSON document does not parse: " +
+                                                       message_of(jv_invalid_get_msg(input)));
     jq_start(state.get(), input, 0);
     std::string out;
     for (;;) {

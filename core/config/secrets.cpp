@@ -37,7 +37,8 @@ std::string octal_mode(mode_t mode) {
 fs::path expand(const std::string& file, const Environment& env, const fs::path& config_file) {
     if (file.rfind("~/", 0) == 0) return fs::path(env.get("HOME").value_or("/")) / file.substr(2);
     fs::path path(file);
-    if (path.is_relative() && config_file.has_parent_path()) return config_file.parent_path() / path;
+    if (path.is_relative() && config_file.has_parent_path())
+        return config_file.parent_path() / path;
     return path;
 }
 
@@ -94,8 +95,9 @@ std::string read_secret_file(const fs::path& file, const std::string& key) {
         close(fd);
         throw Error(ErrorKind::usage,
                     key + ": " + file.string() + " can be read by others (mode " +
-                        octal_mode(st.st_mode) + "); a secret file must be readable by its owner "
-                                                 "only",
+                        octal_mode(st.st_mode) +
+                        "); a secret file must be readable by its owner "
+                        "only",
                     "chmod 600 " + file.string());
     }
     if (st.st_size > 64 * 1024) {
@@ -137,8 +139,8 @@ std::string run_secret_command(const std::string& command, const std::string& ke
     const char* argv[] = {"sh", "-c", command.c_str(), nullptr};
     pid_t pid = -1;
     log::debug("{}: running the command (/bin/sh -c)", key);
-    int rc = posix_spawn(&pid, "/bin/sh", &actions, nullptr, const_cast<char* const*>(argv),
-                         environ);
+    int rc =
+        posix_spawn(&pid, "/bin/sh", &actions, nullptr, const_cast<char* const*>(argv), environ);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0)
         throw Error(ErrorKind::usage, key + ": cannot run /bin/sh: " + std::strerror(rc), hint);
@@ -164,17 +166,15 @@ std::string run_secret_command(const std::string& command, const std::string& ke
     std::fill(buffer, buffer + sizeof buffer, '\0');
     if (WIFSIGNALED(status))
         throw Error(ErrorKind::usage,
-                    key + ": the command was killed by signal " +
-                        std::to_string(WTERMSIG(status)),
+                    key + ": the command was killed by signal " + std::to_string(WTERMSIG(status)),
                     hint);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        throw Error(ErrorKind::usage,
-                    key + ": the command failed (exit status " +
-                        std::to_string(WEXITSTATUS(status)) + ")",
-                    hint);
+        throw Error(
+            ErrorKind::usage,
+            key + ": the command failed (exit status " + std::to_string(WEXITSTATUS(status)) + ")",
+            hint);
     value = strip_newline(std::move(value));
-    if (value.empty())
-        throw Error(ErrorKind::usage, key + ": the command printed nothing", hint);
+    if (value.empty()) throw Error(ErrorKind::usage, key + ": the command printed nothing", hint);
     return value;
 }
 

@@ -10,7 +10,13 @@
 
 namespace mps {
 
-enum class SecretKind { smtp_password, webservice_key, sftp_password, ftp_password, admin_password };
+enum class SecretKind {
+    smtp_password,
+    webservice_key,
+    sftp_password,
+    ftp_password,
+    admin_password
+};
 
 // SecretSpec: one secret: its environment variable, its configuration key (without _file or
 // _command, e.g. "vendor.smtp_password") and where the configuration says it comes from.

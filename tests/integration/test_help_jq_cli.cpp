@@ -60,12 +60,12 @@ TEST_CASE("--jq filters the JSON document of any command", "[cli][jq]") {
     TempDir home;
     REQUIRE(run_mpsupport({"config", "init"}, home.path()).exit_code == 0);
     // A string result is printed raw, other values as compact JSON, one per line.
-    auto raw = run_mpsupport({"--jq", ".value", "config", "get", "vendor.support_email"},
-                             home.path());
+    auto raw =
+        run_mpsupport({"--jq", ".value", "config", "get", "vendor.support_email"}, home.path());
     CHECK(raw.exit_code == 0);
     CHECK(raw.out == "support@mypresta.rocks\n");
-    auto compact = run_mpsupport({"config", "get", "remind.thresholds", "--jq", ".value"},
-                                 home.path());
+    auto compact =
+        run_mpsupport({"config", "get", "remind.thresholds", "--jq", ".value"}, home.path());
     CHECK(compact.out == "[30,7,1]\n");
     auto many = run_mpsupport({"--jq=.value[]", "config", "get", "remind.thresholds"}, home.path());
     CHECK(many.out == "30\n7\n1\n");
