@@ -82,9 +82,9 @@ std::optional<std::string> Context::secret(mps::SecretKind kind) {
 
 std::vector<std::string> Context::secrets() const {
     std::vector<std::string> out;
-    for (const char* name : {"MPSUPPORT_SFTP_PASSWORD", "MPSUPPORT_FTP_PASSWORD",
-                             "MPSUPPORT_ADMIN_PASSWORD", "MPSUPPORT_SMTP_PASSWORD",
-                             "MPSUPPORT_WEBSERVICE_KEY", "MPSUPPORT_LEDGER_PASSWORD"})
+    for (const char* name :
+         {"MPSUPPORT_SFTP_PASSWORD", "MPSUPPORT_FTP_PASSWORD", "MPSUPPORT_ADMIN_PASSWORD",
+          "MPSUPPORT_SMTP_PASSWORD", "MPSUPPORT_WEBSERVICE_KEY", "MPSUPPORT_LEDGER_PASSWORD"})
         if (auto value = env_.get(name)) out.push_back(*value);
     std::lock_guard<std::mutex> hold(secret_lock_);
     for (const auto& [kind, value] : resolved_)

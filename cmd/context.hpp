@@ -92,7 +92,7 @@ class Context {
     std::function<std::chrono::system_clock::time_point()> clock_;
     std::optional<mps::Paths> paths_;
     std::optional<mps::Config> config_;
-    std::string store_;                                                // use_store()
+    std::string store_;                                               // use_store()
     std::map<mps::SecretKind, std::optional<std::string>> resolved_;  // secret()
     mutable std::mutex secret_lock_;
     std::mutex err_lock_;  // progress() and ask_secret() from worker threads

@@ -35,7 +35,8 @@ int run_list(Context& ctx) {
         for (const auto& [key, value] : mps::config_values(ctx.config())) values[key] = value;
         return emit_json(ctx, {{"schema", "mpsupport.config/1"}, {"values", values}});
     }
-    for (const auto& [key, value] : mps::config_entries(ctx.config())) ctx.out << key << " = " << value << "\n";
+    for (const auto& [key, value] : mps::config_entries(ctx.config()))
+        ctx.out << key << " = " << value << "\n";
     return 0;
 }
 

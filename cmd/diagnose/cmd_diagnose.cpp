@@ -144,7 +144,7 @@ mps::DiagnoseResult diagnose_with_bundle(Context& ctx, const DiagnoseFlags& flag
                 << (request.admin_url.empty() ? "" : "admin ") << (request.files ? "files " : "")
                 << "at once...\n";
     mps::DiagnoseResult result = mps::run_diagnose(request, store, ctx.config().policy);
-    std::vector<std::string> secrets = ctx.secrets();  // environment and configuration
+    std::vector<std::string> secrets = ctx.secrets();               // environment and configuration
     if (request.admin) secrets.push_back(request.admin->password);  // also when typed at the prompt
     if (bundle) {
         result.report.body["bundle"] = bundle->string();

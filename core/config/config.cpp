@@ -2,8 +2,8 @@
 
 #include "config/config_edit.hpp"
 
-#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>

@@ -567,7 +567,8 @@ TEST_CASE("config path, init, get and list", "[cli][config]") {
     auto list = run_mpsupport({"--json", "config", "list"}, home.path());
     CHECK(json_of(list)["values"]["policy.major_rewrite_ratio"] == 0.5);  // typed
     CHECK(run_mpsupport({"config", "get", "remind.thresholds"}, home.path()).out == "30\n7\n1\n");
-    auto typed = json_of(run_mpsupport({"--json", "config", "get", "remind.thresholds"}, home.path()));
+    auto typed =
+        json_of(run_mpsupport({"--json", "config", "get", "remind.thresholds"}, home.path()));
     CHECK(typed["value"] == nlohmann::json::array({30, 7, 1}));
     CHECK(json_of(run_mpsupport({"--json", "config", "get", "vendor.reply_business_days"},
                                 home.path()))["value"] == 1);

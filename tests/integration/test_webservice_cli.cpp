@@ -652,10 +652,10 @@ TEST_CASE("the webservice key from webservice_key_command reaches the shop and n
     shop.env.erase("MPSUPPORT_WEBSERVICE_KEY");
     testing::write(shop.home / "key.txt", std::string(kKey) + "\n");
     fs::path config = shop.home / ".config/mpsupport/config.toml";
-    testing::write(config, "[orders]\nwebservice_url = \"http://127.0.0.1:" +
-                               std::to_string(shop.port) +
-                               "/api\"\nwebservice_key_command = \"cat '" +
-                               (shop.home / "key.txt").string() + "'\"\n");
+    testing::write(
+        config, "[orders]\nwebservice_url = \"http://127.0.0.1:" + std::to_string(shop.port) +
+                    "/api\"\nwebservice_key_command = \"cat '" + (shop.home / "key.txt").string() +
+                    "'\"\n");
     auto r = shop.run({"-vv", "--log-file", (shop.home / "run.log").string(), "orders", "sync"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
@@ -676,9 +676,9 @@ TEST_CASE("the webservice key from webservice_key_command reaches the shop and n
 
     // A failing command: exit 2 naming the key, its output never shown, no request sent.
     std::size_t before = shop.requests().size();
-    testing::write(config, "[orders]\nwebservice_url = \"http://127.0.0.1:" +
-                               std::to_string(shop.port) +
-                               "/api\"\nwebservice_key_command = \"echo LEAKED-OUTPUT; exit 1\"\n");
+    testing::write(config,
+                   "[orders]\nwebservice_url = \"http://127.0.0.1:" + std::to_string(shop.port) +
+                       "/api\"\nwebservice_key_command = \"echo LEAKED-OUTPUT; exit 1\"\n");
     auto failed = shop.run({"-vv", "orders", "sync"});
     CHECK(failed.exit_code == 2);
     CHECK_THAT(failed.err, Catch::Contains("orders.webservice_key_command"));
@@ -689,9 +689,9 @@ TEST_CASE("the webservice key from webservice_key_command reaches the shop and n
     // A key file others can read is refused, naming the key and the file.
     fs::path key_file = shop.home / "key.txt";
     chmod(key_file.c_str(), 0644);
-    testing::write(config, "[orders]\nwebservice_url = \"http://127.0.0.1:" +
-                               std::to_string(shop.port) + "/api\"\nwebservice_key_file = \"" +
-                               key_file.string() + "\"\n");
+    testing::write(config,
+                   "[orders]\nwebservice_url = \"http://127.0.0.1:" + std::to_string(shop.port) +
+                       "/api\"\nwebservice_key_file = \"" + key_file.string() + "\"\n");
     auto open = shop.run({"orders", "sync"});
     CHECK(open.exit_code == 2);
     CHECK_THAT(open.err, Catch::Contains("orders.webservice_key_file") &&
