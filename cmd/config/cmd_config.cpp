@@ -68,10 +68,13 @@ int run_set(Context& ctx, const std::string& key, const std::string& value) {
     std::string rendered;
     for (const auto& [name, shown] : mps::config_entries(updated))
         if (name == key) rendered = shown;
+    nlohmann::json typed;
+    for (const auto& [name, value] : mps::config_values(updated))
+        if (name == key) typed = value;
     if (ctx.globals.json)
         return emit_json(ctx, {{"schema", "mpsupport.config/1"},
                                {"key", key},
-                               {"value", rendered},
+                               {"value", typed},
                                {"config_file", file.string()}});
     if (!ctx.globals.quiet) ctx.out << key << " = " << rendered << "  (" << file.string() << ")\n";
     return 0;

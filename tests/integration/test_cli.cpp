@@ -572,6 +572,15 @@ TEST_CASE("config path, init, get and list", "[cli][config]") {
     CHECK(typed["value"] == nlohmann::json::array({30, 7, 1}));
     CHECK(json_of(run_mpsupport({"--json", "config", "get", "vendor.reply_business_days"},
                                 home.path()))["value"] == 1);
+    auto set = json_of(
+        run_mpsupport({"--json", "config", "set", "vendor.reply_business_days", "2"}, home.path()));
+    CHECK(set["value"] == 2);
+    // A secret's command key is accepted by set and shown by list (never the secret).
+    CHECK(run_mpsupport({"config", "set", "stores.shop.sftp_password_command", "pass show x"},
+                        home.path())
+              .exit_code == 0);
+    CHECK(run_mpsupport({"config", "get", "stores.shop.sftp_password_command"}, home.path()).out ==
+          "pass show x\n");
 }
 
 TEST_CASE("logs go to stderr and --log-file, never stdout", "[cli]") {
