@@ -10,8 +10,11 @@
 #include "cli.hpp"
 #include "commands.hpp"
 #include "context.hpp"
+#include "help.hpp"
+#include "jq_filter.hpp"
 #include "render.hpp"
 #include "util/error.hpp"
+#include "util/library_versions.hpp"
 
 #ifndef MPSUPPORT_VERSION
 #define MPSUPPORT_VERSION "0.0.0"
@@ -51,13 +54,9 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 // check_command_name: the first word that is not a global flag must be a command; say which
 // one was meant ("did you mean ...?") rather than CLI11's generic message.
 void check_command_name(const std::vector<std::string>& args) {
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& arg = args[i];
-        if (arg == "--config" || arg == "--log-file" || arg == "--timeout") {
-            ++i;
-            continue;
-        }
-        if (!arg.empty() && arg[0] == '-') continue;
+    std::size_t at = command_index(args);
+    if (at < args.size()) {
+        const std::string& arg = args[at];
         for (const auto& command : commands())
             if (arg == command.name) return;
         std::string best;
@@ -106,15 +105,36 @@ void configure_logging(const GlobalOptions& globals) {
     spdlog::set_default_logger(logger);
 }
 
+int version(Context& ctx) {
+    if (!ctx.globals.json) {
+        ctx.out << "mpsupport " << MPSUPPORT_VERSION << "\n";
+        return 0;
+    }
+    nlohmann::json libraries = nlohmann::json::object();
+    for (const auto& [name, version] : mps::library_versions()) libraries[name] = version;
+    return emit_json(ctx, {{"schema", "mpsupport.version/1"},
+                           {"version", MPSUPPORT_VERSION},
+                           {"libraries", libraries}});
+}
+
 }  // namespace
 
-int run_cli(Context& ctx, const std::vector<std::string>& args) {
+int run_cli(Context& ctx, const std::vector<std::string>& given) {
+    // `help [COMMAND [SUB]]` is `[COMMAND [SUB]] --help`.
+    const std::vector<std::string> args = rewrite_help(given);
     // JSON errors need --json known even when parsing fails.
-    for (const auto& arg : args)
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
         if (arg == "--json") ctx.globals.json = true;
+        // --jq is known before parsing too: --version answers before the options are stored.
+        if (arg == "--jq" && i + 1 < args.size()) ctx.globals.jq = args[i + 1];
+        if (arg.rfind("--jq=", 0) == 0) ctx.globals.jq = arg.substr(5);
+        if (!ctx.globals.jq.empty()) ctx.globals.json = true;
+    }
 
     try {
         CLI::App app{"mpsupport: support toolkit for PrestaShop modules", "mpsupport"};
+        app.formatter(help_formatter());
         app.set_version_flag("--version", MPSUPPORT_VERSION);
         app.fallthrough();
         app.require_subcommand(1, 1);
@@ -131,12 +151,28 @@ int run_cli(Context& ctx, const std::vector<std::string>& args) {
                        "Seconds to wait for a remote before giving up (default 30)")
             ->check(CLI::Range(1, 3600));
         app.add_flag("--insecure", g.insecure, "Do not verify TLS certificates (reported loudly)");
+        app.add_option("--jq", g.jq,
+                       "Filter the JSON document with a jq expression (implies --json; strings "
+                       "printed raw)");
 
         Action action;
         for (const auto& command : commands()) command.add(app, ctx, action);
+        add_examples(app);
 
-        if (!args.empty() && args[0] != "--help" && args[0] != "-h" && args[0] != "--version")
-            check_command_name(args);
+        bool asks_help = false;
+        for (const auto& arg : args)
+            asks_help = asks_help || arg == "--help" || arg == "-h" || arg == "--version";
+        if (!asks_help) {
+            // Bare `mpsupport` (global flags at most): the usage on stderr, exit 2.
+            if (command_index(args) == args.size()) {
+                if (ctx.globals.json)
+                    throw mps::Error(mps::ErrorKind::usage, "no command given",
+                                     "run 'mpsupport --help' for the list of commands");
+                ctx.err << app.help();
+                return 2;
+            }
+        }
+        check_command_name(args);
         try {
             std::vector<std::string> reversed(args.rbegin(), args.rend());
             app.parse(reversed);
@@ -147,11 +183,16 @@ int run_cli(Context& ctx, const std::vector<std::string>& args) {
             ctx.out << app.help("", CLI::AppFormatMode::All);
             return 0;
         } catch (const CLI::CallForVersion&) {
-            ctx.out << "mpsupport " << MPSUPPORT_VERSION << "\n";
-            return 0;
+            if (!g.jq.empty()) check_jq(g.jq);
+            return version(ctx);
         } catch (const CLI::ParseError& e) {
             throw mps::Error(mps::ErrorKind::usage, e.what(),
                              "run 'mpsupport --help' or 'mpsupport COMMAND --help'");
+        }
+        // A bad --jq expression stops before the command does anything.
+        if (!g.jq.empty()) {
+            g.json = true;
+            check_jq(g.jq);
         }
         configure_logging(g);
         if (g.insecure)

@@ -74,6 +74,28 @@ const mps::Config& Context::config() {
     return *config_;
 }
 
+std::optional<std::string> Context::secret(mps::SecretKind kind) {
+    std::lock_guard<std::mutex> hold(secret_lock_);
+    auto it = resolved_.find(kind);
+    if (it != resolved_.end()) return it->second;
+    auto spec = mps::secret_spec(config(), kind, store_);
+    auto value = mps::resolve_secret(env_, spec, config().source);
+    resolved_[kind] = value;
+    return value;
+}
+
+std::vector<std::string> Context::secrets() const {
+    std::vector<std::string> out;
+    for (const char* name :
+         {"MPSUPPORT_SFTP_PASSWORD", "MPSUPPORT_FTP_PASSWORD", "MPSUPPORT_ADMIN_PASSWORD",
+          "MPSUPPORT_SMTP_PASSWORD", "MPSUPPORT_WEBSERVICE_KEY", "MPSUPPORT_LEDGER_PASSWORD"})
+        if (auto value = env_.get(name)) out.push_back(*value);
+    std::lock_guard<std::mutex> hold(secret_lock_);
+    for (const auto& [kind, value] : resolved_)
+        if (value) out.push_back(*value);
+    return out;
+}
+
 void Context::progress(const std::string& line) {
     if (globals.quiet || globals.json || !terminal_.stderr_tty) return;
     std::lock_guard<std::mutex> hold(err_lock_);

@@ -4,12 +4,15 @@
 #include <chrono>
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/config.hpp"
+#include "config/secrets.hpp"
 #include "net/tls_options.hpp"
 #include "util/environment.hpp"
 #include "util/paths.hpp"
@@ -27,6 +30,7 @@ struct GlobalOptions {
     bool no_input = false;                   // --no-input
     int timeout = 30;                        // --timeout: seconds for any network wait
     bool insecure = false;                   // --insecure: no TLS verification
+    std::string jq;                          // --jq EXPR (implies json)
 };
 
 struct Terminal {
@@ -77,12 +81,26 @@ class Context {
     const mps::Paths& paths();
     const mps::Config& config();
 
+    // secret: one of the run's secrets (SPEC.md "Configuration"): its environment variable,
+    // else the configuration's *_file or *_command key (for the store secrets, those of the
+    // profile given to use_store); resolved once, on first use, and remembered so that secrets()
+    // masks it. Error(usage) naming the key when the file or the command fails.
+    std::optional<std::string> secret(mps::SecretKind kind);
+    // use_store: the [stores.NAME] profile whose *_password_file / *_command keys secret() reads.
+    void use_store(const std::string& name) { store_ = name; }
+    // secrets: every secret value of this run (set in the environment, or resolved by secret()),
+    // for masking whatever is printed, logged or bundled.
+    std::vector<std::string> secrets() const;
+
   private:
     mps::Environment env_;
     Terminal terminal_;
     std::function<std::chrono::system_clock::time_point()> clock_;
     std::optional<mps::Paths> paths_;
     std::optional<mps::Config> config_;
+    std::string store_;                                               // use_store()
+    std::map<mps::SecretKind, std::optional<std::string>> resolved_;  // secret()
+    mutable std::mutex secret_lock_;
     std::mutex err_lock_;  // progress() and ask_secret() from worker threads
     std::unique_ptr<mps::Progress> progress_line_;
 };

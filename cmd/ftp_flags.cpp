@@ -33,15 +33,16 @@ mps::FtpOptions ftp_options(Context& ctx, const FtpFlags& flags, const mps::FtpU
     options.timeout_seconds = ctx.globals.timeout;
     options.tls = ctx.tls();
     std::string who = options.user + "@" + url.host;
-    if (auto password = ctx.env().get("MPSUPPORT_FTP_PASSWORD")) {
+    if (auto password = ctx.secret(mps::SecretKind::ftp_password)) {
         options.password = *password;
     } else if (auto typed = ctx.can_prompt() ? ctx.ask_secret("FTP password for " + who + ": ")
                                              : std::nullopt) {
         options.password = *typed;
     } else if (!url.user.empty()) {
         throw mps::Error(mps::ErrorKind::auth, "no FTP password for " + who,
-                         "set MPSUPPORT_FTP_PASSWORD (never in the address), or run on a "
-                         "terminal to be asked");
+                         "set MPSUPPORT_FTP_PASSWORD or the store's ftp_password_command / "
+                         "ftp_password_file (never in the address), or run on a terminal to be "
+                         "asked");
     }
     if (flags.allow_plain && url.implicit_tls)
         spdlog::warn("--allow-plain-ftp does not apply to ftps:// (TLS from the first byte)");

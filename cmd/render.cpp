@@ -4,6 +4,7 @@
 #include <cmath>
 #include <ostream>
 
+#include "jq_filter.hpp"
 #include "util/text.hpp"
 
 namespace mpscli {
@@ -132,8 +133,23 @@ int emit_json(Context& ctx, nlohmann::json document, int exit_code) {
     if (document.contains("verdict")) ordered["verdict"] = document["verdict"];
     ordered["exit_code"] = exit_code;
     // Names from servers may not be UTF-8: replace bad bytes rather than fail the whole report.
-    ctx.out << ordered.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
-            << "\n";
+    std::string text =
+        ordered.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    if (ctx.globals.jq.empty()) {
+        ctx.out << text << "\n";
+        return exit_code;
+    }
+    // --jq: every JSON document of every command is filtered here, in one place. A filter that
+    // fails on this document is a usage error, unless the command already has its own code.
+    std::string filtered;
+    try {
+        filtered = apply_jq(ctx.globals.jq, text);
+    } catch (const mps::Error& e) {
+        print_error(ctx, e);
+        return exit_code != 0 ? exit_code : exit_code_for(e.kind());
+    }
+    // Raw strings may quote servers and file names: never let them drive a terminal.
+    ctx.out << (ctx.terminal().stdout_tty ? mps::printable_multiline(filtered) : filtered);
     return exit_code;
 }
 
@@ -188,7 +204,9 @@ int emit_report(Context& ctx, const mps::Report& report) {
 
 int emit_error(Context& ctx, const mps::Error& error) {
     int code = exit_code_for(error.kind());
-    if (ctx.globals.json) {
+    // With --jq an error is text on stderr (like gh): a filter written for the command's document
+    // would only turn the error document into nulls.
+    if (ctx.globals.json && ctx.globals.jq.empty()) {
         nlohmann::json doc = {{"schema", "mpsupport.error/1"},
                               {"error",
                                {{"code", code},

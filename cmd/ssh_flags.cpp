@@ -80,7 +80,7 @@ mps::SshOptions ssh_options(Context& ctx, const SshFlags& flags) {
         }
     }
     options.use_agent = ctx.env().get("SSH_AUTH_SOCK").has_value();
-    options.password = ctx.env().get("MPSUPPORT_SFTP_PASSWORD");
+    options.password = ctx.secret(mps::SecretKind::sftp_password);
     options.timeout_seconds = ctx.globals.timeout;
     if (ctx.can_prompt())
         options.ask_password = [&ctx](const std::string& prompt) { return ctx.ask_secret(prompt); };

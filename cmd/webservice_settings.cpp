@@ -3,8 +3,11 @@
 namespace mpscli {
 
 std::optional<mps::WebserviceSettings> webservice_settings(Context& ctx) {
-    auto settings =
-        mps::webservice_settings(ctx.config().orders, ctx.env().get("MPSUPPORT_WEBSERVICE_KEY"));
+    // The key's file or command is read only when there is a webservice to use it on.
+    std::optional<std::string> key;
+    if (!ctx.config().orders.webservice_url.empty())
+        key = ctx.secret(mps::SecretKind::webservice_key);
+    auto settings = mps::webservice_settings(ctx.config().orders, key);
     if (!settings) return std::nullopt;
     settings->timeout_seconds = ctx.globals.timeout;
     settings->tls = ctx.tls();

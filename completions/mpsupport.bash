@@ -62,7 +62,7 @@ _mpsupport()
     local prog=${COMP_WORDS[0]}
     COMPREPLY=()
 
-    local globals="--config --json --no-color --quiet -q --verbose -v --log-file --no-input --timeout --insecure --help -h"
+    local globals="--config --json --no-color --quiet -q --verbose -v --log-file --no-input --timeout --insecure --jq --help -h"
 
     # Walk the words before the cursor: the command, its subcommand, the positional
     # arguments typed so far, and the values given to --module and DIR.
@@ -78,7 +78,7 @@ _mpsupport()
             continue
         fi
         case $word in
-            --config|--log-file|--timeout|--at|--warn-days|--thresholds|--limit|--max-per-minute|--expiring-within)
+            --config|--log-file|--timeout|--jq|--at|--warn-days|--thresholds|--limit|--max-per-minute|--expiring-within)
                 if [[ ${COMP_WORDS[i+1]-} == "=" ]]; then (( i += 2 )); else (( ++i )); fi
                 continue
                 ;;
@@ -124,7 +124,7 @@ _mpsupport()
         esac
         if [[ -z $cmd ]]; then
             cmd=$word
-        elif [[ -z $sub && ( $cmd == pristine || $cmd == config || $cmd == completion || $cmd == orders || $cmd == ticket ) ]]; then
+        elif [[ -z $sub && ( $cmd == pristine || $cmd == config || $cmd == completion || $cmd == orders || $cmd == ticket || $cmd == help ) ]]; then
             sub=$word
         else
             (( ++npos ))
@@ -166,8 +166,8 @@ _mpsupport()
             _mpsupport_reply < <(compgen -f -- "$cur")
             return 0
             ;;
-        --timeout)
-            # A number of seconds (1 to 3600): nothing to offer.
+        --timeout|--jq)
+            # A number of seconds (1 to 3600), or a jq expression: nothing to offer.
             COMPREPLY=()
             return 0
             ;;
@@ -314,7 +314,11 @@ _mpsupport()
     # Commands, subcommands and their operands.
     case $cmd in
         "")
-            _mpsupport_reply < <(compgen -W "diagnose verify expiry remind orders ticket pristine config completion" -- "$cur")
+            _mpsupport_reply < <(compgen -W "diagnose verify expiry remind orders ticket pristine config completion help" -- "$cur")
+            ;;
+        help)
+            # help COMMAND [SUB]
+            [[ -z $sub ]] && _mpsupport_reply < <(compgen -W "diagnose verify expiry remind orders ticket pristine config completion" -- "$cur")
             ;;
         orders)
             case $sub in

@@ -17,7 +17,7 @@ function __mpsupport_operands
             continue
         end
         switch $word
-            case --config --log-file --timeout --at --warn-days --thresholds --limit --max-per-minute --expiring-within
+            case --config --log-file --timeout --jq --at --warn-days --thresholds --limit --max-per-minute --expiring-within
                 set skip 1
             case --known-hosts --identity --exec-hash --ssh-client --ssh-config --connections
                 if test "$operands[1]" = verify; or test "$operands[1]" = diagnose
@@ -161,6 +161,7 @@ complete -c mpsupport -l log-file -r -F -d 'Also write the debug log to this fil
 complete -c mpsupport -l no-input -d 'Never prompt (also MPSUPPORT_NO_INPUT=1)'
 complete -c mpsupport -l timeout -x -d 'Seconds to wait for a remote (1-3600, default 30)'
 complete -c mpsupport -l insecure -d 'Do not verify TLS certificates (reported loudly)'
+complete -c mpsupport -l jq -x -d 'Filter the JSON document with a jq expression (implies --json)'
 complete -c mpsupport -s h -l help -d 'Print help'
 complete -c mpsupport -n '__mpsupport_at 0' -l version -d 'Print the version'
 
@@ -174,6 +175,8 @@ complete -c mpsupport -n '__mpsupport_at 0' -a ticket -d 'Prepare, send and list
 complete -c mpsupport -n '__mpsupport_at 0' -a pristine -d 'Store and inspect pristine module releases'
 complete -c mpsupport -n '__mpsupport_at 0' -a config -d 'Show and create the configuration file'
 complete -c mpsupport -n '__mpsupport_at 0' -a completion -d 'Print a shell completion script'
+complete -c mpsupport -n '__mpsupport_at 0' -a help -d 'Print the help of a command'
+complete -c mpsupport -n '__mpsupport_at 1 help' -a 'diagnose verify expiry remind orders ticket pristine config completion'
 
 # diagnose [STORE] [--url U] [--admin U] [--files sftp://...|DIR] [--module NAME]... [--only ...] [--bundle F.zip]
 complete -c mpsupport -n '__mpsupport_at 1 diagnose' -a '(__mpsupport_stores)'

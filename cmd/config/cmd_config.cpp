@@ -30,23 +30,31 @@ int run_path(Context& ctx) {
 }
 
 int run_list(Context& ctx) {
-    auto entries = mps::config_entries(ctx.config());
     if (ctx.globals.json) {
         nlohmann::json values = nlohmann::json::object();
-        for (const auto& [key, value] : entries) values[key] = value;
+        for (const auto& [key, value] : mps::config_values(ctx.config())) values[key] = value;
         return emit_json(ctx, {{"schema", "mpsupport.config/1"}, {"values", values}});
     }
-    for (const auto& [key, value] : entries) ctx.out << key << " = " << value << "\n";
+    for (const auto& [key, value] : mps::config_entries(ctx.config()))
+        ctx.out << key << " = " << value << "\n";
     return 0;
 }
 
 int run_get(Context& ctx, const std::string& key) {
-    for (const auto& [name, value] : mps::config_entries(ctx.config())) {
+    for (const auto& [name, value] : mps::config_values(ctx.config())) {
         if (name != key) continue;
+        // JSON: typed (strings, numbers, arrays); text: raw, for scripts: a string as it is, a
+        // list one item per line.
         if (ctx.globals.json)
             return emit_json(ctx,
                              {{"schema", "mpsupport.config/1"}, {"key", key}, {"value", value}});
-        ctx.out << value << "\n";
+        auto raw = [](const nlohmann::json& item) {
+            return item.is_string() ? item.get<std::string>() : item.dump();
+        };
+        if (value.is_array())
+            for (const auto& item : value) ctx.out << raw(item) << "\n";
+        else
+            ctx.out << raw(value) << "\n";
         return 0;
     }
     throw mps::Error(mps::ErrorKind::usage, "unknown configuration key '" + key + "'",
@@ -60,10 +68,13 @@ int run_set(Context& ctx, const std::string& key, const std::string& value) {
     std::string rendered;
     for (const auto& [name, shown] : mps::config_entries(updated))
         if (name == key) rendered = shown;
+    nlohmann::json typed;
+    for (const auto& [name, value] : mps::config_values(updated))
+        if (name == key) typed = value;
     if (ctx.globals.json)
         return emit_json(ctx, {{"schema", "mpsupport.config/1"},
                                {"key", key},
-                               {"value", rendered},
+                               {"value", typed},
                                {"config_file", file.string()}});
     if (!ctx.globals.quiet) ctx.out << key << " = " << rendered << "  (" << file.string() << ")\n";
     return 0;

@@ -69,6 +69,7 @@ mps::DiagnoseRequest request_from(Context& ctx, const DiagnoseFlags& flags) {
     if (!flags.store.empty()) {
         profile = mps::find_store(config, flags.store, ctx.paths().config_file.string());
         request.store = flags.store;
+        ctx.use_store(flags.store);  // its *_password_file / *_command keys
     }
     request.url = flags.url.empty() ? profile.url : flags.url;
     request.admin_url = flags.admin.empty() ? profile.admin_url : flags.admin;
@@ -100,6 +101,7 @@ mps::DiagnoseRequest request_from(Context& ctx, const DiagnoseFlags& flags) {
     request.log_tail_bytes = static_cast<std::size_t>(flags.log_tail_kib) * 1024;
     request.fetch_missing = release_fetcher(ctx, flags.no_fetch);
     auto password = ctx.env().get("MPSUPPORT_ADMIN_PASSWORD");
+    if (!flags.admin_email.empty()) password = ctx.secret(mps::SecretKind::admin_password);
     if (password && flags.admin_email.empty())
         throw mps::Error(mps::ErrorKind::usage,
                          "MPSUPPORT_ADMIN_PASSWORD is set but --admin-email is not",
@@ -111,7 +113,9 @@ mps::DiagnoseRequest request_from(Context& ctx, const DiagnoseFlags& flags) {
         if (!password)
             throw mps::Error(mps::ErrorKind::usage,
                              "--admin-email needs the password in MPSUPPORT_ADMIN_PASSWORD",
-                             "export MPSUPPORT_ADMIN_PASSWORD (it is never printed or stored)");
+                             "export MPSUPPORT_ADMIN_PASSWORD, or set the store's "
+                             "admin_password_command or admin_password_file (it is never "
+                             "printed or stored)");
         request.admin = mps::AdminCredentials{flags.admin_email, *password};
     }
     return request;
@@ -140,7 +144,7 @@ mps::DiagnoseResult diagnose_with_bundle(Context& ctx, const DiagnoseFlags& flag
                 << (request.admin_url.empty() ? "" : "admin ") << (request.files ? "files " : "")
                 << "at once...\n";
     mps::DiagnoseResult result = mps::run_diagnose(request, store, ctx.config().policy);
-    std::vector<std::string> secrets = mps::environment_secrets(ctx.env());
+    std::vector<std::string> secrets = ctx.secrets();               // environment and configuration
     if (request.admin) secrets.push_back(request.admin->password);  // also when typed at the prompt
     if (bundle) {
         result.report.body["bundle"] = bundle->string();

@@ -3,6 +3,7 @@
 #include "config/config_edit.hpp"
 
 #include <toml++/toml.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -101,6 +102,22 @@ class Reader {
             out = std::move(values);
         }
     }
+    // secret: `<name>_file` and `<name>_command` (one of them at most); the secret itself in
+    // clear (`<name>`) is refused, with the ways to give it instead.
+    void secret(const std::string& name, const char* environment_variable, SecretSource& out) {
+        std::string file_key = name + "_file";
+        std::string command_key = name + "_command";
+        if (auto* node = take(name.c_str()))
+            fail(*node, name,
+                 "must not be written in the configuration: set " + prefix_ + file_key +
+                     " (a file only you can read), " + prefix_ + command_key +
+                     " (a command printing it) or " + environment_variable);
+        string(file_key.c_str(), out.file);
+        string(command_key.c_str(), out.command);
+        if (!out.file.empty() && !out.command.empty())
+            fail(*table_.get(command_key), command_key,
+                 "and " + prefix_ + file_key + " are both set: keep one");
+    }
     // table: a sub-table, or nullptr when absent.
     const toml::table* table(const char* key) {
         if (auto* node = take(key)) {
@@ -150,6 +167,7 @@ void read_vendor(Reader& r, VendorConfig& v) {
     r.integer("reply_business_days", v.reply_business_days, 0, 30);
     r.strings("holidays", v.holidays);
     r.string("contact_subject", v.contact_subject);
+    r.secret("smtp_password", "MPSUPPORT_SMTP_PASSWORD", v.smtp_password);
     r.warn_unknown();
 }
 
@@ -183,6 +201,9 @@ void read_store(Reader& r, StoreConfig& s) {
     if (s.files.empty()) s.files = alias;
     r.strings("modules", s.modules);
     r.string("order", s.order);
+    r.secret("sftp_password", "MPSUPPORT_SFTP_PASSWORD", s.sftp_password);
+    r.secret("ftp_password", "MPSUPPORT_FTP_PASSWORD", s.ftp_password);
+    r.secret("admin_password", "MPSUPPORT_ADMIN_PASSWORD", s.admin_password);
     r.warn_unknown();
 }
 
@@ -347,6 +368,7 @@ Config parse_config(std::string_view text, const fs::path& path) {
         Reader r(path, *orders, "orders.");
         r.string("source", config.orders.source);
         r.string("webservice_url", config.orders.webservice_url);
+        r.secret("webservice_key", "MPSUPPORT_WEBSERVICE_KEY", config.orders.webservice_key);
         if (config.orders.source != "ledger" && config.orders.source != "webservice")
             r.fail(*orders->get("source"), "source", "must be \"ledger\" or \"webservice\"");
         r.warn_unknown();
@@ -383,55 +405,103 @@ Config load_config(const fs::path& path, bool must_exist) {
     return parse_config(read_file(path), path);
 }
 
-std::vector<std::pair<std::string, std::string>> config_entries(const Config& c) {
-    auto str = [](const std::string& s) { return toml_string(s); };
-    auto num = [](int n) { return std::to_string(n); };
-    std::ostringstream ratio;
-    ratio << c.policy.major_rewrite_ratio;
-    std::vector<std::pair<std::string, std::string>> out = {
-        {"vendor.name", toml_string(c.vendor.name)},
-        {"vendor.support_email", toml_string(c.vendor.support_email)},
-        {"vendor.contact_url", toml_string(c.vendor.contact_url)},
-        {"vendor.smtp_url", toml_string(c.vendor.smtp_url)},
-        {"vendor.smtp_user", toml_string(c.vendor.smtp_user)},
-        {"vendor.from", toml_string(c.vendor.from)},
-        {"vendor.manifest_url", toml_string(c.vendor.manifest_url)},
-        {"vendor.public_key", toml_string(c.vendor.public_key)},
-        {"vendor.reply_business_days", num(c.vendor.reply_business_days)},
-        {"vendor.holidays", list(c.vendor.holidays, str)},
-        {"vendor.contact_subject", toml_string(c.vendor.contact_subject)},
-        {"policy.free_support_months", num(c.policy.free_support_months)},
-        {"policy.max_support_months", num(c.policy.max_support_months)},
-        {"policy.allowed_change", list(c.policy.allowed_change, str)},
-        {"policy.major_rewrite_ratio", ratio.str()},
-        {"policy.code_files", list(c.policy.code_files, str)},
-        {"policy.shop_managed", list(c.policy.shop_managed, str)},
+std::vector<std::pair<std::string, nlohmann::json>> config_values(const Config& c) {
+    using json = nlohmann::json;
+    std::vector<std::pair<std::string, json>> out = {
+        {"vendor.name", c.vendor.name},
+        {"vendor.support_email", c.vendor.support_email},
+        {"vendor.contact_url", c.vendor.contact_url},
+        {"vendor.smtp_url", c.vendor.smtp_url},
+        {"vendor.smtp_user", c.vendor.smtp_user},
+        {"vendor.from", c.vendor.from},
+        {"vendor.manifest_url", c.vendor.manifest_url},
+        {"vendor.public_key", c.vendor.public_key},
+        {"vendor.reply_business_days", c.vendor.reply_business_days},
+        {"vendor.holidays", c.vendor.holidays},
+        {"vendor.contact_subject", c.vendor.contact_subject},
     };
+    auto secret = [&out](const std::string& key, const SecretSource& source) {
+        if (!source.file.empty()) out.emplace_back(key + "_file", source.file);
+        if (!source.command.empty()) out.emplace_back(key + "_command", source.command);
+    };
+    secret("vendor.smtp_password", c.vendor.smtp_password);
+    out.emplace_back("policy.free_support_months", c.policy.free_support_months);
+    out.emplace_back("policy.max_support_months", c.policy.max_support_months);
+    out.emplace_back("policy.allowed_change", c.policy.allowed_change);
+    out.emplace_back("policy.major_rewrite_ratio", c.policy.major_rewrite_ratio);
+    out.emplace_back("policy.code_files", c.policy.code_files);
+    out.emplace_back("policy.shop_managed", c.policy.shop_managed);
     for (const auto& [reference, months] : c.policy.extended_products)
-        out.emplace_back("policy.extended_products." + reference, num(months));
+        out.emplace_back("policy.extended_products." + reference, months);
     for (const auto& [name, store] : c.stores) {
         std::string prefix = "stores." + name + ".";
-        out.emplace_back(prefix + "url", toml_string(store.url));
-        out.emplace_back(prefix + "admin_url", toml_string(store.admin_url));
-        out.emplace_back(prefix + "files", toml_string(store.files));
-        out.emplace_back(prefix + "modules", list(store.modules, str));
-        out.emplace_back(prefix + "order", toml_string(store.order));
+        out.emplace_back(prefix + "url", store.url);
+        out.emplace_back(prefix + "admin_url", store.admin_url);
+        out.emplace_back(prefix + "files", store.files);
+        out.emplace_back(prefix + "modules", store.modules);
+        out.emplace_back(prefix + "order", store.order);
+        secret(prefix + "sftp_password", store.sftp_password);
+        secret(prefix + "ftp_password", store.ftp_password);
+        secret(prefix + "admin_password", store.admin_password);
     }
-    out.emplace_back("orders.source", toml_string(c.orders.source));
-    out.emplace_back("orders.webservice_url", toml_string(c.orders.webservice_url));
-    out.emplace_back("remind.thresholds", list(c.remind.thresholds, num));
-    out.emplace_back("remind.subject_template", toml_string(c.remind.subject_template));
-    out.emplace_back("remind.body_template", toml_string(c.remind.body_template));
-    out.emplace_back("remind.extended_support_url", toml_string(c.remind.extended_support_url));
-    out.emplace_back("ssh.client", toml_string(c.ssh.client));
-    out.emplace_back("ssh.config_file", toml_string(c.ssh.config_file));
+    out.emplace_back("orders.source", c.orders.source);
+    out.emplace_back("orders.webservice_url", c.orders.webservice_url);
+    secret("orders.webservice_key", c.orders.webservice_key);
+    out.emplace_back("remind.thresholds", c.remind.thresholds);
+    out.emplace_back("remind.subject_template", c.remind.subject_template);
+    out.emplace_back("remind.body_template", c.remind.body_template);
+    out.emplace_back("remind.extended_support_url", c.remind.extended_support_url);
+    out.emplace_back("ssh.client", c.ssh.client);
+    out.emplace_back("ssh.config_file", c.ssh.config_file);
     return out;
+}
+
+std::vector<std::pair<std::string, std::string>> config_entries(const Config& c) {
+    // toml: a value as TOML (strings quoted and escaped, lists in brackets, numbers as they are).
+    std::function<std::string(const nlohmann::json&)> toml = [&](const nlohmann::json& value) {
+        if (value.is_string()) return toml_string(value.get<std::string>());
+        if (value.is_array()) {
+            std::vector<nlohmann::json> items(value.begin(), value.end());
+            return list(items, toml);
+        }
+        if (value.is_number_float()) {
+            std::ostringstream number;
+            number << value.get<double>();
+            return number.str();
+        }
+        return value.dump();
+    };
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [key, value] : config_values(c)) out.emplace_back(key, toml(value));
+    return out;
+}
+
+bool is_secret_source_key(const std::string& key) {
+    for (const char* suffix : {"_file", "_command"}) {
+        std::string s = suffix;
+        if (key.size() <= s.size() || key.compare(key.size() - s.size(), s.size(), s) != 0)
+            continue;
+        std::string base = key.substr(0, key.size() - s.size());
+        if (base == "vendor.smtp_password" || base == "orders.webservice_key") return true;
+        if (base.rfind("stores.", 0) != 0) continue;
+        auto dot = base.find('.', 7);
+        if (dot == std::string::npos || dot == 7) continue;
+        std::string field = base.substr(dot + 1);
+        if (field == "sftp_password" || field == "ftp_password" || field == "admin_password")
+            return true;
+    }
+    return false;
 }
 
 std::string config_template() {
     return R"(# mpsupport configuration (see mpsupport(1)).
-# Secrets never go here: use MPSUPPORT_SFTP_PASSWORD, MPSUPPORT_ADMIN_PASSWORD,
-# MPSUPPORT_SMTP_PASSWORD and MPSUPPORT_WEBSERVICE_KEY.
+# Secrets never go here: use MPSUPPORT_SFTP_PASSWORD, MPSUPPORT_FTP_PASSWORD,
+# MPSUPPORT_ADMIN_PASSWORD, MPSUPPORT_SMTP_PASSWORD and MPSUPPORT_WEBSERVICE_KEY, or, for each,
+# a *_file key (a file only you can read, mode 0600) or a *_command key (a command printing the
+# secret, run with /bin/sh -c): e.g. smtp_password_command = "pass show mail/smtp" in [vendor],
+# webservice_key_file = "~/.config/mpsupport/webservice.key" in [orders], and
+# sftp_password_command, ftp_password_command, admin_password_command in [stores.NAME].
+# The environment variable wins over the file or command.
 
 [vendor]
 name = "mypresta.rocks"
@@ -464,7 +534,7 @@ major_rewrite_ratio = 0.5
 # webservice_url = "https://shop.example/api"
 
 # Reminders (mpsupport remind): SMTP in [vendor] smtp_url / smtp_user / from, the password in
-# MPSUPPORT_SMTP_PASSWORD.
+# MPSUPPORT_SMTP_PASSWORD (or smtp_password_file / smtp_password_command in [vendor]).
 # [remind]
 # thresholds = [30, 7, 1]
 # extended_support_url = "https://shop.example/{module}-extended-support"

@@ -8,11 +8,22 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace mps {
 
 // kPlaceholderPublicKey: the default [vendor] public_key of the mypresta.rocks profile: unset.
 inline constexpr const char* kPlaceholderPublicKey =
     "ed25519:UNSET-mypresta.rocks-placeholder-set-the-vendor-key";
+
+// SecretSource: where a secret comes from when its environment variable is unset (SPEC.md
+// "Configuration"): `<key>_file`, a file only its owner can read, or `<key>_command`, a command
+// run through /bin/sh -c whose output is the secret. The secret itself is never in the file.
+struct SecretSource {
+    std::string file;
+    std::string command;
+    bool empty() const { return file.empty() && command.empty(); }
+};
 
 struct VendorConfig {
     std::string name = "mypresta.rocks";
@@ -29,6 +40,7 @@ struct VendorConfig {
     std::vector<std::string> holidays;  // YYYY-MM-DD
     std::string contact_subject;  // id_contact (or its name) of the contact form; empty: chosen
                                   // from the page
+    SecretSource smtp_password;   // smtp_password_file / smtp_password_command
 };
 
 struct PolicyConfig {
@@ -52,11 +64,15 @@ struct StoreConfig {
     std::string files;  // sftp://..., a local folder ("sftp" is read as an alias)
     std::vector<std::string> modules;
     std::string order;
+    SecretSource sftp_password;   // sftp_password_file / sftp_password_command
+    SecretSource ftp_password;    // ftp_password_file / ftp_password_command
+    SecretSource admin_password;  // admin_password_file / admin_password_command
 };
 
 struct OrdersConfig {
     std::string source = "ledger";  // "ledger" or "webservice"
     std::string webservice_url;
+    SecretSource webservice_key;  // webservice_key_file / webservice_key_command
 };
 
 struct RemindConfig {
@@ -97,9 +113,19 @@ Config load_config(const std::filesystem::path& path, bool must_exist);
 // tables and arrays nested more than 64 levels deep are refused before the TOML is parsed.
 Config parse_config(std::string_view text, const std::filesystem::path& path);
 
+// config_values: every effective setting as (dotted key, typed value: string, number or array),
+// in the order of config_entries, for `config get` and `--json config list`.
+std::vector<std::pair<std::string, nlohmann::json>> config_values(const Config& config);
+
 // config_entries: every effective setting as (dotted key, TOML-rendered value), in a stable
-// order, for `config list` and `config get`. Secrets are never part of the config.
+// order, for `config list` and `config get`. Secrets are never part of the config (their
+// `*_file` and `*_command` keys are, when set).
 std::vector<std::pair<std::string, std::string>> config_entries(const Config& config);
+
+// is_secret_source_key: whether `dotted_key` is one of the `*_file` / `*_command` keys of a
+// secret (vendor.smtp_password_command, stores.NAME.sftp_password_file, ...), which `config
+// set` accepts although `config list` shows them only when set.
+bool is_secret_source_key(const std::string& dotted_key);
 
 // config_template: a commented config file with the defaults, for `config init`.
 std::string config_template();

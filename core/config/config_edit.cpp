@@ -32,6 +32,7 @@ std::optional<std::string> current_value(const Config& config, const std::string
         for (const auto& [name, value] : config_entries(with_store))
             if (name == key) return value;
     }
+    if (is_secret_source_key(key)) return "\"\"";
     if (parts.size() == 3 && parts[0] == "policy" && parts[1] == "extended_products" &&
         !parts[2].empty())
         return "0";
@@ -107,7 +108,8 @@ std::string toml_value_for(const Config& config, const std::string& dotted_key,
     if (!current)
         throw Error(ErrorKind::usage, "unknown configuration key '" + dotted_key + "'",
                     "'mpsupport config list' shows every key; stores are "
-                    "stores.NAME.url|admin_url|files|modules|order");
+                    "stores.NAME.url|admin_url|files|modules|order, and the secrets' *_file / "
+                    "*_command keys");
     const std::string& shape = *current;
     if (!shape.empty() && shape[0] == '"') return toml_string(value);
     if (!shape.empty() && shape[0] == '[') {

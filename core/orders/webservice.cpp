@@ -165,7 +165,8 @@ std::optional<WebserviceSettings> webservice_settings(const OrdersConfig& orders
     if (!key)
         throw Error(ErrorKind::usage,
                     "[orders] webservice_url is set but MPSUPPORT_WEBSERVICE_KEY is not",
-                    "export MPSUPPORT_WEBSERVICE_KEY with the shop's webservice key");
+                    "export MPSUPPORT_WEBSERVICE_KEY with the shop's webservice key, or set "
+                    "[orders] webservice_key_command or webservice_key_file");
     s.key = *key;
     return s;
 }

@@ -562,10 +562,25 @@ TEST_CASE("config path, init, get and list", "[cli][config]") {
     CHECK(run_mpsupport({"config", "init"}, home.path()).exit_code == 2);
     CHECK(run_mpsupport({"config", "init", "--force"}, home.path()).exit_code == 0);
     auto get = run_mpsupport({"config", "get", "vendor.support_email"}, home.path());
-    CHECK(get.out == "\"support@mypresta.rocks\"\n");
+    CHECK(get.out == "support@mypresta.rocks\n");  // raw, not a TOML literal
     CHECK(run_mpsupport({"config", "get", "vendor.nope"}, home.path()).exit_code == 2);
     auto list = run_mpsupport({"--json", "config", "list"}, home.path());
-    CHECK(json_of(list)["values"]["policy.major_rewrite_ratio"] == "0.5");
+    CHECK(json_of(list)["values"]["policy.major_rewrite_ratio"] == 0.5);  // typed
+    CHECK(run_mpsupport({"config", "get", "remind.thresholds"}, home.path()).out == "30\n7\n1\n");
+    auto typed =
+        json_of(run_mpsupport({"--json", "config", "get", "remind.thresholds"}, home.path()));
+    CHECK(typed["value"] == nlohmann::json::array({30, 7, 1}));
+    CHECK(json_of(run_mpsupport({"--json", "config", "get", "vendor.reply_business_days"},
+                                home.path()))["value"] == 1);
+    auto set = json_of(
+        run_mpsupport({"--json", "config", "set", "vendor.reply_business_days", "2"}, home.path()));
+    CHECK(set["value"] == 2);
+    // A secret's command key is accepted by set and shown by list (never the secret).
+    CHECK(run_mpsupport({"config", "set", "stores.shop.sftp_password_command", "pass show x"},
+                        home.path())
+              .exit_code == 0);
+    CHECK(run_mpsupport({"config", "get", "stores.shop.sftp_password_command"}, home.path()).out ==
+          "pass show x\n");
 }
 
 TEST_CASE("logs go to stderr and --log-file, never stdout", "[cli]") {

@@ -24,7 +24,7 @@ TEST_CASE("config set: creates, edits in place, refuses bad values", "[config][c
     CHECK(after.find("support_email = \"help@example.com\"") != std::string::npos);
     CHECK(after.find("# mpsupport configuration") == 0);  // comments kept
     auto get = run_mpsupport({"--json", "config", "get", "vendor.support_email"}, home.path());
-    CHECK(testing::json_of(get)["value"] == "\"help@example.com\"");
+    CHECK(testing::json_of(get)["value"] == "help@example.com");
 
     for (auto bad :
          {std::vector<std::string>{"config", "set", "policy.major_rewrite_ratio", "2"},

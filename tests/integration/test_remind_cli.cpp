@@ -263,6 +263,29 @@ TEST_CASE("the SMTP password never appears in output or logs", "[cli][remind]") 
     CHECK_THAT(missing.err, Catch::Contains("MPSUPPORT_SMTP_PASSWORD"));
 }
 
+TEST_CASE("the SMTP password from smtp_password_file logs in and never shows",
+          "[cli][remind][secrets]") {
+    Vendor v;
+    v.import(kRows);
+    v.env.erase("MPSUPPORT_SMTP_PASSWORD");
+    fs::path secret = v.home / "smtp.pass";
+    testing::write(secret, std::string(kPassword) + "\n");
+    fs::permissions(secret, fs::perms::owner_read | fs::perms::owner_write);
+    fs::path config = v.home / ".config/mpsupport/config.toml";
+    std::string text = testing::slurp(config);
+    text.replace(text.find("smtp_user = \"mailer\"\n"), 20,
+                 "smtp_user = \"mailer\"\nsmtp_password_file = \"" + secret.string() + "\"\n");
+    testing::write(config, text);
+    auto r =
+        v.run({"-vv", "--log-file", (v.home / "run.log").string(), "remind", "--at", "2026-03-01"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(v.total_messages() == 3);  // the server accepted the login
+    std::string log = testing::slurp(v.home / "run.log");
+    for (const std::string* text : {&r.out, &r.err, &log})
+        CHECK(text->find(kPassword) == std::string::npos);
+}
+
 TEST_CASE("a 5000-character customer name is folded and the reminder is delivered",
           "[cli][remind]") {
     Vendor v;

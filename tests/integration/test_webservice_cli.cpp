@@ -1,6 +1,8 @@
 // CLI tests of orders sync and expiry against a PrestaShop webservice fixture served by
 // `php -S` on loopback (tests/fixtures/webservice.php): paging, [], date_upd cursor, the
 // ws_key fallback, error bodies, and the key never shown.
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -638,4 +640,62 @@ TEST_CASE("a shop under a sub-path without URL rewriting", "[cli][webservice]") 
     CHECK_THAT(synced.out, Catch::Contains("synced 2 orders"));
     for (const auto& request : shop.requests())
         CHECK_THAT(request, Catch::EndsWith("via=dispatcher"));
+}
+
+TEST_CASE("the webservice key from webservice_key_command reaches the shop and never shows",
+          "[cli][webservice][secrets]") {
+    Shop shop;
+    shop.state["mode"] = "strip-auth";  // the key ends up in the query string: masked in logs
+    shop.state["orders"].push_back(
+        order(1, "SECRETCMD", "2026-01-10 10:00:00", "2026-01-10 10:00:00", 7, {"mymod"}));
+    shop.save();
+    shop.env.erase("MPSUPPORT_WEBSERVICE_KEY");
+    testing::write(shop.home / "key.txt", std::string(kKey) + "\n");
+    fs::path config = shop.home / ".config/mpsupport/config.toml";
+    testing::write(
+        config, "[orders]\nwebservice_url = \"http://127.0.0.1:" + std::to_string(shop.port) +
+                    "/api\"\nwebservice_key_command = \"cat '" + (shop.home / "key.txt").string() +
+                    "'\"\n");
+    auto r = shop.run({"-vv", "--log-file", (shop.home / "run.log").string(), "orders", "sync"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("synced 1 order"));
+    std::string log = testing::slurp(shop.home / "run.log");
+    CHECK_THAT(log, Catch::Contains("ws_key=***"));
+    for (const std::string* text : {&r.out, &r.err, &log})
+        CHECK(text->find(kKey) == std::string::npos);
+    auto json = shop.run({"-vv", "--json", "orders", "sync"});
+    CHECK(json.exit_code == 0);
+    CHECK(json.out.find(kKey) == std::string::npos);
+    CHECK(json.err.find(kKey) == std::string::npos);
+
+    // The environment still wins: a wrong key there is what the shop sees.
+    shop.env["MPSUPPORT_WEBSERVICE_KEY"] = "WRONGKEYWRONGKEYWRONGKEYWRONGKEY";
+    CHECK(shop.run({"orders", "sync"}).exit_code == 5);
+    shop.env.erase("MPSUPPORT_WEBSERVICE_KEY");
+
+    // A failing command: exit 2 naming the key, its output never shown, no request sent.
+    std::size_t before = shop.requests().size();
+    testing::write(config,
+                   "[orders]\nwebservice_url = \"http://127.0.0.1:" + std::to_string(shop.port) +
+                       "/api\"\nwebservice_key_command = \"echo LEAKED-OUTPUT; exit 1\"\n");
+    auto failed = shop.run({"-vv", "orders", "sync"});
+    CHECK(failed.exit_code == 2);
+    CHECK_THAT(failed.err, Catch::Contains("orders.webservice_key_command"));
+    CHECK(failed.err.find("LEAKED-OUTPUT") == std::string::npos);
+    CHECK(failed.out.find("LEAKED-OUTPUT") == std::string::npos);
+    CHECK(shop.requests().size() == before);
+
+    // A key file others can read is refused, naming the key and the file.
+    fs::path key_file = shop.home / "key.txt";
+    chmod(key_file.c_str(), 0644);
+    testing::write(config,
+                   "[orders]\nwebservice_url = \"http://127.0.0.1:" + std::to_string(shop.port) +
+                       "/api\"\nwebservice_key_file = \"" + key_file.string() + "\"\n");
+    auto open = shop.run({"orders", "sync"});
+    CHECK(open.exit_code == 2);
+    CHECK_THAT(open.err, Catch::Contains("orders.webservice_key_file") &&
+                             Catch::Contains(key_file.string()) && Catch::Contains("chmod 600"));
+    chmod(key_file.c_str(), 0600);
+    CHECK(shop.run({"orders", "sync"}).exit_code == 0);
 }
