@@ -21,8 +21,9 @@ arch=$(dpkg --print-architecture)
 # Control fields: the package's real dependencies, found by dpkg-shlibdeps.
 info=$(dpkg-deb -I "$deb")
 depends=$(dpkg-deb -f "$deb" Depends)
+depends_names=$(sed 's/ *([^)]*)//g; s/ *| */\n/g; s/, */\n/g' <<<"$depends")
 for lib in libcurl4 libssh2-1 libsqlite3-0 libarchive13 libssl3 libc6 libstdc++6; do
-  grep -Eq "(^|, )$lib( |,|$)" <<<"$depends" && pass "Depends: $lib" ||
+  grep -qxF "$lib" <<<"$depends_names" && pass "Depends: $lib" ||
     fail "Depends lacks $lib: $depends"
 done
 [ "$(dpkg-deb -f "$deb" Package)" = mpsupport ] || fail "Package field: $info"
