@@ -4,9 +4,11 @@
 
 #include <map>
 
+#include "ftp_servers.hpp"
 #include "json_result.hpp"
 #include "sshd_server.hpp"
 #include "test_support.hpp"
+#include "tls_fixture.hpp"
 
 namespace fs = std::filesystem;
 using testing::json_of;
@@ -153,4 +155,21 @@ TEST_CASE("verify --all over SFTP gives the same verdicts as on this machine", "
     }
     std::error_code ec;
     fs::remove_all(shop.root, ec);
+}
+
+TEST_CASE("verify --all over FTP gives the same verdicts as on this machine", "[ftp][cli]") {
+    testing::FtpDir dir;
+    testing::TestCa ca{dir.path / "ca"};
+    AllShop shop(dir.path / "shop");
+    testing::FtpServerConfig config;
+    config.kind = testing::FtpKind::proftpd;
+    config.home = shop.root;
+    config.ca = &ca;
+    testing::FtpServer server(dir, config);
+    std::string url = "ftp://shopuser@127.0.0.1:" + std::to_string(server.port()) + "/~/";
+    auto r = run_mpsupport(
+        {"--json", "--timeout", "10", "verify", url, "--all"}, shop.home.path(),
+        {{"MPSUPPORT_CA_BUNDLE", ca.ca_cert().string()}, {"MPSUPPORT_FTP_PASSWORD", "Ftp-Pw-42"}});
+    check_three_modules(r);
+    CHECK(json_of(r)["transport"]["kind"] == "ftp");
 }
