@@ -182,6 +182,7 @@ complete -c mpsupport -n '__mpsupport_in diagnose' -l admin -x -d 'Back-office U
 complete -c mpsupport -n '__mpsupport_in diagnose' -l files -r -a '(__fish_complete_directories)' -d 'Shop root: an sftp:// address or a folder here'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l sftp -x -d 'Old name of --files'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l module -x -a '(__mpsupport_stored_modules)' -d 'Module to check (repeatable)'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l all-modules -d 'Check every module folder under modules/ of the shop'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l only -x -a '(__mpsupport_diagnose_only)' -d 'Only these groups or check ids'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l bundle -r -F -d 'Write a support bundle (.zip)'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l order -x -d 'Order reference (prefixes the bundle name)'

@@ -10,6 +10,19 @@
 
 namespace mps {
 
+void require_remote_release(RemoteFiles& files, const std::string& modules_dir,
+                            const std::string& module, const std::string& location,
+                            const PristineStore& store, const ReleaseFetcher& fetch) {
+    auto identity =
+        fetch_small_files(files, remote_join(modules_dir, module), {module + ".php", "config.xml"});
+    FileLookup lookup = [&](const std::string& name) -> std::optional<std::string> {
+        if (auto it = identity.find(name); it != identity.end()) return it->second;
+        return std::nullopt;
+    };
+    VerifiedModule found = identify_for_verify(lookup, module, module, "", location);
+    require_release(store, found.id, fetch);
+}
+
 Report verify_all_files(RemoteFiles& files, const std::string& path, const std::string& where,
                         const RemoteVerifyOptions& options, const PristineStore& store,
                         const PolicyConfig& policy) {
@@ -48,15 +61,8 @@ Report verify_all_files(RemoteFiles& files, const std::string& path, const std::
         // Which release first, from the identity files alone: a module without one is skipped
         // before verify_files starts its run (an error thrown in the middle of a run would leave
         // requests in flight on the connection the next module uses).
-        std::string location = where + "/modules/" + module;
-        auto identity = fetch_small_files(files, remote_join(modules_dir, module),
-                                          {module + ".php", "config.xml"});
-        FileLookup lookup = [&](const std::string& name) -> std::optional<std::string> {
-            if (auto it = identity.find(name); it != identity.end()) return it->second;
-            return std::nullopt;
-        };
-        VerifiedModule found = identify_for_verify(lookup, module, module, "", location);
-        require_release(store, found.id, options.fetch_missing);
+        require_remote_release(files, modules_dir, module, where + "/modules/" + module, store,
+                               options.fetch_missing);
         RemoteVerifyOptions one = options;
         one.module = module;
         one.core = false;

@@ -14,6 +14,13 @@ Report verify_all_files(RemoteFiles& files, const std::string& path, const std::
                         const RemoteVerifyOptions& options, const PristineStore& store,
                         const PolicyConfig& policy);
 
+// require_remote_release: the module in `modules_dir`/`module` identified from its identity files
+// and its release stored (fetched with `fetch` when set): Error(not_found) or Error(usage) when
+// it cannot be verified. Run before verify_files, whose run must not stop half way.
+void require_remote_release(RemoteFiles& files, const std::string& modules_dir,
+                            const std::string& module, const std::string& location,
+                            const PristineStore& store, const ReleaseFetcher& fetch);
+
 // verify_all_remote: connect over SSH, then verify_all_files.
 Report verify_all_remote(const RemoteVerifyRequest& request, const PristineStore& store,
                          const PolicyConfig& policy);

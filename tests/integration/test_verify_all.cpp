@@ -173,3 +173,46 @@ TEST_CASE("verify --all over FTP gives the same verdicts as on this machine", "[
     check_three_modules(r);
     CHECK(json_of(r)["transport"]["kind"] == "ftp");
 }
+
+// check_diagnose_all: diagnose --all-modules on AllShop: the same verdicts as verify --all.
+static void check_diagnose_all(const RunResult& r) {
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 3);
+    auto doc = json_of(r);
+    CHECK(doc["all_modules"] == true);
+    CHECK(doc["modules"] == nlohmann::json::array({"changed", "norelease", "pristine"}));
+    CHECK(doc["support"] == "voided");
+    std::map<std::string, std::string> integrity;  // module -> status
+    for (const auto& c : doc["checks"])
+        if (c["id"] == "files.integrity") integrity[c["data"]["module"]] = c["status"];
+    CHECK(integrity == std::map<std::string, std::string>{
+                           {"changed", "fail"}, {"norelease", "skip"}, {"pristine", "pass"}});
+    std::map<std::string, std::string> support;
+    for (const auto& m : doc["module_files"]) support[m["module"]] = m["support"];
+    CHECK(support ==
+          std::map<std::string, std::string>{{"changed", "voided"}, {"pristine", "covered"}});
+}
+
+TEST_CASE("diagnose --all-modules on a local shop and over SFTP", "[cli][diagnose][sftp]") {
+    auto& server = testing::SshdServer::shared();
+    static int counter = 0;
+    AllShop shop(server.chroot_dir() / ("diag-all-shop-" + std::to_string(counter++)));
+    check_diagnose_all(shop.run(
+        {"--json", "diagnose", "--files", shop.root.string(), "--all-modules", "--only", "files"}));
+
+    fs::path known_hosts = shop.home / "known_hosts";
+    testing::write(known_hosts, server.known_hosts_line(server.port()) + "\n");
+    std::string url = "sftp://root@127.0.0.1:" + std::to_string(server.port()) + shop.root.string();
+    check_diagnose_all(
+        shop.run({"--json", "--timeout", "20", "diagnose", "--files", url, "--all-modules",
+                  "--only", "files", "--known-hosts", known_hosts.string(), "--identity",
+                  server.client_key().string()}));
+
+    auto both = shop.run(
+        {"diagnose", "--files", shop.root.string(), "--all-modules", "--module", "pristine"});
+    CHECK(both.exit_code == 2);
+    auto no_files = shop.run({"diagnose", "--url", "http://127.0.0.1:9/", "--all-modules"});
+    CHECK(no_files.exit_code == 2);
+    std::error_code ec;
+    fs::remove_all(shop.root, ec);
+}
