@@ -282,8 +282,8 @@ _mpsupport()
         local flags=$globals
         case $cmd in
             "") flags+=" --version" ;;
-            verify) flags+=" --module --version --diff --strict --known-hosts --accept-new-host-key --identity --ssh-client --ssh-config --exec-hash --connections --allow-plain-ftp --core --no-fetch" ;;
-            diagnose) flags+=" --url --admin --files --sftp --module --only --bundle --order --admin-email --log-tail --exec-hash --list-checks --no-fetch --known-hosts --accept-new-host-key --identity --ssh-client --ssh-config --connections --allow-plain-ftp" ;;
+            verify) flags+=" --module --all --version --diff --strict --known-hosts --accept-new-host-key --identity --ssh-client --ssh-config --exec-hash --connections --allow-plain-ftp --core --no-fetch" ;;
+            diagnose) flags+=" --url --admin --files --sftp --module --all-modules --only --bundle --order --admin-email --log-tail --exec-hash --list-checks --no-fetch --known-hosts --accept-new-host-key --identity --ssh-client --ssh-config --connections --allow-plain-ftp" ;;
             expiry) flags+=" --at --warn-days" ;;
             remind) flags+=" --thresholds --at --dry-run --expired --limit --max-per-minute" ;;
             orders)

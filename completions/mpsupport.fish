@@ -185,6 +185,7 @@ complete -c mpsupport -n '__mpsupport_in diagnose' -l admin -x -d 'Back-office U
 complete -c mpsupport -n '__mpsupport_in diagnose' -l files -r -a '(__fish_complete_directories)' -d 'Shop root: an sftp:// address or a folder here'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l sftp -x -d 'Old name of --files'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l module -x -a '(__mpsupport_stored_modules)' -d 'Module to check (repeatable)'
+complete -c mpsupport -n '__mpsupport_in diagnose' -l all-modules -d 'Check every module folder under modules/ of the shop'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l only -x -a '(__mpsupport_diagnose_only)' -d 'Only these groups or check ids'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l bundle -r -F -d 'Write a support bundle (.zip)'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l order -x -d 'Order reference (prefixes the bundle name)'
@@ -201,10 +202,11 @@ complete -c mpsupport -n '__mpsupport_in diagnose' -l identity -r -F -d 'Private
 complete -c mpsupport -n '__mpsupport_in diagnose' -l ssh-client -x -a 'libssh2 openssh' -d 'SSH implementation'
 complete -c mpsupport -n '__mpsupport_in diagnose' -l ssh-config -r -F -d 'ssh configuration file (ssh -F, openssh client)'
 
-# verify DIR|file://...|sftp://... [--module NAME] [--version V] [--diff] [--strict]
+# verify DIR|file://...|sftp://... [--module NAME | --all] [--version V] [--diff] [--strict]
 #        [--known-hosts FILE] [--accept-new-host-key] [--identity FILE]...
 complete -c mpsupport -n '__mpsupport_at 1 verify' -a '(__fish_complete_directories (commandline -ct) "")'
 complete -c mpsupport -n '__mpsupport_in verify' -l module -x -a '(__mpsupport_verify_modules)' -d 'Module name (DIR is a shop root)'
+complete -c mpsupport -n '__mpsupport_in verify' -l all -d 'Shop root: verify every module under modules/'
 complete -c mpsupport -n '__mpsupport_in verify' -l version -x -a '(__mpsupport_stored_versions)' -d 'Compare with this stored release'
 complete -c mpsupport -n '__mpsupport_in verify' -l diff -d 'Print unified diffs of changed text files'
 complete -c mpsupport -n '__mpsupport_in verify' -l strict -d 'Any difference from the release is a finding'

@@ -26,6 +26,7 @@ struct DiagnoseFlags {
     std::string admin;
     std::string files;
     std::vector<std::string> modules;
+    bool all_modules = false;
     std::vector<std::string> only;
     std::string bundle;
     std::string order;
@@ -76,6 +77,12 @@ mps::DiagnoseRequest request_from(Context& ctx, const DiagnoseFlags& flags) {
     std::string files = flags.files.empty() ? profile.files : flags.files;
     if (!files.empty()) request.files = mps::parse_files_target(files);
     request.modules = flags.modules.empty() ? profile.modules : flags.modules;
+    request.all_modules = flags.all_modules;
+    if (request.all_modules) request.modules.clear();
+    if (request.all_modules && !request.files)
+        throw mps::Error(mps::ErrorKind::usage, "--all-modules needs the shop's files",
+                         "give --files sftp://user@host/path/to/shop, ftp://... or the shop's "
+                         "folder (or files in the store profile)");
     request.order = flags.order.empty() ? profile.order : flags.order;
     if (!request.url.empty()) mps::require_http_url(request.url, "--url");
     if (!request.admin_url.empty()) mps::require_http_url(request.admin_url, "--admin");
@@ -202,7 +209,11 @@ void add_diagnose_command(CLI::App& app, Context& ctx, Action& action) {
     sub->add_option("--files,--sftp", flags->files,
                     "Shop root: sftp://, ftp:// or ftps://user@host[:port]/path, or a folder here "
                     "(--sftp: its old name)");
-    sub->add_option("--module", flags->modules, "Module to check (repeatable)");
+    auto* module = sub->add_option("--module", flags->modules, "Module to check (repeatable)");
+    sub->add_flag("--all-modules", flags->all_modules,
+                  "Check every module folder under the shop's modules/ (--files); those without "
+                  "a stored or fetchable release are skipped")
+        ->excludes(module);
     sub->add_option("--only", flags->only,
                     "Run only these groups or check ids (storefront,admin,files,logs,core or ids)");
     sub->add_option("--bundle", flags->bundle, "Write a support bundle (.zip) for a ticket");

@@ -7,8 +7,10 @@
 #include "commands.hpp"
 #include "ftp_flags.hpp"
 #include "integrity/verify.hpp"
+#include "integrity/verify_all.hpp"
 #include "pristine_fetch.hpp"
 #include "remote/files_target.hpp"
+#include "remote/verify_all_remote.hpp"
 #include "remote/verify_remote.hpp"
 #include "render.hpp"
 #include "ssh_flags.hpp"
@@ -21,6 +23,7 @@ struct VerifyFlags {
     std::string target;
     mps::VerifyRequest request;
     bool no_fetch = false;
+    bool all = false;  // --all: every module of the shop root
     SshFlags ssh;
     FtpFlags ftp;
 };
@@ -48,6 +51,9 @@ int run_ftp(Context& ctx, const VerifyFlags& flags, const mps::FtpUrl& url,
     auto files = mps::FtpFiles::connect(ftp_options(ctx, flags.ftp, url));
     mps::RemoteVerifyOptions options = remote_options(ctx, flags);
     options.exec_hash = mps::ExecHash::never;
+    if (flags.all)
+        return emit_report(ctx, mps::verify_all_files(*files, url.path, url.display(), options,
+                                                      store, ctx.config().policy));
     return emit_report(ctx, mps::verify_files(*files, url.path, url.display(), options, store,
                                               ctx.config().policy));
 }
@@ -67,6 +73,7 @@ int run_verify(Context& ctx, VerifyFlags& flags) {
         static_cast<mps::RemoteVerifyOptions&>(remote) = remote_options(ctx, flags);
         remote.url = target->sftp;
         remote.ssh = ssh_options(ctx, flags.ssh);
+        if (flags.all) return emit_report(ctx, mps::verify_all_remote(remote, store, policy));
         return emit_report(ctx, mps::verify_remote(remote, store, policy));
     }
     if (ssh_flags_given(flags.ssh))
@@ -79,6 +86,7 @@ int run_verify(Context& ctx, VerifyFlags& flags) {
     flags.request.target = target ? target->path : flags.target;
     flags.request.fetch_missing = release_fetcher(ctx, flags.no_fetch);
     flags.request.threads = mps::default_thread_count();
+    if (flags.all) return emit_report(ctx, mps::verify_all_local(flags.request, store, policy));
     return emit_report(ctx, mps::verify_local(flags.request, store, policy));
 }
 
@@ -89,11 +97,15 @@ void add_verify_command(CLI::App& app, Context& ctx, Action& action) {
     auto* sub =
         app.add_subcommand("verify", "Compare an installed module with its pristine release");
     sub->add_option("TARGET", flags->target,
-                    "Installed module folder, shop root (with --module and/or --core), "
+                    "Installed module folder, shop root (with --module, --all and/or --core), "
                     "file:///folder, sftp://user@host[:port]/path or ftp:// / ftps://")
         ->required();
-    sub->add_option("--module", flags->request.module,
-                    "Module name (needed when TARGET is a shop root)");
+    auto* module = sub->add_option("--module", flags->request.module,
+                                   "Module name (needed when TARGET is a shop root)");
+    sub->add_flag("--all", flags->all,
+                  "Shop root only: verify every module under modules/ (those without a stored or "
+                  "fetchable release are listed as skipped)")
+        ->excludes(module);
     sub->add_option("--version", flags->request.version,
                     "Compare with this release instead of the installed version");
     sub->add_flag("--diff", flags->request.want_diffs, "Print unified diffs of changed text files");

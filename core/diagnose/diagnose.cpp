@@ -73,7 +73,8 @@ void add_missing_need_skips(const DiagnoseRequest& request, std::vector<Check>& 
             break;
         }
     }
-    if (request.files && request.modules.empty() && request.selection.any_in("files"))
+    if (request.files && request.modules.empty() && !request.all_modules &&
+        request.selection.any_in("files"))
         checks.push_back(Check{check_id::files_module_present, Status::skip,
                                "no module named: module files not compared",
                                "give --module NAME (repeatable), or modules in the store profile"});
@@ -191,6 +192,7 @@ DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore&
         FilesProbe probe;
         probe.target = *request.files;
         probe.modules = request.modules;
+        probe.all_modules = request.all_modules;
         probe.ssh = request.ssh;
         probe.ftp = request.ftp;
         probe.exec_hash = request.exec_hash;
@@ -207,6 +209,7 @@ DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore&
     std::vector<Check> checks;
     std::string prestashop_version;
     nlohmann::json module_results = nlohmann::json::array();
+    std::vector<std::string> modules = request.modules;
     if (storefront.valid()) {
         StorefrontFindings found = storefront.get();
         checks.insert(checks.end(), found.checks.begin(), found.checks.end());
@@ -223,6 +226,7 @@ DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore&
         result.logs = std::move(found.logs);
         result.diffs = std::move(found.diffs);
         module_results = found.modules;
+        if (request.all_modules) modules = found.listed_modules;
         if (!found.prestashop_version.empty()) prestashop_version = found.prestashop_version;
     }
     for (const auto& check : checks)
@@ -243,7 +247,9 @@ DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore&
                          : request.files        ? request.files->display()
                                                 : request.admin_url;
     report.title = "diagnose " + target +
-                   (request.modules.empty() ? "" : " (" + join(request.modules, ", ") + ")");
+                   (request.all_modules       ? " (all modules)"
+                    : request.modules.empty() ? ""
+                                              : " (" + join(request.modules, ", ") + ")");
     report.checks = std::move(checks);
     DiagnoseVerdict verdict = diagnose_verdict(report.checks, request.files.has_value());
     report.verdict = verdict.text;
@@ -253,7 +259,8 @@ DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore&
         {"admin_url", request.admin_url},
         {"files", request.files ? request.files->display() : ""},
         {"sftp", request.files ? request.files->display() : ""},  // its old name, kept for scripts
-        {"modules", request.modules},
+        {"modules", modules},
+        {"all_modules", request.all_modules},
         {"order", request.order},
         {"prestashop_version", prestashop_version},
         {"support", verdict.support},

@@ -24,7 +24,8 @@ struct DiagnoseRequest {
     std::string admin_url;
     std::optional<FilesTarget> files;  // shop root (--files)
     std::vector<std::string> modules;
-    std::string order;  // order reference (bundle name, report)
+    bool all_modules = false;  // --all-modules: every module folder of the files target
+    std::string order;         // order reference (bundle name, report)
     CheckSelection selection;
     ExecHash exec_hash = ExecHash::auto_;
     SshOptions ssh;  // for sftp://

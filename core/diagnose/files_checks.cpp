@@ -1,12 +1,15 @@
 #include "diagnose/files_checks.hpp"
 
+#include <algorithm>
 #include <future>
 #include <mutex>
 
 #include "files/local_files.hpp"
+#include "integrity/module_info.hpp"
 #include "remote/core_integrity_remote.hpp"
 #include "remote/remote_logs.hpp"
 #include "remote/remote_shop.hpp"
+#include "remote/verify_all_remote.hpp"
 #include "report/check_ids.hpp"
 #include "ssh/remote_tree.hpp"
 #include "ssh/sftp_files.hpp"
@@ -71,6 +74,43 @@ ModuleOutcome verify_module_on(RemoteFiles& files, const FilesProbe& probe,
         outcome.error = e;
     }
     return outcome;
+}
+
+// verify_listed_module: --all-modules: one module over files already open, its release checked
+// first (a module without one is skipped before its run starts, so the connection stays usable).
+ModuleOutcome verify_listed_module(RemoteFiles& files, const FilesProbe& probe,
+                                   const std::string& module, const PristineStore& store,
+                                   const PolicyConfig& policy) {
+    ModuleOutcome outcome{module, std::nullopt, std::nullopt};
+    try {
+        require_remote_release(files, remote_join(probe.target.path, "modules"), module,
+                               probe.target.display() + "/modules/" + module, store,
+                               probe.fetch_missing);
+        outcome.report = verify_files(files, probe.target.path, probe.target.display(),
+                                      verify_options(probe, module), store, policy);
+    } catch (const Error& e) {
+        outcome.error = e;
+    }
+    return outcome;
+}
+
+// with_listed_modules: --all-modules: the probe with every folder under modules/ as its
+// modules (none when modules/ cannot be listed: files.prestashop-root says why).
+FilesProbe with_listed_modules(RemoteFiles& files, const FilesProbe& probe, FilesFindings& out) {
+    FilesProbe listed = probe;
+    if (!probe.all_modules) return listed;
+    listed.modules.clear();
+    try {
+        if (auto entries = list_remote_folder(files, remote_join(probe.target.path, "modules")))
+            for (const auto& entry : *entries)
+                if (entry.attrs.is_dir() && is_valid_module_name(entry.path))
+                    listed.modules.push_back(entry.path);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::not_found) throw;
+    }
+    std::sort(listed.modules.begin(), listed.modules.end());
+    out.listed_modules = listed.modules;
+    return listed;
 }
 
 // shop_checks: on the first connection, the shop root, the modules present and the logs.
@@ -153,9 +193,16 @@ void shop_checks(RemoteFiles& files, const FilesProbe& probe, const PristineStor
 }
 
 void module_checks(const ModuleOutcome& outcome, const CheckSelection& selection,
-                   FilesFindings& out) {
+                   FilesFindings& out, bool all_modules = false) {
     if (outcome.error) {
         const Error& e = *outcome.error;
+        if (all_modules && (e.kind() == ErrorKind::not_found || e.kind() == ErrorKind::usage)) {
+            Check skip{check_id::files_integrity, Status::skip,
+                       outcome.module + ": skipped: " + e.what(), e.hint()};
+            skip.data = {{"module", outcome.module}, {"reason", e.what()}};
+            if (selection.selected(check_id::files_integrity)) out.checks.push_back(skip);
+            return;
+        }
         // A missing module folder is already files.module-present.
         if (e.kind() == ErrorKind::not_found &&
             std::string(e.what()).find("is not installed") != std::string::npos)
@@ -212,8 +259,10 @@ FilesFindings check_files_open(std::unique_ptr<RemoteFiles> (*open)(const FilesP
         return out;
     }
     out.checks.push_back(Check{check_id::files_connect, Status::pass, files->connect_message()});
+    FilesProbe listed = probe;
     try {
-        shop_checks(*files, probe, store, selection, out);
+        listed = with_listed_modules(*files, probe, out);
+        shop_checks(*files, listed, store, selection, out);
     } catch (const Error& e) {
         out.checks.push_back(failed(
             selection.any_in("logs") ? check_id::logs_collect : check_id::files_prestashop_root,
@@ -221,8 +270,11 @@ FilesFindings check_files_open(std::unique_ptr<RemoteFiles> (*open)(const FilesP
         return out;
     }
     if (module_work(selection))
-        for (const auto& module : probe.modules)
-            module_checks(verify_module_on(*files, probe, module, store, policy), selection, out);
+        for (const auto& module : listed.modules)
+            module_checks(probe.all_modules
+                              ? verify_listed_module(*files, listed, module, store, policy)
+                              : verify_module_on(*files, listed, module, store, policy),
+                          selection, out, probe.all_modules);
     return out;
 }
 
@@ -270,7 +322,8 @@ FilesFindings check_files_ssh(const FilesProbe& probe, const PristineStore& stor
     bool module_work = mps::module_work(selection);
     std::vector<std::future<ModuleOutcome>> modules;
     auto start_modules = [&](const SshOptions& module_options) {
-        if (!module_work) return;
+        // --all-modules: the modules are known once listed, then verified on the one connection.
+        if (!module_work || probe.all_modules) return;
         for (const auto& module : probe.modules)
             modules.push_back(std::async(std::launch::async, verify_module, std::cref(probe),
                                          module_options, module, std::cref(store),
@@ -311,7 +364,12 @@ FilesFindings check_files_ssh(const FilesProbe& probe, const PristineStore& stor
     }
     try {
         SftpFiles files(std::move(session));
-        shop_checks(files, probe, store, selection, out);
+        FilesProbe listed = with_listed_modules(files, probe, out);
+        shop_checks(files, listed, store, selection, out);
+        if (probe.all_modules && module_work)
+            for (const auto& module : listed.modules)
+                module_checks(verify_listed_module(files, listed, module, store, policy), selection,
+                              out, true);
     } catch (const Error& e) {
         out.checks.push_back(failed(
             selection.any_in("logs") ? check_id::logs_collect : check_id::files_prestashop_root,

@@ -23,6 +23,9 @@ namespace mps {
 struct FilesProbe {
     FilesTarget target;  // the shop root
     std::vector<std::string> modules;
+    // --all-modules: every folder under modules/ (listed first; `modules` is ignored); modules
+    // without a stored or fetchable release are skipped, not failed.
+    bool all_modules = false;
     SshOptions ssh;  // sftp://
     FtpOptions ftp;  // ftp://, ftps:// (host, port and user are taken from `target`)
     ExecHash exec_hash = ExecHash::auto_;
@@ -45,6 +48,7 @@ struct FilesFindings {
     std::vector<ModuleDiff> diffs;
     std::string prestashop_version;                    // from the shop root, when read
     nlohmann::json modules = nlohmann::json::array();  // per module: support, files (as verify)
+    std::vector<std::string> listed_modules;           // --all-modules: the folders found
 };
 
 // check_files: the selected files.* and logs.* checks. Never throws for remote trouble: a

@@ -1,77 +1,54 @@
 #include "net/curl_global.hpp"
 
-#include <dlfcn.h>
-
-#include <mutex>
 #include <string>
 
 #include "util/environment.hpp"
 #include "util/error.hpp"
 
 namespace mps::net {
-namespace {
-
-template <typename T>
-void load(void* library, const char* name, T& out, std::string& missing) {
-    out = reinterpret_cast<T>(dlsym(library, name));
-    if (!out) missing += std::string(missing.empty() ? "" : ", ") + name;
-}
-
-}  // namespace
 
 const CurlApi& curl_api() {
-    static CurlApi api{};
-    static std::string failure;
-    static std::once_flag once;
-    std::call_once(once, [] {
-        void* library = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-        if (!library) {
-            const char* why = dlerror();
-            failure = why ? why : "dlopen failed";
-            return;
-        }
-        std::string missing;
-        load(library, "curl_global_init", api.global_init, missing);
-        load(library, "curl_easy_init", api.easy_init, missing);
-        load(library, "curl_easy_cleanup", api.easy_cleanup, missing);
-        load(library, "curl_easy_reset", api.easy_reset, missing);
-        load(library, "curl_easy_setopt", api.easy_setopt, missing);
-        load(library, "curl_easy_perform", api.easy_perform, missing);
-        load(library, "curl_easy_getinfo", api.easy_getinfo, missing);
-        load(library, "curl_easy_strerror", api.easy_strerror, missing);
-        load(library, "curl_slist_append", api.slist_append, missing);
-        load(library, "curl_slist_free_all", api.slist_free_all, missing);
-        load(library, "curl_url", api.url, missing);
-        load(library, "curl_url_set", api.url_set, missing);
-        load(library, "curl_url_get", api.url_get, missing);
-        load(library, "curl_url_cleanup", api.url_cleanup, missing);
-        load(library, "curl_free", api.free, missing);
-        load(library, "curl_mime_init", api.mime_init, missing);
-        load(library, "curl_mime_addpart", api.mime_addpart, missing);
-        load(library, "curl_mime_name", api.mime_name, missing);
-        load(library, "curl_mime_data", api.mime_data, missing);
-        load(library, "curl_mime_filename", api.mime_filename, missing);
-        load(library, "curl_mime_type", api.mime_type, missing);
-        load(library, "curl_mime_free", api.mime_free, missing);
-        load(library, "curl_multi_init", api.multi_init, missing);
-        load(library, "curl_multi_cleanup", api.multi_cleanup, missing);
-        load(library, "curl_multi_setopt", api.multi_setopt, missing);
-        load(library, "curl_multi_add_handle", api.multi_add_handle, missing);
-        load(library, "curl_multi_remove_handle", api.multi_remove_handle, missing);
-        load(library, "curl_multi_perform", api.multi_perform, missing);
-        load(library, "curl_multi_poll", api.multi_poll, missing);
-        load(library, "curl_multi_info_read", api.multi_info_read, missing);
-        load(library, "curl_multi_fdset", api.multi_fdset, missing);
-        load(library, "curl_multi_timeout", api.multi_timeout, missing);
-        if (!missing.empty()) {
-            failure = "libcurl.so.4 lacks " + missing;
-            return;
-        }
-        api.global_init(CURL_GLOBAL_DEFAULT);
-    });
-    if (!failure.empty())
-        throw Error(ErrorKind::usage, "cannot load libcurl: " + failure,
-                    "install libcurl4 (Debian: apt-get install libcurl4)");
+    // libcurl is linked normally (so that dpkg-shlibdeps sees it); the table keeps the call
+    // sites unchanged and curl_global_init runs once, on first use.
+    static const CurlApi api = [] {
+        CurlApi table{};
+        table.global_init = &::curl_global_init;
+        table.easy_init = &::curl_easy_init;
+        table.easy_cleanup = &::curl_easy_cleanup;
+        table.easy_reset = &::curl_easy_reset;
+        table.easy_setopt = &::curl_easy_setopt;
+        table.easy_perform = &::curl_easy_perform;
+        table.easy_getinfo = &::curl_easy_getinfo;
+        table.easy_strerror = &::curl_easy_strerror;
+        table.slist_append = &::curl_slist_append;
+        table.slist_free_all = &::curl_slist_free_all;
+        table.url = &::curl_url;
+        table.url_set = &::curl_url_set;
+        table.url_get = &::curl_url_get;
+        table.url_cleanup = &::curl_url_cleanup;
+        table.free = &::curl_free;
+        table.mime_init = &::curl_mime_init;
+        table.mime_addpart = &::curl_mime_addpart;
+        table.mime_name = &::curl_mime_name;
+        table.mime_data = &::curl_mime_data;
+        table.mime_filename = &::curl_mime_filename;
+        table.mime_type = &::curl_mime_type;
+        table.mime_free = &::curl_mime_free;
+        table.multi_init = &::curl_multi_init;
+        table.multi_cleanup = &::curl_multi_cleanup;
+        table.multi_setopt = &::curl_multi_setopt;
+        table.multi_add_handle = &::curl_multi_add_handle;
+        table.multi_remove_handle = &::curl_multi_remove_handle;
+        table.multi_perform = &::curl_multi_perform;
+        table.multi_poll = &::curl_multi_poll;
+        table.multi_info_read = &::curl_multi_info_read;
+        table.multi_fdset = &::curl_multi_fdset;
+        table.multi_timeout = &::curl_multi_timeout;
+        if (CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT); code != CURLE_OK)
+            throw Error(ErrorKind::internal,
+                        std::string("cannot initialise libcurl: ") + curl_easy_strerror(code));
+        return table;
+    }();
     return api;
 }
 

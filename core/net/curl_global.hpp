@@ -1,7 +1,6 @@
 #pragma once
-// Private to core/net: libcurl, loaded on first use with dlopen, so that the commands that
-// never touch the network (and `expiry` on the ledger) do not pay at start-up for loading it
-// and its thirty-odd dependent libraries. Calls go through curl_api().
+// Private to core/net: libcurl, linked normally (the Debian package declares it through
+// dpkg-shlibdeps); calls go through curl_api(), which initialises it once on first use.
 #include <curl/curl.h>
 
 #include "net/tls_options.hpp"
@@ -44,8 +43,8 @@ struct CurlApi {
     decltype(&::curl_multi_timeout) multi_timeout;
 };
 
-// curl_api: libcurl (libcurl.so.4), loaded and globally initialised once per process.
-// Throws Error(internal) when it cannot be loaded.
+// curl_api: libcurl's functions, globally initialised once per process (on first use).
+// Throws Error(internal) when curl_global_init fails.
 const CurlApi& curl_api();
 
 // apply_tls: certificate verification (or not, with --insecure) and the CA bundle to trust.
