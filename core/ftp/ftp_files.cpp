@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <map>
+#include <random>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -49,6 +51,11 @@ std::string ftp_url_path(const std::string& path, bool folder) {
 }
 
 namespace {
+
+constexpr std::size_t kMaxListingBytes = 64u << 20;
+// A STAT listing's lines are kept as strings: a smaller cap (a larger folder is listed over a
+// data connection).
+constexpr std::size_t kMaxControlListingBytes = 8u << 20;
 
 // A request's outcome: ok, a failure of that file or folder only, or "try again later".
 struct Outcome {
@@ -100,10 +107,13 @@ struct Request {
     bool login = false;      // the login probe (FEAT)
     bool hash = false;       // HASH of `path` on the control connection (no data connection)
     bool sent_opts = false;  // the request also selected SHA-256 (OPTS HASH)
+    bool stat = false;       // a folder listed with STAT on the control connection
+    std::string nonce;       // STAT: the path the echoing command names (see StatListing)
     std::uint64_t offset = 0;
     std::function<bool(std::string_view)> on_data;  // false: stop (CURLE_WRITE_ERROR)
     std::function<void(const Outcome&)> on_done;
-    std::vector<std::string> lines;  // reply lines (kept for the login probe and HASH)
+    std::vector<std::string> lines;  // reply lines (kept for the login probe, HASH and STAT)
+    std::size_t line_bytes = 0;
     Outcome outcome;
     int retries = 0;
     Clock::time_point not_before{};
@@ -121,6 +131,7 @@ struct Slot {
     bool retired = false;                // refused by the server (421): not used again
     struct curl_slist* quote = nullptr;  // the commands of the request in flight (HASH)
     bool sha256_selected = false;        // OPTS HASH SHA-256 done on this connection
+    bool fresh = false;                  // the next request opens a new connection
 };
 
 struct FtpFiles::Impl {
@@ -129,9 +140,11 @@ struct FtpFiles::Impl {
     bool logged_in = false;
     bool mlsd = false;
     bool tls = false;
-    HashFeature hash;          // what FEAT says of HASH
-    bool hash_usable = false;  // HASH SHA-256 offered (and paths need no CWD: MLSD servers)
-    std::size_t hashed = 0;    // files whose digest the server gave
+    HashFeature hash;             // what FEAT says of HASH
+    bool hash_usable = false;     // HASH SHA-256 offered (and paths need no CWD: MLSD servers)
+    bool stat_usable = false;     // folders listed with STAT (MLSD servers, until one fails it)
+    std::size_t stat_listed = 0;  // folders listed with STAT
+    std::size_t hashed = 0;       // files whose digest the server gave
     std::size_t requests = 0;
     std::uint64_t bytes = 0;
     std::deque<std::unique_ptr<Request>> waiting;
@@ -201,6 +214,12 @@ struct FtpFiles::Impl {
         request->outcome.last_line = line.substr(0, 300);
         if ((request->login || request->hash) && request->lines.size() < 200)
             request->lines.push_back(line);
+        if (request->stat) {
+            // A listing too long to keep fails the request (then listed over a data connection).
+            request->line_bytes += line.size() + 1;
+            if (request->line_bytes > kMaxControlListingBytes) return 0;
+            request->lines.push_back(line);
+        }
         return n;
     }
 
@@ -209,8 +228,9 @@ struct FtpFiles::Impl {
             options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
         return std::string(options.implicit_tls ? "ftps://" : "ftp://") + host + ":" +
                std::to_string(options.port) + "/" +
-               (request.login || request.hash ? std::string()
-                                              : ftp_url_path(request.path, request.folder));
+               (request.login || request.hash || request.stat
+                    ? std::string()
+                    : ftp_url_path(request.path, request.folder));
     }
 
     void start(Slot& slot, std::unique_ptr<Request> request) {
@@ -246,6 +266,11 @@ struct FtpFiles::Impl {
         api->easy_setopt(easy, CURLOPT_WRITEDATA, r);
         api->easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Impl::header_cb);
         api->easy_setopt(easy, CURLOPT_HEADERDATA, r);
+        if (slot.fresh) {
+            api->easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
+            slot.fresh = false;
+            slot.sha256_selected = false;
+        }
         if (r->login) {
             api->easy_setopt(easy, CURLOPT_NOBODY, 1L);
             api->easy_setopt(easy, CURLOPT_QUOTE, feat);
@@ -257,6 +282,12 @@ struct FtpFiles::Impl {
             r->sent_opts = !slot.sha256_selected && !hash.sha256_selected;
             if (r->sent_opts) slot.quote = api->slist_append(slot.quote, "*OPTS HASH SHA-256");
             slot.quote = api->slist_append(slot.quote, ("*HASH " + r->path).c_str());
+            api->easy_setopt(easy, CURLOPT_NOBODY, 1L);
+            api->easy_setopt(easy, CURLOPT_QUOTE, slot.quote);
+        } else if (r->stat) {
+            if (slot.quote) api->slist_free_all(slot.quote);
+            slot.quote = api->slist_append(nullptr, ("*STAT " + r->path).c_str());
+            slot.quote = api->slist_append(slot.quote, ("*MDTM " + r->nonce).c_str());
             api->easy_setopt(easy, CURLOPT_NOBODY, 1L);
             api->easy_setopt(easy, CURLOPT_QUOTE, slot.quote);
         } else if (r->folder) {
@@ -311,6 +342,7 @@ struct FtpFiles::Impl {
         bool refused = response == 450 || response == 451 || response == 550 || response == 553;
         if (code != CURLE_OK && !per_resource(code) && !refused) throw connection_error(*request);
         if (request->hash) absorb_hash_reply(slot, *request);
+        if (request->stat) absorb_stat_reply(slot, *request);
         request->on_done(request->outcome);
     }
 
@@ -358,6 +390,17 @@ struct FtpFiles::Impl {
             hash_usable = false;
     }
 
+    // absorb_stat_reply: a STAT reply that is not a padded listing (or no answer at all) ends
+    // STAT listings; one that may have been cut short leaves unread lines on that connection,
+    // so the slot's next request opens a new one.
+    void absorb_stat_reply(Slot& slot, const Request& request) {
+        StatListing reply = stat_listing(request.lines, request.nonce);
+        if (!reply.well_formed) slot.fresh = true;
+        if (!request.outcome.ok() || !reply.well_formed ||
+            (reply.code != 212 && reply.code != 450 && reply.code != 550))
+            stat_usable = false;
+    }
+
     void absorb_login(const Request& request) {
         logged_in = true;
         bool in_feat = false;
@@ -373,6 +416,7 @@ struct FtpFiles::Impl {
         hash = hash_feature(request.lines);
         // HASH paths are sent as they are: only where no request changes the folder (MLSD).
         hash_usable = hash.sha256 && mlsd;
+        stat_usable = mlsd && options.stat_listings;
     }
 
     // ensure_login: the login probe, run alone before anything else.
@@ -478,11 +522,23 @@ struct FtpFiles::Impl {
     }
 
     void submit(std::unique_ptr<Request> request) { waiting.push_back(std::move(request)); }
+
+    // next_nonce: a path no server has (".mpsupport-" and 128 random bits, then a counter), for
+    // the command that closes a STAT listing.
+    std::string next_nonce() {
+        if (nonce_prefix.empty()) {
+            std::random_device random;
+            char hex[33];
+            for (int i = 0; i < 4; ++i) std::snprintf(hex + 8 * i, 9, "%08x", random());
+            nonce_prefix = std::string(".mpsupport-") + hex + "-";
+        }
+        return nonce_prefix + std::to_string(++nonces);
+    }
+    std::string nonce_prefix;
+    std::size_t nonces = 0;
 };
 
 namespace {
-
-constexpr std::size_t kMaxListingBytes = 64u << 20;
 
 long long now_seconds() {
     return std::chrono::duration_cast<std::chrono::seconds>(
@@ -491,9 +547,59 @@ long long now_seconds() {
 }
 
 // folder_request: one listing of `path`; `done` gets its entries, or nothing and a reason.
-std::unique_ptr<Request> folder_request(
-    FtpFiles::Impl& impl, const std::string& path,
-    std::function<void(std::optional<FtpListingText>, const std::string&)> done) {
+// Listed with STAT on the control connection where that works (see StatListing), else (and
+// after a STAT reply that is no listing) over a data connection with MLSD or LIST.
+using FolderDone = std::function<void(std::optional<FtpListingText>, const std::string&)>;
+std::unique_ptr<Request> folder_request(FtpFiles::Impl& impl, const std::string& path,
+                                        FolderDone done, bool may_stat = true);
+
+std::unique_ptr<Request> stat_folder_request(FtpFiles::Impl& impl, const std::string& path,
+                                             FolderDone done) {
+    auto request = std::make_unique<Request>();
+    request->path = path;
+    request->stat = true;
+    request->nonce = impl.next_nonce();
+    Request* r = request.get();
+    FtpFiles::Impl* self = &impl;
+    request->on_done = [self, r, path, done = std::move(done)](const Outcome& o) mutable {
+        StatListing reply = stat_listing(r->lines, r->nonce);
+        if (o.ok() && reply.well_formed && reply.code == 212) {
+            FtpListingText text = parse_ftp_listing(reply.text, false, now_seconds());
+            // ProFTPD answers STAT of a folder it cannot read with an empty listing, and of a
+            // readable one with its "." entry: without it, the folder is listed again.
+            bool dot = std::any_of(text.entries.begin(), text.entries.end(),
+                                   [](const FtpListEntry& e) { return e.name == "."; });
+            if (dot) {
+                ++self->stat_listed;
+                self->bytes += reply.text.size();
+                return done(std::move(text), {});
+            }
+            // If the data connection lists it, this server's STAT hides what MLSD shows.
+            return self->submit(folder_request(
+                *self, path,
+                [self, done = std::move(done)](std::optional<FtpListingText> listed,
+                                               const std::string& why) {
+                    if (listed) self->stat_usable = false;
+                    done(std::move(listed), why);
+                },
+                false));
+        }
+        if (o.ok() && reply.well_formed && (reply.code == 450 || reply.code == 550))
+            return done(std::nullopt, reply.last_line.substr(0, 300));
+        // Not a folder's listing (a file, a refusal we cannot read, a cut reply): ask again
+        // over a data connection, which says what it is.
+        self->submit(folder_request(*self, path, std::move(done)));
+    };
+    return request;
+}
+
+std::unique_ptr<Request> folder_request(FtpFiles::Impl& impl, const std::string& path,
+                                        FolderDone done, bool may_stat) {
+    // STAT takes a path as its argument's text: no line breaks, nothing an ls would read as
+    // an option.
+    if (may_stat && impl.stat_usable && path.find_first_of("\r\n") == std::string::npos &&
+        !path.empty() && path[0] != '-')
+        return stat_folder_request(impl, path, std::move(done));
     auto request = std::make_unique<Request>();
     request->path = path;
     request->folder = true;
@@ -716,8 +822,11 @@ std::string FtpFiles::connect_message() const {
                        : impl_->options.tls.insecure ? ", certificate NOT verified (--insecure)"
                                                      : ", certificate verified";
     return "logged in as " + impl_->options.user + " on " + impl_->where() + " over " + how + cert +
-           "; listings with " + (impl_->mlsd ? "MLSD" : "LIST") + ", up to " +
-           std::to_string(impl_->options.connections) + " connections";
+           "; listings with " +
+           (impl_->stat_usable ? "STAT"
+            : impl_->mlsd      ? "MLSD"
+                               : "LIST") +
+           ", up to " + std::to_string(impl_->options.connections) + " connections";
 }
 
 bool FtpFiles::uses_mlsd() const {
@@ -728,6 +837,9 @@ bool FtpFiles::uses_tls() const {
 }
 std::size_t FtpFiles::requests() const {
     return impl_->requests;
+}
+std::size_t FtpFiles::listed_with_stat() const {
+    return impl_->stat_listed;
 }
 bool FtpFiles::hashes_on_server() const {
     return impl_->hash_usable;

@@ -40,6 +40,7 @@ struct FtpOptions {
     int connections = 4;        // --connections: at most this many control connections at once
     int timeout_seconds = 30;   // --timeout: connect, each server answer, and a stalled transfer
     TlsOptions tls;             // certificate checks (MPSUPPORT_CA_BUNDLE, --insecure)
+    bool stat_listings = true;  // list folders with STAT where the server allows (see below)
 };
 
 class FtpFiles final : public RemoteFiles {
@@ -70,6 +71,7 @@ class FtpFiles final : public RemoteFiles {
     bool uses_mlsd() const;
     bool uses_tls() const;
     std::size_t requests() const;
+    std::size_t listed_with_stat() const;  // folders listed over the control connection
     // hashed_on_server: files whose SHA-256 the server gave (HASH) instead of their content.
     std::size_t hashed_on_server() const;
     int connection_limit() const;

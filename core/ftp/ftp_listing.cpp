@@ -332,4 +332,42 @@ FtpListingText parse_ftp_listing(std::string_view text, bool mlsd, long long now
     return out;
 }
 
+StatListing stat_listing(const std::vector<std::string>& lines, const std::string& nonce) {
+    StatListing out;
+    auto is_code = [](const std::string& line, char sep) {
+        return line.size() >= 4 && std::isdigit(static_cast<unsigned char>(line[0])) &&
+               std::isdigit(static_cast<unsigned char>(line[1])) &&
+               std::isdigit(static_cast<unsigned char>(line[2])) && line[3] == sep;
+    };
+    // The echo: one line, the last, naming the nonce; the STAT reply ends right before it.
+    if (lines.size() < 2 || nonce.empty() || !is_code(lines.back(), ' ') ||
+        lines.back().find(nonce) == std::string::npos)
+        return out;
+    std::size_t end = lines.size() - 1;  // the STAT reply is lines[..end)
+    const std::string& last = lines[end - 1];
+    if (!is_code(last, ' ')) return out;
+    out.code = std::stoi(last.substr(0, 3));
+    out.last_line = last;
+    std::string opening = last.substr(0, 3) + "-";
+    // The reply opens at the last "CODE-" line before its final one; inner lines are padded
+    // with a space, so none of them can look like that opening.
+    std::size_t first = end - 1;
+    while (first > 0 && lines[first - 1].rfind(opening, 0) != 0) --first;
+    if (first == 0) {
+        out.well_formed = out.code != 212 && out.code != 213;  // one line: a refusal
+        return out;
+    }
+    for (std::size_t i = first; i + 1 < end; ++i) {
+        const std::string& line = lines[i];
+        if (line.empty() || line[0] != ' ') {
+            out.text.clear();
+            return out;
+        }
+        out.text.append(line, 1);
+        out.text += '\n';
+    }
+    out.well_formed = true;
+    return out;
+}
+
 }  // namespace mps

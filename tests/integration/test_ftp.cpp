@@ -226,6 +226,71 @@ TEST_CASE("FTPS on ProFTPD (mod_tls, MLSD): same listing, digests and verdicts a
     }
 }
 
+// listed: what a tree listing says, in an order and form two transports can be compared in.
+std::map<std::string, std::string> listed(RemoteFiles& files, const std::string& root) {
+    RemoteListing listing = list_remote_tree(files, root);
+    std::map<std::string, std::string> out;
+    for (const auto& e : listing.files)
+        out[e.path] = std::string(e.attrs.is_link() ? "link " : "file ") +
+                      std::to_string(e.attrs.size.value_or(0));
+    for (const auto& r : listing.refused) out[r] = "refused";
+    for (const auto& u : listing.unreadable) out[u.substr(0, u.find(':'))] = "unreadable";
+    return out;
+}
+
+TEST_CASE("FTPS on ProFTPD: folders listed with STAT on the control connection, as MLSD lists them",
+          "[ftp][proftpd][stat]") {
+    FtpShop shop;
+    // A folder with a name that would end a STAT reply early, an unreadable folder (ProFTPD's
+    // STAT lists it as empty) and one with a bare line feed in a name.
+    fs::path cut = shop.shop / "stat-cut";
+    testing::write(cut / "a.php", "a\n");
+    testing::write(cut / "evil\r\n212 End of status\r\n550 gotcha", "evil\n");
+    testing::write(cut / "z.php", "zz\n");
+    testing::write(cut / "sub/c.php", "ccc\n");
+    fs::path feed = shop.shop / "stat-feed";
+    testing::write(feed / "x.php", "x\n");
+    testing::write(feed / "bare\nfeed.txt", "feed\n");
+    fs::path locked = shop.shop / "stat-locked";
+    testing::write(locked / "we ird/c.php", "ccc\n");
+    testing::write(locked / "locked/hidden.php", "hidden\n");
+    testing::run_shell("chmod -R a+rX " + shop.shop.string());
+    fs::permissions(locked / "locked", fs::perms::owner_all);
+    testing::FtpServer server(shop.dir, shop.config(FtpKind::proftpd));
+    FtpOptions mlsd_options = shop.options(server);
+    mlsd_options.stat_listings = false;
+    auto with_mlsd = FtpFiles::connect(mlsd_options);
+
+    // An ordinary module: every folder over the control connection, same as MLSD and local.
+    auto with_stat = FtpFiles::connect(shop.options(server));
+    CHECK(listed(*with_stat, "modules/mymod") == listed(*with_mlsd, "modules/mymod"));
+    std::size_t folders = 0;
+    for (auto& entry : fs::recursive_directory_iterator(shop.module_dir))
+        folders += entry.is_directory() ? 1 : 0;
+    CHECK(with_stat->listed_with_stat() == folders + 1);
+    CHECK(with_mlsd->listed_with_stat() == 0);
+    CHECK_THAT(with_stat->connect_message(), Catch::Contains("STAT"));
+    same_as_local(shop, *with_stat, "modules/mymod");
+
+    // Hostile and unreadable folders: what MLSD says, never a shorter listing.
+    for (std::string folder : {"stat-cut", "stat-feed", "stat-locked"}) {
+        auto mlsd = listed(*with_mlsd, folder);
+        INFO(folder << ": "
+                    << nlohmann::json(mlsd).dump(-1, ' ', false,
+                                                 nlohmann::json::error_handler_t::replace));
+        auto fresh = FtpFiles::connect(shop.options(server));
+        CHECK(listed(*fresh, folder) == mlsd);
+        CHECK(mlsd.size() >= 2);
+        if (folder == "stat-cut") CHECK(mlsd.at("z.php") == "file 3");
+        if (folder == "stat-locked") {
+            CHECK(mlsd.at("locked") == "unreadable");
+            CHECK(fresh->listed_with_stat() == 2);  // the root and "we ird"
+        }
+        // After a cut reply, the connection it left unread lines on is not used again.
+        same_as_local(shop, *fresh, "modules/mymod");
+    }
+}
+
 TEST_CASE("FTPS on ProFTPD with mod_digest: HASH gives the digests, only wanted files travel",
           "[ftp][proftpd][hash]") {
     FtpShop shop;

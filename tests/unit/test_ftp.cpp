@@ -223,3 +223,64 @@ TEST_CASE("HASH: FEAT's algorithms and the digest of a reply", "[ftp][hash]") {
     CHECK(mps::final_reply_code({"500 'HASH': command not understood"}) == 500);
     CHECK(mps::final_reply_code({"213-x"}) == 0);
 }
+
+TEST_CASE("STAT listings: whole only when the echo of the nonce follows them", "[ftp][stat]") {
+    const std::string nonce = ".mpsupport-0123456789abcdef-1";
+    const std::string echo = "550 " + nonce + ": No such file or directory";
+    std::vector<std::string> login = {"220 ProFTPD Server", "230 User shopuser logged in",
+                                      "257 \"/\" is the current directory"};
+    auto reply = [&](std::vector<std::string> stat_lines, bool with_echo = true) {
+        std::vector<std::string> lines = login;
+        lines.insert(lines.end(), stat_lines.begin(), stat_lines.end());
+        if (with_echo) lines.push_back(echo);
+        return lines;
+    };
+    std::vector<std::string> folder = {
+        "212-Status of /shop/modules/mymod:",
+        " drwxr-xr-x   3 0        0            4096 Dec  1 04:03 .",
+        " drwxr-xr-x   4 0        0            4096 Dec  1 04:02 ..",
+        " -rw-r--r--   1 0        0              12 Dec  1 04:01 .htaccess",
+        " -rw-r--r--   1 0        0               3 Dec  1 04:00 a b.php",
+        "212 End of status"};
+
+    SECTION("a folder") {
+        StatListing s = stat_listing(reply(folder), nonce);
+        CHECK(s.well_formed);
+        CHECK(s.code == 212);
+        auto parsed = parse_ftp_listing(s.text, false, 1800000000);
+        REQUIRE(parsed.entries.size() == 4);
+        CHECK(parsed.entries[2].name == ".htaccess");
+        CHECK(parsed.entries[3].name == "a b.php");
+        CHECK(*parsed.entries[3].attrs.size == 3);
+    }
+    SECTION("a refusal is one line, well formed") {
+        StatListing s = stat_listing(reply({"450 /shop/nope: No such file or directory"}), nonce);
+        CHECK(s.well_formed);
+        CHECK(s.code == 450);
+        CHECK(s.last_line == "450 /shop/nope: No such file or directory");
+    }
+    SECTION("a name holding CRLF ends the reply early: the echo is not next") {
+        // "evil\r\n212 End of status": libcurl ends the STAT reply there and reads the rest of
+        // the listing as the next command's answer.
+        std::vector<std::string> cut = {
+            folder[0], folder[1], " -rw-r--r--  1 0 0 1 Dec  1 04:03 evil", "212 End of status"};
+        std::vector<std::string> lines = reply(cut, false);
+        lines.push_back(" -rw-r--r--   1 0        0               3 Dec  1 04:00 z.php");
+        lines.push_back("212 End of status");
+        CHECK_FALSE(stat_listing(lines, nonce).well_formed);
+    }
+    SECTION("an unpadded inner line (a bare line feed in a name) is not a listing") {
+        auto broken = folder;
+        broken.insert(broken.begin() + 3, "line.txt");
+        CHECK_FALSE(stat_listing(reply(broken), nonce).well_formed);
+    }
+    SECTION("no echo, another nonce, or no reply") {
+        CHECK_FALSE(stat_listing(reply(folder, false), nonce).well_formed);
+        CHECK_FALSE(stat_listing(reply(folder), ".mpsupport-other-1").well_formed);
+        CHECK_FALSE(stat_listing({}, nonce).well_formed);
+        CHECK_FALSE(stat_listing(reply(folder), "").well_formed);
+    }
+    SECTION("a 212 without its opening line is not a listing") {
+        CHECK_FALSE(stat_listing(reply({"212 End of status"}), nonce).well_formed);
+    }
+}
