@@ -7,14 +7,10 @@
 #include <cstdint>
 #include <ctime>
 
+#include "util/text.hpp"
+
 namespace mps {
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 bool all_digits(std::string_view text) {
     if (text.empty()) return false;
@@ -53,7 +49,7 @@ int month_number(std::string_view text) {
     static constexpr std::array<const char*, 12> names = {"jan", "feb", "mar", "apr", "may", "jun",
                                                           "jul", "aug", "sep", "oct", "nov", "dec"};
     if (text.size() != 3) return 0;
-    std::string l = lower(text);
+    std::string l = to_lower(text);
     for (std::size_t i = 0; i < names.size(); ++i)
         if (l == names[i]) return static_cast<int>(i) + 1;
     return 0;
@@ -188,10 +184,10 @@ std::optional<FtpListEntry> parse_mlsd_line(std::string_view line) {
         facts.remove_prefix(semi == std::string_view::npos ? facts.size() : semi + 1);
         std::size_t eq = fact.find('=');
         if (eq == std::string_view::npos) continue;
-        std::string key = lower(fact.substr(0, eq));
+        std::string key = to_lower(fact.substr(0, eq));
         std::string_view value = fact.substr(eq + 1);
         if (key == "type") {
-            std::string v = lower(value);
+            std::string v = to_lower(value);
             known_type = true;
             if (v == "cdir" || v == "pdir") return std::nullopt;
             if (v == "file")
@@ -322,7 +318,7 @@ FtpListingText parse_ftp_listing(std::string_view text, bool mlsd, long long now
         // Lines that are not entries on purpose: "total 12", the cdir/pdir of MLSD.
         if (!mlsd && line.substr(0, 6) == "total ") continue;
         if (mlsd) {
-            std::string l = lower(line.substr(0, line.find(' ')));
+            std::string l = to_lower(line.substr(0, line.find(' ')));
             if (l.find("type=cdir") != std::string::npos ||
                 l.find("type=pdir") != std::string::npos)
                 continue;
