@@ -49,4 +49,10 @@ mps::FtpOptions ftp_options(Context& ctx, const FtpFlags& flags, const mps::FtpU
     return options;
 }
 
+void refuse_exec_hash_only(bool exec_hash_only) {
+    if (exec_hash_only)
+        throw mps::Error(mps::ErrorKind::usage, "--exec-hash only: FTP runs no commands",
+                         "use --exec-hash auto or never (FTP reads the files)");
+}
+
 }  // namespace mpscli

@@ -27,4 +27,8 @@ bool ftp_flags_given(const FtpFlags& flags);
 // --timeout and the TLS settings (--insecure, MPSUPPORT_CA_BUNDLE).
 mps::FtpOptions ftp_options(Context& ctx, const FtpFlags& flags, const mps::FtpUrl& url);
 
+// refuse_exec_hash_only: `--exec-hash only` with an ftp:// target is a usage error (exit 2):
+// FTP runs no commands.
+void refuse_exec_hash_only(bool exec_hash_only);
+
 }  // namespace mpscli

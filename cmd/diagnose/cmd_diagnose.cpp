@@ -95,9 +95,7 @@ mps::DiagnoseRequest request_from(Context& ctx, const DiagnoseFlags& flags) {
     if (request.files && request.files->transport == mps::FilesTransport::sftp)
         request.ssh = ssh_options(ctx, flags.ssh);
     if (request.files && request.files->transport == mps::FilesTransport::ftp) {
-        if (request.exec_hash == mps::ExecHash::only)
-            throw mps::Error(mps::ErrorKind::usage, "--exec-hash only: FTP runs no commands",
-                             "use --exec-hash auto or never (FTP reads the files)");
+        refuse_exec_hash_only(request.exec_hash == mps::ExecHash::only);
         request.exec_hash = mps::ExecHash::never;
         request.ftp = ftp_options(ctx, flags.ftp, request.files->ftp);
     }

@@ -43,9 +43,7 @@ mps::RemoteVerifyOptions remote_options(Context& ctx, const VerifyFlags& flags) 
 // run_ftp: verify over ftp:// or ftps://: no command runs there, so --exec-hash only cannot.
 int run_ftp(Context& ctx, const VerifyFlags& flags, const mps::FtpUrl& url,
             const mps::PristineStore& store) {
-    if (flags.ssh.exec_hash == "only")
-        throw mps::Error(mps::ErrorKind::usage, "--exec-hash only: FTP runs no commands",
-                         "use --exec-hash auto or never (FTP reads the files)");
+    refuse_exec_hash_only(flags.ssh.exec_hash == "only");
     if (ssh_flags_given(flags.ssh) && flags.ssh.exec_hash == "auto")
         spdlog::warn("the SSH flags apply to sftp:// targets only; ignored for {}", url.display());
     auto files = mps::FtpFiles::connect(ftp_options(ctx, flags.ftp, url));
