@@ -44,6 +44,14 @@ struct Tally {
 
 }  // namespace
 
+void VerifyAllInput::take_shop_checks(const Report& shop) {
+    shop_checks = shop.checks;
+    details = shop.details;
+    if (shop.body.contains("core")) extra["core"] = shop.body["core"];
+    if (shop.body.contains("prestashop_version"))
+        extra["prestashop_version"] = shop.body["prestashop_version"];
+}
+
 Report verify_each_module(VerifyAllInput input) {
     Report report;
     report.schema = "mpsupport.verify-all/1";
@@ -184,11 +192,7 @@ Report verify_all_local(const VerifyRequest& request, const PristineStore& store
         VerifyRequest core = request;
         core.fetch_missing = {};
         Report shop = verify_local(core, store, policy);
-        input.shop_checks = shop.checks;
-        input.details = shop.details;
-        if (shop.body.contains("core")) input.extra["core"] = shop.body["core"];
-        if (shop.body.contains("prestashop_version"))
-            input.extra["prestashop_version"] = shop.body["prestashop_version"];
+        input.take_shop_checks(shop);
     }
     input.verify_one = [&](const std::string& module) {
         VerifyRequest one = request;

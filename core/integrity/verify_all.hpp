@@ -27,6 +27,10 @@ struct VerifyAllInput {
     std::vector<Check> shop_checks;
     std::vector<std::string> details;
     nlohmann::json extra = nlohmann::json::object();
+
+    // take_shop_checks: the shop-wide part of a report run with --core (its checks, details,
+    // "core" and "prestashop_version").
+    void take_shop_checks(const Report& shop);
 };
 
 // verify_each_module: runs verify_one for every module and assembles the report (schema

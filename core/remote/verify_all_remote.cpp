@@ -51,11 +51,7 @@ Report verify_all_files(RemoteFiles& files, const std::string& path, const std::
         RemoteVerifyOptions core = options;
         core.fetch_missing = {};
         Report shop = verify_files(files, path, where, core, store, policy);
-        input.shop_checks = shop.checks;
-        input.details = shop.details;
-        if (shop.body.contains("core")) input.extra["core"] = shop.body["core"];
-        if (shop.body.contains("prestashop_version"))
-            input.extra["prestashop_version"] = shop.body["prestashop_version"];
+        input.take_shop_checks(shop);
     }
     input.verify_one = [&](const std::string& module) {
         // Which release first, from the identity files alone: a module without one is skipped
@@ -76,11 +72,7 @@ Report verify_all_files(RemoteFiles& files, const std::string& path, const std::
 
 Report verify_all_remote(const RemoteVerifyRequest& request, const PristineStore& store,
                          const PolicyConfig& policy) {
-    SshOptions options = request.ssh;
-    options.user = request.url.user;
-    options.host = request.url.host;
-    options.port = request.url.port;
-    auto files = SftpFiles::connect(options);
+    auto files = connect_sftp(request);
     return verify_all_files(*files, request.url.path, request.url.display(), request, store,
                             policy);
 }

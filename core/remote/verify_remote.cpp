@@ -605,13 +605,17 @@ Report verify_files(RemoteFiles& files, const std::string& path, const std::stri
     return RemoteVerify(files, path, where, options, store, policy).run();
 }
 
-Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& store,
-                     const PolicyConfig& policy) {
+std::unique_ptr<SftpFiles> connect_sftp(const RemoteVerifyRequest& request) {
     SshOptions options = request.ssh;
     options.user = request.url.user;
     options.host = request.url.host;
     options.port = request.url.port;
-    auto files = SftpFiles::connect(options);
+    return SftpFiles::connect(options);
+}
+
+Report verify_remote(const RemoteVerifyRequest& request, const PristineStore& store,
+                     const PolicyConfig& policy) {
+    auto files = connect_sftp(request);
     return verify_files(*files, request.url.path, request.url.display(), request, store, policy);
 }
 

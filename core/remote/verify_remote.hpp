@@ -1,6 +1,7 @@
 #pragma once
 // `mpsupport verify sftp://...`: the same verdicts as a local verify, with the module's files
 // listed and read through RemoteFiles (SFTP here; any transport through verify_files).
+#include <memory>
 #include <string>
 
 #include "config/config.hpp"
@@ -13,6 +14,7 @@
 namespace mps {
 
 class RemoteFiles;
+class SftpFiles;
 
 // How file digests are obtained: by a command on the server (exec) or by reading every file.
 enum class ExecHash { auto_, never, only };
@@ -31,6 +33,9 @@ struct RemoteVerifyRequest : RemoteVerifyOptions {
     SftpUrl url;     // module folder or shop root
     SshOptions ssh;  // host, port and user are taken from `url`
 };
+
+// connect_sftp: the SFTP connection to request.url with request.ssh (unreachable 4, auth 5).
+std::unique_ptr<SftpFiles> connect_sftp(const RemoteVerifyRequest& request);
 
 // verify_remote: connect over SSH, then verify_files. Errors: unreachable (4), auth (5),
 // not_found (6) for a missing module, folder or pristine release, usage (2) for a shop root
