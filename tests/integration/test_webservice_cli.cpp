@@ -574,8 +574,7 @@ TEST_CASE("webservice_url in the dispatcher form is accepted; other queries are 
         order(1, "DISPATCHA", "2026-01-10 10:00:00", "2026-01-10 10:00:00", 7, {"mymod"}));
     shop.save();
     std::string root = "http://127.0.0.1:" + std::to_string(shop.port);
-    for (std::string form :
-         {"/webservice/dispatcher.php?url=", "/webservice/dispatcher.php"}) {
+    for (std::string form : {"/webservice/dispatcher.php?url=", "/webservice/dispatcher.php"}) {
         testing::write(shop.home / ".config/mpsupport/config.toml",
                        "[orders]\nwebservice_url = \"" + root + form + "\"\n");
         testing::write(shop.log, "");
