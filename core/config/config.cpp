@@ -387,6 +387,19 @@ Config parse_config(std::string_view text, const fs::path& path) {
         if (!config.ledger.url.empty() && config.ledger.url.rfind("postgresql://", 0) != 0 &&
             config.ledger.url.rfind("postgres://", 0) != 0)
             r.fail(*ledger->get("url"), "url", "must be a postgresql://USER@HOST:PORT/DBNAME URL");
+        // A password never goes in the file: PGPASSWORD, ~/.pgpass or MPSUPPORT_LEDGER_PASSWORD.
+        const std::string& url = config.ledger.url;
+        auto start = url.find("://");
+        if (start != std::string::npos) {
+            std::string authority = url.substr(start + 3, url.find_first_of("/?", start + 3) -
+                                                              (start + 3));
+            auto at = authority.rfind('@');
+            if ((at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos) ||
+                url.find("password=") != std::string::npos)
+                r.fail(*ledger->get("url"), "url",
+                       "must not contain a password: use PGPASSWORD, ~/.pgpass or "
+                       "MPSUPPORT_LEDGER_PASSWORD");
+        }
         r.warn_unknown();
     }
     if (const auto* ssh = top.table("ssh")) {

@@ -208,9 +208,10 @@ class PgConnection {
         if (PQstatus(conn_) != CONNECTION_OK) {
             std::string why = PQerrorMessage(conn_);
             while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-            bool auth = PQconnectionNeedsPassword(conn_) || PQconnectionUsedPassword(conn_) ||
-                        why.find("password authentication failed") != std::string::npos ||
-                        why.find("authentication failed") != std::string::npos;
+            bool auth = PQconnectionNeedsPassword(conn_) ||
+                        why.find("authentication failed") != std::string::npos ||
+                        why.find("no password supplied") != std::string::npos;
+            bool missing = why.find("does not exist") != std::string::npos;
             PQfinish(conn_);
             conn_ = nullptr;
             if (auth)
@@ -218,6 +219,10 @@ class PgConnection {
                             "ledger database " + host_ + " refused the login: " + last_line(why),
                             "check the user in [ledger] url and the password (PGPASSWORD, "
                             "~/.pgpass or MPSUPPORT_LEDGER_PASSWORD)");
+            if (missing)
+                throw Error(ErrorKind::usage,
+                            "ledger database at " + host_ + ": " + last_line(why),
+                            "create the database (createdb) or fix [ledger] url");
             throw Error(ErrorKind::unreachable,
                         "cannot reach the ledger database at " + host_ + ": " + last_line(why),
                         "check [ledger] url (or MPSUPPORT_LEDGER_URL) and that PostgreSQL runs "
@@ -232,10 +237,24 @@ class PgConnection {
     PgConnection(const PgConnection&) = delete;
     PgConnection& operator=(const PgConnection&) = delete;
 
-    static std::string last_line(std::string text) {
-        auto nl = text.rfind('\n');
-        if (nl != std::string::npos) text = text.substr(nl + 1);
-        return text;
+    // last_line: libpq's message as one line (its lines trimmed and joined with "; ").
+    static std::string last_line(const std::string& text) {
+        std::string out, item;
+        auto flush = [&] {
+            auto a = item.find_first_not_of(" \t\r");
+            auto b = item.find_last_not_of(" \t\r");
+            if (a != std::string::npos)
+                out += (out.empty() ? "" : "; ") + item.substr(a, b - a + 1);
+            item.clear();
+        };
+        for (char c : text) {
+            if (c == '\n')
+                flush();
+            else
+                item += c;
+        }
+        flush();
+        return out;
     }
 
     [[noreturn]] void fail(const std::string& what, const PGresult* r) const {
@@ -441,10 +460,13 @@ class PgLedger final : public Ledger {
                     updates.emplace_back(std::to_string(group[i].id), months[i]);
             group.clear();
         };
+        // The (customer, module) groups with an extension line or an applied extension: a
+        // small set (hashed), joined to their lines.
         c_.each_row(
             std::string("SELECT ") + kLineColumns + R"sql( FROM order_lines
-WHERE applied_extension_months > 0
-   OR (customer_email, module) IN (SELECT customer_email, module FROM order_lines WHERE extended_months > 0)
+WHERE (customer_email, module) IN (
+    SELECT customer_email, module FROM order_lines WHERE extended_months > 0
+    UNION SELECT customer_email, module FROM order_lines WHERE applied_extension_months > 0)
 ORDER BY customer_email, module)sql",
             {}, [&](const PGresult* r) {
                 OrderLine line = read_line(r, 0);
@@ -793,7 +815,12 @@ SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FR
     counts.updated = static_cast<std::size_t>(cell_int(r.get(), 0, 1));
     counts.unchanged = lines_ - counts.inserted - counts.updated;
     auto merged_at = std::chrono::steady_clock::now();
-    if (counts.inserted + counts.updated > 0 || counts.removed > 0) ledger_.recompute_extensions();
+    if (counts.inserted + counts.updated > 0 || counts.removed > 0) {
+        // Fresh statistics after a large change, so the recompute (and the next runs) plan
+        // with the real sizes rather than an empty table's.
+        if (counts.inserted + counts.updated > 10000) c_.exec("ANALYZE order_lines");
+        ledger_.recompute_extensions();
+    }
     auto recomputed_at = std::chrono::steady_clock::now();
     tx_.commit();
     auto ms = [](auto a, auto b) {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "orders/ledger.hpp"
+#include "config/config.hpp"
 #include "orders/ledger_migrate.hpp"
 #include "orders/remind.hpp"
 #include "postgres_server.hpp"
@@ -433,4 +434,26 @@ TEST_CASE("ledger migrate: SQLite into PostgreSQL keeps sent reminders and is id
     CHECK(again.reminders_copied == 0);
     CHECK(again.tickets_copied == 0);
     CHECK(to->tickets().size() == 1);
+}
+
+TEST_CASE("[ledger] url: a postgresql:// URL without password", "[orders][ledger][config]") {
+    auto config = parse_config("[ledger]\nurl = \"postgresql://support@db.example:5432/mps\"\n",
+                               "config.toml");
+    CHECK(config.ledger.url == "postgresql://support@db.example:5432/mps");
+    CHECK(parse_config("", "config.toml").ledger.url.empty());
+    for (const char* bad : {"postgresql://support:pw-in-url@db.example/mps",
+                            "postgresql://support@db.example/mps?password=pw-in-url",
+                            "mysql://support@db.example/mps"}) {
+        INFO(bad);
+        try {
+            parse_config(std::string("[ledger]\nurl = \"") + bad + "\"\n", "config.toml");
+            FAIL("accepted");
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::usage);
+            CHECK_THAT(e.what(), Catch::Contains("ledger.url") && !Catch::Contains("pw-in-url"));
+        }
+    }
+    CHECK(check_ledger_url("postgresql://support@db.example/mps/") ==
+          "postgresql://support@db.example/mps");
+    CHECK_THROWS_AS(check_ledger_url("postgresql://support:x@db.example/mps"), Error);
 }
