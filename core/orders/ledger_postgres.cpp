@@ -220,8 +220,7 @@ class PgConnection {
                             "check the user in [ledger] url and the password (PGPASSWORD, "
                             "~/.pgpass or MPSUPPORT_LEDGER_PASSWORD)");
             if (missing)
-                throw Error(ErrorKind::usage,
-                            "ledger database at " + host_ + ": " + last_line(why),
+                throw Error(ErrorKind::usage, "ledger database at " + host_ + ": " + last_line(why),
                             "create the database (createdb) or fix [ledger] url");
             throw Error(ErrorKind::unreachable,
                         "cannot reach the ledger database at " + host_ + ": " + last_line(why),
@@ -793,26 +792,59 @@ ImportCounts PgLineImport::commit() {
         while (PGresult* more = PQgetResult(c_.handle())) PQclear(more);
     }
     auto copied_at = std::chrono::steady_clock::now();
-    // One merge: new keys inserted, changed lines updated, unchanged ones left alone. A key
-    // repeated in the import fails the statement, and nothing is written.
-    auto r = c_.exec(R"sql(
-WITH merged AS (
-    INSERT INTO order_lines (reference, module, extended_months, purchased_at, purchase_date,
-                             customer_email, customer_name, source, imported_at)
-    SELECT reference, module, extended_months, purchased_at, purchase_date, customer_email,
-           customer_name, $1, $2 FROM import_lines
-    ON CONFLICT (reference, module, extended_months) DO UPDATE SET
-        purchased_at = excluded.purchased_at, purchase_date = excluded.purchase_date,
-        customer_email = excluded.customer_email, customer_name = excluded.customer_name,
-        source = excluded.source, imported_at = excluded.imported_at
-    WHERE order_lines.purchased_at IS DISTINCT FROM excluded.purchased_at
-       OR order_lines.customer_email IS DISTINCT FROM excluded.customer_email
-       OR order_lines.customer_name IS DISTINCT FROM excluded.customer_name
-    RETURNING (xmax = 0) AS inserted)
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged)sql",
-                     Params().add(source_).add(now_));
-    counts.inserted = static_cast<std::size_t>(cell_int(r.get(), 0, 0));
-    counts.updated = static_cast<std::size_t>(cell_int(r.get(), 0, 1));
+    // The merge, in this transaction: changed lines updated, new keys inserted, unchanged ones
+    // left alone. Into an empty ledger, a plain append with the indexes built once after the
+    // rows (under an exclusive lock: there is nothing to read yet); a key repeated in the
+    // import then fails the unique index, and nothing is written.
+    constexpr std::size_t kBulkFrom = 10000;
+    bool bulk = false;
+    if (lines_ >= kBulkFrom &&
+        c_.scalar("SELECT count(*) FROM (SELECT 1 FROM order_lines LIMIT 1) AS any_line") == 0) {
+        c_.exec("LOCK TABLE order_lines IN ACCESS EXCLUSIVE MODE");
+        bulk = c_.scalar("SELECT count(*) FROM (SELECT 1 FROM order_lines LIMIT 1) AS l") == 0;
+    }
+    constexpr const char* kColumns =
+        "reference, module, extended_months, purchased_at, purchase_date, customer_email, "
+        "customer_name";
+    if (bulk) {
+        c_.exec("SET LOCAL maintenance_work_mem = '256MB'");  // server side: sorts for the indexes
+        c_.exec_script(
+            "DROP INDEX order_lines_key, order_lines_purchases, order_lines_customer, "
+            "order_lines_extended");
+        auto r =
+            c_.exec(std::string("INSERT INTO order_lines (") + kColumns +
+                        ", source, imported_at) SELECT " + kColumns + ", $1, $2 FROM import_lines",
+                    Params().add(source_).add(now_));
+        counts.inserted = std::strtoull(PQcmdTuples(r.get()), nullptr, 10);
+        c_.exec_script(
+            "CREATE UNIQUE INDEX order_lines_key ON order_lines (reference, module, "
+            "extended_months);"
+            "CREATE INDEX order_lines_purchases ON order_lines (purchase_date) WHERE "
+            "extended_months = 0;"
+            "CREATE INDEX order_lines_customer ON order_lines (customer_email, module);"
+            "CREATE INDEX order_lines_extended ON order_lines (purchase_date) WHERE "
+            "extended_months = 0 AND applied_extension_months > 0;");
+    } else {
+        if (lines_ >= kBulkFrom) c_.exec("ANALYZE import_lines");
+        auto updated = c_.exec(R"sql(
+UPDATE order_lines o SET purchased_at = i.purchased_at, purchase_date = i.purchase_date,
+    customer_email = i.customer_email, customer_name = i.customer_name, source = $1, imported_at = $2
+FROM import_lines i
+WHERE o.reference = i.reference AND o.module = i.module AND o.extended_months = i.extended_months
+  AND (o.purchased_at IS DISTINCT FROM i.purchased_at OR o.customer_email IS DISTINCT FROM i.customer_email
+       OR o.customer_name IS DISTINCT FROM i.customer_name))sql",
+                               Params().add(source_).add(now_));
+        counts.updated = std::strtoull(PQcmdTuples(updated.get()), nullptr, 10);
+        // ON CONFLICT: a concurrent import adding the same key first wins, without an error.
+        auto inserted = c_.exec(std::string("INSERT INTO order_lines (") + kColumns +
+                                    ", source, imported_at) SELECT " + kColumns +
+                                    R"sql(, $1, $2 FROM import_lines i
+WHERE NOT EXISTS (SELECT 1 FROM order_lines o WHERE o.reference = i.reference AND o.module = i.module
+                  AND o.extended_months = i.extended_months)
+ON CONFLICT (reference, module, extended_months) DO NOTHING)sql",
+                                Params().add(source_).add(now_));
+        counts.inserted = std::strtoull(PQcmdTuples(inserted.get()), nullptr, 10);
+    }
     counts.unchanged = lines_ - counts.inserted - counts.updated;
     auto merged_at = std::chrono::steady_clock::now();
     if (counts.inserted + counts.updated > 0 || counts.removed > 0) {

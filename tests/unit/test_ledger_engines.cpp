@@ -457,3 +457,31 @@ TEST_CASE("[ledger] url: a postgresql:// URL without password", "[orders][ledger
           "postgresql://support@db.example/mps");
     CHECK_THROWS_AS(check_ledger_url("postgresql://support:x@db.example/mps"), Error);
 }
+
+TEST_CASE("ledger engines: a large first import is all or nothing, then merges",
+          "[orders][ledger]") {
+    Engine engine(GENERATE(as<std::string>{}, "sqlite", "postgresql"));
+    INFO(engine.name);
+    auto ledger = engine.open();
+    std::vector<OrderLine> lines;
+    for (int i = 0; i < 12000; ++i)
+        lines.push_back(line("BULK" + std::to_string(i), "mymod", "2026-01-10 10:00:00",
+                             "c" + std::to_string(i % 5000) + "@example.com"));
+    lines.push_back(line("EXTEND", "mymod", "2026-01-20 10:00:00", "c7@example.com", 6));
+    auto twice = lines;
+    twice.push_back(lines[42]);  // a repeated key: nothing is written
+    CHECK_THROWS_AS(ledger->import_lines(twice, "csv", "now"), Error);
+    CHECK(ledger->line_count() == 0);
+    auto counts = ledger->import_lines(lines, "csv", "now");
+    CHECK(counts.inserted == 12001);
+    CHECK(ledger->order("BULK7")[0].applied_extension_months == 6);
+    CHECK(ledger->order("BULK8")[0].applied_extension_months == 0);
+    CHECK(ledger->customer_module("c7@example.com", "mymod").size() == 4);
+    lines[8].customer_name = "Changed";
+    lines.push_back(line("NEW", "mymod", "2026-01-21 10:00:00", "n@example.com"));
+    counts = ledger->import_lines(lines, "csv", "later");
+    CHECK(counts.inserted == 1);
+    CHECK(counts.updated == 1);
+    CHECK(counts.unchanged == 12000);
+    CHECK(ledger->order("BULK8")[0].customer_name == "Changed");
+}
