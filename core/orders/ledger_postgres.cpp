@@ -21,21 +21,23 @@ namespace mps {
 namespace {
 
 // Migrations: entry i brings the schema from version i to i + 1. Never edit a released one.
-// Dates and times are text, as in the SQLite engine (ISO 8601 sorts as it reads).
+// Dates and times are text, as in the SQLite engine (ISO 8601 sorts as it reads); text
+// compares byte by byte (COLLATE "C", SQLite's BINARY): the same order on both engines, and
+// index builds and sorts without the locale's rules.
 const char* const kPgMigrations[] = {
     R"sql(
 CREATE TABLE order_lines (
     id BIGSERIAL PRIMARY KEY,
-    reference TEXT NOT NULL,
-    module TEXT NOT NULL,
+    reference TEXT COLLATE "C" NOT NULL,
+    module TEXT COLLATE "C" NOT NULL,
     extended_months INTEGER NOT NULL DEFAULT 0,
-    purchased_at TEXT NOT NULL,
-    purchase_date TEXT NOT NULL,
-    customer_email TEXT NOT NULL,
-    customer_name TEXT NOT NULL DEFAULT '',
+    purchased_at TEXT COLLATE "C" NOT NULL,
+    purchase_date TEXT COLLATE "C" NOT NULL,
+    customer_email TEXT COLLATE "C" NOT NULL,
+    customer_name TEXT COLLATE "C" NOT NULL DEFAULT '',
     applied_extension_months INTEGER NOT NULL DEFAULT 0,
-    source TEXT NOT NULL,
-    imported_at TEXT NOT NULL
+    source TEXT COLLATE "C" NOT NULL,
+    imported_at TEXT COLLATE "C" NOT NULL
 );
 CREATE UNIQUE INDEX order_lines_key ON order_lines (reference, module, extended_months);
 CREATE INDEX order_lines_purchases ON order_lines (purchase_date) WHERE extended_months = 0;
@@ -44,31 +46,31 @@ CREATE INDEX order_lines_extended ON order_lines (purchase_date) WHERE extended_
 CREATE TABLE reminders (
     line_id BIGINT NOT NULL REFERENCES order_lines (id),
     threshold INTEGER NOT NULL,
-    support_end TEXT NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('claimed', 'sent', 'covered', 'failed')),
-    owner TEXT,
-    claimed_at TEXT,
-    sent_at TEXT,
-    message_id TEXT,
-    error TEXT,
+    support_end TEXT COLLATE "C" NOT NULL,
+    state TEXT COLLATE "C" NOT NULL CHECK (state IN ('claimed', 'sent', 'covered', 'failed')),
+    owner TEXT COLLATE "C",
+    claimed_at TEXT COLLATE "C",
+    sent_at TEXT COLLATE "C",
+    message_id TEXT COLLATE "C",
+    error TEXT COLLATE "C",
     attempts INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (line_id, threshold, support_end)
 );
 CREATE INDEX reminders_end ON reminders (support_end);
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE meta (key TEXT COLLATE "C" PRIMARY KEY, value TEXT COLLATE "C" NOT NULL);
 CREATE TABLE tickets (
     id BIGSERIAL PRIMARY KEY,
-    sent_at TEXT NOT NULL,
-    channel TEXT NOT NULL CHECK (channel IN ('form', 'email')),
-    reference TEXT NOT NULL,
-    module TEXT NOT NULL,
-    summary TEXT NOT NULL,
-    customer_email TEXT NOT NULL,
-    outcome TEXT NOT NULL,
-    detail TEXT NOT NULL DEFAULT '',
-    reply_due TEXT NOT NULL DEFAULT '',
-    message_id TEXT NOT NULL DEFAULT '',
-    attachment TEXT NOT NULL DEFAULT ''
+    sent_at TEXT COLLATE "C" NOT NULL,
+    channel TEXT COLLATE "C" NOT NULL CHECK (channel IN ('form', 'email')),
+    reference TEXT COLLATE "C" NOT NULL,
+    module TEXT COLLATE "C" NOT NULL,
+    summary TEXT COLLATE "C" NOT NULL,
+    customer_email TEXT COLLATE "C" NOT NULL,
+    outcome TEXT COLLATE "C" NOT NULL,
+    detail TEXT COLLATE "C" NOT NULL DEFAULT '',
+    reply_due TEXT COLLATE "C" NOT NULL DEFAULT '',
+    message_id TEXT COLLATE "C" NOT NULL DEFAULT '',
+    attachment TEXT COLLATE "C" NOT NULL DEFAULT ''
 );
 CREATE INDEX tickets_reference ON tickets (reference);
 )sql",
@@ -739,9 +741,12 @@ WHERE line_id = $1 AND threshold = $2 AND support_end = $3 AND state = 'claimed'
 PgLineImport::PgLineImport(PgLedger& ledger, PgConnection& c, std::string source, std::string now)
     : ledger_(ledger), c_(c), tx_(c), source_(std::move(source)), now_(std::move(now)) {
     c_.exec(
-        "CREATE TEMPORARY TABLE import_lines (reference TEXT NOT NULL, module TEXT NOT NULL, "
-        "extended_months INTEGER NOT NULL, purchased_at TEXT NOT NULL, purchase_date TEXT NOT "
-        "NULL, customer_email TEXT NOT NULL, customer_name TEXT NOT NULL) ON COMMIT DROP");
+        "CREATE TEMPORARY TABLE import_lines (reference TEXT COLLATE \"C\" NOT NULL, module TEXT "
+        "COLLATE \"C\" NOT NULL, "
+        "extended_months INTEGER NOT NULL, purchased_at TEXT COLLATE \"C\" NOT NULL, purchase_date "
+        "TEXT COLLATE \"C\" NOT "
+        "NULL, customer_email TEXT COLLATE \"C\" NOT NULL, customer_name TEXT COLLATE \"C\" NOT "
+        "NULL) ON COMMIT DROP");
 }
 
 PgLineImport::~PgLineImport() {
