@@ -5,8 +5,8 @@
 #include <ostream>
 
 #include "commands.hpp"
-#include "ledger_settings.hpp"
 #include "diagnose/diagnose_bundle.hpp"
+#include "ledger_settings.hpp"
 #include "render.hpp"
 #include "ticket/business_days.hpp"
 #include "ticket/open_ticket.hpp"

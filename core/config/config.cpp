@@ -391,10 +391,11 @@ Config parse_config(std::string_view text, const fs::path& path) {
         const std::string& url = config.ledger.url;
         auto start = url.find("://");
         if (start != std::string::npos) {
-            std::string authority = url.substr(start + 3, url.find_first_of("/?", start + 3) -
-                                                              (start + 3));
+            std::string authority =
+                url.substr(start + 3, url.find_first_of("/?", start + 3) - (start + 3));
             auto at = authority.rfind('@');
-            if ((at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos) ||
+            if ((at != std::string::npos &&
+                 authority.substr(0, at).find(':') != std::string::npos) ||
                 url.find("password=") != std::string::npos)
                 r.fail(*ledger->get("url"), "url",
                        "must not contain a password: use PGPASSWORD, ~/.pgpass or "

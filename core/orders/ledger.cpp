@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <thread>
 #include <optional>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 
@@ -212,7 +212,8 @@ std::unique_ptr<Ledger> open_sqlite(const fs::path& path, bool read_only) {
         if (version < kSchemaVersion) {
             // Never written by a command that migrates (or older): read it as empty rather than
             // write.
-            if (version >= kReadableFrom) return std::unique_ptr<Ledger>(new SqliteLedger(std::move(db)));
+            if (version >= kReadableFrom)
+                return std::unique_ptr<Ledger>(new SqliteLedger(std::move(db)));
             if (version > 0)
                 throw Error(ErrorKind::usage, "ledger " + path.string() + " has an old schema",
                             "run 'mpsupport orders import', 'mpsupport remind' or 'mpsupport "
@@ -265,16 +266,18 @@ std::string check_ledger_url(const std::string& url) {
     auto slash = rest.find_first_of("/?");
     std::string authority = rest.substr(0, slash);
     auto at = authority.rfind('@');
-    bool password = at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos;
+    bool password =
+        at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos;
     auto query = rest.find('?');
     if (query != std::string::npos) {
         std::string q = "&" + rest.substr(query + 1);
         if (q.find("&password=") != std::string::npos) password = true;
     }
     if (password)
-        fail("the URL contains a password (it would show in the config file, the environment and "
-             "process lists)",
-             "remove it from the URL and use PGPASSWORD, ~/.pgpass or MPSUPPORT_LEDGER_PASSWORD");
+        fail(
+            "the URL contains a password (it would show in the config file, the environment and "
+            "process lists)",
+            "remove it from the URL and use PGPASSWORD, ~/.pgpass or MPSUPPORT_LEDGER_PASSWORD");
     std::string out = url;
     while (out.size() > 1 && out.back() == '/') out.pop_back();
     return out;
@@ -442,8 +445,9 @@ ImportCounts SqliteLineImport::commit() {
     return counts;
 }
 
-std::unique_ptr<LineImport> SqliteLedger::begin_import(const std::string& source, const std::string& now,
-                                                 const std::vector<OrderLine>& withdrawn) {
+std::unique_ptr<LineImport> SqliteLedger::begin_import(const std::string& source,
+                                                       const std::string& now,
+                                                       const std::vector<OrderLine>& withdrawn) {
     // WAL with synchronous=NORMAL is still atomic and consistent; it only lets a power cut lose
     // this last import, which re-running it repairs. Reminder writes keep FULL.
     db_->exec("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -" +
@@ -550,7 +554,7 @@ std::vector<OrderLine> SqliteLedger::order(const std::string& reference) {
 }
 
 std::vector<OrderLine> SqliteLedger::customer_module(const std::string& email,
-                                               const std::string& module) {
+                                                     const std::string& module) {
     sqlite::Statement s(
         *db_,
         std::string("SELECT ") + kLineColumns +
@@ -573,7 +577,7 @@ std::vector<OrderLine> SqliteLedger::purchases_between(const Date& from, const D
 }
 
 std::vector<OrderLine> SqliteLedger::purchases_for_window(const std::pair<Date, Date>& plain,
-                                                    const std::pair<Date, Date>& extended) {
+                                                          const std::pair<Date, Date>& extended) {
     std::vector<OrderLine> out;
     sqlite::Statement a(
         *db_, std::string("SELECT ") + kLineColumns +
@@ -612,7 +616,7 @@ std::vector<ReminderRecord> SqliteLedger::reminders_of_line(std::int64_t line_id
 }
 
 std::map<ReminderKey, ReminderRecord> SqliteLedger::reminders_ending_between(const Date& from,
-                                                                       const Date& to) {
+                                                                             const Date& to) {
     sqlite::Statement s(*db_, std::string("SELECT ") + kReminderColumns +
                                   " FROM reminders WHERE support_end BETWEEN ?1 AND ?2");
     s.bind(1, format_date(from)).bind(2, format_date(to));
@@ -682,7 +686,7 @@ ON CONFLICT (line_id, threshold, support_end) DO UPDATE SET state = 'covered' WH
 }
 
 bool SqliteLedger::mark_sent(const ReminderKey& key, const std::string& owner,
-                       const std::string& message_id, const std::string& now) {
+                             const std::string& message_id, const std::string& now) {
     sqlite::Transaction tx(*db_);
     sqlite::Statement s(*db_, R"sql(
 UPDATE reminders SET state = 'sent', sent_at = ?5, message_id = ?6, error = NULL, attempts = attempts + 1
@@ -699,7 +703,7 @@ WHERE line_id = ?1 AND threshold = ?2 AND support_end = ?3 AND state = 'claimed'
 }
 
 bool SqliteLedger::mark_failed(const ReminderKey& key, const std::string& owner,
-                         const std::string& error) {
+                               const std::string& error) {
     sqlite::Transaction tx(*db_);
     sqlite::Statement s(*db_, R"sql(
 UPDATE reminders SET state = 'failed', owner = NULL, error = ?5, attempts = attempts + 1

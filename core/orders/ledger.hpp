@@ -97,7 +97,7 @@ class LineImport {
 struct LedgerTarget {
     std::filesystem::path file;
     std::string url;
-    std::string password;     // MPSUPPORT_LEDGER_PASSWORD; empty: libpq's own (PGPASSWORD, ~/.pgpass)
+    std::string password;  // MPSUPPORT_LEDGER_PASSWORD; empty: libpq's own (PGPASSWORD, ~/.pgpass)
     int timeout_seconds = 30;  // connect timeout (--timeout)
 };
 
@@ -161,8 +161,8 @@ class Ledger {
     // keys are recorded as covered); sent or covered ones are done; claims of a live run are
     // busy. Two runs (on any machines) never both get `claimed` for one key.
     virtual std::vector<ClaimOutcome> claim(
-        const std::vector<ClaimRequest>& requests, const std::string& owner,
-        const std::string& now, const std::function<bool(const ReminderRecord&)>& is_stale) = 0;
+        const std::vector<ClaimRequest>& requests, const std::string& owner, const std::string& now,
+        const std::function<bool(const ReminderRecord&)>& is_stale) = 0;
     // mark_sent / mark_failed: record the result of a claimed reminder (one transaction each).
     // False when `owner` no longer holds the claim.
     virtual bool mark_sent(const ReminderKey& key, const std::string& owner,

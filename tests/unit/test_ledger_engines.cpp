@@ -7,8 +7,8 @@
 #include <set>
 #include <thread>
 
-#include "orders/ledger.hpp"
 #include "config/config.hpp"
+#include "orders/ledger.hpp"
 #include "orders/ledger_migrate.hpp"
 #include "orders/remind.hpp"
 #include "postgres_server.hpp"
