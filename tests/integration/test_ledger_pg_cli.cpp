@@ -157,3 +157,32 @@ TEST_CASE("PostgreSQL ledger: unreachable is exit 4, a password in the URL exit 
     INFO(allowed.err);
     CHECK(allowed.exit_code == 0);
 }
+
+TEST_CASE("ledger migrate copies the local ledger into PostgreSQL, idempotently",
+          "[cli][ledger][postgresql]") {
+    TempDir home;
+    testing::write(home / "orders.csv",
+                   "order_reference,purchased_at,customer_email,customer_name,module,"
+                   "extended_months\n"
+                   "JANENDAAA,2026-01-31 09:00:00,jan@example.com,Jan,othermod,\n"
+                   "EXTENDAAA,2026-02-01 09:00:00,jan@example.com,Jan,othermod,6\n");
+    REQUIRE(run_mpsupport({"orders", "import", (home / "orders.csv").string()}, home.path())
+                .exit_code == 0);
+    std::string url = testing::PostgresServer::shared().new_database();
+    auto first = run_mpsupport({"--json", "ledger", "migrate", "--to", url}, home.path());
+    INFO(first.err);
+    REQUIRE(first.exit_code == 0);
+    CHECK(json_of(first)["inserted"] == 2);
+    auto again = run_mpsupport({"--json", "ledger", "migrate", "--to", url}, home.path());
+    CHECK(again.exit_code == 0);
+    CHECK(json_of(again)["inserted"] == 0);
+    CHECK(json_of(again)["unchanged"] == 2);
+    auto expiry = run_mpsupport({"--json", "expiry", "JANENDAAA", "--at", "2026-02-28"},
+                                home.path(), {{"MPSUPPORT_LEDGER_URL", url}});
+    CHECK(expiry.exit_code == 0);
+    CHECK(json_of(expiry)["orders"][0]["lines"][0]["support_end"] == "2026-07-31");
+    auto bad = run_mpsupport({"ledger", "migrate", "--to", "postgresql://u:pw-x@127.0.0.1/x"},
+                             home.path());
+    CHECK(bad.exit_code == 2);
+    CHECK_THAT(bad.err + bad.out, !Catch::Contains("pw-x"));
+}
