@@ -28,7 +28,7 @@ const std::vector<CommandInfo>& commands() {
         {"pristine", add_pristine_command},     {"expiry", add_expiry_command},
         {"remind", add_remind_command},         {"orders", add_orders_command},
         {"ticket", add_ticket_command},         {"config", add_config_command},
-        {"completion", add_completion_command},
+        {"completion", add_completion_command}, {"ledger", add_ledger_command},
     };
     return table;
 }

@@ -31,6 +31,7 @@ void add_expiry_command(CLI::App& app, Context& ctx, Action& action);
 void add_remind_command(CLI::App& app, Context& ctx, Action& action);
 void add_orders_command(CLI::App& app, Context& ctx, Action& action);
 void add_ticket_command(CLI::App& app, Context& ctx, Action& action);
+void add_ledger_command(CLI::App& app, Context& ctx, Action& action);
 
 // commands: every registered command, in help order.
 const std::vector<CommandInfo>& commands();

@@ -75,6 +75,10 @@ const std::map<std::string, std::vector<std::string>>& examples() {
          {"mpsupport ticket draft myshop --summary \"Blank page after saving\"",
           "mpsupport ticket list"}},
         {"ticket list", {"mpsupport --jq '.tickets[].outcome' ticket list"}},
+        {"ledger", {"mpsupport ledger migrate --to postgresql://support@db.example/mpsupport"}},
+        {"ledger migrate",
+         {"PGPASSWORD=... mpsupport ledger migrate --to "
+          "postgresql://support@db.example/mpsupport"}},
         {"config",
          {"mpsupport config init", "mpsupport config get policy.allowed_change",
           "mpsupport config set vendor.smtp_password_command 'pass show smtp'"}},

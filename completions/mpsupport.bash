@@ -124,7 +124,7 @@ _mpsupport()
         esac
         if [[ -z $cmd ]]; then
             cmd=$word
-        elif [[ -z $sub && ( $cmd == pristine || $cmd == config || $cmd == completion || $cmd == orders || $cmd == ticket || $cmd == help ) ]]; then
+        elif [[ -z $sub && ( $cmd == pristine || $cmd == config || $cmd == completion || $cmd == orders || $cmd == ticket || $cmd == ledger || $cmd == help ) ]]; then
             sub=$word
         else
             (( ++npos ))
@@ -306,6 +306,7 @@ _mpsupport()
                     flags+=" --order --module --summary --message --message-file --url --admin --email --admin-access --files-access --sftp-access --via --bundle --diagnose --contact-subject --force"
                 ;;
             config) [[ $sub == init ]] && flags+=" --force" ;;
+            ledger) [[ $sub == migrate ]] && flags+=" --to --from" ;;
         esac
         _mpsupport_reply < <(compgen -W "$flags" -- "$cur")
         return 0
@@ -314,11 +315,11 @@ _mpsupport()
     # Commands, subcommands and their operands.
     case $cmd in
         "")
-            _mpsupport_reply < <(compgen -W "diagnose verify expiry remind orders ticket pristine config completion help" -- "$cur")
+            _mpsupport_reply < <(compgen -W "diagnose verify expiry remind orders ticket ledger pristine config completion help" -- "$cur")
             ;;
         help)
             # help COMMAND [SUB]
-            [[ -z $sub ]] && _mpsupport_reply < <(compgen -W "diagnose verify expiry remind orders ticket pristine config completion" -- "$cur")
+            [[ -z $sub ]] && _mpsupport_reply < <(compgen -W "diagnose verify expiry remind orders ticket ledger pristine config completion" -- "$cur")
             ;;
         orders)
             case $sub in
@@ -332,6 +333,9 @@ _mpsupport()
                     fi
                     ;;
             esac
+            ;;
+        ledger)
+            [[ -z $sub ]] && _mpsupport_reply < <(compgen -W "migrate" -- "$cur")
             ;;
         ticket)
             case $sub in

@@ -172,11 +172,12 @@ complete -c mpsupport -n '__mpsupport_at 0' -a expiry -d 'Show when support ends
 complete -c mpsupport -n '__mpsupport_at 0' -a remind -d 'E-mail customers whose support ends soon (for cron)'
 complete -c mpsupport -n '__mpsupport_at 0' -a orders -d 'Import and inspect the orders ledger'
 complete -c mpsupport -n '__mpsupport_at 0' -a ticket -d 'Prepare, send and list support tickets'
+complete -c mpsupport -n '__mpsupport_at 0' -a ledger -d 'Move the orders ledger to a shared PostgreSQL database'
 complete -c mpsupport -n '__mpsupport_at 0' -a pristine -d 'Store and inspect pristine module releases'
 complete -c mpsupport -n '__mpsupport_at 0' -a config -d 'Show and create the configuration file'
 complete -c mpsupport -n '__mpsupport_at 0' -a completion -d 'Print a shell completion script'
 complete -c mpsupport -n '__mpsupport_at 0' -a help -d 'Print the help of a command'
-complete -c mpsupport -n '__mpsupport_at 1 help' -a 'diagnose verify expiry remind orders ticket pristine config completion'
+complete -c mpsupport -n '__mpsupport_at 1 help' -a 'diagnose verify expiry remind orders ticket ledger pristine config completion'
 
 # diagnose [STORE] [--url U] [--admin U] [--files sftp://...|DIR] [--module NAME]... [--only ...] [--bundle F.zip]
 complete -c mpsupport -n '__mpsupport_at 1 diagnose' -a '(__mpsupport_stores)'
@@ -244,6 +245,11 @@ complete -c mpsupport -n '__mpsupport_in orders sync' -l full -d 'Fetch every or
 complete -c mpsupport -n '__mpsupport_in orders show' -l at -x -d 'As of this day (YYYY-MM-DD)'
 complete -c mpsupport -n '__mpsupport_in orders list' -l expiring-within -x -d 'Only support ending within N days'
 complete -c mpsupport -n '__mpsupport_in orders list' -l at -x -d 'As of this day (YYYY-MM-DD)'
+
+# ledger migrate --to URL [--from FILE]
+complete -c mpsupport -n '__mpsupport_at 1 ledger' -a migrate -d 'Copy the local ledger into PostgreSQL'
+complete -c mpsupport -n '__mpsupport_in ledger migrate' -l to -x -d 'The PostgreSQL ledger URL, without password'
+complete -c mpsupport -n '__mpsupport_in ledger migrate' -l from -r -F -d 'The SQLite ledger to copy'
 
 # ticket draft|open [STORE] [--order REF] ... | list
 complete -c mpsupport -n '__mpsupport_at 1 ticket' -a draft -d 'Print the ticket that ticket open would send'

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
+#include "ledger_settings.hpp"
 #include "orders/expiry.hpp"
 #include "render.hpp"
 #include "webservice_settings.hpp"
@@ -31,7 +32,7 @@ void add_expiry_command(CLI::App& app, Context& ctx, Action& action) {
             mps::ExpiryRequest request{
                 flags->references, mps::date_flag(flags->at, "--at", ctx.now()), flags->warn_days};
             read_orders_live(ctx, request);
-            auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), true);
+            auto ledger = open_ledger(ctx, true);
             return emit_report(ctx, mps::expiry_report(request, *ledger, config.policy));
         };
     });

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "commands.hpp"
+#include "ledger_settings.hpp"
 #include "orders/date.hpp"
 #include "orders/expiry.hpp"
 #include "orders/orders_import.hpp"
@@ -25,7 +26,7 @@ struct ListFlags {
 using mps::plural;
 
 int run_import(Context& ctx, mps::ImportRequest request) {
-    request.ledger_file = ctx.paths().ledger_file();
+    request.ledger = ledger_target(ctx);
     request.now = mps::iso_utc(ctx.now());
     request.progress = ctx.progress_reporter();
     auto result = mps::import_orders_file(request, ctx.config().policy);
@@ -79,7 +80,7 @@ int run_sync(Context& ctx, bool full) {
                              ctx.paths().config_file.string() +
                              " and export MPSUPPORT_WEBSERVICE_KEY");
     mps::Webservice webservice(*settings, config.policy);
-    auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), false);
+    auto ledger = open_ledger(ctx, false);
     auto result = mps::sync_orders(*ledger, webservice, full, mps::iso_utc(ctx.now()),
                                    mps::kMaxSyncPages, ctx.progress_reporter());
     if (ctx.globals.json)
@@ -133,7 +134,7 @@ void print_line(Context& ctx, const nlohmann::json& line) {
 
 int run_show(Context& ctx, const std::string& reference, const std::string& at_flag) {
     mps::Date at = mps::date_flag(at_flag, "--at", ctx.now());
-    auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), true);
+    auto ledger = open_ledger(ctx, true);
     auto lines = ledger->order(reference);
     if (lines.empty())
         throw mps::Error(
@@ -204,7 +205,7 @@ int run_show(Context& ctx, const std::string& reference, const std::string& at_f
 
 int run_list(Context& ctx, const ListFlags& flags) {
     mps::Date at = mps::date_flag(flags.at, "--at", ctx.now());
-    auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), true);
+    auto ledger = open_ledger(ctx, true);
     const auto& policy = ctx.config().policy;
     nlohmann::json items = nlohmann::json::array();
     auto consider = [&](const mps::OrderLine& line) {

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "ledger_settings.hpp"
 #include "orders/remind.hpp"
 #include "orders/run_owner.hpp"
 #include "render.hpp"
@@ -60,7 +61,7 @@ int run(Context& ctx, const RemindFlags& flags) {
 
     std::unique_ptr<mps::SmtpMailer> mailer;
     if (!flags.dry_run) mailer = vendor_mailer(ctx, "reminders", "preview with --dry-run");
-    auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), flags.dry_run);
+    auto ledger = open_ledger(ctx, flags.dry_run);
     mps::RemindDeps deps{
         *ledger,
         config,

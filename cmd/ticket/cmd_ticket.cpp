@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "diagnose/diagnose_bundle.hpp"
+#include "ledger_settings.hpp"
 #include "render.hpp"
 #include "ticket/business_days.hpp"
 #include "ticket/open_ticket.hpp"
@@ -69,7 +70,7 @@ int run_ticket(Context& ctx, const TicketFlags& flags, bool open) {
     if (flags.via == "email" && open)
         mailer = vendor_mailer(ctx, "--via email", "use the contact form");
 
-    auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), !open);
+    auto ledger = open_ledger(ctx, !open);
     std::optional<mps::OrderSupport> support;
     auto lookup = [&](const mps::Ticket& t) -> std::optional<std::string> {
         support = support_lookup(ctx, *ledger, t);
@@ -91,7 +92,7 @@ int run_ticket(Context& ctx, const TicketFlags& flags, bool open) {
 }
 
 int run_list(Context& ctx) {
-    auto ledger = mps::Ledger::open(ctx.paths().ledger_file(), true);
+    auto ledger = open_ledger(ctx, true);
     auto tickets = ledger->tickets();
     if (ctx.globals.json) {
         nlohmann::json items = nlohmann::json::array();

@@ -381,6 +381,28 @@ Config parse_config(std::string_view text, const fs::path& path) {
         r.string("extended_support_url", config.remind.extended_support_url);
         r.warn_unknown();
     }
+    if (const auto* ledger = top.table("ledger")) {
+        Reader r(path, *ledger, "ledger.");
+        r.string("url", config.ledger.url);
+        if (!config.ledger.url.empty() && config.ledger.url.rfind("postgresql://", 0) != 0 &&
+            config.ledger.url.rfind("postgres://", 0) != 0)
+            r.fail(*ledger->get("url"), "url", "must be a postgresql://USER@HOST:PORT/DBNAME URL");
+        // A password never goes in the file: PGPASSWORD, ~/.pgpass or MPSUPPORT_LEDGER_PASSWORD.
+        const std::string& url = config.ledger.url;
+        auto start = url.find("://");
+        if (start != std::string::npos) {
+            std::string authority =
+                url.substr(start + 3, url.find_first_of("/?", start + 3) - (start + 3));
+            auto at = authority.rfind('@');
+            if ((at != std::string::npos &&
+                 authority.substr(0, at).find(':') != std::string::npos) ||
+                url.find("password=") != std::string::npos)
+                r.fail(*ledger->get("url"), "url",
+                       "must not contain a password: use PGPASSWORD, ~/.pgpass or "
+                       "MPSUPPORT_LEDGER_PASSWORD");
+        }
+        r.warn_unknown();
+    }
     if (const auto* ssh = top.table("ssh")) {
         Reader r(path, *ssh, "ssh.");
         r.string("client", config.ssh.client);
@@ -453,6 +475,7 @@ std::vector<std::pair<std::string, nlohmann::json>> config_values(const Config& 
     out.emplace_back("remind.extended_support_url", c.remind.extended_support_url);
     out.emplace_back("ssh.client", c.ssh.client);
     out.emplace_back("ssh.config_file", c.ssh.config_file);
+    out.emplace_back("ledger.url", c.ledger.url);
     return out;
 }
 
@@ -544,6 +567,11 @@ major_rewrite_ratio = 0.5
 # [ssh]
 # client = "openssh"
 # config_file = "~/.ssh/config.mpsupport"
+
+# A ledger shared by a support team (PostgreSQL; default: the local SQLite file). No password
+# here: PGPASSWORD, ~/.pgpass or MPSUPPORT_LEDGER_PASSWORD. MPSUPPORT_LEDGER_URL wins.
+# [ledger]
+# url = "postgresql://support@db.example:5432/mpsupport"
 
 # [stores.myshop]
 # url = "https://shop.example"

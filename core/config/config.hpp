@@ -89,6 +89,11 @@ struct SshClientConfig {
     std::string config_file;         // the openssh client's -F file; empty: ssh's own default
 };
 
+// [ledger]: where the orders ledger is. Empty url: the local SQLite file.
+struct LedgerConfig {
+    std::string url;  // postgresql://USER@HOST:PORT/DBNAME (no password)
+};
+
 struct Config {
     std::filesystem::path source;  // the file read; empty when defaults only
     VendorConfig vendor;
@@ -97,6 +102,7 @@ struct Config {
     OrdersConfig orders;
     RemindConfig remind;
     SshClientConfig ssh;
+    LedgerConfig ledger;
 };
 
 // find_store: the [stores.NAME] profile `name`; Error(usage) naming `shown_path` (the config

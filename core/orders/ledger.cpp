@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <optional>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 
 #include "orders/detail/sqlite.hpp"
+#include "orders/detail/sqlite_ledger.hpp"
 #include "orders/support_window.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -79,6 +82,8 @@ constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 // The oldest schema a read-only open reads as it is: the migrations after it only add tables
 // (3: tickets, which read as none until a write migrates the file).
 constexpr int kReadableFrom = 2;
+// The wait for another run holding the ledger (SPEC.md, mpsupport-remind(1): 60 s).
+constexpr int kBusyTimeoutMs = 60000;
 
 // The indexes of order_lines as the migrations create them; a bulk load into an empty ledger
 // drops them and builds them once after the rows (keep in step with the latest migration).
@@ -169,23 +174,33 @@ const char* reminder_state_name(ReminderState state) {
     return "claimed";
 }
 
-Ledger::Ledger(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
+SqliteLedger::SqliteLedger(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
+SqliteLedger::~SqliteLedger() = default;
 Ledger::~Ledger() = default;
+LineImport::~LineImport() = default;
 
-std::unique_ptr<Ledger> Ledger::open(const fs::path& path, bool read_only) {
+std::string SqliteLedger::where() const {
+    return db_->path().string();
+}
+
+namespace {
+// open_sqlite: one try at Ledger::open (see there); busy errors are retried by the caller.
+std::unique_ptr<Ledger> open_sqlite(const fs::path& path, bool read_only) {
     std::error_code ec;
     if (read_only && !fs::exists(path, ec)) {
         auto db = std::make_unique<sqlite::Database>(":memory:", false, 0);
         migrate(*db);
-        return std::unique_ptr<Ledger>(new Ledger(std::move(db)));
+        return std::unique_ptr<Ledger>(new SqliteLedger(std::move(db)));
     }
     if (!read_only) ensure_directory(path.parent_path());
-    auto db = std::make_unique<sqlite::Database>(path, read_only, 60000);
+    // The busy timeout is set as the connection opens, before any statement touches the file.
+    auto db = std::make_unique<sqlite::Database>(path, read_only, kBusyTimeoutMs);
     if (!read_only) {
         if (db->scalar("PRAGMA user_version") == 0)
             db->exec("PRAGMA page_size = 8192");  // before WAL and tables
         // WAL: readers never block the writer; one writer at a time, others wait (busy timeout).
-        db->scalar("PRAGMA journal_mode = WAL");
+        if (db->scalar_text("PRAGMA journal_mode") != "wal")
+            db->scalar_text("PRAGMA journal_mode = WAL");
         db->exec("PRAGMA foreign_keys = ON");
         migrate(*db);
     } else {
@@ -197,26 +212,104 @@ std::unique_ptr<Ledger> Ledger::open(const fs::path& path, bool read_only) {
         if (version < kSchemaVersion) {
             // Never written by a command that migrates (or older): read it as empty rather than
             // write.
-            if (version >= kReadableFrom) return std::unique_ptr<Ledger>(new Ledger(std::move(db)));
+            if (version >= kReadableFrom)
+                return std::unique_ptr<Ledger>(new SqliteLedger(std::move(db)));
             if (version > 0)
                 throw Error(ErrorKind::usage, "ledger " + path.string() + " has an old schema",
                             "run 'mpsupport orders import', 'mpsupport remind' or 'mpsupport "
                             "ticket open' once to migrate it");
             auto empty = std::make_unique<sqlite::Database>(":memory:", false, 0);
             migrate(*empty);
-            return std::unique_ptr<Ledger>(new Ledger(std::move(empty)));
+            return std::unique_ptr<Ledger>(new SqliteLedger(std::move(empty)));
         }
     }
-    return std::unique_ptr<Ledger>(new Ledger(std::move(db)));
+    return std::unique_ptr<Ledger>(new SqliteLedger(std::move(db)));
 }
 
-std::string Ledger::meta(const std::string& key) {
+}  // namespace
+
+std::unique_ptr<Ledger> Ledger::open(const fs::path& path, bool read_only) {
+    // Two runs opening a brand-new ledger at once race on its creation (page size, the switch
+    // to WAL, the first migration): some of these steps report SQLITE_BUSY without waiting for
+    // the busy timeout. Retry the whole open until the promised 60 s have passed.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return open_sqlite(path, read_only);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::unreachable || std::chrono::steady_clock::now() > deadline)
+                throw;
+            log::debug("ledger {}: busy while opening (try {}), retrying", path.string(), attempt);
+            std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5 * attempt, 100)));
+        }
+    }
+}
+
+std::unique_ptr<Ledger> Ledger::open(const LedgerTarget& target, bool read_only) {
+    if (!target.url.empty()) return open_postgres_ledger(target, read_only);
+    return open(target.file, read_only);
+}
+
+std::string check_ledger_url(const std::string& url) {
+    auto fail = [&](const std::string& why, const std::string& hint) -> std::string {
+        throw Error(ErrorKind::usage, "ledger url: " + why, hint);
+    };
+    std::string rest;
+    for (const char* scheme : {"postgresql://", "postgres://"})
+        if (url.rfind(scheme, 0) == 0) rest = url.substr(std::strlen(scheme));
+    if (rest.empty() && url.find("://") == std::string::npos && !url.empty())
+        fail("'" + url + "' is not a postgresql:// URL",
+             "write it as postgresql://USER@HOST:PORT/DBNAME");
+    if (url.rfind("postgresql://", 0) != 0 && url.rfind("postgres://", 0) != 0)
+        fail("only postgresql:// URLs are supported",
+             "write it as postgresql://USER@HOST:PORT/DBNAME");
+    auto slash = rest.find_first_of("/?");
+    std::string authority = rest.substr(0, slash);
+    auto at = authority.rfind('@');
+    bool password =
+        at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos;
+    auto query = rest.find('?');
+    if (query != std::string::npos) {
+        std::string q = "&" + rest.substr(query + 1);
+        if (q.find("&password=") != std::string::npos) password = true;
+    }
+    if (password)
+        fail(
+            "the URL contains a password (it would show in the config file, the environment and "
+            "process lists)",
+            "remove it from the URL and use PGPASSWORD, ~/.pgpass or MPSUPPORT_LEDGER_PASSWORD");
+    std::string out = url;
+    while (out.size() > 1 && out.back() == '/') out.pop_back();
+    return out;
+}
+
+std::vector<ReminderRecord> SqliteLedger::all_reminders() {
+    sqlite::Statement s(*db_, std::string("SELECT ") + kReminderColumns +
+                                  " FROM reminders ORDER BY line_id, support_end, threshold");
+    std::vector<ReminderRecord> out;
+    while (s.step()) out.push_back(read_reminder(s));
+    return out;
+}
+
+bool SqliteLedger::put_reminder(const ReminderRecord& r) {
+    sqlite::Statement s(*db_, R"sql(
+INSERT INTO reminders (line_id, threshold, support_end, state, owner, claimed_at, sent_at, message_id, error, attempts)
+VALUES (?1, ?2, ?3, ?4, nullif(?5, ''), nullif(?6, ''), nullif(?7, ''), nullif(?8, ''), nullif(?9, ''), ?10)
+ON CONFLICT (line_id, threshold, support_end) DO NOTHING)sql");
+    s.bind(1, r.key.line_id).bind(2, std::int64_t{r.key.threshold}).bind(3, r.key.support_end);
+    s.bind(4, reminder_state_name(r.state)).bind(5, r.owner).bind(6, r.claimed_at);
+    s.bind(7, r.sent_at).bind(8, r.message_id).bind(9, r.error).bind(10, std::int64_t{r.attempts});
+    s.step();
+    return db_->changes() == 1;
+}
+
+std::string SqliteLedger::meta(const std::string& key) {
     sqlite::Statement s(*db_, "SELECT value FROM meta WHERE key = ?1");
     s.bind(1, key);
     return s.step() ? s.text(0) : std::string();
 }
 
-void Ledger::set_meta(const std::string& key, const std::string& value) {
+void SqliteLedger::set_meta(const std::string& key, const std::string& value) {
     sqlite::Transaction tx(*db_);
     sqlite::Statement s(
         *db_,
@@ -226,11 +319,11 @@ void Ledger::set_meta(const std::string& key, const std::string& value) {
     tx.commit();
 }
 
-int Ledger::schema_version() {
+int SqliteLedger::schema_version() {
     return static_cast<int>(db_->scalar("PRAGMA user_version"));
 }
 
-void Ledger::remove_lines(const std::vector<OrderLine>& withdrawn, ImportCounts& counts) {
+void SqliteLedger::remove_lines(const std::vector<OrderLine>& withdrawn, ImportCounts& counts) {
     sqlite::Statement find(
         *db_,
         "SELECT id FROM order_lines WHERE reference = ?1 AND module = ?2 AND extended_months = ?3");
@@ -263,11 +356,12 @@ void Ledger::remove_lines(const std::vector<OrderLine>& withdrawn, ImportCounts&
 // stays well under 64 MB of memory (the sorts spill to temporary files beyond it).
 constexpr int kImportCacheKiB = 16384;
 
-struct LineImport::State {
-    State(sqlite::Database& database) : db(database), tx(database) {}
+namespace {
+struct SqliteImportState {
+    SqliteImportState(sqlite::Database& database) : db(database), tx(database) {}
     sqlite::Database& db;
     sqlite::Transaction tx;
-    Ledger* ledger = nullptr;
+    SqliteLedger* ledger = nullptr;
     std::string source;
     std::string now;
     ImportCounts counts;
@@ -283,9 +377,20 @@ struct LineImport::State {
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
-LineImport::LineImport(std::unique_ptr<State> state) : state_(std::move(state)) {}
+class SqliteLineImport final : public LineImport {
+  public:
+    explicit SqliteLineImport(std::unique_ptr<SqliteImportState> state)
+        : state_(std::move(state)) {}
+    ~SqliteLineImport() override;
+    void add(const OrderLine& line) override;
+    ImportCounts commit() override;
 
-LineImport::~LineImport() {
+  private:
+    std::unique_ptr<SqliteImportState> state_;
+};
+}  // namespace
+
+SqliteLineImport::~SqliteLineImport() {
     sqlite::Database& db = state_->db;
     state_.reset();  // statements finalized, then the transaction rolled back unless committed
     try {
@@ -295,8 +400,8 @@ LineImport::~LineImport() {
     }
 }
 
-void LineImport::add(const OrderLine& line) {
-    State& s = *state_;
+void SqliteLineImport::add(const OrderLine& line) {
+    SqliteImportState& s = *state_;
     sqlite::Statement& write = *s.write;
     s.date = format_date(line.purchase_date);
     write.bind_static(1, line.reference).bind_static(2, line.module);
@@ -310,8 +415,8 @@ void LineImport::add(const OrderLine& line) {
     if (line.is_extension() && s.bulk) s.extension_groups.emplace(line.customer_email, line.module);
 }
 
-ImportCounts LineImport::commit() {
-    State& s = *state_;
+ImportCounts SqliteLineImport::commit() {
+    SqliteImportState& s = *state_;
     s.write.reset();
     auto inserted_at = std::chrono::steady_clock::now();
     // A repeated key in a bulk load fails here, on the unique index, and nothing is written.
@@ -340,13 +445,14 @@ ImportCounts LineImport::commit() {
     return counts;
 }
 
-std::unique_ptr<LineImport> Ledger::begin_import(const std::string& source, const std::string& now,
-                                                 const std::vector<OrderLine>& withdrawn) {
+std::unique_ptr<LineImport> SqliteLedger::begin_import(const std::string& source,
+                                                       const std::string& now,
+                                                       const std::vector<OrderLine>& withdrawn) {
     // WAL with synchronous=NORMAL is still atomic and consistent; it only lets a power cut lose
     // this last import, which re-running it repairs. Reminder writes keep FULL.
     db_->exec("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -" +
               std::to_string(kImportCacheKiB) + "; PRAGMA temp_store = FILE");
-    auto state = std::make_unique<LineImport::State>(*db_);
+    auto state = std::make_unique<SqliteImportState>(*db_);
     state->ledger = this;
     state->source = source;
     state->now = now;
@@ -375,7 +481,7 @@ ON CONFLICT (reference, module, extended_months) DO UPDATE SET
 WHERE purchased_at IS NOT excluded.purchased_at OR customer_email IS NOT excluded.customer_email
    OR customer_name IS NOT excluded.customer_name)sql");
     }
-    return std::unique_ptr<LineImport>(new LineImport(std::move(state)));
+    return std::make_unique<SqliteLineImport>(std::move(state));
 }
 
 ImportCounts Ledger::import_lines(const std::vector<OrderLine>& lines, const std::string& source,
@@ -385,7 +491,7 @@ ImportCounts Ledger::import_lines(const std::vector<OrderLine>& lines, const std
     return import->commit();
 }
 
-void Ledger::recompute_groups(const std::set<std::pair<std::string, std::string>>& groups) {
+void SqliteLedger::recompute_groups(const std::set<std::pair<std::string, std::string>>& groups) {
     // One indexed lookup per group, rather than a walk of the whole table in customer order.
     sqlite::Statement select(*db_,
                              std::string("SELECT ") + kLineColumns +
@@ -408,7 +514,7 @@ void Ledger::recompute_groups(const std::set<std::pair<std::string, std::string>
     }
 }
 
-void Ledger::recompute_extensions() {
+void SqliteLedger::recompute_extensions() {
     // Only customers and modules with extension lines can have a non-zero applied extension.
     sqlite::Statement select(*db_, std::string("SELECT ") + kLineColumns + R"sql( FROM order_lines
 WHERE applied_extension_months > 0
@@ -437,7 +543,7 @@ ORDER BY customer_email, module)sql");
     flush();
 }
 
-std::vector<OrderLine> Ledger::order(const std::string& reference) {
+std::vector<OrderLine> SqliteLedger::order(const std::string& reference) {
     sqlite::Statement s(
         *db_, std::string("SELECT ") + kLineColumns +
                   " FROM order_lines WHERE reference = ?1 ORDER BY module, extended_months");
@@ -447,8 +553,8 @@ std::vector<OrderLine> Ledger::order(const std::string& reference) {
     return out;
 }
 
-std::vector<OrderLine> Ledger::customer_module(const std::string& email,
-                                               const std::string& module) {
+std::vector<OrderLine> SqliteLedger::customer_module(const std::string& email,
+                                                     const std::string& module) {
     sqlite::Statement s(
         *db_,
         std::string("SELECT ") + kLineColumns +
@@ -459,7 +565,7 @@ std::vector<OrderLine> Ledger::customer_module(const std::string& email,
     return out;
 }
 
-std::vector<OrderLine> Ledger::purchases_between(const Date& from, const Date& to) {
+std::vector<OrderLine> SqliteLedger::purchases_between(const Date& from, const Date& to) {
     sqlite::Statement s(
         *db_, std::string("SELECT ") + kLineColumns +
                   " FROM order_lines WHERE extended_months = 0 AND purchase_date BETWEEN ?1 AND ?2"
@@ -470,8 +576,8 @@ std::vector<OrderLine> Ledger::purchases_between(const Date& from, const Date& t
     return out;
 }
 
-std::vector<OrderLine> Ledger::purchases_for_window(const std::pair<Date, Date>& plain,
-                                                    const std::pair<Date, Date>& extended) {
+std::vector<OrderLine> SqliteLedger::purchases_for_window(const std::pair<Date, Date>& plain,
+                                                          const std::pair<Date, Date>& extended) {
     std::vector<OrderLine> out;
     sqlite::Statement a(
         *db_, std::string("SELECT ") + kLineColumns +
@@ -488,18 +594,18 @@ std::vector<OrderLine> Ledger::purchases_for_window(const std::pair<Date, Date>&
     return out;
 }
 
-void Ledger::for_each_line(const std::function<void(const OrderLine&)>& visit) {
+void SqliteLedger::for_each_line(const std::function<void(const OrderLine&)>& visit) {
     sqlite::Statement s(
         *db_, std::string("SELECT ") + kLineColumns +
                   " FROM order_lines ORDER BY purchased_at, reference, module, extended_months");
     while (s.step()) visit(read_line(s));
 }
 
-std::int64_t Ledger::line_count() {
+std::int64_t SqliteLedger::line_count() {
     return db_->scalar("SELECT count(*) FROM order_lines");
 }
 
-std::vector<ReminderRecord> Ledger::reminders_of_line(std::int64_t line_id) {
+std::vector<ReminderRecord> SqliteLedger::reminders_of_line(std::int64_t line_id) {
     sqlite::Statement s(
         *db_, std::string("SELECT ") + kReminderColumns +
                   " FROM reminders WHERE line_id = ?1 ORDER BY support_end, threshold DESC");
@@ -509,8 +615,8 @@ std::vector<ReminderRecord> Ledger::reminders_of_line(std::int64_t line_id) {
     return out;
 }
 
-std::map<ReminderKey, ReminderRecord> Ledger::reminders_ending_between(const Date& from,
-                                                                       const Date& to) {
+std::map<ReminderKey, ReminderRecord> SqliteLedger::reminders_ending_between(const Date& from,
+                                                                             const Date& to) {
     sqlite::Statement s(*db_, std::string("SELECT ") + kReminderColumns +
                                   " FROM reminders WHERE support_end BETWEEN ?1 AND ?2");
     s.bind(1, format_date(from)).bind(2, format_date(to));
@@ -522,7 +628,7 @@ std::map<ReminderKey, ReminderRecord> Ledger::reminders_ending_between(const Dat
     return out;
 }
 
-std::vector<ClaimOutcome> Ledger::claim(
+std::vector<ClaimOutcome> SqliteLedger::claim(
     const std::vector<ClaimRequest>& requests, const std::string& owner, const std::string& now,
     const std::function<bool(const ReminderRecord&)>& is_stale) {
     std::vector<ClaimOutcome> outcomes;
@@ -579,8 +685,8 @@ ON CONFLICT (line_id, threshold, support_end) DO UPDATE SET state = 'covered' WH
     return outcomes;
 }
 
-bool Ledger::mark_sent(const ReminderKey& key, const std::string& owner,
-                       const std::string& message_id, const std::string& now) {
+bool SqliteLedger::mark_sent(const ReminderKey& key, const std::string& owner,
+                             const std::string& message_id, const std::string& now) {
     sqlite::Transaction tx(*db_);
     sqlite::Statement s(*db_, R"sql(
 UPDATE reminders SET state = 'sent', sent_at = ?5, message_id = ?6, error = NULL, attempts = attempts + 1
@@ -596,8 +702,8 @@ WHERE line_id = ?1 AND threshold = ?2 AND support_end = ?3 AND state = 'claimed'
     return ok;
 }
 
-bool Ledger::mark_failed(const ReminderKey& key, const std::string& owner,
-                         const std::string& error) {
+bool SqliteLedger::mark_failed(const ReminderKey& key, const std::string& owner,
+                               const std::string& error) {
     sqlite::Transaction tx(*db_);
     sqlite::Statement s(*db_, R"sql(
 UPDATE reminders SET state = 'failed', owner = NULL, error = ?5, attempts = attempts + 1

@@ -1,10 +1,10 @@
 // The tickets table of the ledger (schema version 3): what `ticket open` sent.
 #include "orders/detail/sqlite.hpp"
-#include "orders/ledger.hpp"
+#include "orders/detail/sqlite_ledger.hpp"
 
 namespace mps {
 
-std::int64_t Ledger::add_ticket(const TicketRecord& t) {
+std::int64_t SqliteLedger::add_ticket(const TicketRecord& t) {
     sqlite::Transaction tx(*db_);
     sqlite::Statement s(*db_,
                         "INSERT INTO tickets (sent_at, channel, reference, module, summary, "
@@ -28,7 +28,7 @@ std::int64_t Ledger::add_ticket(const TicketRecord& t) {
     return id;
 }
 
-std::vector<TicketRecord> Ledger::tickets() {
+std::vector<TicketRecord> SqliteLedger::tickets() {
     // A ledger of schema 2 opened read-only has no tickets table yet: no tickets.
     if (db_->scalar(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'tickets'") == 0)

@@ -219,7 +219,7 @@ ImportResult import_orders_file(const ImportRequest& request, const PolicyConfig
     result.bad_count = checked.bad.count + checked.repeats.size();
     result.bad = merged(std::move(checked.bad.listed), checked.repeats);
     if (result.bad_count > 0 && !request.skip_bad) return result;
-    auto ledger = Ledger::open(request.ledger_file, false);
+    auto ledger = Ledger::open(request.ledger, false);
     auto import = ledger->begin_import("csv", request.now);
     write_rows(file, name, policy.max_support_months, checked, *import, request.progress);
     result.counts = import->commit();

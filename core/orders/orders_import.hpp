@@ -14,7 +14,7 @@ class Progress;
 
 struct ImportRequest {
     std::filesystem::path file;
-    std::filesystem::path ledger_file;
+    LedgerTarget ledger;           // where to import (the SQLite file or a PostgreSQL URL)
     bool skip_bad = false;         // import the good rows and list the bad ones
     std::string now;               // ISO 8601, recorded with each changed line
     Progress* progress = nullptr;  // rows checked, then rows imported (none: not reported)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/bench orders [--orders N] [--runs R] [--bin PATH] [--keep]
+# scripts/bench orders [--ledger sqlite|postgresql] [--orders N] [--runs R] [--bin PATH] [--keep]
 #
 # Generates N order lines (default 1,000,000; scripts/bench.d/orders_gen.py, random.Random(42))
 # over the two years before a fixed day, then times, on a Release build in build-bench/ (or the
@@ -17,6 +17,21 @@
 # (d) and (e) use `perf stat -r 20` (mean wall time from fork to exit) when perf works, else
 # the shell's clock around each run (which adds the shell's own fork, several ms on a VM).
 set -euo pipefail
+
+# --ledger postgresql: the same on a private PostgreSQL (scripts/bench.d/orders_pg.sh).
+args=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = --ledger ]; then
+    case ${2:-} in
+      postgresql) pg=1; shift 2; continue ;;
+      sqlite) shift 2; continue ;;
+      *) echo "bench: --ledger must be sqlite or postgresql" >&2; exit 2 ;;
+    esac
+  fi
+  args+=("$1"); shift
+done
+set -- "${args[@]+"${args[@]}"}"
+[ "${pg:-0}" = 1 ] && exec "$(dirname "${BASH_SOURCE[0]}")/orders_pg.sh" "$@"
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build="$root/build-bench"

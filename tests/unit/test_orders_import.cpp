@@ -53,7 +53,7 @@ struct Files {
         testing::write(dir / "o.csv", csv);
         ImportRequest request;
         request.file = dir / "o.csv";
-        request.ledger_file = ledger;
+        request.ledger.file = ledger;
         request.skip_bad = skip_bad;
         request.now = "2026-12-01T00:00:00Z";
         request.progress = progress;

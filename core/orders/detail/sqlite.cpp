@@ -53,6 +53,11 @@ std::int64_t Database::scalar(std::string_view sql) {
     return s.step() ? s.integer(0) : 0;
 }
 
+std::string Database::scalar_text(std::string_view sql) {
+    Statement s(*this, sql);
+    return s.step() ? s.text(0) : std::string();
+}
+
 int Database::changes() const {
     return sqlite3_changes(db_);
 }

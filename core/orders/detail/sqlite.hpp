@@ -47,6 +47,7 @@ class Database {
 
     void exec(std::string_view sql);
     std::int64_t scalar(std::string_view sql);
+    std::string scalar_text(std::string_view sql);
     int changes() const;
     [[noreturn]] void fail(const std::string& what) const;
     sqlite3* handle() { return db_; }

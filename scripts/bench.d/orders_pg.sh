@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# scripts/bench orders --ledger postgresql [--orders N] [--runs R] [--bin PATH] [--keep]
+#
+# The PostgreSQL ledger ([ledger] url): starts a private PostgreSQL 15 (initdb in a temp dir,
+# as the postgres user when run as root; a Unix socket in that dir, no TCP), generates N order
+# lines (default 1,000,000; orders_gen.py, seed 42) and times, with MPSUPPORT_LEDGER_URL
+# pointing at a fresh database over the local socket:
+#   (a) mpsupport orders import ORDERS.csv        into an empty ledger, with peak RSS
+#   (p) psql \copy of ORDERS.csv                  into a plain table: the yardstick for (a)
+#       targets: (a) peak RSS < 64 MB and (a) <= 2 x (p)
+#   (b) mpsupport orders import ORDERS.csv        again (nothing changes; info only)
+#   (c) mpsupport remind --dry-run --at DAY       median of R runs      target <= 2 s
+#   (d) mpsupport expiry REF --at DAY             median of 20 runs     target <= 30 ms
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build="$root/build-bench"
+bin="$build/mpsupport"
+pgbin=/usr/lib/postgresql/15/bin
+python=/usr/bin/python3
+[ -x "$python" ] || python=$(command -v python3)
+orders=1000000 runs=3 keep=0 bin_flag=
+day=2026-11-27
+
+usage() { echo "usage: scripts/bench orders --ledger postgresql [--orders N] [--runs R] [--bin PATH] [--keep]" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case $1 in
+    --orders) orders=${2:?}; shift 2 ;;
+    --runs) runs=${2:?}; shift 2 ;;
+    --keep) keep=1; shift ;;
+    --bin) bin_flag=${2:?}; shift 2 ;;
+    -h|--help) usage ;;
+    *) echo "bench: unknown argument $1" >&2; usage ;;
+  esac
+done
+[[ $orders =~ ^[0-9]+$ && $orders -ge 100 ]] || { echo "bench: --orders must be a number >= 100" >&2; exit 2; }
+[[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || { echo "bench: --runs must be a number >= 1" >&2; exit 2; }
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+"$root/scripts/setup"
+if [ -n "$bin_flag" ]; then
+  bin=$(cd "$(dirname "$bin_flag")" && pwd)/$(basename "$bin_flag")
+  [ -x "$bin" ] || { echo "bench: --bin $bin_flag is not an executable" >&2; exit 2; }
+  build_type="--bin $bin_flag"
+else
+  if [ ! -f "$build/build.ninja" ]; then
+    say "configuring Release build in $build"
+    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMPSUPPORT_BUILD_TESTS=OFF >/dev/null
+  fi
+  ninja -C "$build" mpsupport >/dev/null || { say "build failed"; exit 1; }
+  build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/mpsupport-bench-orders-pg.XXXXXX")
+chmod 755 "$work"
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pg_pid=
+cleanup() {
+  if [ -n "$pg_pid" ]; then as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null 2>&1 || true; fi
+  if [ "$keep" = 1 ]; then say "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+export XDG_DATA_HOME="$work/xdg-data" XDG_CONFIG_HOME="$work/xdg-config" MPSUPPORT_NO_INPUT=1 NO_COLOR=1
+mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$work/pg"
+[ "$(id -u)" = 0 ] && chown postgres: "$work/pg"
+
+say "starting a private PostgreSQL 15 in $work/pg"
+as_pg "$pgbin/initdb" -D "$work/pg/data" -U postgres --auth=trust --no-sync -E UTF8 --locale=C.UTF-8 >/dev/null
+as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
+  -o "-k $work/pg -c listen_addresses='' -c shared_buffers=128MB" start >/dev/null
+pg_pid=1
+psql_cmd=(psql -X -q -h "$work/pg" -U postgres)
+"${psql_cmd[@]}" -d postgres -c "CREATE DATABASE ledger" -c "CREATE DATABASE plain"
+export MPSUPPORT_LEDGER_URL="postgresql://postgres@/ledger?host=$work/pg"
+
+now() { echo "${EPOCHREALTIME/[,.]/}"; }  # microseconds
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+timed() {
+  local var=$1 t0 t1
+  shift
+  t0=$(now)
+  "$@" >/dev/null 2>&1 || true
+  t1=$(now)
+  printf -v "$var" '%s' $((t1 - t0))
+}
+
+say "generating $orders order lines (seed 42) in $work"
+read -r gen_lines gen_ext first_ref <<<"$("$python" "$root/scripts/bench.d/orders_gen.py" "$orders" "$work/orders.csv" "$day")"
+cat "$work/orders.csv" >/dev/null
+
+say "timing orders import into PostgreSQL (empty ledger)"
+t0=$(now)
+/usr/bin/time -f %M -o "$work/rss" "$bin" -q orders import "$work/orders.csv" >/dev/null
+import_us=$(($(now) - t0))
+rss_kib=$(cat "$work/rss")
+timed reimport_us "$bin" -q orders import "$work/orders.csv"
+rows=$("${psql_cmd[@]}" -d ledger -At -c "SELECT count(*) FROM order_lines")
+
+say "timing psql \\copy of the same CSV into a plain table"
+"${psql_cmd[@]}" -d plain -c "CREATE TABLE orders (order_reference TEXT, purchased_at TEXT, customer_email TEXT, customer_name TEXT, module TEXT, extended_months TEXT)"
+t0=$(now)
+"${psql_cmd[@]}" -d plain -c "\\copy orders FROM '$work/orders.csv' WITH (FORMAT csv, HEADER true)" >/dev/null
+copy_us=$(($(now) - t0))
+
+say "timing remind --dry-run ($runs runs) and expiry (20 runs)"
+due=$("$bin" --json remind --dry-run --at "$day" | "$python" -c 'import json,sys; print(json.load(sys.stdin)["summary"]["would_send"])')
+remind_times=()
+for ((i = 0; i < runs; i++)); do timed t "$bin" remind --dry-run --at "$day"; remind_times+=("$t"); done
+expiry_times=()
+"$bin" expiry "$first_ref" --at "$day" >/dev/null 2>&1 || true
+for ((i = 0; i < 20; i++)); do timed t "$bin" expiry "$first_ref" --at "$day"; expiry_times+=("$t"); done
+remind_med=$(median "${remind_times[@]}")
+expiry_med=$(median "${expiry_times[@]}")
+
+awk -v bt="$build_type" -v n="$gen_lines" -v rows="$rows" -v imp="$import_us" -v reimp="$reimport_us" \
+    -v rss_kib="$rss_kib" -v copy="$copy_us" -v rem="$remind_med" -v runs="$runs" -v due="$due" \
+    -v expiry="$expiry_med" -v nproc="$(nproc)" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
+BEGIN {
+  printf "== mpsupport bench orders --ledger postgresql (%s build, %d CPU(s), load average %s) ==\n", bt, nproc, load
+  printf "%-44s %8.3f s   (%d lines stored, peak RSS %.0f MiB)\n", "(a) orders import, empty PostgreSQL ledger:", imp / 1e6, rows, rss_kib / 1024
+  printf "%-44s %8.3f s\n", "(p) psql \\copy into a plain table:", copy / 1e6
+  printf "%-44s %8.2f x\n", "    (a) / (p):", imp / copy
+  printf "%-44s %8.3f s   (info: nothing changes)\n", "(b) orders import, same file again:", reimp / 1e6
+  printf "%-44s %8.3f s   (median of %d; %d reminders due)\n", "(c) remind --dry-run:", rem / 1e6, runs, due
+  printf "%-44s %8.1f ms  (shell clock, median of 20, local socket)\n", "(d) expiry REF (whole process):", expiry / 1e3
+  printf "%-44s %s\n", "target import peak RSS < 64 MB:", (rss_kib * 1024 < 64e6 ? "MET" : "MISSED")
+  printf "%-44s %s\n", "target import <= 2 x psql \\copy:", (imp <= 2 * copy ? "MET" : "MISSED")
+  printf "%-44s %s\n", "target remind --dry-run <= 2 s:", (rem <= 2e6 ? "MET" : "MISSED")
+  printf "%-44s %s\n", "target expiry <= 30 ms:", (expiry <= 30e3 ? "MET" : "MISSED")
+}'
