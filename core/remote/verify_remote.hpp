@@ -12,6 +12,7 @@
 
 namespace mps {
 
+class Progress;
 class RemoteFiles;
 
 // How file digests are obtained: by a command on the server (exec) or by reading every file.
@@ -25,6 +26,9 @@ struct RemoteVerifyOptions {
     ExecHash exec_hash = ExecHash::auto_;
     bool core = false;             // --core: also compare the shop's PrestaShop core files
     ReleaseFetcher fetch_missing;  // auto-fetch of a missing release (unset: --no-fetch)
+    // progress: files and bytes checked (a task per module), modules done with --all; called
+    // from the thread that runs the verify.
+    Progress* progress = nullptr;
 };
 
 struct RemoteVerifyRequest : RemoteVerifyOptions {
