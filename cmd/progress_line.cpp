@@ -1,5 +1,6 @@
 #include "progress_line.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ostream>
 
@@ -51,47 +52,65 @@ ProgressLine::ProgressLine(std::ostream& err, std::size_t width, std::chrono::mi
 void ProgressLine::start(std::string_view label, std::string_view unit, std::uint64_t total,
                          std::uint64_t total_bytes) {
     std::lock_guard<std::mutex> hold(lock_);
-    active_ = true;
-    label_ = mps::printable(label);
-    unit_ = mps::printable(unit);
-    total_ = total;
-    total_bytes_ = total_bytes;
-    items_ = bytes_ = 0;
+    tasks_.push_back(Task{mps::printable(label), mps::printable(unit), total, total_bytes, 0, 0});
     draw();
+}
+
+void ProgressLine::set_total(std::uint64_t total, std::uint64_t total_bytes) {
+    std::lock_guard<std::mutex> hold(lock_);
+    if (tasks_.empty()) return;
+    tasks_.back().total = total;
+    tasks_.back().total_bytes = total_bytes;
+    if (clock_() - last_draw_ >= interval_) draw();
 }
 
 void ProgressLine::advance(std::uint64_t items, std::uint64_t bytes) {
     std::lock_guard<std::mutex> hold(lock_);
-    if (!active_) return;
-    items_ += items;
-    bytes_ += bytes;
+    if (tasks_.empty()) return;
+    tasks_.back().items += items;
+    tasks_.back().bytes += bytes;
     if (clock_() - last_draw_ >= interval_) draw();
 }
 
 void ProgressLine::finish() {
     std::lock_guard<std::mutex> hold(lock_);
+    if (!tasks_.empty()) tasks_.pop_back();
+    if (!tasks_.empty()) {
+        draw();  // back to the enclosing task
+        return;
+    }
     if (drawn_) err_ << "\r\x1b[K" << std::flush;
-    active_ = drawn_ = false;
+    drawn_ = false;
+}
+
+std::string ProgressLine::task_text(const Task& task, bool brief) {
+    std::string line = task.label + ":";
+    std::string parts;
+    if (!task.unit.empty()) {
+        parts = grouped(task.items);
+        if (task.total > 0) parts += "/" + grouped(task.total);
+        parts += " " + task.unit;
+    }
+    if (brief) return parts.empty() ? task.label : line + " " + parts;
+    if (task.bytes > 0 || task.total_bytes > 0) {
+        if (!parts.empty()) parts += ",";
+        parts += (parts.empty() ? "" : " ") + mib(task.bytes);
+        parts += task.total_bytes > 0 ? "/" + mib(task.total_bytes) + " MiB" : " MiB";
+    }
+    if (!parts.empty()) line += " " + parts;
+    std::uint64_t done = task.total_bytes > 0 ? task.bytes : task.items;
+    std::uint64_t whole = task.total_bytes > 0 ? task.total_bytes : task.total;
+    if (whole > 0)
+        line += " (" + std::to_string(std::min<std::uint64_t>(done * 100 / whole, 100)) + "%)";
+    return line;
 }
 
 std::string ProgressLine::text() const {
-    std::string line = label_ + ":";
-    std::string parts;
-    if (!unit_.empty()) {
-        parts = grouped(items_);
-        if (total_ > 0) parts += "/" + grouped(total_);
-        parts += " " + unit_;
+    std::string line;
+    for (std::size_t i = 0; i < tasks_.size(); ++i) {
+        if (i > 0) line += " › ";
+        line += task_text(tasks_[i], i + 1 < tasks_.size());
     }
-    if (bytes_ > 0 || total_bytes_ > 0) {
-        if (!parts.empty()) parts += ",";
-        parts += (parts.empty() ? "" : " ") + mib(bytes_);
-        parts += total_bytes_ > 0 ? "/" + mib(total_bytes_) + " MiB" : " MiB";
-    }
-    if (!parts.empty()) line += " " + parts;
-    std::uint64_t done = total_bytes_ > 0 ? bytes_ : items_;
-    std::uint64_t whole = total_bytes_ > 0 ? total_bytes_ : total_;
-    if (whole > 0)
-        line += " (" + std::to_string(std::min<std::uint64_t>(done * 100 / whole, 100)) + "%)";
     return fitted(line, width_ - 1);
 }
 

@@ -2,13 +2,16 @@
 // ProgressLine: mps::Progress drawn as one line on a terminal's stderr, redrawn in place
 // ("\r", then the text, then "erase to the end of the line") and cleared at finish, as ninja's
 // LinePrinter and ccache's ProgressBar do. Redraws are throttled; calls may come from several
-// threads. The Context creates one only when stderr is a terminal (see Context::progress_reporter).
+// threads. Nested tasks (a module of verify --all, a download during verify) share the line: the
+// enclosing tasks first, briefly, then the innermost one. The Context creates one only when stderr
+// is a terminal (see Context::progress_reporter).
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "util/progress.hpp"
 
@@ -27,12 +30,14 @@ class ProgressLine : public mps::Progress {
 
     void start(std::string_view label, std::string_view unit, std::uint64_t total,
                std::uint64_t total_bytes) override;
+    void set_total(std::uint64_t total, std::uint64_t total_bytes) override;
     void advance(std::uint64_t items, std::uint64_t bytes) override;
     void finish() override;
 
     // text: the line for the current task, without control characters, fitted to the width:
     // "import orders.csv: 51,200/1,000,000 rows (5%)", "check orders.csv: 1,024 rows,
-    // 0.1/81.3 MiB (0%)".
+    // 0.1/81.3 MiB (0%)"; under an enclosing task: "verify --all /srv/shop: 3/40 modules ›
+    // verify mymod: 120/300 files, 1.2/4.0 MiB (30%)".
     std::string text() const;
 
   private:
@@ -42,11 +47,14 @@ class ProgressLine : public mps::Progress {
     std::chrono::milliseconds interval_;
     Clock clock_;
     mutable std::mutex lock_;
-    bool active_ = false;
+    struct Task {
+        std::string label;
+        std::string unit;
+        std::uint64_t total = 0, total_bytes = 0, items = 0, bytes = 0;
+    };
+    static std::string task_text(const Task& task, bool brief);
+    std::vector<Task> tasks_;  // the running task last; empty: nothing to show
     bool drawn_ = false;
-    std::string label_;
-    std::string unit_;
-    std::uint64_t total_ = 0, total_bytes_ = 0, items_ = 0, bytes_ = 0;
     std::chrono::steady_clock::time_point last_draw_{};
 };
 

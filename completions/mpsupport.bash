@@ -348,7 +348,7 @@ _mpsupport()
         verify)
             if (( npos == 0 )); then
                 _mpsupport_filenames
-                _mpsupport_reply < <(compgen -d -- "$cur")
+                _mpsupport_reply < <(compgen -d -- "$cur"; compgen -W "$(_mpsupport_stores "$prog")" -- "$cur")
             fi
             ;;
         diagnose)

@@ -206,6 +206,7 @@ complete -c mpsupport -n '__mpsupport_in diagnose' -l ssh-config -r -F -d 'ssh c
 # verify DIR|file://...|sftp://... [--module NAME | --all] [--version V] [--diff] [--strict]
 #        [--known-hosts FILE] [--accept-new-host-key] [--identity FILE]...
 complete -c mpsupport -n '__mpsupport_at 1 verify' -a '(__fish_complete_directories (commandline -ct) "")'
+complete -c mpsupport -n '__mpsupport_at 1 verify' -a '(__mpsupport_stores)' -d 'Store profile'
 complete -c mpsupport -n '__mpsupport_in verify' -l module -x -a '(__mpsupport_verify_modules)' -d 'Module name (DIR is a shop root)'
 complete -c mpsupport -n '__mpsupport_in verify' -l all -d 'Shop root: verify every module under modules/'
 complete -c mpsupport -n '__mpsupport_in verify' -l version -x -a '(__mpsupport_stored_versions)' -d 'Compare with this stored release'

@@ -105,6 +105,7 @@ mps::DiagnoseRequest request_from(Context& ctx, const DiagnoseFlags& flags) {
     request.want_bundle = !flags.bundle.empty();
     request.log_tail_bytes = static_cast<std::size_t>(flags.log_tail_kib) * 1024;
     request.fetch_missing = release_fetcher(ctx, flags.no_fetch);
+    request.progress = ctx.progress_reporter();
     auto password = ctx.env().get("MPSUPPORT_ADMIN_PASSWORD");
     if (!flags.admin_email.empty()) password = ctx.secret(mps::SecretKind::admin_password);
     if (password && flags.admin_email.empty())

@@ -161,19 +161,21 @@ mps::FetchSettings fetch_settings(Context& ctx) {
     settings.timeout_seconds = ctx.globals.timeout;
     settings.tls = ctx.tls();
     settings.now = ctx.now();
+    settings.progress = ctx.progress_reporter();
     return settings;
 }
 
 mps::ReleaseFetcher release_fetcher(Context& ctx, bool no_fetch) {
     if (no_fetch || ctx.config().vendor.manifest_url.empty()) return {};
     // Runs in diagnose's worker threads: it holds copies of what it needs and reports through
-    // the thread-safe Context::progress only.
+    // the thread-safe progress line (its download task), or Context::progress without one.
     auto settings = fetch_settings(ctx);
     auto pristine_dir = ctx.paths().pristine_dir();
     return [&ctx, settings, pristine_dir](const std::string& module, const std::string& version) {
         mps::PristineStore store(pristine_dir);
-        ctx.progress("fetching " + mps::printable(module) + " " + mps::printable(version) +
-                     " from the vendor...");
+        if (!settings.progress)
+            ctx.progress("fetching " + mps::printable(module) + " " + mps::printable(version) +
+                         " from the vendor...");
         mps::ensure_pristine_release(store, module, version, settings);
     };
 }

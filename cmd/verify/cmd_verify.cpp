@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 #include "commands.hpp"
 #include "ftp_flags.hpp"
 #include "integrity/verify.hpp"
@@ -37,6 +39,7 @@ mps::RemoteVerifyOptions remote_options(Context& ctx, const VerifyFlags& flags) 
     remote.core = flags.request.core;
     remote.fetch_missing = release_fetcher(ctx, flags.no_fetch);
     remote.exec_hash = exec_hash_mode(flags.ssh);
+    remote.progress = ctx.progress_reporter();
     return remote;
 }
 
@@ -56,7 +59,30 @@ int run_ftp(Context& ctx, const VerifyFlags& flags, const mps::FtpUrl& url,
                                               ctx.config().policy));
 }
 
+// use_store_profile: TARGET names a [stores.NAME] profile (no URL, no folder of that name
+// here): verify its `files`, with its *_password_file / *_command keys (as `diagnose NAME`), and
+// its module when it names exactly one and neither --module nor --all is given.
+void use_store_profile(Context& ctx, VerifyFlags& flags) {
+    if (flags.target.find("://") != std::string::npos ||
+        flags.target.find('/') != std::string::npos)
+        return;
+    std::error_code ec;
+    if (std::filesystem::exists(flags.target, ec)) return;
+    const auto& stores = ctx.config().stores;
+    auto profile = stores.find(flags.target);
+    if (profile == stores.end()) return;
+    if (profile->second.files.empty())
+        throw mps::Error(mps::ErrorKind::usage, "store " + flags.target + " has no files to verify",
+                         "set files (sftp://, ftp://, ftps:// or a folder) in [stores." +
+                             flags.target + "] of " + ctx.paths().config_file.string());
+    ctx.use_store(flags.target);
+    if (flags.request.module.empty() && !flags.all && profile->second.modules.size() == 1)
+        flags.request.module = profile->second.modules.front();
+    flags.target = profile->second.files;
+}
+
 int run_verify(Context& ctx, VerifyFlags& flags) {
+    use_store_profile(ctx, flags);
     mps::PristineStore store(ctx.paths().pristine_dir());
     const auto& policy = ctx.config().policy;
     std::optional<mps::FilesTarget> target;
@@ -84,6 +110,7 @@ int run_verify(Context& ctx, VerifyFlags& flags) {
     flags.request.target = target ? target->path : flags.target;
     flags.request.fetch_missing = release_fetcher(ctx, flags.no_fetch);
     flags.request.threads = mps::default_thread_count();
+    flags.request.progress = ctx.progress_reporter();
     if (flags.all) return emit_report(ctx, mps::verify_all_local(flags.request, store, policy));
     return emit_report(ctx, mps::verify_local(flags.request, store, policy));
 }
@@ -96,7 +123,8 @@ void add_verify_command(CLI::App& app, Context& ctx, Action& action) {
         app.add_subcommand("verify", "Compare an installed module with its pristine release");
     sub->add_option("TARGET", flags->target,
                     "Installed module folder, shop root (with --module, --all and/or --core), "
-                    "file:///folder, sftp://user@host[:port]/path or ftp:// / ftps://")
+                    "file:///folder, sftp://user@host[:port]/path, ftp:// / ftps://, or the "
+                    "NAME of a [stores.NAME] profile (its files and password keys)")
         ->required();
     auto* module = sub->add_option("--module", flags->request.module,
                                    "Module name (needed when TARGET is a shop root)");

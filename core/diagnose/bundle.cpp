@@ -1,16 +1,16 @@
 #include "diagnose/bundle.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <unistd.h>
 
 #include <ctime>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "util/error.hpp"
 #include "util/sha256.hpp"
 #include "util/text.hpp"
+#include "util/zip_writer.hpp"
 
 namespace mps {
 namespace {
@@ -74,41 +74,23 @@ void write_bundle(const std::filesystem::path& path, const std::vector<BundleMem
                     "give --bundle a path in an existing folder");
     std::filesystem::path temp =
         dir / ("." + path.filename().string() + "." + std::to_string(getpid()) + ".tmp");
-    std::unique_ptr<archive, decltype(&archive_write_free)> zip(archive_write_new(),
-                                                                archive_write_free);
-    archive_write_set_format_zip(zip.get());
-    if (archive_write_open_filename(zip.get(), temp.c_str()) != ARCHIVE_OK)
-        throw Error(ErrorKind::usage,
-                    "cannot write bundle " + path.string() + ": " + archive_error_string(zip.get()),
-                    "give --bundle a writable path");
-    std::time_t now = std::time(nullptr);
-    auto add = [&](const std::string& name, const std::string& content) {
-        std::unique_ptr<archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(),
-                                                                            archive_entry_free);
-        archive_entry_set_pathname(entry.get(), name.c_str());
-        archive_entry_set_size(entry.get(), static_cast<la_int64_t>(content.size()));
-        archive_entry_set_filetype(entry.get(), AE_IFREG);
-        archive_entry_set_perm(entry.get(), 0644);
-        archive_entry_set_mtime(entry.get(), now, 0);
-        if (archive_write_header(zip.get(), entry.get()) != ARCHIVE_OK ||
-            (!content.empty() &&
-             archive_write_data(zip.get(), content.data(), content.size()) < 0)) {
-            std::string why =
-                archive_error_string(zip.get()) ? archive_error_string(zip.get()) : "write failed";
-            zip.reset();
+    std::vector<ZipMember> entries;
+    entries.reserve(members.size() + 1);
+    for (const auto& member : members) entries.push_back({member.name, member.content});
+    entries.push_back({"manifest.json", manifest_text});
+    std::string zip = zip_bytes(entries, std::time(nullptr));
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        if (!out)
+            throw Error(ErrorKind::usage, "cannot write bundle " + path.string(),
+                        "give --bundle a writable path");
+        out.write(zip.data(), static_cast<std::streamsize>(zip.size()));
+        out.close();
+        if (!out) {
             std::filesystem::remove(temp, ec);
-            throw Error(ErrorKind::usage, "cannot write bundle " + path.string() + ": " + why,
+            throw Error(ErrorKind::usage, "cannot finish bundle " + path.string(),
                         "check the free space");
         }
-    };
-    for (const auto& member : members) add(member.name, member.content);
-    add("manifest.json", manifest_text);
-    bool closed = archive_write_close(zip.get()) == ARCHIVE_OK;
-    zip.reset();
-    if (!closed) {
-        std::filesystem::remove(temp, ec);
-        throw Error(ErrorKind::usage, "cannot finish bundle " + path.string(),
-                    "check the free space");
     }
     std::filesystem::rename(temp, path, ec);
     if (ec) {

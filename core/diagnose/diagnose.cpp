@@ -200,6 +200,7 @@ DiagnoseResult run_diagnose(const DiagnoseRequest& request, const PristineStore&
         probe.log_tail_bytes = request.log_tail_bytes;
         probe.want_diffs = request.want_bundle;
         probe.fetch_missing = request.fetch_missing;
+        probe.progress = request.progress;
         files = std::async(std::launch::async, [probe, &store, &policy, &selection, &deadline] {
             return check_files(probe, store, policy, selection, deadline);
         });

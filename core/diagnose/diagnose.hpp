@@ -37,6 +37,7 @@ struct DiagnoseRequest {
     bool want_bundle = false;  // collect diffs for the bundle
     std::size_t log_tail_bytes = 256 * 1024;
     ReleaseFetcher fetch_missing;  // signed download of a missing release (unset: --no-fetch)
+    Progress* progress = nullptr;  // the files lane's modules and files (see FilesProbe)
 };
 
 struct DiagnoseResult {

@@ -14,6 +14,7 @@
 #include "ssh/remote_tree.hpp"
 #include "ssh/sftp_files.hpp"
 #include "util/log.hpp"
+#include "util/progress.hpp"
 #include "util/text.hpp"
 
 namespace mps {
@@ -68,8 +69,10 @@ ModuleOutcome verify_module_on(RemoteFiles& files, const FilesProbe& probe,
                                const PolicyConfig& policy) {
     ModuleOutcome outcome{module, std::nullopt, std::nullopt};
     try {
-        outcome.report = verify_files(files, probe.target.path, probe.target.display(),
-                                      verify_options(probe, module), store, policy);
+        RemoteVerifyOptions options = verify_options(probe, module);
+        options.progress = probe.progress;  // the modules run one after the other here
+        outcome.report =
+            verify_files(files, probe.target.path, probe.target.display(), options, store, policy);
     } catch (const Error& e) {
         outcome.error = e;
     }
@@ -86,8 +89,10 @@ ModuleOutcome verify_listed_module(RemoteFiles& files, const FilesProbe& probe,
         require_remote_release(files, remote_join(probe.target.path, "modules"), module,
                                probe.target.display() + "/modules/" + module, store,
                                probe.fetch_missing);
-        outcome.report = verify_files(files, probe.target.path, probe.target.display(),
-                                      verify_options(probe, module), store, policy);
+        RemoteVerifyOptions options = verify_options(probe, module);
+        options.progress = probe.progress;  // the modules run one after the other here
+        outcome.report =
+            verify_files(files, probe.target.path, probe.target.display(), options, store, policy);
     } catch (const Error& e) {
         outcome.error = e;
     }
@@ -269,12 +274,17 @@ FilesFindings check_files_open(std::unique_ptr<RemoteFiles> (*open)(const FilesP
             e));
         return out;
     }
-    if (module_work(selection))
-        for (const auto& module : listed.modules)
+    if (module_work(selection)) {
+        ProgressTask task(probe.progress, "diagnose " + probe.target.display(), "modules",
+                          listed.modules.size());
+        for (const auto& module : listed.modules) {
             module_checks(probe.all_modules
                               ? verify_listed_module(*files, listed, module, store, policy)
                               : verify_module_on(*files, listed, module, store, policy),
                           selection, out, probe.all_modules);
+            task.advance(1);
+        }
+    }
     return out;
 }
 
@@ -366,10 +376,15 @@ FilesFindings check_files_ssh(const FilesProbe& probe, const PristineStore& stor
         SftpFiles files(std::move(session));
         FilesProbe listed = with_listed_modules(files, probe, out);
         shop_checks(files, listed, store, selection, out);
-        if (probe.all_modules && module_work)
-            for (const auto& module : listed.modules)
+        if (probe.all_modules && module_work) {
+            ProgressTask task(probe.progress, "diagnose " + probe.target.display(), "modules",
+                              listed.modules.size());
+            for (const auto& module : listed.modules) {
                 module_checks(verify_listed_module(files, listed, module, store, policy), selection,
                               out, true);
+                task.advance(1);
+            }
+        }
     } catch (const Error& e) {
         out.checks.push_back(failed(
             selection.any_in("logs") ? check_id::logs_collect : check_id::files_prestashop_root,

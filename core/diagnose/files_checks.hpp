@@ -34,6 +34,9 @@ struct FilesProbe {
     std::size_t log_tail_bytes = 256 * 1024;
     bool want_diffs = false;       // for the bundle
     ReleaseFetcher fetch_missing;  // signed download of a missing release (unset: --no-fetch)
+    // progress: modules done and each module's files, where the modules are verified one after
+    // the other (--all-modules, FTP, a folder); never from the parallel SSH lanes.
+    Progress* progress = nullptr;
 };
 
 struct ModuleDiff {

@@ -45,8 +45,10 @@ HttpResponse get_following_redirects(HttpRequest request, int max_hops = 5) {
 HttpResponse download(const FetchSettings& settings, const std::string& url,
                       std::string hint =
                           "check [vendor] manifest_url and the network, then try "
-                          "again") {
+                          "again",
+                      Progress* progress = nullptr) {
     HttpRequest request;
+    request.progress = progress;
     request.url = url;
     request.timeout_seconds = settings.timeout_seconds;
     request.tls = settings.tls;
@@ -142,7 +144,13 @@ FetchResult fetch_release(const PristineStore& store, const std::string& module,
     std::string host = host_of(result.url);
     std::string sig_url = result.url + ".sig";
 
-    HttpResponse zip = download(settings, result.url);
+    HttpResponse zip;
+    {
+        ProgressTask task(settings.progress, "download " + module + " " + version, "");
+        zip = download(settings, result.url,
+                       "check [vendor] manifest_url and the network, then try again",
+                       settings.progress);
+    }
     if (zip.status == 404 || zip.status == 410)
         throw Error(ErrorKind::not_found,
                     "no release " + module + " " + version + " at " + result.url + " (HTTP " +

@@ -10,6 +10,7 @@
 
 #include "integrity/pristine_store.hpp"
 #include "net/tls_options.hpp"
+#include "util/progress.hpp"
 
 namespace mps {
 
@@ -19,6 +20,7 @@ struct FetchSettings {
     long timeout_seconds = 30;  // each download
     TlsOptions tls;             // --insecure, MPSUPPORT_CA_BUNDLE
     std::chrono::system_clock::time_point now;
+    Progress* progress = nullptr;  // bytes of the release archive as they arrive
 };
 
 // release_url: `url_template` with {module} and {version} replaced (percent-encoded).

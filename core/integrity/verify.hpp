@@ -13,6 +13,7 @@
 #include "integrity/pristine_store.hpp"
 #include "report/report.hpp"
 #include "util/error.hpp"
+#include "util/progress.hpp"
 
 namespace mps {
 
@@ -29,6 +30,7 @@ struct VerifyRequest {
     bool core = false;             // --core: also compare the shop's PrestaShop core files
     ReleaseFetcher fetch_missing;  // auto-fetch of a missing release (unset: --no-fetch)
     unsigned threads = 2;
+    Progress* progress = nullptr;  // --all: modules done
 };
 
 // verify_local: the report (schema mpsupport.verify/1). Throws Error(usage) for a bad target,

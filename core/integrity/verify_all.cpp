@@ -63,6 +63,8 @@ Report verify_each_module(VerifyAllInput input) {
     std::vector<Check> per_module;
     nlohmann::json results = nlohmann::json::array();
     Tally tally;
+    ProgressTask task(input.progress, "verify --all " + input.where, "modules",
+                      input.modules.size());
 
     for (const std::string& name : input.modules) {
         nlohmann::json result = {{"module", name}};
@@ -75,6 +77,7 @@ Report verify_each_module(VerifyAllInput input) {
             result["reason"] = "not a module folder name";
             results.push_back(std::move(result));
             tally.skipped.push_back(name);
+            task.advance(1);
             continue;
         }
         try {
@@ -114,9 +117,11 @@ Report verify_each_module(VerifyAllInput input) {
             results.push_back(std::move(result));
             (skip ? tally.skipped : tally.failed).push_back(name);
             log::info("verify --all: {} {}: {}", name, skip ? "skipped" : "failed", e.what());
+            task.advance(1);
             continue;
         }
         results.push_back(std::move(result));
+        task.advance(1);
     }
 
     report.checks = std::move(shop_checks);
@@ -188,6 +193,7 @@ Report verify_all_local(const VerifyRequest& request, const PristineStore& store
     VerifyAllInput input;
     input.where = root.string();
     input.modules = installed_modules(root);
+    input.progress = request.progress;
     if (request.core) {
         VerifyRequest core = request;
         core.fetch_missing = {};

@@ -11,6 +11,7 @@
 #include "integrity/pristine_store.hpp"
 #include "integrity/verify.hpp"
 #include "report/report.hpp"
+#include "util/progress.hpp"
 
 namespace mps {
 
@@ -27,6 +28,7 @@ struct VerifyAllInput {
     std::vector<Check> shop_checks;
     std::vector<std::string> details;
     nlohmann::json extra = nlohmann::json::object();
+    Progress* progress = nullptr;  // modules done (verify_one may start sub-tasks)
 
     // take_shop_checks: the shop-wide part of a report run with --core (its checks, details,
     // "core" and "prestashop_version").

@@ -32,6 +32,25 @@ std::size_t write_body(char* data, std::size_t size, std::size_t count, void* us
     return n;
 }
 
+// Transfer: what the progress callback reported of this request so far.
+struct Transfer {
+    Progress* progress = nullptr;
+    curl_off_t now = 0, total = 0;
+};
+
+int report_transfer(void* user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t, curl_off_t) {
+    auto* transfer = static_cast<Transfer*>(user);
+    if (dltotal > 0 && dltotal != transfer->total) {
+        transfer->total = dltotal;
+        transfer->progress->set_total(0, static_cast<std::uint64_t>(dltotal));
+    }
+    if (dlnow > transfer->now) {
+        transfer->progress->advance(0, static_cast<std::uint64_t>(dlnow - transfer->now));
+        transfer->now = dlnow;
+    }
+    return 0;
+}
+
 // write_header: keeps the headers of the last response only (a 100 Continue or a proxy's
 // CONNECT answer comes first).
 std::size_t write_header(char* data, std::size_t size, std::size_t count, void* user) {
@@ -343,6 +362,12 @@ HttpOutcome try_http_request(const HttpRequest& request) {
     api.easy_setopt(c, CURLOPT_HEADERDATA, &sink);
     api.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
     api.easy_setopt(c, CURLOPT_USERAGENT, "mpsupport");
+    Transfer transfer{request.progress};
+    if (request.progress) {
+        api.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, report_transfer);
+        api.easy_setopt(c, CURLOPT_XFERINFODATA, &transfer);
+        api.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    }
     net::apply_tls(api, c, request.tls);
     if (request.want_certificate) api.easy_setopt(c, CURLOPT_CERTINFO, 1L);
     if (request.basic) {

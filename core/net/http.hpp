@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "net/tls_options.hpp"
+#include "util/progress.hpp"
 
 namespace mps {
 
@@ -41,6 +42,9 @@ struct HttpRequest {
     bool want_certificate = false;     // fill HttpResponse::certificate (https only)
     std::vector<std::string> secrets;  // replaced by "***" in every message and log line
     std::string hint;                  // hint of transport errors; empty: a generic one
+    // progress: the body's bytes as they arrive (advance) and its length once the headers tell
+    // it (set_total), reported to the task the caller started; called from this thread.
+    Progress* progress = nullptr;
 };
 
 struct HttpTimings {  // seconds from the start of the request

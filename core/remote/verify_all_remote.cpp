@@ -43,6 +43,7 @@ Report verify_all_files(RemoteFiles& files, const std::string& path, const std::
 
     VerifyAllInput input;
     input.where = where;
+    input.progress = options.progress;
     if (auto entries = list_remote_folder(files, modules_dir))
         for (const auto& entry : *entries)
             if (entry.attrs.is_dir()) input.modules.push_back(entry.path);

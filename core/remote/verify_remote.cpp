@@ -17,6 +17,7 @@
 #include "ssh/sftp_files.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
+#include "util/progress.hpp"
 #include "util/safe_path.hpp"
 #include "util/sha256.hpp"
 #include "util/text.hpp"
@@ -232,6 +233,7 @@ class RemoteVerify {
         identity_names_ = {name_hint_ + ".php", "config.xml"};
         location_ = where_ + (shop_root_ ? "/modules/" + options_.module : "");
         method_ = files_.kind();
+        task_.emplace(options_.progress, "verify " + name_hint_, "files");
         try_exec();
         if (shop_root_) extras_.emplace(files_, root_, options_.module);
         try {
@@ -325,6 +327,19 @@ class RemoteVerify {
         module_ =
             identify_for_verify(lookup, name_hint_, options_.module, options_.version, location_);
         release_.emplace(require_release(store_, module_->id, options_.fetch_missing));
+        if (!listed_) {
+            // Until the listing is complete, the release tells how much to expect.
+            std::uint64_t bytes = 0;
+            for (const auto& file : release_->files) bytes += file.size;
+            set_total(release_->files.size(), bytes);
+        }
+    }
+
+    void advance(std::uint64_t files, std::uint64_t bytes) {
+        if (task_) task_->advance(files, bytes);
+    }
+    void set_total(std::uint64_t files, std::uint64_t bytes) {
+        if (task_) task_->set_total(files, bytes);
     }
 
     // read_identity: the identity files that are regular files (a config.xml that is a link is
@@ -396,11 +411,17 @@ class RemoteVerify {
         }
         std::map<std::string, std::string> errors;
         fetched_ = to_fetch.size();
+        // Every file is hashed already: what is left are the differing files to read.
+        listed_ = true;
+        set_total(installed_.size(), 0);
+        advance(installed_.size() - to_fetch.size(), 0);
         fetcher_ = files_.read(module_dir_, std::move(to_fetch),
                                FileSink{[&](const RemoteEntry& e, FetchedFile& file) {
+                                            advance(1, file.size);
                                             kept_[e.path] = std::move(file.content);
                                         },
                                         [&](const RemoteEntry& e, const std::string& error) {
+                                            advance(1, 0);
                                             errors[e.path] = error;
                                         }});
         if (extras_) {
@@ -439,6 +460,7 @@ class RemoteVerify {
         fetcher_ = files_.read(
             module_dir_, {},
             FileSink{[&](const RemoteEntry& e, FetchedFile& file) {
+                         advance(1, file.size);
                          if (file.digest_from_server) ++server_hashed_;
                          if (!release_)
                              early[e.path] = {file.sha256, std::move(file.content)};
@@ -447,6 +469,7 @@ class RemoteVerify {
                          installed_.push_back(InstalledFile{e.path, std::move(file.sha256)});
                      },
                      [&](const RemoteEntry& e, const std::string& error) {
+                         advance(1, 0);
                          installed_.push_back(InstalledFile{e.path, "", false, error});
                      },
                      // A server that hashes (FTP HASH) sends only what differs.
@@ -457,14 +480,23 @@ class RemoteVerify {
             module_dir_, {kMaxModuleEntries, 32},
             TreeEvents{[&](const RemoteEntry& entry) {
                            if (is_ignored_junk(entry.path)) return;
-                           if (entry.attrs.is_link())
+                           ++listed_files_;
+                           if (entry.attrs.is_link()) {
+                               advance(1, 0);
                                installed_.push_back(InstalledFile{entry.path, "", true});
-                           else if (!release_ && files_.hashes_on_server())
+                               return;
+                           }
+                           listed_bytes_ += entry.attrs.size.value_or(0);
+                           if (!release_ && files_.hashes_on_server())
                                held_back.push_back(entry);
                            else
                                fetcher_->add(entry);
                        },
-                       {}});
+                       [&] {
+                           // The whole tree is known: the exact totals.
+                           listed_ = true;
+                           set_total(listed_files_, listed_bytes_);
+                       }});
         if (extras_) extras_->start();
         files_.run();
         if (!release_) resolve();  // not reached: the identity answers are part of the run
@@ -595,6 +627,10 @@ class RemoteVerify {
     std::map<std::string, std::string> kept_;
     RemoteListing listing_;
     std::size_t fetched_ = 0;
+    // Progress: files and bytes checked, out of the release's until the listing is complete.
+    std::optional<ProgressTask> task_;
+    bool listed_ = false;
+    std::uint64_t listed_files_ = 0, listed_bytes_ = 0;
 };
 
 }  // namespace

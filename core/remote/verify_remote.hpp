@@ -13,6 +13,7 @@
 
 namespace mps {
 
+class Progress;
 class RemoteFiles;
 class SftpFiles;
 
@@ -27,6 +28,9 @@ struct RemoteVerifyOptions {
     ExecHash exec_hash = ExecHash::auto_;
     bool core = false;             // --core: also compare the shop's PrestaShop core files
     ReleaseFetcher fetch_missing;  // auto-fetch of a missing release (unset: --no-fetch)
+    // progress: files and bytes checked (a task per module), modules done with --all; called
+    // from the thread that runs the verify.
+    Progress* progress = nullptr;
 };
 
 struct RemoteVerifyRequest : RemoteVerifyOptions {

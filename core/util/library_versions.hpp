@@ -7,8 +7,8 @@
 
 namespace mps {
 
-// library_versions: (name, version) of libcurl (the version built against), libssh2, SQLite,
-// libarchive and OpenSSL (the versions loaded).
+// library_versions: (name, version) of libcurl, libssh2, SQLite, zlib and OpenSSL: the versions
+// loaded at run time.
 std::vector<std::pair<std::string, std::string>> library_versions();
 
 }  // namespace mps

@@ -19,9 +19,16 @@ class Progress {
                        std::uint64_t total_bytes) {
         (void)label, (void)unit, (void)total, (void)total_bytes;
     }
+    // set_total: the totals of the current task became known (or better known) after start:
+    // `total` items and `total_bytes` bytes (0: unknown). What was done so far stays.
+    virtual void set_total(std::uint64_t total, std::uint64_t total_bytes) {
+        (void)total, (void)total_bytes;
+    }
     // advance: `items` more items done and `bytes` more bytes read or sent.
     virtual void advance(std::uint64_t items, std::uint64_t bytes = 0) { (void)items, (void)bytes; }
-    // finish: the task is over (done or failed): whatever was drawn is cleared.
+    // finish: the task is over (done or failed): whatever was drawn is cleared. Tasks nest: a
+    // start() before the finish() of the running task starts a sub-task (a module of verify
+    // --all, a download during verify); its finish() returns to the enclosing task.
     virtual void finish() {}
 };
 
@@ -46,6 +53,9 @@ class ProgressTask {
     ProgressTask(const ProgressTask&) = delete;
     ProgressTask& operator=(const ProgressTask&) = delete;
     void advance(std::uint64_t items, std::uint64_t bytes = 0) { progress_.advance(items, bytes); }
+    void set_total(std::uint64_t total, std::uint64_t total_bytes = 0) {
+        progress_.set_total(total, total_bytes);
+    }
 
   private:
     Progress& progress_;

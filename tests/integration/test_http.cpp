@@ -7,6 +7,7 @@
 #include "test_support.hpp"
 #include "tls_fixture.hpp"
 #include "util/error.hpp"
+#include "util/progress.hpp"
 #include "util/sha256.hpp"
 
 namespace {
@@ -127,4 +128,26 @@ TEST_CASE("http: TLS trust, self-signed and expired certificates, certificate da
     REQUIRE(insecure.response->certificate);
     REQUIRE(insecure.response->certificate->not_after);
     CHECK(*insecure.response->certificate->not_after < std::time(nullptr));
+}
+
+TEST_CASE("http: a Progress hears the body's bytes and its length", "[http][progress]") {
+    struct Recording : mps::Progress {
+        std::uint64_t bytes = 0, total_bytes = 0;
+        void set_total(std::uint64_t, std::uint64_t b) override { total_bytes = b; }
+        void advance(std::uint64_t, std::uint64_t b) override { bytes += b; }
+    } progress;
+    EchoServer server;
+    mps::HttpRequest request;
+    request.url = server.url("/bytes");
+    request.progress = &progress;
+    auto response = mps::http_request(request);
+    REQUIRE(response.status == 200);
+    CHECK(response.body.size() == 300000);
+    CHECK(progress.bytes == 300000);
+    CHECK(progress.total_bytes == 300000);
+
+    Recording untouched;
+    request.progress = nullptr;  // none given: nothing is reported anywhere
+    CHECK(mps::http_request(request).body.size() == 300000);
+    CHECK(untouched.bytes == 0);
 }

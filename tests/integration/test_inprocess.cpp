@@ -149,6 +149,108 @@ TEST_CASE("in process: ProgressLine draws one line in place, throttled, and clea
     narrow.finish();
 }
 
+TEST_CASE("in process: ProgressLine shows nested tasks on one line and totals learnt late",
+          "[cli][inprocess][progress]") {
+    std::ostringstream err;
+    auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+    mpscli::ProgressLine line(err, 120, std::chrono::milliseconds(0), [&now] { return now; });
+    line.start("verify --all /srv/shop", "modules", 40, 0);
+    line.advance(3, 0);
+    line.start("verify mymod", "files", 0, 0);
+    line.advance(2, 1048576);
+    CHECK(line.text() == "verify --all /srv/shop: 3/40 modules › verify mymod: 2 files, 1.0 MiB");
+    line.set_total(8, 4 * 1048576);
+    CHECK(line.text() ==
+          "verify --all /srv/shop: 3/40 modules › verify mymod: 2/8 files, 1.0/4.0 MiB (25%)");
+    line.finish();  // back to the enclosing task, still drawn
+    CHECK_THAT(err.str(), Catch::EndsWith("\rverify --all /srv/shop: 3/40 modules (7%)\x1b[K"));
+    line.finish();
+    CHECK_THAT(err.str(), Catch::EndsWith("\r\x1b[K"));
+    line.advance(1, 0);  // no task: nothing drawn
+    CHECK_THAT(err.str(), Catch::EndsWith("\r\x1b[K"));
+}
+
+TEST_CASE(
+    "in process: verify --all and diagnose --all-modules show modules and files on a "
+    "terminal only",
+    "[cli][inprocess][progress]") {
+    Module m;
+    fs::path shop = m.home / "shop";
+    testing::write_tree(shop / "modules" / "mymod", testing::module_files("mymod", "1.2.3"));
+    testing::write(shop / "modules" / "other" / "other.php", "<?php\n");
+    fs::create_directories(shop / "classes");
+    fs::create_directories(shop / "config");
+    std::vector<std::vector<std::string>> commands = {
+        {"verify", shop.string(), "--all", "--no-fetch"},
+        {"diagnose", "--files", shop.string(), "--all-modules", "--no-fetch", "--only",
+         "files.integrity"}};
+    for (const auto& args : commands) {
+        INFO(args[0]);
+        // Wide enough for the temporary folder's long name.
+        auto tty = run_in_process(args, m.home.path(), true, {{"COLUMNS", "400"}});
+        INFO(tty.err);
+        CHECK(tty.exit_code == 0);
+        CHECK_THAT(tty.err, Catch::Contains(" modules") && Catch::EndsWith("\r\x1b[K"));
+        if (args[0] == "verify")
+            CHECK_THAT(tty.err,
+                       Catch::Contains("\rverify --all " + shop.string() + ": 0/2 modules"));
+        else  // over LocalFiles: each module's files too
+            CHECK_THAT(tty.err, Catch::Contains(" › verify mymod: "));
+        CHECK(tty.out.find('\r') == std::string::npos);
+        auto plain = run_in_process(args, m.home.path(), false);
+        CHECK(plain.exit_code == 0);
+        CHECK(plain.err.find('\r') == std::string::npos);
+        for (const char* flag : {"--json", "-q"}) {
+            std::vector<std::string> quiet_args = args;
+            quiet_args.insert(quiet_args.begin(), flag);
+            auto quiet = run_in_process(quiet_args, m.home.path(), true);
+            INFO(flag);
+            CHECK(quiet.exit_code == 0);
+            CHECK(quiet.err.find('\r') == std::string::npos);
+            CHECK(quiet.out.find('\r') == std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("in process: verify NAME uses the store profile's files and its password keys",
+          "[cli][inprocess][verify-all]") {
+    Module m;
+    fs::path shop = m.home / "shop";
+    testing::write_tree(shop / "modules" / "mymod", testing::module_files("mymod", "1.2.3"));
+    fs::create_directories(shop / "classes");
+    fs::create_directories(shop / "config");
+    int port = testing::free_port();  // nothing listens: the password is asked for first
+    testing::write(m.home / ".config" / "mpsupport" / "config.toml",
+                   "[stores.here]\nfiles = \"" + shop.string() +
+                       "\"\nmodules = [\"mymod\"]\n"
+                       "[stores.remote]\nfiles = \"ftp://shopuser@127.0.0.1:" +
+                       std::to_string(port) +
+                       "/shop\"\nftp_password_command = \"exit 3\"\n"
+                       "[stores.nofiles]\nurl = \"https://shop.example\"\n");
+    for (std::vector<std::string> args :
+         {std::vector<std::string>{"--json", "verify", "here", "--all"},
+          std::vector<std::string>{"--json", "verify", "here"}}) {
+        auto r = run_in_process(args, m.home.path(), false);
+        INFO(r.err);
+        CHECK(r.exit_code == 0);
+        auto doc = nlohmann::json::parse(r.out);
+        CHECK(doc["support"] == "covered");
+    }
+    // The store's ftp_password_command is run (and fails: exit 2 naming the key), for --all
+    // as for one module.
+    for (std::vector<std::string> args :
+         {std::vector<std::string>{"verify", "remote", "--all"},
+          std::vector<std::string>{"verify", "remote", "--module", "mymod"}}) {
+        auto r = run_in_process(args, m.home.path(), false);
+        INFO(r.err);
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("ftp_password_command"));
+    }
+    auto nofiles = run_in_process({"verify", "nofiles", "--all"}, m.home.path(), false);
+    CHECK(nofiles.exit_code == 2);
+    CHECK_THAT(nofiles.err, Catch::Contains("store nofiles has no files"));
+}
+
 TEST_CASE("in process: orders import shows progress only on a terminal's stderr",
           "[cli][inprocess][progress]") {
     testing::TempDir home;

@@ -7,10 +7,13 @@
 #include "diagnose/diagnose.hpp"
 #include "diagnose/masker.hpp"
 #include "diagnose/page_markers.hpp"
+#include "integrity/zip_archive.hpp"
 #include "net/http.hpp"
 #include "net/page_fetch.hpp"
 #include "net/url.hpp"
+#include "test_support.hpp"
 #include "util/error.hpp"
+#include "util/zip_writer.hpp"
 
 #include <unistd.h>
 
@@ -347,4 +350,31 @@ TEST_CASE("environment_secrets: the secrets set in the environment, nothing else
                                         {"HOME", "/home/someone"}});
     CHECK(mps::environment_secrets(env) == std::vector<std::string>{"admin-pw", "smtp-pw"});
     CHECK(mps::environment_secrets(mps::Environment::fixed({})).empty());
+}
+
+TEST_CASE("zip_bytes: an archive the strict release reader accepts, deflated and stored members",
+          "[diagnose][bundle][zip]") {
+    testing::TempDir dir;
+    std::string text;
+    for (int i = 0; i < 2000; ++i) text += "line " + std::to_string(i % 7) + " of a log\n";
+    std::string random;
+    for (int i = 0; i < 4096; ++i) random += static_cast<char>((i * 2654435761u) >> 24);
+    std::vector<ZipMember> members = {{"logs/app.log", text},
+                                      {"empty.txt", ""},
+                                      {"noise.bin", random},
+                                      {"manifest.json", "{\"schema\": \"x\"}\n"}};
+    std::string bytes = zip_bytes(members, 1790000000);
+    CHECK(bytes.size() < text.size());  // the log is deflated
+    testing::write(dir / "b.zip", bytes);
+    ZipArchive zip(dir / "b.zip", "b.zip");
+    REQUIRE(zip.entries().size() == members.size());
+    for (std::size_t i = 0; i < members.size(); ++i) {
+        const auto& entry = zip.entries()[i];
+        CHECK(entry.name == members[i].name);
+        CHECK(entry.kind == ZipEntryInfo::file);
+        std::string content;
+        zip.read(entry, [&](const char* data, std::size_t n) { content.append(data, n); });
+        CHECK(content == members[i].content);
+    }
+    CHECK(zip.entries()[0].method == 8);
 }

@@ -12,9 +12,11 @@
 #include "files/local_files.hpp"
 #include "files/remote_files.hpp"
 #include "integrity/verify.hpp"
+#include "remote/verify_all_remote.hpp"
 #include "remote/verify_remote.hpp"
 #include "test_support.hpp"
 #include "util/error.hpp"
+#include "util/progress.hpp"
 
 namespace fs = std::filesystem;
 using namespace mps;
@@ -282,4 +284,88 @@ TEST_CASE("FileAccumulator hashes everything, keeps a bounded head, stops a grow
     CHECK_FALSE(acceptable_remote_name("a\nb"));
     CHECK(remote_join("", "x") == "x");
     CHECK(remote_join("/srv/", "x") == "/srv/x");
+}
+
+namespace {
+
+// RecordingProgress: what a Progress was told, tasks nested as ProgressLine nests them.
+struct RecordingProgress : Progress {
+    struct Task {
+        std::string label, unit;
+        std::uint64_t total = 0, total_bytes = 0, items = 0, bytes = 0;
+    };
+    std::vector<Task> running, done;
+    void start(std::string_view label, std::string_view unit, std::uint64_t total,
+               std::uint64_t total_bytes) override {
+        running.push_back({std::string(label), std::string(unit), total, total_bytes, 0, 0});
+    }
+    void set_total(std::uint64_t total, std::uint64_t total_bytes) override {
+        REQUIRE(!running.empty());
+        running.back().total = total;
+        running.back().total_bytes = total_bytes;
+    }
+    void advance(std::uint64_t items, std::uint64_t bytes) override {
+        REQUIRE(!running.empty());
+        running.back().items += items;
+        running.back().bytes += bytes;
+    }
+    void finish() override {
+        REQUIRE(!running.empty());
+        done.push_back(running.back());
+        running.pop_back();
+    }
+};
+
+}  // namespace
+
+TEST_CASE("remote verify reports files and bytes read, and verify --all modules done",
+          "[remote-files][progress]") {
+    testing::TempDir dir;
+    auto release = testing::module_files("mymod", "1.2.3");
+    testing::write_tree(dir / "release" / "mymod", release);
+    PristineStore store(dir / "store");
+    store.add(dir / "release" / "mymod", add_options());
+    PolicyConfig policy;
+
+    MemoryFiles server;
+    std::uint64_t bytes = 0;
+    for (const auto& [path, content] : release) {
+        server.files["/srv/shop/modules/mymod/" + path] = content;
+        bytes += content.size();
+    }
+    server.files["/srv/shop/modules/mymod/extra.php"] = "<?php // added\n";
+    bytes += server.files["/srv/shop/modules/mymod/extra.php"].size();
+    server.files["/srv/shop/modules/other/other.php"] = "<?php // no release\n";
+    server.files["/srv/shop/classes/Module.php"] = "<?php";
+    server.files["/srv/shop/config/settings.inc.php"] = "<?php";
+
+    RecordingProgress progress;
+    RemoteVerifyOptions options;
+    options.progress = &progress;
+    Report one =
+        verify_files(server, "/srv/shop/modules/mymod", "memory:/mymod", options, store, policy);
+    CHECK(one.body["support"] == "voided");  // extra.php
+    CHECK(progress.running.empty());         // finished
+    REQUIRE(progress.done.size() == 1);
+    const auto& task = progress.done[0];
+    CHECK(task.label == "verify mymod");
+    CHECK(task.unit == "files");
+    CHECK(task.items == release.size() + 1);
+    CHECK(task.bytes == bytes);
+    // The listing's totals once it is complete, not the release's.
+    CHECK(task.total == release.size() + 1);
+    CHECK(task.total_bytes == bytes);
+
+    progress.done.clear();
+    Report all = verify_all_files(server, "/srv/shop", "memory:/srv/shop", options, store, policy);
+    CHECK(all.body["counts"]["verified"] == 1);
+    CHECK(all.body["counts"]["skipped"] == 1);
+    CHECK(progress.running.empty());
+    REQUIRE(progress.done.size() == 2);  // mymod's files inside the modules of the shop
+    CHECK(progress.done[0].label == "verify mymod");
+    CHECK(progress.done[0].items == release.size() + 1);
+    CHECK(progress.done[1].label == "verify --all memory:/srv/shop");
+    CHECK(progress.done[1].unit == "modules");
+    CHECK(progress.done[1].total == 2);
+    CHECK(progress.done[1].items == 2);
 }
