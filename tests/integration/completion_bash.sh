@@ -126,7 +126,7 @@ expect_excludes() {
 }
 
 # The required behaviour.
-expect_exactly "mpsupport " diagnose verify expiry remind orders ticket pristine config completion help
+expect_exactly "mpsupport " diagnose verify expiry remind orders ticket pristine config completion help ledger
 expect_exactly "mpsupport pr" pristine
 expect_exactly "mpsupport pristine " add list show fetch import-core keygen sign
 expect_includes "mpsupport verify --" --module --diff --strict
@@ -138,7 +138,7 @@ expect_includes "mpsupport --" --config --json --no-color --quiet --verbose --lo
 expect_includes "mpsupport pristine add --" --module --version --replace
 expect_includes "mpsupport config init --" --force
 expect_excludes "mpsupport verify --" --replace --force
-expect_exactly "mpsupport --config /nonexistent/x.toml " diagnose verify expiry remind orders ticket pristine config completion help
+expect_exactly "mpsupport --config /nonexistent/x.toml " diagnose verify expiry remind orders ticket pristine config completion help ledger
 expect_exactly "mpsupport -v --json conf" config
 
 # --timeout (global) and the SSH flags of verify.
@@ -152,9 +152,9 @@ expect_exactly "mpsupport diagnose --only sto" storefront storefront.reach store
 expect_exactly "mpsupport diagnose --url https://x --exec-hash " auto never only
 expect_excludes "mpsupport pristine add --" --known-hosts --accept-new-host-key --identity
 expect_excludes "mpsupport config init --" --known-hosts --accept-new-host-key --identity
-expect_exactly "mpsupport --timeout 30 " diagnose verify expiry remind orders ticket pristine config completion help
-expect_exactly "mpsupport --timeout=30 " diagnose verify expiry remind orders ticket pristine config completion help
-expect_exactly "mpsupport --jq .id " diagnose verify expiry remind orders ticket pristine config completion help
+expect_exactly "mpsupport --timeout 30 " diagnose verify expiry remind orders ticket pristine config completion help ledger
+expect_exactly "mpsupport --timeout=30 " diagnose verify expiry remind orders ticket pristine config completion help ledger
+expect_exactly "mpsupport --jq .id " diagnose verify expiry remind orders ticket pristine config completion help ledger
 expect_exactly "mpsupport help ver" verify
 expect_exactly "mpsupport --timeout 5 -v pr" pristine
 # Signed releases and core checksum lists.
