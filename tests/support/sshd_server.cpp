@@ -1,6 +1,7 @@
 #include "sshd_server.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
@@ -83,8 +84,17 @@ SshdServer::SshdServer() {
     std::vector<char*> argv = {sshd.data(), const_cast<char*>("-D"), const_cast<char*>("-f"),
                                conf.data(), const_cast<char*>("-E"), log.data(),
                                nullptr};
+    // Not the test's own stdout/stderr: an sshd left behind by a test process that aborted
+    // would hold ctest's output pipe open, and ctest would wait for it forever.
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
     pid_t pid = 0;
-    if (::posix_spawn(&pid, sshd.c_str(), nullptr, nullptr, argv.data(), environ) != 0)
+    int rc = ::posix_spawn(&pid, sshd.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0)
         throw std::runtime_error(
             "cannot start /usr/sbin/sshd (install openssh-server: scripts/setup)");
     pid_ = pid;
