@@ -184,7 +184,7 @@ TEST_CASE("hostile SFTP: a listing that never ends stops at the entry limit", "[
     CHECK(r.exit_code == 4);
     CHECK_THAT(error_message(r), Catch::Contains("more than 200000 entries"));
     CHECK(json_of(r)["partial"] == true);
-    CHECK(shop.seconds < 30);
+    CHECK(shop.seconds < 90);  // bounded (200,000 names from a Python server; slow under ASan)
 }
 
 TEST_CASE("hostile SFTP: command output that never ends falls back to SFTP", "[sftp][hostile]") {

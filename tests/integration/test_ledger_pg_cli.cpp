@@ -68,7 +68,8 @@ TEST_CASE("PostgreSQL ledger: import on one machine, expiry and orders on anothe
     auto expiry = t.b.run({"--json", "expiry", "JANENDAAA", "--at", "2026-02-28"});
     INFO(expiry.err);
     CHECK(expiry.exit_code == 0);
-    for (const auto& line : json_of(expiry)["orders"][0]["lines"]) {
+    auto expiry_json = json_of(expiry);  // the loop below must not walk a destroyed temporary
+    for (const auto& line : expiry_json["orders"][0]["lines"]) {
         if (line["module"] == "othermod")
             CHECK(line["support_end"] == "2026-02-28");
         else
