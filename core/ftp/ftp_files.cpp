@@ -109,6 +109,7 @@ struct Request {
     bool sent_opts = false;  // the request also selected SHA-256 (OPTS HASH)
     bool stat = false;       // a folder listed with STAT on the control connection
     std::string nonce;       // STAT: the path the echoing command names (see StatListing)
+    StatListing stat_reply;  // STAT: the reply, parsed once in finish()
     std::uint64_t offset = 0;
     std::function<bool(std::string_view)> on_data;  // false: stop (CURLE_WRITE_ERROR)
     std::function<void(const Outcome&)> on_done;
@@ -393,8 +394,9 @@ struct FtpFiles::Impl {
     // absorb_stat_reply: a STAT reply that is not a padded listing (or no answer at all) ends
     // STAT listings; one that may have been cut short leaves unread lines on that connection,
     // so the slot's next request opens a new one.
-    void absorb_stat_reply(Slot& slot, const Request& request) {
-        StatListing reply = stat_listing(request.lines, request.nonce);
+    void absorb_stat_reply(Slot& slot, Request& request) {
+        request.stat_reply = stat_listing(request.lines, request.nonce);
+        const StatListing& reply = request.stat_reply;
         if (!reply.well_formed) slot.fresh = true;
         if (!request.outcome.ok() || !reply.well_formed ||
             (reply.code != 212 && reply.code != 450 && reply.code != 550))
@@ -562,7 +564,7 @@ std::unique_ptr<Request> stat_folder_request(FtpFiles::Impl& impl, const std::st
     Request* r = request.get();
     FtpFiles::Impl* self = &impl;
     request->on_done = [self, r, path, done = std::move(done)](const Outcome& o) mutable {
-        StatListing reply = stat_listing(r->lines, r->nonce);
+        const StatListing& reply = r->stat_reply;  // parsed by absorb_stat_reply
         if (o.ok() && reply.well_formed && reply.code == 212) {
             FtpListingText text = parse_ftp_listing(reply.text, false, now_seconds());
             // ProFTPD answers STAT of a folder it cannot read with an empty listing, and of a
