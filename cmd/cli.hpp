@@ -10,7 +10,7 @@ namespace mpscli {
 
 // run_cli: parse `args` (the command line without the program name), run the one command it
 // names with `ctx`, and return its exit code; every error is rendered through emit_error.
-// Configures the process's logging (spdlog) as main() needs it.
+// Starts the process's logging (util/log.hpp) as the global flags ask.
 int run_cli(Context& ctx, const std::vector<std::string>& args);
 
 }  // namespace mpscli

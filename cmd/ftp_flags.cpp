@@ -2,7 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include <spdlog/spdlog.h>
+#include "util/log.hpp"
 
 #include "util/error.hpp"
 
@@ -45,7 +45,7 @@ mps::FtpOptions ftp_options(Context& ctx, const FtpFlags& flags, const mps::FtpU
                          "asked");
     }
     if (flags.allow_plain && url.implicit_tls)
-        spdlog::warn("--allow-plain-ftp does not apply to ftps:// (TLS from the first byte)");
+        mps::log::warn("--allow-plain-ftp does not apply to ftps:// (TLS from the first byte)");
     return options;
 }
 

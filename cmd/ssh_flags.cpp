@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include <spdlog/spdlog.h>
+#include "util/log.hpp"
 
 #include "util/error.hpp"
 
@@ -64,7 +64,7 @@ mps::SshOptions ssh_options(Context& ctx, const SshFlags& flags) {
                              "ssh configuration file " + ssh_config + ": no such file",
                              "give an existing file with --ssh-config or [ssh] config_file");
         if (options.client != mps::SshClient::openssh)
-            spdlog::warn("--ssh-config applies to --ssh-client openssh only; ignored");
+            mps::log::warn("--ssh-config applies to --ssh-client openssh only; ignored");
         options.ssh_config = ssh_config;
     }
     if (flags.identities.empty()) {

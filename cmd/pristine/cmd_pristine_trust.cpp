@@ -2,8 +2,6 @@
 // pristine releases, and PrestaShop's core checksum lists.
 #include <CLI/CLI.hpp>
 
-#include <spdlog/spdlog.h>
-
 #include <ostream>
 
 #include "integrity/core_checksums.hpp"

@@ -2,7 +2,7 @@
 // mps::verify_remote, renders the report.
 #include <CLI/CLI.hpp>
 
-#include <spdlog/spdlog.h>
+#include "util/log.hpp"
 
 #include <filesystem>
 
@@ -48,7 +48,8 @@ int run_ftp(Context& ctx, const VerifyFlags& flags, const mps::FtpUrl& url,
             const mps::PristineStore& store) {
     refuse_exec_hash_only(flags.ssh.exec_hash == "only");
     if (ssh_flags_given(flags.ssh) && flags.ssh.exec_hash == "auto")
-        spdlog::warn("the SSH flags apply to sftp:// targets only; ignored for {}", url.display());
+        mps::log::warn("the SSH flags apply to sftp:// targets only; ignored for {}",
+                       url.display());
     auto files = mps::FtpFiles::connect(ftp_options(ctx, flags.ftp, url));
     mps::RemoteVerifyOptions options = remote_options(ctx, flags);
     options.exec_hash = mps::ExecHash::never;
@@ -91,7 +92,7 @@ int run_verify(Context& ctx, VerifyFlags& flags) {
     if (target && target->transport == mps::FilesTransport::ftp)
         return run_ftp(ctx, flags, target->ftp, store);
     if (ftp_flags_given(flags.ftp))
-        spdlog::warn("--connections and --allow-plain-ftp apply to ftp:// targets only; ignored");
+        mps::log::warn("--connections and --allow-plain-ftp apply to ftp:// targets only; ignored");
     if (target && target->transport == mps::FilesTransport::sftp) {
         mps::RemoteVerifyRequest remote;
         static_cast<mps::RemoteVerifyOptions&>(remote) = remote_options(ctx, flags);
@@ -101,7 +102,7 @@ int run_verify(Context& ctx, VerifyFlags& flags) {
         return emit_report(ctx, mps::verify_remote(remote, store, policy));
     }
     if (ssh_flags_given(flags.ssh))
-        spdlog::warn(
+        mps::log::warn(
             "--exec-hash, --identity, --known-hosts, --accept-new-host-key, --ssh-client and "
             "--ssh-config "
             "apply to sftp:// targets only; ignored for {}",

@@ -3,7 +3,6 @@
 // its input with mps::Error of any kind but `internal` (exit 2, 4... in the CLI); an internal
 // Error or any other exception would be exit 1 ("a bug") in the CLI, so it aborts the run and
 // libFuzzer keeps the input as a finding.
-#include <spdlog/spdlog.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +12,7 @@
 #include <string_view>
 
 #include "util/error.hpp"
+#include "util/log.hpp"
 
 namespace mps::fuzz {
 
@@ -39,7 +39,7 @@ int guarded(Body&& body) {
 }
 
 inline void quiet() {
-    spdlog::set_level(spdlog::level::off);
+    log::set_minimum(log::Level::off);
 }
 
 }  // namespace mps::fuzz

@@ -1,9 +1,10 @@
 #define CATCH_CONFIG_RUNNER
-#include <spdlog/spdlog.h>
 #include <catch2/catch.hpp>
+
+#include "util/log.hpp"
 
 int main(int argc, char** argv) {
     // Core logs warnings for the user; tests assert on results, not on log lines.
-    spdlog::set_level(spdlog::level::err);
+    mps::log::set_minimum(mps::log::Level::error);
     return Catch::Session().run(argc, argv);
 }

@@ -80,14 +80,15 @@ TEST_CASE("config errors name the file, the line and the key", "[config]") {
     CHECK(error_of(dir / "store.toml").find("store.toml:1") != std::string::npos);
 }
 
-TEST_CASE("non-ASCII characters between tokens are syntax errors, inside strings text", "[config]") {
+TEST_CASE("non-ASCII characters between tokens are syntax errors, inside strings text",
+          "[config]") {
     // toml++ 3.3's Unicode tables reach undefined behaviour for these code points where the
     // parser asks whether a character is whitespace (U+00E9, U+2C60, U+3050, U+FB30 - the
     // fuzz target found U+FBC6); config.cpp makes them answer "not whitespace".
     testing::TempDir dir;
     int line = 1;
-    for (const char* character : {"\xc3\xa9", "\xe2\xb1\xa0", "\xe3\x81\x90", "\xef\xac\xb0",
-                                  "\xef\xaf\x86"}) {
+    for (const char* character :
+         {"\xc3\xa9", "\xe2\xb1\xa0", "\xe3\x81\x90", "\xef\xac\xb0", "\xef\xaf\x86"}) {
         auto file = dir / ("c" + std::to_string(line) + ".toml");
         testing::write(file, std::string("[vendor]\nname = \"acme\" ") + character + "\n");
         CHECK(error_of(file).find(file.filename().string() + ":2: invalid TOML") !=
@@ -95,8 +96,8 @@ TEST_CASE("non-ASCII characters between tokens are syntax errors, inside strings
         testing::write(file, std::string(character) + " = 1\n");
         CHECK(error_of(file).find(file.filename().string() + ":1: invalid TOML") !=
               std::string::npos);
-        testing::write(file, std::string("[vendor]\nname = \"Boutique ") + character +
-                                 "\" # " + character + "\n");
+        testing::write(file, std::string("[vendor]\nname = \"Boutique ") + character + "\" # " +
+                                 character + "\n");
         CHECK(load_config(file, true).vendor.name == std::string("Boutique ") + character);
         ++line;
     }
