@@ -196,8 +196,18 @@ class PgConnection {
   public:
     PgConnection(const LedgerTarget& target) : url_(target.url), host_(host_of(target.url)) {
         std::string timeout = std::to_string(std::max(1, target.timeout_seconds));
-        std::vector<const char*> keys = {"dbname", "connect_timeout", "application_name"};
-        std::vector<const char*> values = {target.url.c_str(), timeout.c_str(), "mpsupport"};
+        std::vector<const char*> keys, values;
+        // Defaults the URL (after them: later keywords win) or PG* variables may change.
+        // gssencmode: libpq's "prefer" asks Kerberos for credentials before every TCP
+        // connection, milliseconds spent even where no Kerberos is set up.
+        if (!std::getenv("PGGSSENCMODE")) {
+            keys.push_back("gssencmode");
+            values.push_back("disable");
+        }
+        for (const char* key : {"dbname", "connect_timeout", "application_name"})
+            keys.push_back(key);
+        for (const char* value : {target.url.c_str(), timeout.c_str(), "mpsupport"})
+            values.push_back(value);
         if (!target.password.empty()) {
             keys.push_back("password");
             values.push_back(target.password.c_str());
@@ -365,12 +375,18 @@ class PgTransaction {
     bool done_ = false;
 };
 
+// schema_is_current: one query and no lock, the path of every run but the first. A missing
+// mpsupport_schema table (42P01: a new database) reads as "not current".
+bool schema_is_current(PgConnection& c) {
+    Result r(PQexec(c.handle(), "SELECT max(version) FROM mpsupport_schema"));
+    if (r && PQresultStatus(r.get()) == PGRES_TUPLES_OK)
+        return PQntuples(r.get()) == 1 && cell_int(r.get(), 0, 0) == kPgSchemaVersion;
+    if (r && PgConnection::cell_state(r.get()) == "42P01") return false;
+    c.fail("cannot read the schema version", r.get());
+}
+
 void migrate(PgConnection& c) {
-    // Fast path: the schema is current (no lock).
-    if (c.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND "
-                 "tablename = 'mpsupport_schema'") == 1 &&
-        c.scalar("SELECT coalesce(max(version), 0) FROM mpsupport_schema") == kPgSchemaVersion)
-        return;
+    if (schema_is_current(c)) return;
     PgTransaction tx(c);
     // Two instances starting at once on an empty database: the second waits here, then finds
     // the migrations done.
@@ -405,6 +421,10 @@ class PgLineImport final : public LineImport {
     ImportCounts counts;
 
   private:
+    void start_copy();
+    bool begin_bulk_load();
+    void finish_bulk_load();
+    void merge_import();
     void flush();
     PgLedger& ledger_;
     PgConnection& c_;
@@ -412,8 +432,10 @@ class PgLineImport final : public LineImport {
     std::string source_;
     std::string now_;
     std::string buffer_;
+    std::string row_end_;  // after the fields of each row: "\n", or source and time first
     std::size_t lines_ = 0;
     bool copying_ = false;
+    bool bulk_ = false;  // COPY straight into an empty ledger, indexes built after
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
@@ -739,21 +761,75 @@ WHERE line_id = $1 AND threshold = $2 AND support_end = $3 AND state = 'claimed'
 };
 
 PgLineImport::PgLineImport(PgLedger& ledger, PgConnection& c, std::string source, std::string now)
-    : ledger_(ledger), c_(c), tx_(c), source_(std::move(source)), now_(std::move(now)) {
-    c_.exec(
-        "CREATE TEMPORARY TABLE import_lines (reference TEXT COLLATE \"C\" NOT NULL, module TEXT "
-        "COLLATE \"C\" NOT NULL, "
-        "extended_months INTEGER NOT NULL, purchased_at TEXT COLLATE \"C\" NOT NULL, purchase_date "
-        "TEXT COLLATE \"C\" NOT "
-        "NULL, customer_email TEXT COLLATE \"C\" NOT NULL, customer_name TEXT COLLATE \"C\" NOT "
-        "NULL) ON COMMIT DROP");
-}
+    : ledger_(ledger), c_(c), tx_(c), source_(std::move(source)), now_(std::move(now)) {}
 
 PgLineImport::~PgLineImport() {
     if (copying_) {
         PQputCopyEnd(c_.handle(), "import abandoned");
         while (PGresult* r = PQgetResult(c_.handle())) PQclear(r);
     }
+}
+
+// The order_lines indexes a bulk load drops and builds again after the rows (a sort each,
+// instead of a million index insertions). Keep in step with the migrations.
+constexpr const char* kCustomerIndex =
+    "CREATE INDEX order_lines_customer ON order_lines (customer_email, module)";
+constexpr const char* kOtherIndexes =
+    "CREATE UNIQUE INDEX order_lines_key ON order_lines (reference, module, extended_months);"
+    "CREATE INDEX order_lines_purchases ON order_lines (purchase_date) WHERE extended_months = 0;"
+    "CREATE INDEX order_lines_extended ON order_lines (purchase_date) WHERE extended_months = 0 "
+    "AND applied_extension_months > 0;";
+constexpr const char* kImportColumns =
+    "reference, module, extended_months, purchased_at, purchase_date, customer_email, "
+    "customer_name";
+
+bool PgLineImport::begin_bulk_load() {
+    auto empty = [&] {
+        return c_.scalar("SELECT count(*) FROM (SELECT 1 FROM order_lines LIMIT 1) AS l") == 0;
+    };
+    if (!empty()) return false;
+    // Nothing to read yet: the lock keeps a concurrent import (which then merges) and readers
+    // waiting until this one commits. Checked again under the lock.
+    c_.exec("LOCK TABLE order_lines IN ACCESS EXCLUSIVE MODE");
+    if (!empty()) return false;
+    // TRUNCATE (of empty tables: reminders need a line) lets COPY FREEZE write the rows
+    // already frozen, so the first reads after the load do not rewrite every page. jit off:
+    // compiling the one-off statements below costs more than it saves. The sorts of the index
+    // builds use maintenance_work_mem on the server.
+    c_.exec_script(
+        "SET LOCAL maintenance_work_mem = '256MB'; SET LOCAL jit = off;"
+        "TRUNCATE order_lines, reminders;"
+        "DROP INDEX order_lines_key, order_lines_purchases, order_lines_customer, "
+        "order_lines_extended;");
+    return true;
+}
+
+void PgLineImport::start_copy() {
+    bulk_ = begin_bulk_load();
+    std::string copy;
+    if (bulk_) {
+        // Straight into the ledger, the source and time with every row.
+        row_end_ = "\t";
+        copy_escape(row_end_, source_);
+        row_end_ += '\t';
+        copy_escape(row_end_, now_);
+        row_end_ += '\n';
+        copy = std::string("COPY order_lines (") + kImportColumns +
+               ", source, imported_at) FROM STDIN WITH (FREEZE)";
+    } else {
+        row_end_ = "\n";
+        c_.exec_script(
+            "SET LOCAL temp_buffers = '64MB';"
+            "CREATE TEMPORARY TABLE import_lines (reference TEXT COLLATE \"C\" NOT NULL, module "
+            "TEXT COLLATE \"C\" NOT NULL, extended_months INTEGER NOT NULL, purchased_at TEXT "
+            "COLLATE \"C\" NOT NULL, purchase_date TEXT COLLATE \"C\" NOT NULL, customer_email "
+            "TEXT COLLATE \"C\" NOT NULL, customer_name TEXT COLLATE \"C\" NOT NULL) ON COMMIT "
+            "DROP");
+        copy = "COPY import_lines FROM STDIN";
+    }
+    Result r(PQexec(c_.handle(), copy.c_str()));
+    if (!r || PQresultStatus(r.get()) != PGRES_COPY_IN) c_.fail("cannot start COPY", r.get());
+    copying_ = true;
 }
 
 void PgLineImport::flush() {
@@ -764,11 +840,7 @@ void PgLineImport::flush() {
 }
 
 void PgLineImport::add(const OrderLine& line) {
-    if (!copying_) {
-        Result r(PQexec(c_.handle(), "COPY import_lines FROM STDIN"));
-        if (!r || PQresultStatus(r.get()) != PGRES_COPY_IN) c_.fail("cannot start COPY", r.get());
-        copying_ = true;
-    }
+    if (!copying_) start_copy();
     copy_escape(buffer_, line.reference);
     buffer_ += '\t';
     copy_escape(buffer_, line.module);
@@ -782,9 +854,59 @@ void PgLineImport::add(const OrderLine& line) {
     copy_escape(buffer_, line.customer_email);
     buffer_ += '\t';
     copy_escape(buffer_, line.customer_name);
-    buffer_ += '\n';
+    buffer_ += row_end_;
     ++lines_;
     if (buffer_.size() >= 256 * 1024) flush();
+}
+
+// finish_bulk_load: the indexes and applied extensions of the lines COPY wrote into the empty
+// ledger. A key repeated in the import fails the unique index, and nothing is written.
+void PgLineImport::finish_bulk_load() {
+    counts.inserted = lines_;
+    c_.exec(kCustomerIndex);  // the extension lookup below walks it
+    // Which purchase each extension line extends, in one statement (before the other indexes
+    // exist, which the UPDATE would otherwise maintain): the latest (purchased_at, reference)
+    // non-extension line of the same customer and module bought on or before the extension's
+    // purchase day, as extension_target() picks it; a purchase gets the largest extension
+    // aimed at it (applied_extensions()). All lines start at 0: the ledger was empty.
+    c_.exec(R"sql(
+WITH targets AS MATERIALIZED (
+    SELECT e.extended_months AS months,
+        (SELECT p.id FROM order_lines p
+         WHERE p.customer_email = e.customer_email AND p.module = e.module
+           AND p.extended_months = 0 AND p.purchase_date <= e.purchase_date
+         ORDER BY p.purchased_at DESC, p.reference DESC LIMIT 1) AS target
+    FROM order_lines e WHERE e.extended_months > 0),
+wanted AS (SELECT target, max(months) AS months FROM targets WHERE target IS NOT NULL GROUP BY target)
+UPDATE order_lines o SET applied_extension_months = w.months FROM wanted w WHERE o.id = w.target)sql");
+    c_.exec_script(kOtherIndexes);
+    // Statistics of the real size, so the next runs plan with it rather than an empty table's.
+    c_.exec("ANALYZE order_lines");
+}
+
+// merge_import: the lines in import_lines merged into a ledger that had lines: changed lines
+// updated, new keys inserted, unchanged ones left alone.
+void PgLineImport::merge_import() {
+    if (lines_ >= 10000) c_.exec("ANALYZE import_lines");
+    auto updated = c_.exec(R"sql(
+UPDATE order_lines o SET purchased_at = i.purchased_at, purchase_date = i.purchase_date,
+    customer_email = i.customer_email, customer_name = i.customer_name, source = $1, imported_at = $2
+FROM import_lines i
+WHERE o.reference = i.reference AND o.module = i.module AND o.extended_months = i.extended_months
+  AND (o.purchased_at IS DISTINCT FROM i.purchased_at OR o.customer_email IS DISTINCT FROM i.customer_email
+       OR o.customer_name IS DISTINCT FROM i.customer_name))sql",
+                           Params().add(source_).add(now_));
+    counts.updated = std::strtoull(PQcmdTuples(updated.get()), nullptr, 10);
+    // ON CONFLICT: a concurrent import adding the same key first wins, without an error.
+    auto inserted = c_.exec(std::string("INSERT INTO order_lines (") + kImportColumns +
+                                ", source, imported_at) SELECT " + kImportColumns +
+                                R"sql(, $1, $2 FROM import_lines i
+WHERE NOT EXISTS (SELECT 1 FROM order_lines o WHERE o.reference = i.reference AND o.module = i.module
+                  AND o.extended_months = i.extended_months)
+ON CONFLICT (reference, module, extended_months) DO NOTHING)sql",
+                            Params().add(source_).add(now_));
+    counts.inserted = std::strtoull(PQcmdTuples(inserted.get()), nullptr, 10);
+    if (counts.inserted + counts.updated > 10000) c_.exec("ANALYZE order_lines");
 }
 
 ImportCounts PgLineImport::commit() {
@@ -797,77 +919,27 @@ ImportCounts PgLineImport::commit() {
         while (PGresult* more = PQgetResult(c_.handle())) PQclear(more);
     }
     auto copied_at = std::chrono::steady_clock::now();
-    // The merge, in this transaction: changed lines updated, new keys inserted, unchanged ones
-    // left alone. Into an empty ledger, a plain append with the indexes built once after the
-    // rows (under an exclusive lock: there is nothing to read yet); a key repeated in the
-    // import then fails the unique index, and nothing is written.
-    constexpr std::size_t kBulkFrom = 10000;
-    bool bulk = false;
-    if (lines_ >= kBulkFrom &&
-        c_.scalar("SELECT count(*) FROM (SELECT 1 FROM order_lines LIMIT 1) AS any_line") == 0) {
-        c_.exec("LOCK TABLE order_lines IN ACCESS EXCLUSIVE MODE");
-        bulk = c_.scalar("SELECT count(*) FROM (SELECT 1 FROM order_lines LIMIT 1) AS l") == 0;
-    }
-    constexpr const char* kColumns =
-        "reference, module, extended_months, purchased_at, purchase_date, customer_email, "
-        "customer_name";
-    if (bulk) {
-        c_.exec("SET LOCAL maintenance_work_mem = '256MB'");  // server side: sorts for the indexes
-        c_.exec_script(
-            "DROP INDEX order_lines_key, order_lines_purchases, order_lines_customer, "
-            "order_lines_extended");
-        auto r =
-            c_.exec(std::string("INSERT INTO order_lines (") + kColumns +
-                        ", source, imported_at) SELECT " + kColumns + ", $1, $2 FROM import_lines",
-                    Params().add(source_).add(now_));
-        counts.inserted = std::strtoull(PQcmdTuples(r.get()), nullptr, 10);
-        c_.exec_script(
-            "CREATE UNIQUE INDEX order_lines_key ON order_lines (reference, module, "
-            "extended_months);"
-            "CREATE INDEX order_lines_purchases ON order_lines (purchase_date) WHERE "
-            "extended_months = 0;"
-            "CREATE INDEX order_lines_customer ON order_lines (customer_email, module);"
-            "CREATE INDEX order_lines_extended ON order_lines (purchase_date) WHERE "
-            "extended_months = 0 AND applied_extension_months > 0;");
-    } else {
-        if (lines_ >= kBulkFrom) c_.exec("ANALYZE import_lines");
-        auto updated = c_.exec(R"sql(
-UPDATE order_lines o SET purchased_at = i.purchased_at, purchase_date = i.purchase_date,
-    customer_email = i.customer_email, customer_name = i.customer_name, source = $1, imported_at = $2
-FROM import_lines i
-WHERE o.reference = i.reference AND o.module = i.module AND o.extended_months = i.extended_months
-  AND (o.purchased_at IS DISTINCT FROM i.purchased_at OR o.customer_email IS DISTINCT FROM i.customer_email
-       OR o.customer_name IS DISTINCT FROM i.customer_name))sql",
-                               Params().add(source_).add(now_));
-        counts.updated = std::strtoull(PQcmdTuples(updated.get()), nullptr, 10);
-        // ON CONFLICT: a concurrent import adding the same key first wins, without an error.
-        auto inserted = c_.exec(std::string("INSERT INTO order_lines (") + kColumns +
-                                    ", source, imported_at) SELECT " + kColumns +
-                                    R"sql(, $1, $2 FROM import_lines i
-WHERE NOT EXISTS (SELECT 1 FROM order_lines o WHERE o.reference = i.reference AND o.module = i.module
-                  AND o.extended_months = i.extended_months)
-ON CONFLICT (reference, module, extended_months) DO NOTHING)sql",
-                                Params().add(source_).add(now_));
-        counts.inserted = std::strtoull(PQcmdTuples(inserted.get()), nullptr, 10);
-    }
+    if (bulk_)
+        finish_bulk_load();
+    else if (lines_ > 0)
+        merge_import();
     counts.unchanged = lines_ - counts.inserted - counts.updated;
     auto merged_at = std::chrono::steady_clock::now();
-    if (counts.inserted + counts.updated > 0 || counts.removed > 0) {
-        // Fresh statistics after a large change, so the recompute (and the next runs) plan
-        // with the real sizes rather than an empty table's.
-        if (counts.inserted + counts.updated > 10000) c_.exec("ANALYZE order_lines");
+    // Fresh statistics after a large change come first (above), so the recompute plans with
+    // the real sizes.
+    if (!bulk_ && (counts.inserted + counts.updated > 0 || counts.removed > 0))
         ledger_.recompute_extensions();
-    }
     auto recomputed_at = std::chrono::steady_clock::now();
     tx_.commit();
     auto ms = [](auto a, auto b) {
         return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count();
     };
     log::info(
-        "ledger database {}: {} lines copied in {} ms, merged in {} ms, extensions recomputed "
+        "ledger database {}: {} lines copied in {} ms, {} in {} ms, extensions recomputed "
         "in {} ms, committed in {} ms",
-        c_.host(), lines_, ms(started_, copied_at), ms(copied_at, merged_at),
-        ms(merged_at, recomputed_at), ms(recomputed_at, std::chrono::steady_clock::now()));
+        c_.host(), lines_, ms(started_, copied_at), bulk_ ? "indexed" : "merged",
+        ms(copied_at, merged_at), ms(merged_at, recomputed_at),
+        ms(recomputed_at, std::chrono::steady_clock::now()));
     return counts;
 }
 
