@@ -1,6 +1,13 @@
 #include "ledger_settings.hpp"
 
+#include "config/secrets.hpp"
+
 namespace mpscli {
+
+std::string ledger_password(Context& ctx) {
+    // Remembered by ctx, so that whatever is printed or bundled masks it.
+    return ctx.secret(mps::SecretKind::ledger_password).value_or("");
+}
 
 mps::LedgerTarget ledger_target(Context& ctx) {
     mps::LedgerTarget target;
@@ -11,7 +18,7 @@ mps::LedgerTarget ledger_target(Context& ctx) {
         target.url = ctx.config().ledger.url;
     if (!target.url.empty()) {
         target.url = mps::check_ledger_url(target.url);
-        if (auto password = ctx.env().get("MPSUPPORT_LEDGER_PASSWORD")) target.password = *password;
+        target.password = ledger_password(ctx);  // only for PostgreSQL: a file needs none
     }
     target.timeout_seconds = ctx.globals.timeout;
     return target;

@@ -20,6 +20,8 @@ struct MigrateFlags {
 int run_migrate(Context& ctx, const MigrateFlags& flags) {
     mps::LedgerTarget target = ledger_target(ctx);
     target.url = mps::check_ledger_url(flags.to);
+    // Also without a [ledger] url (ledger_target resolves the password only with one).
+    if (target.password.empty()) target.password = ledger_password(ctx);
     std::filesystem::path file =
         flags.from.empty() ? ctx.paths().ledger_file() : std::filesystem::path(flags.from);
     if (!std::filesystem::exists(file))
@@ -40,13 +42,16 @@ int run_migrate(Context& ctx, const MigrateFlags& flags) {
                                {"reminders", counts.reminders},
                                {"reminders_copied", counts.reminders_copied},
                                {"tickets", counts.tickets},
-                               {"tickets_copied", counts.tickets_copied}});
+                               {"tickets_copied", counts.tickets_copied},
+                               {"meta", counts.meta},
+                               {"meta_copied", counts.meta_copied}});
     if (!ctx.globals.quiet)
         ctx.out << file.string() << " -> " << target.url << ": " << counts.lines << " lines ("
                 << counts.imported.inserted << " new, " << counts.imported.updated << " updated, "
                 << counts.imported.unchanged << " unchanged), " << counts.reminders_copied << " of "
                 << counts.reminders << " reminders and " << counts.tickets_copied << " of "
-                << counts.tickets << " tickets copied\n";
+                << counts.tickets << " tickets and " << counts.meta_copied << " of " << counts.meta
+                << " meta entries (the sync cursor) copied\n";
     return 0;
 }
 

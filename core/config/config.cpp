@@ -394,10 +394,12 @@ Config parse_config(std::string_view text, const fs::path& path) {
     if (const auto* ledger = top.table("ledger")) {
         Reader r(path, *ledger, "ledger.");
         r.string("url", config.ledger.url);
+        r.secret("password", "MPSUPPORT_LEDGER_PASSWORD", config.ledger.password);
         if (!config.ledger.url.empty() && config.ledger.url.rfind("postgresql://", 0) != 0 &&
             config.ledger.url.rfind("postgres://", 0) != 0)
             r.fail(*ledger->get("url"), "url", "must be a postgresql://USER@HOST:PORT/DBNAME URL");
-        // A password never goes in the file: PGPASSWORD, ~/.pgpass or MPSUPPORT_LEDGER_PASSWORD.
+        // A password never goes in the file: password_file / password_command, PGPASSWORD,
+        // ~/.pgpass or MPSUPPORT_LEDGER_PASSWORD.
         const std::string& url = config.ledger.url;
         auto start = url.find("://");
         if (start != std::string::npos) {
@@ -408,8 +410,9 @@ Config parse_config(std::string_view text, const fs::path& path) {
                  authority.substr(0, at).find(':') != std::string::npos) ||
                 url.find("password=") != std::string::npos)
                 r.fail(*ledger->get("url"), "url",
-                       "must not contain a password: use PGPASSWORD, ~/.pgpass or "
-                       "MPSUPPORT_LEDGER_PASSWORD");
+                       "must not contain a password: use ledger.password_file, "
+                       "ledger.password_command, MPSUPPORT_LEDGER_PASSWORD, PGPASSWORD or "
+                       "~/.pgpass");
         }
         r.warn_unknown();
     }
@@ -486,6 +489,7 @@ std::vector<std::pair<std::string, nlohmann::json>> config_values(const Config& 
     out.emplace_back("ssh.client", c.ssh.client);
     out.emplace_back("ssh.config_file", c.ssh.config_file);
     out.emplace_back("ledger.url", c.ledger.url);
+    secret("ledger.password", c.ledger.password);
     return out;
 }
 
@@ -515,7 +519,9 @@ bool is_secret_source_key(const std::string& key) {
         if (key.size() <= s.size() || key.compare(key.size() - s.size(), s.size(), s) != 0)
             continue;
         std::string base = key.substr(0, key.size() - s.size());
-        if (base == "vendor.smtp_password" || base == "orders.webservice_key") return true;
+        if (base == "vendor.smtp_password" || base == "orders.webservice_key" ||
+            base == "ledger.password")
+            return true;
         if (base.rfind("stores.", 0) != 0) continue;
         auto dot = base.find('.', 7);
         if (dot == std::string::npos || dot == 7) continue;
@@ -529,7 +535,8 @@ bool is_secret_source_key(const std::string& key) {
 std::string config_template() {
     return R"(# mpsupport configuration (see mpsupport(1)).
 # Secrets never go here: use MPSUPPORT_SFTP_PASSWORD, MPSUPPORT_FTP_PASSWORD,
-# MPSUPPORT_ADMIN_PASSWORD, MPSUPPORT_SMTP_PASSWORD and MPSUPPORT_WEBSERVICE_KEY, or, for each,
+# MPSUPPORT_ADMIN_PASSWORD, MPSUPPORT_SMTP_PASSWORD, MPSUPPORT_WEBSERVICE_KEY and
+# MPSUPPORT_LEDGER_PASSWORD, or, for each,
 # a *_file key (a file only you can read, mode 0600) or a *_command key (a command printing the
 # secret, run with /bin/sh -c): e.g. smtp_password_command = "pass show mail/smtp" in [vendor],
 # webservice_key_file = "~/.config/mpsupport/webservice.key" in [orders], and
@@ -579,9 +586,11 @@ major_rewrite_ratio = 0.5
 # config_file = "~/.ssh/config.mpsupport"
 
 # A ledger shared by a support team (PostgreSQL; default: the local SQLite file). No password
-# here: PGPASSWORD, ~/.pgpass or MPSUPPORT_LEDGER_PASSWORD. MPSUPPORT_LEDGER_URL wins.
+# in the URL: password_file or password_command, MPSUPPORT_LEDGER_PASSWORD (it wins),
+# PGPASSWORD or ~/.pgpass. MPSUPPORT_LEDGER_URL wins over url.
 # [ledger]
 # url = "postgresql://support@db.example:5432/mpsupport"
+# password_command = "pass show db/mpsupport"
 
 # [stores.myshop]
 # url = "https://shop.example"

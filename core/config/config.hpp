@@ -91,7 +91,8 @@ struct SshClientConfig {
 
 // [ledger]: where the orders ledger is. Empty url: the local SQLite file.
 struct LedgerConfig {
-    std::string url;  // postgresql://USER@HOST:PORT/DBNAME (no password)
+    std::string url;        // postgresql://USER@HOST:PORT/DBNAME (no password)
+    SecretSource password;  // password_file / password_command
 };
 
 struct Config {

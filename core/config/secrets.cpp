@@ -75,6 +75,8 @@ SecretSpec secret_spec(const Config& config, SecretKind kind, const std::string&
         case SecretKind::admin_password:
             return {"MPSUPPORT_ADMIN_PASSWORD", prefix + "admin_password",
                     profile ? profile->admin_password : SecretSource{}};
+        case SecretKind::ledger_password:
+            return {"MPSUPPORT_LEDGER_PASSWORD", "ledger.password", config.ledger.password};
     }
     throw Error(ErrorKind::internal, "unknown secret");
 }

@@ -15,7 +15,8 @@ enum class SecretKind {
     webservice_key,
     sftp_password,
     ftp_password,
-    admin_password
+    admin_password,
+    ledger_password  // the PostgreSQL ledger's user ([ledger] url)
 };
 
 // SecretSpec: one secret: its environment variable, its configuration key (without _file or

@@ -319,6 +319,13 @@ void SqliteLedger::set_meta(const std::string& key, const std::string& value) {
     tx.commit();
 }
 
+std::map<std::string, std::string> SqliteLedger::all_meta() {
+    std::map<std::string, std::string> out;
+    sqlite::Statement s(*db_, "SELECT key, value FROM meta");
+    while (s.step()) out.emplace(s.text(0), s.text(1));
+    return out;
+}
+
 int SqliteLedger::schema_version() {
     return static_cast<int>(db_->scalar("PRAGMA user_version"));
 }

@@ -97,7 +97,9 @@ class LineImport {
 struct LedgerTarget {
     std::filesystem::path file;
     std::string url;
-    std::string password;  // MPSUPPORT_LEDGER_PASSWORD; empty: libpq's own (PGPASSWORD, ~/.pgpass)
+    // MPSUPPORT_LEDGER_PASSWORD, password_file or password_command; empty: libpq's own
+    // (PGPASSWORD, ~/.pgpass).
+    std::string password;
     int timeout_seconds = 30;  // connect timeout (--timeout)
 };
 
@@ -173,6 +175,8 @@ class Ledger {
     // meta / set_meta: small named values (e.g. the webservice sync cursor); "" when unset.
     virtual std::string meta(const std::string& key) = 0;
     virtual void set_meta(const std::string& key, const std::string& value) = 0;
+    // all_meta: every meta entry, by key (for `ledger migrate`).
+    virtual std::map<std::string, std::string> all_meta() = 0;
 
     // add_ticket: record a ticket (one transaction); returns its id.
     virtual std::int64_t add_ticket(const TicketRecord& ticket) = 0;

@@ -43,9 +43,19 @@ MigrateCounts copy_ledger(Ledger& from, Ledger& to, const std::string& now) {
             ++counts.tickets_copied;
         }
     }
-    log::info("ledger migrate: {} lines, {} of {} reminders and {} of {} tickets copied",
-              counts.lines, counts.reminders_copied, counts.reminders, counts.tickets_copied,
-              counts.tickets);
+    // The webservice sync cursor: without it, the first `orders sync` on the target would
+    // fetch every order again.
+    for (const auto& [key, value] : from.all_meta()) {
+        ++counts.meta;
+        if (!to.meta(key).empty()) continue;
+        to.set_meta(key, value);
+        ++counts.meta_copied;
+    }
+    log::info(
+        "ledger migrate: {} lines, {} of {} reminders, {} of {} tickets and {} of {} meta "
+        "entries copied",
+        counts.lines, counts.reminders_copied, counts.reminders, counts.tickets_copied,
+        counts.tickets, counts.meta_copied, counts.meta);
     return counts;
 }
 

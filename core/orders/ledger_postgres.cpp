@@ -229,8 +229,9 @@ class PgConnection {
             if (auth)
                 throw Error(ErrorKind::auth,
                             "ledger database " + host_ + " refused the login: " + last_line(why),
-                            "check the user in [ledger] url and the password (PGPASSWORD, "
-                            "~/.pgpass or MPSUPPORT_LEDGER_PASSWORD)");
+                            "check the user in [ledger] url and the password "
+                            "(MPSUPPORT_LEDGER_PASSWORD, [ledger] password_file or "
+                            "password_command, PGPASSWORD or ~/.pgpass)");
             if (missing)
                 throw Error(ErrorKind::usage, "ledger database at " + host_ + ": " + last_line(why),
                             "create the database (createdb) or fix [ledger] url");
@@ -272,13 +273,25 @@ class PgConnection {
         std::string state = r ? cell_state(r) : std::string();
         std::string why =
             r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(conn_);
-        while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-        std::string message = "ledger database " + host_ + ": " + what + ": " + why;
+        // One line: a lost connection is libpq's "FATAL: ...\nserver closed the connection
+        // unexpectedly\n\tThis probably means...".
+        std::string doing;  // `what` quotes SQL, which has line breaks
+        for (char ch : what)
+            if (ch != '\n' && ch != '\t' && ch != '\r')
+                doing += ch;
+            else if (!doing.empty() && doing.back() != ' ' && doing.back() != '\'')
+                doing += ' ';
+        std::string message = "ledger database " + host_ + ": " + doing + ": " + last_line(why);
         if (PQstatus(conn_) == CONNECTION_BAD || state.rfind("08", 0) == 0 ||
-            state.rfind("57P", 0) == 0)
-            throw Error(ErrorKind::unreachable, message,
-                        "the connection was lost; nothing half-done was kept, run the command "
-                        "again");
+            state.rfind("57P", 0) == 0) {
+            // libpq's first line says why (e.g. "FATAL: terminating connection due to
+            // administrator command"); the rest is its generic advice.
+            std::string first = last_line(why.substr(0, why.find('\n')));
+            throw Error(ErrorKind::unreachable,
+                        "lost the connection to the ledger database at " + host_ +
+                            (first.empty() ? std::string() : " (" + first + ")"),
+                        "nothing half-done was kept; run the command again");
+        }
         if (state.rfind("28", 0) == 0 || state == "42501")
             throw Error(ErrorKind::auth, message,
                         "grant the ledger's user the rights on its database");
@@ -670,31 +683,56 @@ ON CONFLICT (line_id, threshold, support_end) DO UPDATE SET state = 'covered' WH
         return outcomes;
     }
 
+    // record: run `sql`, which records the answer to a mail already handed to the SMTP
+    // server. When the connection was lost, reconnect once and record it anyway (else the next
+    // run mails the customer again), release the run's other claims (never tried: mails go
+    // one at a time) so that any host takes them at once, then stop the run with the error.
+    Result record(const std::string& sql, const Params& params, const std::string& owner) {
+        try {
+            return c_.exec(sql, params);
+        } catch (const Error& lost) {
+            if (lost.kind() != ErrorKind::unreachable || PQstatus(c_.handle()) != CONNECTION_BAD)
+                throw;
+            PQreset(c_.handle());
+            if (PQstatus(c_.handle()) != CONNECTION_OK) throw lost;
+            try {
+                c_.exec(sql, params);
+                c_.exec(
+                    "UPDATE reminders SET state = 'failed', owner = NULL, error = 'not attempted: "
+                    "the connection to the ledger was lost' WHERE state = 'claimed' AND owner = $1",
+                    Params().add(owner));
+                log::warn("ledger database {}: reconnected to record the last mail sent",
+                          c_.host());
+            } catch (const Error&) {
+                // Still unreachable: the claims stay claimed until their lease expires.
+            }
+            throw lost;
+        }
+    }
+
     bool mark_sent(const ReminderKey& key, const std::string& owner, const std::string& message_id,
                    const std::string& now) override {
-        auto r = c_.exec(R"sql(
+        auto r = record(R"sql(
 UPDATE reminders SET state = 'sent', sent_at = $5, message_id = $6, error = NULL, attempts = attempts + 1
 WHERE line_id = $1 AND threshold = $2 AND support_end = $3 AND state = 'claimed' AND owner = $4)sql",
-                         Params()
-                             .add(key.line_id)
-                             .add(key.threshold)
-                             .add(key.support_end)
-                             .add(owner)
-                             .add(now)
-                             .add(message_id));
+                        Params()
+                            .add(key.line_id)
+                            .add(key.threshold)
+                            .add(key.support_end)
+                            .add(owner)
+                            .add(now)
+                            .add(message_id),
+                        owner);
         return std::string(PQcmdTuples(r.get())) == "1";
     }
     bool mark_failed(const ReminderKey& key, const std::string& owner,
                      const std::string& error) override {
-        auto r = c_.exec(R"sql(
+        auto r = record(
+            R"sql(
 UPDATE reminders SET state = 'failed', owner = NULL, error = $5, attempts = attempts + 1
 WHERE line_id = $1 AND threshold = $2 AND support_end = $3 AND state = 'claimed' AND owner = $4)sql",
-                         Params()
-                             .add(key.line_id)
-                             .add(key.threshold)
-                             .add(key.support_end)
-                             .add(owner)
-                             .add(error));
+            Params().add(key.line_id).add(key.threshold).add(key.support_end).add(owner).add(error),
+            owner);
         return std::string(PQcmdTuples(r.get())) == "1";
     }
 
@@ -707,6 +745,14 @@ WHERE line_id = $1 AND threshold = $2 AND support_end = $3 AND state = 'claimed'
             "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value "
             "= excluded.value",
             Params().add(key).add(value));
+    }
+
+    std::map<std::string, std::string> all_meta() override {
+        auto r = c_.exec("SELECT key, value FROM meta");
+        std::map<std::string, std::string> out;
+        for (int i = 0; i < PQntuples(r.get()); ++i)
+            out.emplace(cell(r.get(), i, 0), cell(r.get(), i, 1));
+        return out;
     }
 
     std::int64_t add_ticket(const TicketRecord& t) override {

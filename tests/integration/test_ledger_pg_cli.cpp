@@ -2,11 +2,14 @@
 // ticket list and remind against the private PostgreSQL of tests/support/postgres_server.hpp,
 // two "machines" (two homes) sharing one database, and the failures (unreachable, refused
 // password, password in the URL).
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "json_result.hpp"
 #include "postgres_server.hpp"
+#include "smtp_fixture.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -38,14 +41,9 @@ struct Machine {
 struct Team {
     std::string url = testing::PostgresServer::shared().new_database();
     TempDir smtp_home;
-    fs::path mail_dir = smtp_home / "smtp";
-    int port = testing::free_port();
-    testing::ServerProcess smtp{{"/usr/bin/python3", MPSUPPORT_FIXTURES "/smtp_server.py",
-                                 std::to_string(port), mail_dir.string()},
-                                port,
-                                {{"SMTP_TEST_PASSWORD", kSmtpPassword}}};
-    Machine a{url, port};
-    Machine b{url, port};
+    testing::SmtpServer smtp{smtp_home / "smtp", kSmtpPassword};
+    Machine a{url, smtp.port};
+    Machine b{url, smtp.port};
 };
 
 }  // namespace
@@ -100,26 +98,21 @@ TEST_CASE("PostgreSQL ledger: two machines running remind at once mail each cust
     REQUIRE(t.a.run({"orders", "import", (t.a.home / "orders.csv").string()}).exit_code == 0);
     std::vector<std::string> args = {"--json",     "remind",       "--at",
                                      "2026-03-01", "--thresholds", "30,7,1"};
-    int pa = testing::start_mpsupport(args, t.a.home.path(), t.a.env, t.a.home / "a.out");
-    int pb = testing::start_mpsupport(args, t.b.home.path(), t.b.env, t.b.home / "b.out");
-    int code_a = testing::wait_mpsupport(pa);
-    int code_b = testing::wait_mpsupport(pb);
-    std::string out_a = testing::slurp(t.a.home / "a.out");
-    std::string out_b = testing::slurp(t.b.home / "b.out");
-    INFO(out_a << out_b);
-    CHECK(code_a == 0);
-    CHECK(code_b == 0);
-    auto doc_a = nlohmann::json::parse(out_a, nullptr, false);
-    auto doc_b = nlohmann::json::parse(out_b, nullptr, false);
+    auto runs = testing::run_concurrently(args, t.a.home.path(), t.a.env, t.b.home.path(), t.b.env);
+    INFO(runs.out_a << runs.out_b);
+    CHECK(runs.code_a == 0);
+    CHECK(runs.code_b == 0);
+    auto doc_a = nlohmann::json::parse(runs.out_a, nullptr, false);
+    auto doc_b = nlohmann::json::parse(runs.out_b, nullptr, false);
     REQUIRE_FALSE(doc_a.is_discarded());
     REQUIRE_FALSE(doc_b.is_discarded());
     CHECK(doc_a["summary"]["sent"].get<int>() + doc_b["summary"]["sent"].get<int>() == 24);
-    CHECK(testing::count_files(t.mail_dir / "mail") == 24);
+    CHECK(t.smtp.total_messages() == 24);
     for (int i = 0; i < 24; ++i) {
         char rcpt[32];
         std::snprintf(rcpt, sizeof rcpt, "c%02d@example.com", i);
-        CHECK(fs::exists(t.mail_dir / "mail" / rcpt / "1.eml"));
-        CHECK_FALSE(fs::exists(t.mail_dir / "mail" / rcpt / "2.eml"));
+        CHECK(fs::exists(t.smtp.mail_dir / "mail" / rcpt / "1.eml"));
+        CHECK_FALSE(fs::exists(t.smtp.mail_dir / "mail" / rcpt / "2.eml"));
     }
     // A third run finds nothing left to send.
     auto again = t.b.run(args);
@@ -186,4 +179,133 @@ TEST_CASE("ledger migrate copies the local ledger into PostgreSQL, idempotently"
                              home.path());
     CHECK(bad.exit_code == 2);
     CHECK_THAT(bad.err + bad.out, !Catch::Contains("pw-x"));
+}
+
+TEST_CASE("PostgreSQL ledger: the password from [ledger] password_command or password_file",
+          "[cli][ledger][postgresql][secrets]") {
+    auto& server = testing::PostgresServer::shared();
+    std::string db = server.new_database();
+    std::string name = db.substr(db.rfind('/') + 1);
+    TempDir home;
+    fs::path config = home / ".config/mpsupport/config.toml";
+    std::string ledger = "[ledger]\nurl = \"" + server.url(name, server.password_user) + "\"\n";
+    auto run = [&](const std::vector<std::string>& args,
+                   const std::map<std::string, std::string>& env = {}) {
+        return run_mpsupport(args, home.path(), env);
+    };
+    // The command prints the password kept in another file, so that the command itself (which
+    // config list shows) does not hold it.
+    testing::write(home / "vault", std::string(server.password) + "\n");
+    testing::write(config,
+                   ledger + "password_command = \"cat " + (home / "vault").string() + "\"\n");
+    auto listed = run({"-vv", "orders", "list"});
+    INFO(listed.err);
+    CHECK(listed.exit_code == 0);
+    CHECK_THAT(listed.out + listed.err, !Catch::Contains(server.password));
+    auto get = run({"config", "get", "ledger.password_command"});
+    CHECK(get.exit_code == 0);
+    CHECK_THAT(get.out, Catch::Contains("cat ") && !Catch::Contains(server.password));
+    auto all = run({"config", "list"});
+    CHECK_THAT(all.out,
+               Catch::Contains("ledger.password_command") && !Catch::Contains(server.password));
+    // MPSUPPORT_LEDGER_PASSWORD wins over the command.
+    auto env_wins = run({"orders", "list"}, {{"MPSUPPORT_LEDGER_PASSWORD", "wrong-env-pw"}});
+    CHECK(env_wins.exit_code == 5);
+    CHECK_THAT(env_wins.err, !Catch::Contains("wrong-env-pw"));
+
+    // A failing command: exit 2 naming the key, never what it printed.
+    testing::write(
+        config, ledger + "password_command = \"cat " + (home / "vault").string() + "; exit 3\"\n");
+    auto failed = run({"orders", "list"});
+    CHECK(failed.exit_code == 2);
+    CHECK_THAT(failed.err,
+               Catch::Contains("ledger.password_command") && !Catch::Contains(server.password));
+
+    // password_file: refused while others can read it, used once it is private.
+    testing::write(config, ledger + "password_file = \"" + (home / "vault").string() + "\"\n");
+    chmod((home / "vault").c_str(), 0644);
+    auto open = run({"orders", "list"});
+    CHECK(open.exit_code == 2);
+    CHECK_THAT(open.err, Catch::Contains("ledger.password_file") && Catch::Contains("0644") &&
+                             !Catch::Contains(server.password));
+    chmod((home / "vault").c_str(), 0600);
+    auto private_file = run({"-vv", "orders", "list"});
+    INFO(private_file.err);
+    CHECK(private_file.exit_code == 0);
+    CHECK_THAT(private_file.out + private_file.err, !Catch::Contains(server.password));
+    // A wrong password from the file: refused (exit 5), never shown.
+    testing::write(home / "vault", "wrong-file-pw\n");
+    chmod((home / "vault").c_str(), 0600);
+    auto refused = run({"orders", "list"});
+    CHECK(refused.exit_code == 5);
+    CHECK_THAT(refused.err, Catch::Contains("127.0.0.1") && !Catch::Contains("wrong-file-pw"));
+
+    // ledger migrate reads the same keys, also when [ledger] has no url yet.
+    testing::write(home / "vault", std::string(server.password) + "\n");
+    chmod((home / "vault").c_str(), 0600);
+    testing::write(config, "[ledger]\npassword_file = \"" + (home / "vault").string() + "\"\n");
+    testing::write(home / "orders.csv",
+                   "order_reference,purchased_at,customer_email,customer_name,module,"
+                   "extended_months\nPWMIGRATE,2026-01-31 09:00:00,jan@example.com,Jan,mymod,\n");
+    REQUIRE(run({"orders", "import", (home / "orders.csv").string()}).exit_code == 0);
+    auto moved =
+        run({"--json", "ledger", "migrate", "--to", server.url(name, server.password_user)});
+    INFO(moved.err);
+    CHECK(moved.exit_code == 0);
+    CHECK(json_of(moved)["inserted"] == 1);
+}
+
+TEST_CASE("PostgreSQL ledger: a connection lost mid-run fails with exit 4, the next run finishes",
+          "[cli][ledger][postgresql][remind]") {
+    Team t;
+    std::string name = t.url.substr(t.url.rfind('/') + 1);
+    auto& server = testing::PostgresServer::shared();
+    // As of 2026-03-01 each support ends within 7 days: one reminder per customer.
+    testing::write(t.a.home / "orders.csv",
+                   "order_reference,purchased_at,customer_email,customer_name,module,"
+                   "extended_months\n"
+                   "LOSTAAAAA,2026-02-04,a1@example.com,A,mymod,\n"
+                   "LOSTBBBBB,2026-02-05,hold.b@example.com,B,mymod,\n"
+                   "LOSTCCCCC,2026-02-06,c1@example.com,C,mymod,\n");
+    REQUIRE(t.a.run({"orders", "import", (t.a.home / "orders.csv").string()}).exit_code == 0);
+    int pid = testing::start_mpsupport({"remind", "--at", "2026-03-01"}, t.a.home.path(), t.a.env,
+                                       t.a.home / "lost.out");
+    // The SMTP server holds the second message at RCPT: cut the run's database connection
+    // there, then let the mail go out.
+    bool blocked = testing::wait_for_file(t.smtp.mail_dir / "blocked", 15);
+    std::string cut =
+        blocked ? server.psql(name,
+                              "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                              "datname = '" +
+                                  name + "' AND application_name = 'mpsupport'")
+                : std::string();
+    testing::write(t.smtp.mail_dir / "release", "");
+    int code = testing::wait_mpsupport(pid);
+    REQUIRE(blocked);
+    CHECK(cut == "t");
+    std::string err = testing::slurp(t.a.home / "lost.out");
+    INFO(err);
+    CHECK(code == 4);
+    CHECK_THAT(err, Catch::Contains("127.0.0.1:" + std::to_string(server.port())) &&
+                        Catch::Contains("connection"));
+    CHECK_THAT(err, !Catch::Contains("\n\t"));  // libpq's multi-line message, joined
+    CHECK(t.a.run({"--json", "orders", "list"}).exit_code == 0);
+    // Consistent: the mail that went out is recorded as sent (after a reconnection), the one
+    // never tried is released (failed: any host takes it at once), nothing else.
+    CHECK(server.psql(name,
+                      "SELECT o.customer_email || ' ' || r.state FROM reminders r JOIN "
+                      "order_lines o ON o.id = r.line_id WHERE r.state <> 'covered' ORDER BY 1") ==
+          "a1@example.com sent\nc1@example.com failed\nhold.b@example.com sent");
+    CHECK(t.smtp.total_messages() == 2);
+
+    // The next run (the other machine) finishes the work: every customer mailed once.
+    auto rerun = t.b.run({"--json", "remind", "--at", "2026-03-01"});
+    INFO(rerun.out << rerun.err);
+    CHECK(rerun.exit_code == 0);
+    CHECK(json_of(rerun)["summary"]["sent"] == 1);
+    for (const char* rcpt : {"a1@example.com", "hold.b@example.com", "c1@example.com"}) {
+        INFO(rcpt);
+        CHECK(fs::exists(t.smtp.mail_dir / "mail" / rcpt / "1.eml"));
+        CHECK_FALSE(fs::exists(t.smtp.mail_dir / "mail" / rcpt / "2.eml"));
+    }
 }

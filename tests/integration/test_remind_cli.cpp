@@ -7,6 +7,7 @@
 #include <set>
 
 #include "json_result.hpp"
+#include "smtp_fixture.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -22,12 +23,7 @@ const char* kPassword = "s3cret-SMTP-pass-42";
 // Vendor: a home with a config pointing at a fresh SMTP server, and an orders ledger.
 struct Vendor {
     TempDir home;
-    fs::path mail_dir = home / "smtp";
-    int port = testing::free_port();
-    testing::ServerProcess smtp{{"/usr/bin/python3", MPSUPPORT_FIXTURES "/smtp_server.py",
-                                 std::to_string(port), mail_dir.string()},
-                                port,
-                                {{"SMTP_TEST_PASSWORD", kPassword}}};
+    testing::SmtpServer smtp{home / "smtp", kPassword};
     std::map<std::string, std::string> env = {{"MPSUPPORT_SMTP_PASSWORD", kPassword}};
 
     Vendor() {
@@ -35,7 +31,7 @@ struct Vendor {
             home / ".config/mpsupport/config.toml",
             "[vendor]\nname = \"Vendör Shop\"\nsupport_email = \"help@vendor.example\"\n"
             "from = \"reminders@vendor.example\"\nsmtp_url = \"smtp://127.0.0.1:" +
-                std::to_string(port) +
+                std::to_string(smtp.port) +
                 "\"\nsmtp_user = \"mailer\"\n"
                 "[remind]\nextended_support_url = \"https://vendor.example/{module}-support\"\n");
     }
@@ -51,17 +47,10 @@ struct Vendor {
         INFO(r.err);
         REQUIRE(r.exit_code == 0);
     }
-    // messages: what `recipient` received, in order.
     std::vector<std::string> messages(const std::string& recipient) const {
-        std::vector<std::string> out;
-        for (int n = 1;; ++n) {
-            fs::path file = mail_dir / "mail" / recipient / (std::to_string(n) + ".eml");
-            if (!fs::exists(file)) break;
-            out.push_back(testing::slurp(file));
-        }
-        return out;
+        return smtp.messages(recipient);
     }
-    std::size_t total_messages() const { return testing::count_files(mail_dir / "mail"); }
+    std::size_t total_messages() const { return smtp.total_messages(); }
 };
 
 // Orders as of 2026-03-01: ann ends in 4 days (7-day reminder, 30 covered), bob in 24 days
@@ -105,7 +94,7 @@ TEST_CASE("remind sends each reminder exactly once, with RFC 5322 headers", "[cl
     CHECK(v.messages("bob@example.com").size() == 1);
     CHECK(v.messages("carl@example.com").size() == 1);
     CHECK(v.messages("dora@example.com").empty());
-    CHECK(testing::slurp(v.mail_dir / "auth") ==
+    CHECK(testing::slurp(v.smtp.mail_dir / "auth") ==
           "mailer\n");  // logged in with the password from the env
 
     std::string ann = v.messages("ann@example.com")[0];
@@ -192,16 +181,12 @@ TEST_CASE("two concurrent remind runs send every reminder once", "[cli][remind]"
     // The server takes 50 ms per message, so the two runs overlap.
     std::vector<std::string> args = {"--json",     "remind",       "--at",
                                      "2026-03-01", "--thresholds", "30,7,1"};
-    int a = testing::start_mpsupport(args, v.home.path(), v.env, v.home / "a.out");
-    int b = testing::start_mpsupport(args, v.home.path(), v.env, v.home / "b.out");
-    int code_a = testing::wait_mpsupport(a);
-    int code_b = testing::wait_mpsupport(b);
-    std::string out_a = testing::slurp(v.home / "a.out"), out_b = testing::slurp(v.home / "b.out");
-    INFO(out_a << out_b);
-    CHECK(code_a == 0);
-    CHECK(code_b == 0);
-    auto doc_a = nlohmann::json::parse(out_a, nullptr, false);
-    auto doc_b = nlohmann::json::parse(out_b, nullptr, false);
+    auto runs = testing::run_concurrently(args, v.home.path(), v.env, v.home.path(), v.env);
+    INFO(runs.out_a << runs.out_b);
+    CHECK(runs.code_a == 0);
+    CHECK(runs.code_b == 0);
+    auto doc_a = nlohmann::json::parse(runs.out_a, nullptr, false);
+    auto doc_b = nlohmann::json::parse(runs.out_b, nullptr, false);
     REQUIRE_FALSE(doc_a.is_discarded());
     REQUIRE_FALSE(doc_b.is_discarded());
     CHECK(doc_a["summary"]["sent"].get<int>() + doc_b["summary"]["sent"].get<int>() == 24);
@@ -222,11 +207,11 @@ TEST_CASE("a run killed midway: the next run sends what is left, nothing twice",
     int pid = testing::start_mpsupport({"remind", "--at", "2026-03-01"}, v.home.path(), v.env,
                                        v.home / "k.out");
     // The server holds the second message at RCPT; kill the run there.
-    bool blocked = testing::wait_for_file(v.mail_dir / "blocked", 15);
+    bool blocked = testing::wait_for_file(v.smtp.mail_dir / "blocked", 15);
     kill(pid, SIGKILL);
     CHECK(testing::wait_mpsupport(pid) == 128 + SIGKILL);
     REQUIRE(blocked);
-    testing::write(v.mail_dir / "release", "");
+    testing::write(v.smtp.mail_dir / "release", "");
     CHECK(v.messages("a1@example.com").size() == 1);
     CHECK(v.messages("slow.b@example.com").empty());
     CHECK(v.messages("c1@example.com").empty());

@@ -12,6 +12,7 @@
 
 #include "json_result.hpp"
 #include "orders/date.hpp"
+#include "smtp_fixture.hpp"
 #include "test_support.hpp"
 #include "ticket/business_days.hpp"
 #include "tls_fixture.hpp"
@@ -36,12 +37,7 @@ std::string days_ago(int days) {
 // with an active (ACTIVEREF, bought 3 days ago) and an expired (OLDORDERX, 200 days ago) order.
 struct Owner {
     TempDir home;
-    fs::path mail_dir = home / "smtp";
-    int port = testing::free_port();
-    testing::ServerProcess smtp{{"/usr/bin/python3", MPSUPPORT_FIXTURES "/smtp_server.py",
-                                 std::to_string(port), mail_dir.string()},
-                                port,
-                                {{"SMTP_TEST_PASSWORD", kPassword}}};
+    testing::SmtpServer smtp{home / "smtp", kPassword};
     std::map<std::string, std::string> env = {{"MPSUPPORT_SMTP_PASSWORD", kPassword}};
     std::string contact_url = "http://127.0.0.1:9/17/contact-us";
 
@@ -65,7 +61,8 @@ struct Owner {
                            contact_url +
                            "\"\n"
                            "smtp_url = \"smtp://127.0.0.1:" +
-                           std::to_string(port) + "\"\nsmtp_user = \"mailer\"\n" + extra_vendor +
+                           std::to_string(smtp.port) + "\"\nsmtp_user = \"mailer\"\n" +
+                           extra_vendor +
                            "[stores.myshop]\nurl = \"https://shop.example\"\nadmin_url = "
                            "\"https://shop.example/admin42xy\"\n"
                            "modules = [\"mymod\"]\norder = \"ACTIVEREF\"\n");
@@ -74,13 +71,7 @@ struct Owner {
         return run_mpsupport(args, home.path(), env, input);
     }
     std::vector<std::string> messages(const std::string& recipient) const {
-        std::vector<std::string> out;
-        for (int n = 1;; ++n) {
-            fs::path file = mail_dir / "mail" / recipient / (std::to_string(n) + ".eml");
-            if (!fs::exists(file)) break;
-            out.push_back(testing::slurp(file));
-        }
-        return out;
+        return smtp.messages(recipient);
     }
 };
 
@@ -165,7 +156,7 @@ TEST_CASE("ticket draft prints what open would send and sends nothing", "[cli][t
     CHECK_THAT(email.out, Catch::Contains("Reply-To:  owner@shop.example"));
     CHECK_THAT(email.out,
                Catch::Contains("Verdict: ready to send by e-mail to help@vendor.example"));
-    CHECK(testing::count_files(o.mail_dir / "mail") == 0);
+    CHECK(testing::count_files(o.smtp.mail_dir / "mail") == 0);
     auto list = o.run({"--json", "ticket", "list"});
     CHECK(json_of(list)["tickets"].empty());
 }
@@ -213,7 +204,7 @@ TEST_CASE("expired support refuses the ticket unless --force; unknown orders are
     CHECK_THAT(r.out, Catch::Contains("ticket.support"));
     CHECK_THAT(r.out, Catch::Contains("extended support"));
     CHECK_THAT(r.out, Catch::Contains("--force"));
-    CHECK(testing::count_files(o.mail_dir / "mail") == 0);
+    CHECK(testing::count_files(o.smtp.mail_dir / "mail") == 0);
 
     auto draft = o.run(ticket_args("draft", {"--order", "OLDORDERX"}));
     CHECK(draft.exit_code == 3);  // what open would do
@@ -265,7 +256,7 @@ TEST_CASE("ticket open --via email: subject, headers and an attachment identical
     CHECK_THAT(m, Catch::Contains("Back-office credentials: available on request"));
     CHECK(attachment_bytes(m, "ACTIVEREF-bundle.zip") == bundle);
     CHECK(m.find(kPassword) == std::string::npos);
-    CHECK(testing::slurp(o.mail_dir / "auth") == "mailer\n");
+    CHECK(testing::slurp(o.smtp.mail_dir / "auth") == "mailer\n");
 
     auto list = o.run({"--json", "ticket", "list"});
     auto tickets = json_of(list)["tickets"];
@@ -294,7 +285,7 @@ TEST_CASE("ticket open --via email: a refused recipient and a dead server are re
     testing::write(
         o.home / ".config/mpsupport/config.toml",
         "[vendor]\nsupport_email = \"refuse@vendor.example\"\nsmtp_url = \"smtp://127.0.0.1:" +
-            std::to_string(o.port) +
+            std::to_string(o.smtp.port) +
             "\"\nsmtp_user = \"mailer\"\n"
             "[stores.myshop]\nurl = \"https://shop.example\"\nadmin_url = "
             "\"https://shop.example/a1\"\n"

@@ -46,6 +46,20 @@ OrderLine line(const std::string& ref, const std::string& module, const char* at
     return l;
 }
 
+// ticket: an e-mail ticket sent for `reference`.
+TicketRecord ticket(const std::string& reference, const std::string& email,
+                    const std::string& summary) {
+    TicketRecord t;
+    t.sent_at = "2026-02-03T10:00:00Z";
+    t.channel = "email";
+    t.reference = reference;
+    t.module = "mymod";
+    t.summary = summary;
+    t.customer_email = email;
+    t.outcome = "sent";
+    return t;
+}
+
 std::vector<OrderLine> sample() {
     return {line("AAA", "mymod", "2026-01-10 10:00:00", "a@example.com"),
             line("AAA", "other", "2026-01-10 10:00:00", "a@example.com"),
@@ -196,14 +210,7 @@ TEST_CASE("ledger engines: claims, results, leases, meta and tickets", "[orders]
     ledger->set_meta("cursor", "43");
     CHECK(other->meta("cursor") == "43");
 
-    TicketRecord t;
-    t.sent_at = "2026-02-03T10:00:00Z";
-    t.channel = "email";
-    t.reference = "AAA";
-    t.module = "mymod";
-    t.summary = "it breaks";
-    t.customer_email = "a@example.com";
-    t.outcome = "sent";
+    TicketRecord t = ticket("AAA", "a@example.com", "it breaks");
     auto first = ledger->add_ticket(t);
     t.channel = "form";
     auto second = other->add_ticket(t);
@@ -338,6 +345,68 @@ TEST_CASE("ledger on PostgreSQL: bad URLs, refused passwords and unreachable hos
     }
 }
 
+namespace {
+
+// cut: terminate the ledger connections (application_name mpsupport) to the database of `url`,
+// as a database restart or a network failure would; the number cut.
+std::size_t cut(const std::string& url) {
+    std::string name = url.substr(url.rfind('/') + 1);
+    auto out = testing::PostgresServer::shared().psql(
+        name,
+        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+        "datname = '" +
+            name + "' AND application_name = 'mpsupport') AS cut");
+    return std::stoul(out);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "ledger on PostgreSQL: a connection lost mid-import keeps nothing, one lost while "
+    "recording a sent mail records it",
+    "[orders][ledger][postgresql]") {
+    Engine engine("postgresql");
+    {
+        auto ledger = engine.open();
+        ledger->import_lines({sample()[0]}, "csv", "2026-03-01T00:00:00Z");
+        auto import = ledger->begin_import("csv", "2026-03-02T00:00:00Z");
+        for (int i = 0; i < 20000; ++i)
+            import->add(
+                line("R" + std::to_string(i), "mymod", "2026-01-01 00:00:00", "x@example.com"));
+        REQUIRE(cut(engine.target.url) == 1);
+        try {
+            import->commit();
+            FAIL("the import committed on a lost connection");
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::unreachable);
+            CHECK_THAT(e.what(), Catch::Contains("127.0.0.1") && !Catch::Contains("\n"));
+        }
+    }
+    CHECK(engine.open(true)->line_count() == 1);  // no half import
+
+    auto ledger = engine.open();
+    auto id = ledger->order("AAA")[0].id;
+    ReminderKey sent{id, 7, "2026-03-01"}, untried{id, 1, "2026-03-01"};
+    auto never_stale = [](const ReminderRecord&) { return false; };
+    REQUIRE(
+        ledger->claim({{sent, {}}, {untried, {}}}, "run-1", "2026-02-22T08:00:00Z", never_stale) ==
+        std::vector<ClaimOutcome>{ClaimOutcome::claimed, ClaimOutcome::claimed});
+    REQUIRE(cut(engine.target.url) == 1);
+    // The mail went out: its result is recorded on a new connection, the run's other claim is
+    // released, and the run still stops (exit 4).
+    CHECK_THROWS_AS(ledger->mark_sent(sent, "run-1", "<m@example.com>", "2026-02-22T08:00:01Z"),
+                    Error);
+    auto other = engine.open();
+    auto records = other->reminders_of_line(id);
+    REQUIRE(records.size() == 2);
+    for (const auto& r : records) {
+        INFO(r.key.threshold);
+        CHECK(r.state == (r.key.threshold == 7 ? ReminderState::sent : ReminderState::failed));
+    }
+    CHECK(other->claim({{untried, {}}}, "run-2", "2026-02-22T09:00:00Z", never_stale)[0] ==
+          ClaimOutcome::claimed);
+}
+
 TEST_CASE("ledger on PostgreSQL: instances migrating an empty database at once all succeed",
           "[orders][ledger][postgresql]") {
     auto& server = testing::PostgresServer::shared();
@@ -400,24 +469,27 @@ TEST_CASE("ledger migrate: SQLite into PostgreSQL keeps sent reminders and is id
     from->claim({{k, {}}}, "run", "2026-02-22T08:00:00Z",
                 [](const ReminderRecord&) { return false; });
     REQUIRE(from->mark_sent(k, "run", "<sent@example.com>", "2026-02-22T08:00:01Z"));
-    TicketRecord t;
-    t.sent_at = "2026-02-03T10:00:00Z";
-    t.channel = "email";
-    t.reference = "BBB";
-    t.module = "mymod";
-    t.summary = "help";
-    t.customer_email = "b@example.com";
-    t.outcome = "sent";
+    TicketRecord t = ticket("BBB", "b@example.com", "help");
     from->add_ticket(t);
+    from->set_meta("webservice.date_upd", "2026-02-28 17:00:00");
+    from->set_meta("local.only", "from-sqlite");
 
     auto to = shared.open();
     to->import_lines({line("ZZZ", "mymod", "2026-02-01 00:00:00", "z@example.com")}, "csv",
                      "2026-03-01T00:00:00Z");
+    to->set_meta("local.only", "kept-on-target");
     auto counts = copy_ledger(*from, *to, "2026-03-02T00:00:00Z");
     CHECK(counts.lines == 5);
     CHECK(counts.imported.inserted == 5);
     CHECK(counts.reminders_copied == 1);
     CHECK(counts.tickets_copied == 1);
+    CHECK(counts.meta == 2);
+    CHECK(counts.meta_copied == 1);
+    // The sync cursor comes along (the next `orders sync` fetches only what changed since);
+    // a value the target already had is its own.
+    CHECK(to->meta("webservice.date_upd") == "2026-02-28 17:00:00");
+    CHECK(to->meta("local.only") == "kept-on-target");
+    CHECK(to->all_meta().size() == 2);
     CHECK(to->line_count() == 6);
     auto target_id = to->order("BBB")[0].id;
     auto records = to->reminders_of_line(target_id);
@@ -433,7 +505,9 @@ TEST_CASE("ledger migrate: SQLite into PostgreSQL keeps sent reminders and is id
     CHECK(again.imported.unchanged == 5);
     CHECK(again.reminders_copied == 0);
     CHECK(again.tickets_copied == 0);
+    CHECK(again.meta_copied == 0);
     CHECK(to->tickets().size() == 1);
+    CHECK(to->meta("webservice.date_upd") == "2026-02-28 17:00:00");
 }
 
 TEST_CASE("[ledger] url: a postgresql:// URL without password", "[orders][ledger][config]") {

@@ -123,3 +123,44 @@ TEST_CASE("secret files readable by others and failing commands are refused", "[
     CHECK(mps::run_secret_command("printf 'a b\\n\\n'", "k") == "a b\n");  // one newline stripped
     CHECK(mps::run_secret_command("read x; echo \"[$x]\"", "k") == "[]");  // stdin is /dev/null
 }
+
+TEST_CASE("the ledger password: [ledger] password_file or password_command, env wins",
+          "[config][secrets][ledger]") {
+    testing::TempDir dir;
+    fs::path config_file = dir / "config.toml";
+    auto config = mps::parse_config(
+        "[ledger]\nurl = \"postgresql://support@db.example/mps\"\n"
+        "password_command = \"printf 'from-command\\\\n'\"\n",
+        config_file);
+    auto spec = mps::secret_spec(config, mps::SecretKind::ledger_password, "");
+    CHECK(spec.key == "ledger.password");
+    CHECK(spec.environment_variable == "MPSUPPORT_LEDGER_PASSWORD");
+    auto none = mps::Environment::fixed({{"HOME", dir.path().string()}});
+    CHECK(mps::resolve_secret(none, spec, config_file) == "from-command");
+    auto env = mps::Environment::fixed(
+        {{"HOME", dir.path().string()}, {"MPSUPPORT_LEDGER_PASSWORD", "from-env"}});
+    CHECK(mps::resolve_secret(env, spec, config_file) == "from-env");
+
+    // config list shows where the password comes from, never the password.
+    bool listed = false;
+    for (const auto& [key, value] : mps::config_entries(config))
+        listed = listed || (key == "ledger.password_command" && value.find("printf") == 1);
+    CHECK(listed);
+    CHECK(mps::is_secret_source_key("ledger.password_file"));
+    CHECK(mps::is_secret_source_key("ledger.password_command"));
+
+    write(dir / "ledger.pw", "from-file\n", 0644);
+    auto file_config = mps::parse_config("[ledger]\npassword_file = \"ledger.pw\"\n", config_file);
+    auto file_spec = mps::secret_spec(file_config, mps::SecretKind::ledger_password, "");
+    CHECK_THAT(usage_message([&] { mps::resolve_secret(none, file_spec, config_file); }),
+               Catch::Contains("ledger.password_file") && Catch::Contains("0644") &&
+                   !Catch::Contains("from-file"));
+    chmod((dir / "ledger.pw").c_str(), 0600);
+    CHECK(mps::resolve_secret(none, file_spec, config_file) == "from-file");
+
+    auto clear = usage_message(
+        [&] { mps::parse_config("[ledger]\npassword = \"hunter2-ledger\"\n", config_file); });
+    CHECK_THAT(clear, Catch::Contains("ledger.password_command") &&
+                          Catch::Contains("MPSUPPORT_LEDGER_PASSWORD") &&
+                          !Catch::Contains("hunter2-ledger"));
+}

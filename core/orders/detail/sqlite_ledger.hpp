@@ -42,6 +42,7 @@ class SqliteLedger final : public Ledger {
                      const std::string& error) override;
     std::string meta(const std::string& key) override;
     void set_meta(const std::string& key, const std::string& value) override;
+    std::map<std::string, std::string> all_meta() override;
     std::int64_t add_ticket(const TicketRecord& ticket) override;
     std::vector<TicketRecord> tickets() override;
     int schema_version() override;
