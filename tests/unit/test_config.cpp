@@ -101,6 +101,9 @@ TEST_CASE("non-ASCII characters between tokens are syntax errors, inside strings
         CHECK(load_config(file, true).vendor.name == std::string("Boutique ") + character);
         ++line;
     }
+    // toml++ asserts (debug builds) that a table header starts with a key character.
+    testing::write(dir / "header.toml", "[;olicy]\n");
+    CHECK(error_of(dir / "header.toml").find("header.toml:1: invalid TOML") != std::string::npos);
 }
 
 TEST_CASE("deeply nested dotted keys, table headers and inline tables are refused before parsing",
