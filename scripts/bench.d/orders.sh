@@ -44,18 +44,6 @@ trap 'exit 130' INT TERM
 export XDG_DATA_HOME="$work/xdg-data" XDG_CONFIG_HOME="$work/xdg-config" MPSUPPORT_NO_INPUT=1 NO_COLOR=1
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"
 
-now() { echo "${EPOCHREALTIME/[,.]/}"; }  # microseconds
-median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-# timed VAR CMD...: run CMD (output discarded), store its wall time in microseconds in VAR.
-timed() {
-  local var=$1 t0 t1
-  shift
-  t0=$(now)
-  "$@" >/dev/null 2>&1 || true
-  t1=$(now)
-  printf -v "$var" '%s' $((t1 - t0))
-}
-
 say "generating $orders order lines (seed 42) in $work"
 t0=$(now)
 read -r gen_lines gen_ext first_ref <<<"$("$python" "$root/scripts/bench.d/orders_gen.py" "$orders" "$work/orders.csv" "$day")"
@@ -101,29 +89,10 @@ for ((i = 0; i < runs; i++)); do timed t "$bin" remind --dry-run --at "$day"; re
 
 say "timing expiry (20 runs), /bin/true and --version (20 runs each)"
 "$bin" expiry "$first_ref" --at "$day" >/dev/null 2>&1 || true  # warm up
-# perf stat times the process from fork to exit, without the shell's own fork overhead
-# (several ms on a busy VM); without perf, the shell's clock around each run.
-if command -v perf >/dev/null 2>&1 && perf stat -r 1 /bin/true >/dev/null 2>&1; then
-  method="perf stat -r 20, mean"
-  perf_us() {
-    # (expiry exits with 3 for an expired order: not a failure here)
-    { perf stat -r 20 "$@" 2>&1 >/dev/null || true; } | awk '/seconds time elapsed/ { printf "%d", $1 * 1e6 }'
-  }
-  expiry_med=$(perf_us "$bin" expiry "$first_ref" --at "$day")
-  true_med=$(perf_us /bin/true)
-  version_med=$(perf_us "$bin" --version)
-else
-  method="shell clock, median of 20"
-  expiry_times=() true_times=() version_times=()
-  for ((i = 0; i < 20; i++)); do
-    timed t "$bin" expiry "$first_ref" --at "$day"; expiry_times+=("$t")
-    timed t /bin/true; true_times+=("$t")
-    timed t "$bin" --version; version_times+=("$t")
-  done
-  expiry_med=$(median "${expiry_times[@]}")
-  true_med=$(median "${true_times[@]}")
-  version_med=$(median "${version_times[@]}")
-fi
+method=$process_method
+expiry_med=$(process_us "$bin" expiry "$first_ref" --at "$day")
+true_med=$(process_us /bin/true)
+version_med=$(process_us "$bin" --version)
 
 remind_med=$(median "${remind_times[@]}")
 awk -v bt="$build_type" -v n="$gen_lines" -v ext="$gen_ext" -v csv="$csv_bytes" -v gen="$gen_us" \

@@ -1,5 +1,6 @@
 # Shared by scripts/bench.d/orders.sh and orders_pg.sh (sourced, with "$@" and $usage_ledger
-# set): the defaults, the arguments, scripts/setup and the binary to time ($bin, $build_type).
+# set): the defaults, the arguments, scripts/setup, the binary to time ($bin, $build_type) and the
+# clocks (now, median, timed, process_us).
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build="$root/build-bench"
 bin="$build/mpsupport"
@@ -37,3 +38,32 @@ else
   build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")
 fi
 
+
+now() { echo "${EPOCHREALTIME/[,.]/}"; }  # microseconds
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+# timed VAR CMD...: run CMD (output discarded), store its wall time in microseconds in VAR.
+timed() {
+  local var=$1 t0 t1
+  shift
+  t0=$(now)
+  "$@" >/dev/null 2>&1 || true
+  t1=$(now)
+  printf -v "$var" '%s' $((t1 - t0))
+}
+# process_us CMD...: a short command's time in microseconds over 20 runs. perf stat times the
+# process from fork to exit, without the shell's own fork overhead (several ms on a busy VM);
+# without perf, the shell's clock around each run. $process_method says which.
+if command -v perf >/dev/null 2>&1 && perf stat -r 1 /bin/true >/dev/null 2>&1; then
+  process_method="perf stat -r 20, mean"
+  process_us() {
+    # (expiry exits with 3 for an expired order: not a failure here)
+    { perf stat -r 20 "$@" 2>&1 >/dev/null || true; } | awk '/seconds time elapsed/ { printf "%d", $1 * 1e6 }'
+  }
+else
+  process_method="shell clock, median of 20"
+  process_us() {
+    local times=() t i
+    for ((i = 0; i < 20; i++)); do timed t "$@"; times+=("$t"); done
+    median "${times[@]}"
+  }
+fi
