@@ -2,8 +2,6 @@
 // every error into its documented exit code (SPEC.md "Exit codes").
 #include <CLI/CLI.hpp>
 
-#include <filesystem>
-
 #include "cli.hpp"
 #include "commands.hpp"
 #include "context.hpp"
@@ -132,7 +130,7 @@ int run_cli(Context& ctx, const std::vector<std::string>& given) {
             asks_help = asks_help || arg == "--help" || arg == "-h" || arg == "--version";
         if (!asks_help) {
             // Bare `mpsupport` (global flags at most): the usage on stderr, exit 2.
-            if (command_index(args) == args.size()) {
+            if (named == args.size()) {
                 if (ctx.globals.json)
                     throw mps::Error(mps::ErrorKind::usage, "no command given",
                                      "run 'mpsupport --help' for the list of commands");

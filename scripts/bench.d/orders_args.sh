@@ -38,7 +38,6 @@ else
   build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")
 fi
 
-
 now() { echo "${EPOCHREALTIME/[,.]/}"; }  # microseconds
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 # timed VAR CMD...: run CMD (output discarded), store its wall time in microseconds in VAR.

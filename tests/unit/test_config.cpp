@@ -86,10 +86,10 @@ TEST_CASE("non-ASCII characters between tokens are syntax errors, inside strings
     // parser asks whether a character is whitespace (U+00E9, U+2C60, U+3050, U+FB30 - the
     // fuzz target found U+FBC6); config.cpp makes them answer "not whitespace".
     testing::TempDir dir;
-    int line = 1;
+    int index = 1;
     for (const char* character :
          {"\xc3\xa9", "\xe2\xb1\xa0", "\xe3\x81\x90", "\xef\xac\xb0", "\xef\xaf\x86"}) {
-        auto file = dir / ("c" + std::to_string(line) + ".toml");
+        auto file = dir / ("c" + std::to_string(index) + ".toml");
         testing::write(file, std::string("[vendor]\nname = \"acme\" ") + character + "\n");
         CHECK(error_of(file).find(file.filename().string() + ":2: invalid TOML") !=
               std::string::npos);
@@ -99,7 +99,7 @@ TEST_CASE("non-ASCII characters between tokens are syntax errors, inside strings
         testing::write(file, std::string("[vendor]\nname = \"Boutique ") + character + "\" # " +
                                  character + "\n");
         CHECK(load_config(file, true).vendor.name == std::string("Boutique ") + character);
-        ++line;
+        ++index;
     }
     // toml++ asserts (debug builds) that a table header starts with a key character.
     testing::write(dir / "header.toml", "[;olicy]\n");
