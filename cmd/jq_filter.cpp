@@ -1,29 +1,28 @@
 #include "jq_filter.hpp"
 
-extern "C" {
-#include <jq.h>
-#include <jv.h>
-}
-
 #include <memory>
 #include <vector>
 
 #include "util/error.hpp"
+#include "util/jq_api.hpp"
 
 namespace mpscli {
 namespace {
 
+using mps::jq;
+
 // message_of: the text of a jq message or error value (consumed).
 std::string message_of(jv value) {
-    if (jv_get_kind(value) == JV_KIND_STRING) {
-        std::string text(jv_string_value(value),
-                         static_cast<std::size_t>(jv_string_length_bytes(jv_copy(value))));
-        jv_free(value);
+    if (jq().jv_get_kind(value) == JV_KIND_STRING) {
+        std::string text(
+            jq().jv_string_value(value),
+            static_cast<std::size_t>(jq().jv_string_length_bytes(jq().jv_copy(value))));
+        jq().jv_free(value);
         return text;
     }
-    jv dumped = jv_dump_string(value, 0);
-    std::string text = jv_string_value(dumped);
-    jv_free(dumped);
+    jv dumped = jq().jv_dump_string(value, 0);
+    std::string text = jq().jv_string_value(dumped);
+    jq().jv_free(dumped);
     return text;
 }
 
@@ -53,16 +52,16 @@ void collect(void* data, jv message) {
 }
 
 struct Teardown {
-    void operator()(jq_state* state) const { jq_teardown(&state); }
+    void operator()(jq_state* state) const { jq().jq_teardown(&state); }
 };
 
 // compiled: a jq state with `expression` compiled; Error(usage) when it does not compile.
 std::unique_ptr<jq_state, Teardown> compiled(const std::string& expression,
                                              std::vector<std::string>& messages) {
-    std::unique_ptr<jq_state, Teardown> state(jq_init());
+    std::unique_ptr<jq_state, Teardown> state(jq().jq_init());
     if (!state) throw mps::Error(mps::ErrorKind::internal, "jq: cannot initialise libjq");
-    jq_set_error_cb(state.get(), collect, &messages);
-    if (!jq_compile(state.get(), expression.c_str()))
+    jq().jq_set_error_cb(state.get(), collect, &messages);
+    if (!jq().jq_compile(state.get(), expression.c_str()))
         throw mps::Error(mps::ErrorKind::usage, "--jq: " + one_line(messages),
                          "fix the expression (jq syntax: see jq(1)); quote it for the shell, "
                          "e.g. --jq '.checks[].id'");
@@ -79,31 +78,31 @@ void check_jq(const std::string& expression) {
 std::string apply_jq(const std::string& expression, const std::string& document) {
     std::vector<std::string> messages;
     auto state = compiled(expression, messages);
-    jv input = jv_parse_sized(document.data(), static_cast<int>(document.size()));
-    if (!jv_is_valid(input))
+    jv input = jq().jv_parse_sized(document.data(), static_cast<int>(document.size()));
+    if (jq().jv_get_kind(input) == JV_KIND_INVALID)
         throw mps::Error(mps::ErrorKind::internal, "--jq: the JSON document does not parse: " +
-                                                       message_of(jv_invalid_get_msg(input)));
-    jq_start(state.get(), input, 0);
+                                                       message_of(jq().jv_invalid_get_msg(input)));
+    jq().jq_start(state.get(), input, 0);
     std::string out;
     for (;;) {
-        jv result = jq_next(state.get());
-        if (!jv_is_valid(result)) {
-            if (!jv_invalid_has_msg(jv_copy(result))) {
-                jv_free(result);
+        jv result = jq().jq_next(state.get());
+        if (jq().jv_get_kind(result) == JV_KIND_INVALID) {
+            if (!jq().jv_invalid_has_msg(jq().jv_copy(result))) {
+                jq().jv_free(result);
                 break;
             }
             throw mps::Error(mps::ErrorKind::usage,
-                             "--jq: " + message_of(jv_invalid_get_msg(result)),
+                             "--jq: " + message_of(jq().jv_invalid_get_msg(result)),
                              "check the expression against the document printed by --json");
         }
-        if (jv_get_kind(result) == JV_KIND_STRING) {
-            out.append(jv_string_value(result),
-                       static_cast<std::size_t>(jv_string_length_bytes(jv_copy(result))));
-            jv_free(result);
+        if (jq().jv_get_kind(result) == JV_KIND_STRING) {
+            out.append(jq().jv_string_value(result),
+                       static_cast<std::size_t>(jq().jv_string_length_bytes(jq().jv_copy(result))));
+            jq().jv_free(result);
         } else {
-            jv dumped = jv_dump_string(result, 0);
-            out += jv_string_value(dumped);
-            jv_free(dumped);
+            jv dumped = jq().jv_dump_string(result, 0);
+            out += jq().jv_string_value(dumped);
+            jq().jv_free(dumped);
         }
         out += '\n';
     }

@@ -4,7 +4,7 @@
 // imports streamed with COPY into a temporary table and merged in one statement; reminder
 // claims taken with INSERT ... ON CONFLICT DO NOTHING and row locks, so two runs on two
 // machines never both claim one reminder.
-#include <libpq-fe.h>
+#include "orders/pq_api.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -121,19 +121,21 @@ class Params {
 };
 
 struct ResultDeleter {
-    void operator()(PGresult* r) const { PQclear(r); }
+    void operator()(PGresult* r) const { pq().PQclear(r); }
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
 std::string cell(const PGresult* r, int row, int column) {
-    return PQgetisnull(r, row, column)
+    return pq().PQgetisnull(r, row, column)
                ? std::string()
-               : std::string(PQgetvalue(r, row, column),
-                             static_cast<std::size_t>(PQgetlength(r, row, column)));
+               : std::string(pq().PQgetvalue(r, row, column),
+                             static_cast<std::size_t>(pq().PQgetlength(r, row, column)));
 }
 
 std::int64_t cell_int(const PGresult* r, int row, int column) {
-    return PQgetisnull(r, row, column) ? 0 : std::strtoll(PQgetvalue(r, row, column), nullptr, 10);
+    return pq().PQgetisnull(r, row, column)
+               ? 0
+               : std::strtoll(pq().PQgetvalue(r, row, column), nullptr, 10);
 }
 
 OrderLine read_line(const PGresult* r, int row) {
@@ -214,17 +216,17 @@ class PgConnection {
         }
         keys.push_back(nullptr);
         values.push_back(nullptr);
-        conn_ = PQconnectdbParams(keys.data(), values.data(), 1);
+        conn_ = pq().PQconnectdbParams(keys.data(), values.data(), 1);
         if (conn_ == nullptr)
             throw Error(ErrorKind::internal, "ledger: out of memory connecting to " + host_);
-        if (PQstatus(conn_) != CONNECTION_OK) {
-            std::string why = PQerrorMessage(conn_);
+        if (pq().PQstatus(conn_) != CONNECTION_OK) {
+            std::string why = pq().PQerrorMessage(conn_);
             while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-            bool auth = PQconnectionNeedsPassword(conn_) ||
+            bool auth = pq().PQconnectionNeedsPassword(conn_) ||
                         why.find("authentication failed") != std::string::npos ||
                         why.find("no password supplied") != std::string::npos;
             bool missing = why.find("does not exist") != std::string::npos;
-            PQfinish(conn_);
+            pq().PQfinish(conn_);
             conn_ = nullptr;
             if (auth)
                 throw Error(ErrorKind::auth,
@@ -240,11 +242,11 @@ class PgConnection {
                         "check [ledger] url (or MPSUPPORT_LEDGER_URL) and that PostgreSQL runs "
                         "there; mpsupport never falls back to the local ledger file");
         }
-        PQsetNoticeProcessor(
+        pq().PQsetNoticeProcessor(
             conn_, [](void*, const char*) {}, nullptr);
     }
     ~PgConnection() {
-        if (conn_) PQfinish(conn_);
+        if (conn_) pq().PQfinish(conn_);
     }
     PgConnection(const PgConnection&) = delete;
     PgConnection& operator=(const PgConnection&) = delete;
@@ -271,8 +273,8 @@ class PgConnection {
 
     [[noreturn]] void fail(const std::string& what, const PGresult* r) const {
         std::string state = r ? cell_state(r) : std::string();
-        std::string why =
-            r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(conn_);
+        std::string why = r && pq().PQresultErrorMessage(r)[0] ? pq().PQresultErrorMessage(r)
+                                                               : pq().PQerrorMessage(conn_);
         // One line: a lost connection is libpq's "FATAL: ...\nserver closed the connection
         // unexpectedly\n\tThis probably means...".
         std::string doing;  // `what` quotes SQL, which has line breaks
@@ -282,7 +284,7 @@ class PgConnection {
             else if (!doing.empty() && doing.back() != ' ' && doing.back() != '\'')
                 doing += ' ';
         std::string message = "ledger database " + host_ + ": " + doing + ": " + last_line(why);
-        if (PQstatus(conn_) == CONNECTION_BAD || state.rfind("08", 0) == 0 ||
+        if (pq().PQstatus(conn_) == CONNECTION_BAD || state.rfind("08", 0) == 0 ||
             state.rfind("57P", 0) == 0) {
             // libpq's first line says why (e.g. "FATAL: terminating connection due to
             // administrator command"); the rest is its generic advice.
@@ -302,15 +304,16 @@ class PgConnection {
     }
 
     static std::string cell_state(const PGresult* r) {
-        const char* s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        const char* s = pq().PQresultErrorField(r, PG_DIAG_SQLSTATE);
         return s ? s : "";
     }
 
     Result exec(const std::string& sql, const Params& params = {}) {
         auto pointers = params.pointers();
-        Result r(PQexecParams(conn_, sql.c_str(), params.size(), nullptr,
-                              pointers.empty() ? nullptr : pointers.data(), nullptr, nullptr, 0));
-        auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+        Result r(pq().PQexecParams(conn_, sql.c_str(), params.size(), nullptr,
+                                   pointers.empty() ? nullptr : pointers.data(), nullptr, nullptr,
+                                   0));
+        auto status = r ? pq().PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
         if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
             fail("cannot run '" + sql.substr(0, 40) + "'", r.get());
         return r;
@@ -318,8 +321,8 @@ class PgConnection {
 
     // exec_script: several statements, no parameters.
     void exec_script(const std::string& sql) {
-        Result r(PQexec(conn_, sql.c_str()));
-        auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+        Result r(pq().PQexec(conn_, sql.c_str()));
+        auto status = r ? pq().PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
         if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
             fail("cannot run '" + sql.substr(0, 40) + "'", r.get());
     }
@@ -329,14 +332,15 @@ class PgConnection {
     void each_row(const std::string& sql, const Params& params,
                   const std::function<void(const PGresult*)>& visit) {
         auto pointers = params.pointers();
-        if (!PQsendQueryParams(conn_, sql.c_str(), params.size(), nullptr,
-                               pointers.empty() ? nullptr : pointers.data(), nullptr, nullptr, 0))
+        if (!pq().PQsendQueryParams(conn_, sql.c_str(), params.size(), nullptr,
+                                    pointers.empty() ? nullptr : pointers.data(), nullptr, nullptr,
+                                    0))
             fail("cannot send '" + sql.substr(0, 40) + "'", nullptr);
-        PQsetSingleRowMode(conn_);
+        pq().PQsetSingleRowMode(conn_);
         std::optional<Error> error;
-        while (PGresult* raw = PQgetResult(conn_)) {
+        while (PGresult* raw = pq().PQgetResult(conn_)) {
             Result r(raw);
-            auto status = PQresultStatus(raw);
+            auto status = pq().PQresultStatus(raw);
             if (status == PGRES_SINGLE_TUPLE) {
                 if (!error) {
                     try {
@@ -358,7 +362,7 @@ class PgConnection {
 
     std::int64_t scalar(const std::string& sql, const Params& params = {}) {
         auto r = exec(sql, params);
-        return PQntuples(r.get()) > 0 ? cell_int(r.get(), 0, 0) : 0;
+        return pq().PQntuples(r.get()) > 0 ? cell_int(r.get(), 0, 0) : 0;
     }
 
     PGconn* handle() { return conn_; }
@@ -376,7 +380,7 @@ class PgTransaction {
   public:
     explicit PgTransaction(PgConnection& c) : c_(c) { c_.exec("BEGIN"); }
     ~PgTransaction() {
-        if (!done_) Result(PQexec(c_.handle(), "ROLLBACK"));
+        if (!done_) Result(pq().PQexec(c_.handle(), "ROLLBACK"));
     }
     void commit() {
         c_.exec("COMMIT");
@@ -391,9 +395,9 @@ class PgTransaction {
 // schema_is_current: one query and no lock, the path of every run but the first. A missing
 // mpsupport_schema table (42P01: a new database) reads as "not current".
 bool schema_is_current(PgConnection& c) {
-    Result r(PQexec(c.handle(), "SELECT max(version) FROM mpsupport_schema"));
-    if (r && PQresultStatus(r.get()) == PGRES_TUPLES_OK)
-        return PQntuples(r.get()) == 1 && cell_int(r.get(), 0, 0) == kPgSchemaVersion;
+    Result r(pq().PQexec(c.handle(), "SELECT max(version) FROM mpsupport_schema"));
+    if (r && pq().PQresultStatus(r.get()) == PGRES_TUPLES_OK)
+        return pq().PQntuples(r.get()) == 1 && cell_int(r.get(), 0, 0) == kPgSchemaVersion;
     if (r && PgConnection::cell_state(r.get()) == "42P01") return false;
     c.fail("cannot read the schema version", r.get());
 }
@@ -473,10 +477,10 @@ class PgLedger final : public Ledger {
                 "SELECT id FROM order_lines WHERE reference = $1 AND module = $2 AND "
                 "extended_months = $3",
                 Params().add(line.reference).add(line.module).add(line.extended_months));
-            if (PQntuples(r.get()) == 0) continue;
+            if (pq().PQntuples(r.get()) == 0) continue;
             std::string id = cell(r.get(), 0, 0);
             auto gone = c_.exec("DELETE FROM reminders WHERE line_id = $1", Params().add(id));
-            counts.reminders_removed += std::strtoull(PQcmdTuples(gone.get()), nullptr, 10);
+            counts.reminders_removed += std::strtoull(pq().PQcmdTuples(gone.get()), nullptr, 10);
             c_.exec("DELETE FROM order_lines WHERE id = $1", Params().add(id));
             ++counts.removed;
             if (std::find(counts.removed_references.begin(), counts.removed_references.end(),
@@ -535,7 +539,7 @@ ORDER BY customer_email, module)sql",
         auto r =
             c_.exec(std::string("SELECT ") + kLineColumns + " FROM order_lines " + where, params);
         std::vector<OrderLine> out;
-        for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(read_line(r.get(), i));
+        for (int i = 0; i < pq().PQntuples(r.get()); ++i) out.push_back(read_line(r.get(), i));
         return out;
     }
 
@@ -579,7 +583,7 @@ ORDER BY customer_email, module)sql",
         auto r =
             c_.exec(std::string("SELECT ") + kReminderColumns + " FROM reminders " + where, params);
         std::vector<ReminderRecord> out;
-        for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(read_reminder(r.get(), i));
+        for (int i = 0; i < pq().PQntuples(r.get()); ++i) out.push_back(read_reminder(r.get(), i));
         return out;
     }
     std::vector<ReminderRecord> reminders_of_line(std::int64_t line_id) override {
@@ -613,7 +617,7 @@ ON CONFLICT (line_id, threshold, support_end) DO NOTHING)sql",
                                   .add(r.message_id)
                                   .add(r.error)
                                   .add(r.attempts));
-        return std::string(PQcmdTuples(result.get())) == "1";
+        return std::string(pq().PQcmdTuples(result.get())) == "1";
     }
 
     std::vector<ClaimOutcome> claim(
@@ -638,7 +642,7 @@ INSERT INTO reminders (line_id, threshold, support_end, state, owner, claimed_at
 ON CONFLICT (line_id, threshold, support_end) DO NOTHING)sql",
                 Params().add(k.line_id).add(k.threshold).add(k.support_end).add(owner).add(now));
             ClaimOutcome outcome = ClaimOutcome::claimed;
-            if (std::string(PQcmdTuples(inserted.get())) != "1") {
+            if (std::string(pq().PQcmdTuples(inserted.get())) != "1") {
                 // The row exists: lock it and decide from its committed state.
                 auto found = reminders(
                     "WHERE line_id = $1 AND threshold = $2 AND support_end = $3 FOR UPDATE", key);
@@ -691,10 +695,11 @@ ON CONFLICT (line_id, threshold, support_end) DO UPDATE SET state = 'covered' WH
         try {
             return c_.exec(sql, params);
         } catch (const Error& lost) {
-            if (lost.kind() != ErrorKind::unreachable || PQstatus(c_.handle()) != CONNECTION_BAD)
+            if (lost.kind() != ErrorKind::unreachable ||
+                pq().PQstatus(c_.handle()) != CONNECTION_BAD)
                 throw;
-            PQreset(c_.handle());
-            if (PQstatus(c_.handle()) != CONNECTION_OK) throw lost;
+            pq().PQreset(c_.handle());
+            if (pq().PQstatus(c_.handle()) != CONNECTION_OK) throw lost;
             try {
                 c_.exec(sql, params);
                 c_.exec(
@@ -723,7 +728,7 @@ WHERE line_id = $1 AND threshold = $2 AND support_end = $3 AND state = 'claimed'
                             .add(now)
                             .add(message_id),
                         owner);
-        return std::string(PQcmdTuples(r.get())) == "1";
+        return std::string(pq().PQcmdTuples(r.get())) == "1";
     }
     bool mark_failed(const ReminderKey& key, const std::string& owner,
                      const std::string& error) override {
@@ -733,12 +738,12 @@ UPDATE reminders SET state = 'failed', owner = NULL, error = $5, attempts = atte
 WHERE line_id = $1 AND threshold = $2 AND support_end = $3 AND state = 'claimed' AND owner = $4)sql",
             Params().add(key.line_id).add(key.threshold).add(key.support_end).add(owner).add(error),
             owner);
-        return std::string(PQcmdTuples(r.get())) == "1";
+        return std::string(pq().PQcmdTuples(r.get())) == "1";
     }
 
     std::string meta(const std::string& key) override {
         auto r = c_.exec("SELECT value FROM meta WHERE key = $1", Params().add(key));
-        return PQntuples(r.get()) > 0 ? cell(r.get(), 0, 0) : std::string();
+        return pq().PQntuples(r.get()) > 0 ? cell(r.get(), 0, 0) : std::string();
     }
     void set_meta(const std::string& key, const std::string& value) override {
         c_.exec(
@@ -750,7 +755,7 @@ WHERE line_id = $1 AND threshold = $2 AND support_end = $3 AND state = 'claimed'
     std::map<std::string, std::string> all_meta() override {
         auto r = c_.exec("SELECT key, value FROM meta");
         std::map<std::string, std::string> out;
-        for (int i = 0; i < PQntuples(r.get()); ++i)
+        for (int i = 0; i < pq().PQntuples(r.get()); ++i)
             out.emplace(cell(r.get(), i, 0), cell(r.get(), i, 1));
         return out;
     }
@@ -778,7 +783,7 @@ WHERE line_id = $1 AND threshold = $2 AND support_end = $3 AND state = 'claimed'
             "SELECT id, sent_at, channel, reference, module, summary, customer_email, outcome, "
             "detail, reply_due, message_id, attachment FROM tickets ORDER BY sent_at, id");
         std::vector<TicketRecord> out;
-        for (int i = 0; i < PQntuples(r.get()); ++i) {
+        for (int i = 0; i < pq().PQntuples(r.get()); ++i) {
             TicketRecord t;
             t.id = cell_int(r.get(), i, 0);
             t.sent_at = cell(r.get(), i, 1);
@@ -811,8 +816,8 @@ PgLineImport::PgLineImport(PgLedger& ledger, PgConnection& c, std::string source
 
 PgLineImport::~PgLineImport() {
     if (copying_) {
-        PQputCopyEnd(c_.handle(), "import abandoned");
-        while (PGresult* r = PQgetResult(c_.handle())) PQclear(r);
+        pq().PQputCopyEnd(c_.handle(), "import abandoned");
+        while (PGresult* r = pq().PQgetResult(c_.handle())) pq().PQclear(r);
     }
 }
 
@@ -873,14 +878,14 @@ void PgLineImport::start_copy() {
             "DROP");
         copy = "COPY import_lines FROM STDIN";
     }
-    Result r(PQexec(c_.handle(), copy.c_str()));
-    if (!r || PQresultStatus(r.get()) != PGRES_COPY_IN) c_.fail("cannot start COPY", r.get());
+    Result r(pq().PQexec(c_.handle(), copy.c_str()));
+    if (!r || pq().PQresultStatus(r.get()) != PGRES_COPY_IN) c_.fail("cannot start COPY", r.get());
     copying_ = true;
 }
 
 void PgLineImport::flush() {
     if (buffer_.empty()) return;
-    if (PQputCopyData(c_.handle(), buffer_.data(), static_cast<int>(buffer_.size())) != 1)
+    if (pq().PQputCopyData(c_.handle(), buffer_.data(), static_cast<int>(buffer_.size())) != 1)
         c_.fail("cannot send the import", nullptr);
     buffer_.clear();
 }
@@ -942,7 +947,7 @@ WHERE o.reference = i.reference AND o.module = i.module AND o.extended_months = 
   AND (o.purchased_at IS DISTINCT FROM i.purchased_at OR o.customer_email IS DISTINCT FROM i.customer_email
        OR o.customer_name IS DISTINCT FROM i.customer_name))sql",
                            Params().add(source_).add(now_));
-    counts.updated = std::strtoull(PQcmdTuples(updated.get()), nullptr, 10);
+    counts.updated = std::strtoull(pq().PQcmdTuples(updated.get()), nullptr, 10);
     // ON CONFLICT: a concurrent import adding the same key first wins, without an error.
     auto inserted = c_.exec(std::string("INSERT INTO order_lines (") + kImportColumns +
                                 ", source, imported_at) SELECT " + kImportColumns +
@@ -951,7 +956,7 @@ WHERE NOT EXISTS (SELECT 1 FROM order_lines o WHERE o.reference = i.reference AN
                   AND o.extended_months = i.extended_months)
 ON CONFLICT (reference, module, extended_months) DO NOTHING)sql",
                             Params().add(source_).add(now_));
-    counts.inserted = std::strtoull(PQcmdTuples(inserted.get()), nullptr, 10);
+    counts.inserted = std::strtoull(pq().PQcmdTuples(inserted.get()), nullptr, 10);
     if (counts.inserted + counts.updated > 10000) c_.exec("ANALYZE order_lines");
 }
 
@@ -959,10 +964,11 @@ ImportCounts PgLineImport::commit() {
     if (copying_) {
         flush();
         copying_ = false;
-        if (PQputCopyEnd(c_.handle(), nullptr) != 1) c_.fail("cannot end the import", nullptr);
-        Result r(PQgetResult(c_.handle()));
-        if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) c_.fail("import failed", r.get());
-        while (PGresult* more = PQgetResult(c_.handle())) PQclear(more);
+        if (pq().PQputCopyEnd(c_.handle(), nullptr) != 1) c_.fail("cannot end the import", nullptr);
+        Result r(pq().PQgetResult(c_.handle()));
+        if (!r || pq().PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+            c_.fail("import failed", r.get());
+        while (PGresult* more = pq().PQgetResult(c_.handle())) pq().PQclear(more);
     }
     auto copied_at = std::chrono::steady_clock::now();
     if (bulk_)

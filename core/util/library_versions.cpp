@@ -1,10 +1,11 @@
 #include "util/library_versions.hpp"
 
-#include <curl/curl.h>
 #include <libssh2.h>
 #include <openssl/crypto.h>
 #include <sqlite3.h>
 #include <zlib.h>
+
+#include "net/curl_global.hpp"
 
 namespace mps {
 
@@ -14,7 +15,7 @@ std::vector<std::pair<std::string, std::string>> library_versions() {
     if (auto space = openssl.find(' '); space != std::string::npos) openssl.resize(space);
     const char* ssh2 = libssh2_version(0);
     // The libraries loaded at run time (a Debian upgrade changes them without a rebuild).
-    const curl_version_info_data* curl = curl_version_info(CURLVERSION_NOW);
+    const curl_version_info_data* curl = net::curl_api().version_info(CURLVERSION_NOW);
     return {{"libcurl", curl && curl->version ? curl->version : LIBCURL_VERSION},
             {"libssh2", ssh2 ? ssh2 : ""},
             {"sqlite", sqlite3_libversion()},

@@ -22,7 +22,7 @@ arch=$(dpkg --print-architecture)
 info=$(dpkg-deb -I "$deb")
 depends=$(dpkg-deb -f "$deb" Depends)
 depends_names=$(sed 's/ *([^)]*)//g; s/ *| */\n/g; s/, */\n/g' <<<"$depends")
-for lib in libcurl4 libssh2-1 libsqlite3-0 libjq1 libssl3 libc6; do
+for lib in libcurl4 libpq5 libssh2-1 libsqlite3-0 libjq1 libssl3 libc6; do
   grep -qxF "$lib" <<<"$depends_names" && pass "Depends: $lib" ||
     fail "Depends lacks $lib: $depends"
 done
@@ -40,6 +40,9 @@ dpkg -x "$deb" "$work/root"
 r="$work/root"
 expect=(
   usr/bin/mpsupport
+  usr/lib/mpsupport/mpsupport-curl.so
+  usr/lib/mpsupport/mpsupport-pq.so
+  usr/lib/mpsupport/mpsupport-jq.so
   usr/share/man/man1/mpsupport.1.gz
   usr/share/man/man1/mpsupport-verify.1.gz
   usr/share/bash-completion/completions/mpsupport
@@ -53,12 +56,19 @@ for page in "$root"/man/*.1; do
 done
 cmp -s "$r/usr/share/bash-completion/completions/mpsupport" "$root/completions/mpsupport.bash" ||
   fail "bash completion differs from completions/mpsupport.bash"
-# Debian policy: no RPATH into the build tree, the binary stripped.
-if readelf -d "$r/usr/bin/mpsupport" | grep -Eq 'RPATH|RUNPATH'; then fail "binary has an RPATH"; fi
-if readelf -S "$r/usr/bin/mpsupport" | grep -q '\.debug_info'; then fail "binary not stripped"; fi
-# libcurl is linked (not loaded at run time), so the package can declare it.
-readelf -d "$r/usr/bin/mpsupport" | grep -q 'NEEDED.*libcurl' && pass "links libcurl" ||
-  fail "binary does not link libcurl"
+# Debian policy: no RPATH into the build tree, the binary and plugins stripped.
+for elf in usr/bin/mpsupport usr/lib/mpsupport/mpsupport-{curl,pq,jq}.so; do
+  if readelf -d "$r/$elf" | grep -Eq 'RPATH|RUNPATH'; then fail "/$elf has an RPATH"; fi
+  if readelf -S "$r/$elf" | grep -q '\.debug_info'; then fail "/$elf not stripped"; fi
+done
+# libcurl, libpq and libjq are linked by the plugins (so dpkg-shlibdeps declares them), not by
+# the binary: commands that need none of them do not load them and their dependencies.
+for plugin in curl pq jq; do
+  readelf -d "$r/usr/lib/mpsupport/mpsupport-$plugin.so" | grep -q "NEEDED.*lib$plugin" &&
+    pass "mpsupport-$plugin.so links lib$plugin" || fail "mpsupport-$plugin.so does not link lib$plugin"
+done
+readelf -d "$r/usr/bin/mpsupport" | grep -Eq 'NEEDED.*(libcurl|libpq|libjq)' &&
+  fail "the binary links libcurl, libpq or libjq itself" || pass "the binary links none of libcurl, libpq, libjq"
 
 # The installed binary runs from the unpacked root, without the build tree.
 home="$work/home"
@@ -66,6 +76,17 @@ mkdir -p "$home"
 run() { env -i PATH=/usr/bin:/bin HOME="$home" "$r/usr/bin/mpsupport" "$@"; }
 out=$(run --version) && [ "$out" = "mpsupport $version" ] && pass "--version: $out" ||
   fail "--version printed '$out'"
+# --json --version asks libcurl its version: the plugin loads from the unpacked root.
+out=$(run --json --version) && grep -q '"libcurl": "[0-9]' <<<"$out" &&
+  pass "--json --version loads mpsupport-curl.so" || fail "--json --version: $out"
+out=$(run --jq .version --version) && [ "$out" = "$version" ] &&
+  pass "--jq loads mpsupport-jq.so" || fail "--jq .version --version printed '$out'"
+mv "$r/usr/lib/mpsupport/mpsupport-curl.so" "$work/curl-plugin.so"
+if out=$(run --json --version 2>&1); then fail "--json --version without the plugin succeeded"
+elif grep -q "cannot find .*/usr/lib/mpsupport/mpsupport-curl.so" <<<"$out"; then
+  pass "a missing plugin is named"
+else fail "a missing plugin: $out"; fi
+mv "$work/curl-plugin.so" "$r/usr/lib/mpsupport/mpsupport-curl.so"
 out=$(run --help) && grep -q verify <<<"$out" && pass "--help" || fail "--help: $out"
 out=$(run completion bash) && grep -q 'complete ' <<<"$out" && pass "completion bash" ||
   fail "completion bash"

@@ -1,0 +1,18 @@
+#pragma once
+// Plugins: libcurl (the network) and libpq (a PostgreSQL ledger) each pull in some thirty
+// shared libraries (GnuTLS, Kerberos, LDAP, ...) whose loading was most of every command's
+// start-up. They are linked (normally: dpkg-shlibdeps sees them) into two small shared objects,
+// lib/mpsupport/mpsupport-curl.so and mpsupport-pq.so beside the binary's folder, loaded on
+// first use only, as git keeps libcurl in git-remote-http. `expiry` loads neither.
+#include <cstddef>
+
+namespace mps {
+
+// plugin_table: the table that plugin `file` returns from its C function `symbol` (called with
+// `table_size`, the size of the table this binary was built with; a plugin of another build
+// answers null). Looks in <binary's folder>/../lib/mpsupport, then <binary's folder>/lib/mpsupport
+// (the build tree). Loaded once per process and never unloaded. Throws Error(internal) naming
+// the file and what to do when it is missing, cannot load (a missing library) or does not match.
+const void* plugin_table(const char* file, const char* symbol, std::size_t table_size);
+
+}  // namespace mps
