@@ -11,8 +11,7 @@ namespace mps::net {
 const CurlApi& curl_api() {
     // Loaded on first use (util/plugin.hpp); curl_global_init runs once, before any handle.
     static const CurlApi& api = []() -> const CurlApi& {
-        const auto& table = *static_cast<const CurlApi*>(
-            plugin_table("mpsupport-curl.so", "mpsupport_curl_api", sizeof(CurlApi)));
+        const auto& table = loaded_plugin<CurlApi>("mpsupport-curl.so", "mpsupport_curl_api");
         if (CURLcode code = table.global_init(CURL_GLOBAL_DEFAULT); code != CURLE_OK)
             throw Error(ErrorKind::internal,
                         std::string("cannot initialise libcurl: ") + table.easy_strerror(code));

@@ -3,11 +3,7 @@
 #include <cstddef>
 
 #include "net/curl_global.hpp"
+#include "util/plugin.hpp"
 
-extern "C" __attribute__((visibility("default"))) const mps::net::CurlApi* mpsupport_curl_api(
-    std::size_t table_size) {
 #define MPS_CURL_ADDRESS(member, function) &::function,
-    static const mps::net::CurlApi table = {MPS_CURL_FUNCTIONS(MPS_CURL_ADDRESS)};
-#undef MPS_CURL_ADDRESS
-    return table_size == sizeof table ? &table : nullptr;
-}
+MPS_PLUGIN_TABLE(mpsupport_curl_api, mps::net::CurlApi, MPS_CURL_FUNCTIONS, MPS_CURL_ADDRESS)

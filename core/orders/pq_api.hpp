@@ -4,6 +4,8 @@
 // Calls go through pq(): `pq().PQexec(connection, sql)`.
 #include <libpq-fe.h>
 
+#include "util/plugin.hpp"
+
 namespace mps {
 
 // The libpq functions the ledger calls; the members of PqApi carry the functions' own names.
@@ -47,6 +49,8 @@ struct PqApi {
 
 // pq: libpq's functions, the plugin loaded on first use. Throws Error(internal) naming the
 // plugin when it cannot load (libpq5 missing, a stale build).
-const PqApi& pq();
+inline const PqApi& pq() {
+    return loaded_plugin<PqApi>("mpsupport-pq.so", "mpsupport_pq_api");
+}
 
 }  // namespace mps

@@ -3,11 +3,7 @@
 #include <cstddef>
 
 #include "orders/pq_api.hpp"
+#include "util/plugin.hpp"
 
-extern "C" __attribute__((visibility("default"))) const mps::PqApi* mpsupport_pq_api(
-    std::size_t table_size) {
 #define MPS_PQ_ADDRESS(function) &::function,
-    static const mps::PqApi table = {MPS_PQ_FUNCTIONS(MPS_PQ_ADDRESS)};
-#undef MPS_PQ_ADDRESS
-    return table_size == sizeof table ? &table : nullptr;
-}
+MPS_PLUGIN_TABLE(mpsupport_pq_api, mps::PqApi, MPS_PQ_FUNCTIONS, MPS_PQ_ADDRESS)

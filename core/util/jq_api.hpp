@@ -8,6 +8,8 @@ extern "C" {
 #include <jv.h>
 }
 
+#include "util/plugin.hpp"
+
 namespace mps {
 
 // The libjq functions --jq calls; the members of JqApi carry the functions' own names.
@@ -36,6 +38,8 @@ struct JqApi {
 
 // jq: libjq's functions, the plugin loaded on first use. Throws Error(internal) naming the
 // plugin when it cannot load.
-const JqApi& jq();
+inline const JqApi& jq() {
+    return loaded_plugin<JqApi>("mpsupport-jq.so", "mpsupport_jq_api");
+}
 
 }  // namespace mps

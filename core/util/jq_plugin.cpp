@@ -3,11 +3,7 @@
 #include <cstddef>
 
 #include "util/jq_api.hpp"
+#include "util/plugin.hpp"
 
-extern "C" __attribute__((visibility("default"))) const mps::JqApi* mpsupport_jq_api(
-    std::size_t table_size) {
 #define MPS_JQ_ADDRESS(function) &::function,
-    static const mps::JqApi table = {MPS_JQ_FUNCTIONS(MPS_JQ_ADDRESS)};
-#undef MPS_JQ_ADDRESS
-    return table_size == sizeof table ? &table : nullptr;
-}
+MPS_PLUGIN_TABLE(mpsupport_jq_api, mps::JqApi, MPS_JQ_FUNCTIONS, MPS_JQ_ADDRESS)
