@@ -4,6 +4,10 @@
 // password, password in the URL).
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -308,4 +312,82 @@ TEST_CASE("PostgreSQL ledger: a connection lost mid-run fails with exit 4, the n
         CHECK(fs::exists(t.smtp.mail_dir / "mail" / rcpt / "1.eml"));
         CHECK_FALSE(fs::exists(t.smtp.mail_dir / "mail" / rcpt / "2.eml"));
     }
+}
+
+TEST_CASE(
+    "PostgreSQL ledger: a connection lost during orders import imports nothing, the next "
+    "run imports all",
+    "[cli][ledger][postgresql][import]") {
+    Team t;
+    std::string name = t.url.substr(t.url.rfind('/') + 1);
+    auto& server = testing::PostgresServer::shared();
+    const std::string header =
+        "order_reference,purchased_at,customer_email,customer_name,module,extended_months\n";
+    testing::write(t.a.home / "first.csv", header +
+                                               "FIRSTAAAA,2026-02-04,a@example.com,A,mymod,\n"
+                                               "FIRSTBBBB,2026-02-05,b@example.com,B,mymod,3\n");
+    REQUIRE(t.a.run({"orders", "import", (t.a.home / "first.csv").string()}).exit_code == 0);
+    std::string second = header;
+    for (int i = 0; i < 2000; ++i) {
+        std::string reference = "CUT";
+        for (int n = i, k = 0; k < 6; ++k, n /= 26) reference += static_cast<char>('A' + n % 26);
+        second += reference + ",2026-02-0" + std::to_string(1 + i % 9) + ",c" + std::to_string(i) +
+                  "@example.com,C,mymod," + (i % 10 == 0 ? "6" : "") + "\n";
+    }
+    testing::write(t.a.home / "second.csv", second);
+
+    // Another session holds order_lines: the import blocks inside its transaction, and its
+    // connection is cut there.
+    std::thread holder([&] {
+        try {
+            server.psql(name,
+                        "BEGIN; LOCK TABLE order_lines IN ACCESS EXCLUSIVE MODE; "
+                        "SELECT pg_sleep(120); COMMIT");
+        } catch (const std::exception&) {  // terminated below
+        }
+    });
+    auto poll = [&](const std::string& sql) {
+        for (int i = 0; i < 300; ++i) {
+            std::string answer = server.psql(name, sql);
+            if (!answer.empty() && answer != "0") return answer;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        return std::string();
+    };
+    bool locked = !poll(
+                       "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                       "WHERE c.relname = 'order_lines' AND l.mode = 'AccessExclusiveLock' "
+                       "AND l.granted")
+                       .empty();
+    int pid = -1;
+    std::string importer;
+    if (locked) {
+        pid = testing::start_mpsupport({"orders", "import", (t.a.home / "second.csv").string()},
+                                       t.a.home.path(), t.a.env, t.a.home / "cut.out");
+        importer = poll("SELECT pid FROM pg_stat_activity WHERE datname = '" + name +
+                        "' AND application_name = 'mpsupport' AND wait_event_type = 'Lock'");
+        if (!importer.empty()) server.psql(name, "SELECT pg_terminate_backend(" + importer + ")");
+    }
+    int code = pid > 0 ? testing::wait_mpsupport(pid) : -1;
+    server.psql(name, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
+                          name + "' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()");
+    holder.join();
+    REQUIRE(locked);
+    REQUIRE_FALSE(importer.empty());
+    std::string err = testing::slurp(t.a.home / "cut.out");
+    INFO(err);
+    CHECK(code == 4);
+    CHECK_THAT(err, Catch::Contains("127.0.0.1:" + std::to_string(server.port())));
+    CHECK(std::count(err.begin(), err.end(), '\n') <= 2);  // one error line (and its hint)
+    // All or nothing: the first file's lines only.
+    CHECK(server.psql(name, "SELECT count(*) FROM order_lines") == "2");
+
+    // The other machine imports the file again: every line, once.
+    auto again = t.b.run({"--json", "orders", "import", (t.a.home / "second.csv").string()});
+    INFO(again.out << again.err);
+    CHECK(again.exit_code == 0);
+    CHECK(server.psql(name, "SELECT count(*) FROM order_lines") == "2002");
+    CHECK(server.psql(name,
+                      "SELECT count(*) FROM order_lines WHERE reference LIKE 'CUT%' "
+                      "AND extended_months = 6") == "200");
 }

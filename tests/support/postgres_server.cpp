@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -132,7 +133,10 @@ std::string PostgresServer::url(const std::string& name, const std::string& user
 }
 
 std::string PostgresServer::psql(const std::string& name, const std::string& sql) const {
-    fs::path script = dir_ / ("psql-" + std::to_string(getpid()) + ".sql");
+    // One script file per call: tests may run psql from several threads at once.
+    static std::atomic<int> calls{0};
+    fs::path script =
+        dir_ / ("psql-" + std::to_string(getpid()) + "-" + std::to_string(++calls) + ".sql");
     {
         std::ofstream out(script);
         out << sql << ";\n";
@@ -147,6 +151,8 @@ std::string PostgresServer::psql(const std::string& name, const std::string& sql
     while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
         output.append(buffer.data(), n);
     int status = pclose(pipe);
+    std::error_code ignored;
+    fs::remove(script, ignored);
     if (status != 0) throw std::runtime_error("psql failed: " + sql + ": " + output);
     while (!output.empty() && output.back() == '\n') output.pop_back();
     return output;
