@@ -65,12 +65,14 @@ Check unknown_check(const std::string& reference, const OrderFacts& facts, bool 
 
 // line_check: the support `line` gives (for an extension line: the purchase it extends) as of
 // `request.at`, from `group` (the customer's lines of that module); the line's JSON goes to
-// `order`.
+// `order`. A purchase line from the ledger (`group` empty) is its own answer: the ledger
+// keeps the extensions applied to it current on every import.
 Check line_check(const std::string& reference, const OrderLine& line, std::vector<OrderLine> group,
                  bool remote, const ExpiryRequest& request, const PolicyConfig& policy,
                  Tally& tally, nlohmann::json& order) {
     std::string id = "order." + reference + "." + line.module;
-    auto purchase = supported_purchase(line, std::move(group));
+    auto purchase = !remote && !line.is_extension() ? std::optional<OrderLine>(line)
+                                                    : supported_purchase(line, std::move(group));
     if (!purchase) {
         ++tally.unmatched;
         Check check{id, Status::fail,
@@ -177,9 +179,12 @@ Report expiry_report(const ExpiryRequest& request, Ledger& ledger, const PolicyC
                 unknown_check(reference, facts, static_cast<bool>(request.remote), order));
         }
         // The customer's lines of one module: extensions bought in any order of theirs count.
+        // Only an extension line needs them from the ledger (to find the purchase it extends):
+        // one query less per purchase line, a few ms on a shared PostgreSQL ledger.
         for (const auto& line : lines) {
             std::vector<OrderLine> group;
-            if (!remote) group = ledger.customer_module(line.customer_email, line.module);
+            if (!remote && line.is_extension())
+                group = ledger.customer_module(line.customer_email, line.module);
             for (const auto& other : facts.customer_lines)
                 if (other.customer_email == line.customer_email && other.module == line.module)
                     group.push_back(other);

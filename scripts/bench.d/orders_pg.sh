@@ -11,6 +11,8 @@
 #   (b) mpsupport orders import ORDERS.csv        again (nothing changes; info only)
 #   (c) mpsupport remind --dry-run --at DAY       median of R runs      target <= 2 s
 #   (d) mpsupport expiry REF --at DAY             20 runs (perf stat)   target <= 30 ms
+#   (e) mpsupport --version, psql -c "SELECT 1"   20 runs each: the floor of (d) (process start;
+#       a new backend's fork, authentication and first query)
 set -euo pipefail
 
 usage_ledger="--ledger postgresql "
@@ -66,10 +68,13 @@ for ((i = 0; i < runs; i++)); do timed t "$bin" remind --dry-run --at "$day"; re
 "$bin" expiry "$first_ref" --at "$day" >/dev/null 2>&1 || true  # warm up
 remind_med=$(median "${remind_times[@]}")
 expiry_med=$(process_us "$bin" expiry "$first_ref" --at "$day")
+# The floor of (d): starting the binary, and a new server backend answering one query.
+version_med=$(process_us "$bin" --version)
+select_med=$(process_us "${psql_cmd[@]}" -d ledger -At -c "SELECT 1")
 
 awk -v bt="$build_type" -v n="$gen_lines" -v rows="$rows" -v imp="$import_us" -v reimp="$reimport_us" \
     -v rss_kib="$rss_kib" -v copy="$copy_us" -v rem="$remind_med" -v runs="$runs" -v due="$due" \
-    -v expiry="$expiry_med" -v method="$process_method" -v nproc="$(nproc)" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
+    -v expiry="$expiry_med" -v ver="$version_med" -v sel="$select_med" -v method="$process_method" -v nproc="$(nproc)" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
 BEGIN {
   printf "== mpsupport bench orders --ledger postgresql (%s build, %d CPU(s), load average %s) ==\n", bt, nproc, load
   printf "%-44s %8.3f s   (%d lines stored, peak RSS %.0f MiB)\n", "(a) orders import, empty PostgreSQL ledger:", imp / 1e6, rows, rss_kib / 1024
@@ -78,6 +83,7 @@ BEGIN {
   printf "%-44s %8.3f s   (info: nothing changes)\n", "(b) orders import, same file again:", reimp / 1e6
   printf "%-44s %8.3f s   (median of %d; %d reminders due)\n", "(c) remind --dry-run:", rem / 1e6, runs, due
   printf "%-44s %8.1f ms  (%s, local socket)\n", "(d) expiry REF (whole process):", expiry / 1e3, method
+  printf "%-44s %8.1f ms / %.1f ms  (floor of (d))\n", "(e) mpsupport --version / psql -c \"SELECT 1\":", ver / 1e3, sel / 1e3
   printf "%-44s %s\n", "target import peak RSS < 64 MB:", (rss_kib * 1024 < 64e6 ? "MET" : "MISSED")
   printf "%-44s %s\n", "target import <= 2 x psql \\copy:", (imp <= 2 * copy ? "MET" : "MISSED")
   printf "%-44s %s\n", "target remind --dry-run <= 2 s:", (rem <= 2e6 ? "MET" : "MISSED")
