@@ -179,6 +179,15 @@ SqliteLedger::~SqliteLedger() = default;
 Ledger::~Ledger() = default;
 LineImport::~LineImport() = default;
 
+void LineImport::expect_extensions(std::vector<std::uint64_t> /*groups*/) {}
+
+std::uint64_t extension_group(const OrderLine& line) {
+    std::string key = line.customer_email;
+    key += '\0';
+    key += line.module;
+    return std::hash<std::string>{}(key);
+}
+
 std::string SqliteLedger::where() const {
     return db_->path().string();
 }
@@ -494,6 +503,10 @@ WHERE purchased_at IS NOT excluded.purchased_at OR customer_email IS NOT exclude
 ImportCounts Ledger::import_lines(const std::vector<OrderLine>& lines, const std::string& source,
                                   const std::string& now, const std::vector<OrderLine>& withdrawn) {
     auto import = begin_import(source, now, withdrawn);
+    std::vector<std::uint64_t> groups;
+    for (const auto& line : lines)
+        if (line.is_extension()) groups.push_back(extension_group(line));
+    import->expect_extensions(std::move(groups));
     for (const auto& line : lines) import->add(line);
     return import->commit();
 }

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <numeric>
 #include <optional>
+#include <tuple>
 
 #include "orders/ledger.hpp"
 #include "orders/support_window.hpp"
@@ -430,12 +431,17 @@ class PgLineImport final : public LineImport {
     PgLineImport(PgLedger& ledger, PgConnection& c, std::string source, std::string now);
     ~PgLineImport() override;
     void add(const OrderLine& line) override;
+    void expect_extensions(std::vector<std::uint64_t> groups) override;
     ImportCounts commit() override;
     ImportCounts counts;
 
   private:
     void start_copy();
     bool begin_bulk_load();
+    void append_fields(const OrderLine& line);
+    void append_bulk_row(const OrderLine& line, int applied_extension_months);
+    void release_held();
+    void write_held();
     void finish_bulk_load();
     void merge_import();
     void flush();
@@ -449,6 +455,14 @@ class PgLineImport final : public LineImport {
     std::size_t lines_ = 0;
     bool copying_ = false;
     bool bulk_ = false;  // COPY straight into an empty ledger, indexes built after
+    // A bulk load works out applied extensions itself when told which groups have extension
+    // lines (expect_extensions): the lines of those groups are held (a few percent of an
+    // import) and written last, with their applied extensions; all others go at once. An
+    // unexpected extension line (or no hint) writes the held lines as they are and leaves it
+    // to one UPDATE after the load.
+    bool expecting_ = false;
+    std::vector<std::uint64_t> expected_;  // sorted
+    std::vector<OrderLine> held_;          // their ids set
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
@@ -839,12 +853,13 @@ bool PgLineImport::begin_bulk_load() {
     c_.exec("LOCK TABLE order_lines IN ACCESS EXCLUSIVE MODE");
     if (!empty()) return false;
     // TRUNCATE (of empty tables: reminders need a line) lets COPY FREEZE write the rows
-    // already frozen, so the first reads after the load do not rewrite every page. jit off:
+    // already frozen, so the first reads after the load do not rewrite every page; ids start
+    // at 1 again, as in SQLite, and come from the import (no nextval() per row). jit off:
     // compiling the one-off statements below costs more than it saves. The sorts of the index
     // builds use maintenance_work_mem on the server.
     c_.exec_script(
         "SET LOCAL maintenance_work_mem = '256MB'; SET LOCAL jit = off;"
-        "TRUNCATE order_lines, reminders;"
+        "TRUNCATE order_lines, reminders RESTART IDENTITY;"
         "DROP INDEX order_lines_key, order_lines_purchases, order_lines_customer, "
         "order_lines_extended;");
     return true;
@@ -860,8 +875,8 @@ void PgLineImport::start_copy() {
         row_end_ += '\t';
         copy_escape(row_end_, now_);
         row_end_ += '\n';
-        copy = std::string("COPY order_lines (") + kImportColumns +
-               ", source, imported_at) FROM STDIN WITH (FREEZE)";
+        copy = std::string("COPY order_lines (id, ") + kImportColumns +
+               ", applied_extension_months, source, imported_at) FROM STDIN WITH (FREEZE)";
     } else {
         row_end_ = "\n";
         c_.exec_script(
@@ -885,8 +900,14 @@ void PgLineImport::flush() {
     buffer_.clear();
 }
 
-void PgLineImport::add(const OrderLine& line) {
-    if (!copying_) start_copy();
+void PgLineImport::expect_extensions(std::vector<std::uint64_t> groups) {
+    std::sort(groups.begin(), groups.end());
+    groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+    expected_ = std::move(groups);
+    expecting_ = true;
+}
+
+void PgLineImport::append_fields(const OrderLine& line) {
     copy_escape(buffer_, line.reference);
     buffer_ += '\t';
     copy_escape(buffer_, line.module);
@@ -900,15 +921,84 @@ void PgLineImport::add(const OrderLine& line) {
     copy_escape(buffer_, line.customer_email);
     buffer_ += '\t';
     copy_escape(buffer_, line.customer_name);
+}
+
+void PgLineImport::append_bulk_row(const OrderLine& line, int applied_extension_months) {
+    buffer_ += std::to_string(line.id);
+    buffer_ += '\t';
+    append_fields(line);
+    buffer_ += '\t';
+    buffer_ += std::to_string(applied_extension_months);
     buffer_ += row_end_;
-    ++lines_;
     if (buffer_.size() >= 256 * 1024) flush();
+}
+
+// release_held: an extension line of a group not expected: the held lines written as they
+// are, the applied extensions left to finish_bulk_load's UPDATE.
+void PgLineImport::release_held() {
+    for (const auto& line : held_)
+        if (!line.is_extension()) append_bulk_row(line, 0);
+    held_ = {};
+    expecting_ = false;
+}
+
+// write_held: the held purchases, with the applied extensions of their groups (the same
+// applied_extensions() as the SQLite engine and every answer about one order).
+void PgLineImport::write_held() {
+    auto group_less = [](const OrderLine& a, const OrderLine& b) {
+        return std::tie(a.customer_email, a.module) < std::tie(b.customer_email, b.module);
+    };
+    std::sort(held_.begin(), held_.end(), group_less);
+    std::vector<OrderLine> group;
+    for (auto first = held_.begin(); first != held_.end();) {
+        auto last = std::upper_bound(first, held_.end(), *first, group_less);
+        group.assign(std::make_move_iterator(first), std::make_move_iterator(last));
+        auto months = applied_extensions(group);
+        for (std::size_t i = 0; i < group.size(); ++i)
+            if (!group[i].is_extension()) append_bulk_row(group[i], months[i]);
+        first = last;
+    }
+    held_ = {};
+}
+
+void PgLineImport::add(const OrderLine& line) {
+    if (!copying_) start_copy();
+    ++lines_;
+    if (!bulk_) {
+        append_fields(line);
+        buffer_ += row_end_;
+        if (buffer_.size() >= 256 * 1024) flush();
+        return;
+    }
+    OrderLine numbered = line;
+    numbered.id = static_cast<std::int64_t>(lines_);
+    if (expecting_) {
+        bool expected =
+            std::binary_search(expected_.begin(), expected_.end(), extension_group(line));
+        if (expected) {
+            held_.push_back(numbered);
+            // An extension line itself has no applied extension: written now.
+            if (!line.is_extension()) return;
+        } else if (line.is_extension()) {
+            release_held();
+        }
+    }
+    append_bulk_row(numbered, 0);
 }
 
 // finish_bulk_load: the indexes and applied extensions of the lines COPY wrote into the empty
 // ledger. A key repeated in the import fails the unique index, and nothing is written.
 void PgLineImport::finish_bulk_load() {
     counts.inserted = lines_;
+    if (lines_ > 0)
+        c_.exec("SELECT setval(pg_get_serial_sequence('order_lines', 'id'), $1)",
+                Params().add(std::to_string(lines_)));
+    if (expecting_) {
+        // The applied extensions came with the rows.
+        c_.exec_script(std::string(kCustomerIndex) + ";" + kOtherIndexes);
+        c_.exec("ANALYZE order_lines");
+        return;
+    }
     c_.exec(kCustomerIndex);  // the extension lookup below walks it
     // Which purchase each extension line extends, in one statement (before the other indexes
     // exist, which the UPDATE would otherwise maintain): the latest (purchased_at, reference)
@@ -957,6 +1047,7 @@ ON CONFLICT (reference, module, extended_months) DO NOTHING)sql",
 
 ImportCounts PgLineImport::commit() {
     if (copying_) {
+        if (bulk_ && expecting_) write_held();
         flush();
         copying_ = false;
         if (PQputCopyEnd(c_.handle(), nullptr) != 1) c_.fail("cannot end the import", nullptr);
