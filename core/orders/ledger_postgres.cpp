@@ -207,6 +207,26 @@ void put_int_field(std::string& out, std::int64_t value, int bytes) {
     put_int(out, static_cast<std::uint64_t>(bytes), 4);
     put_int(out, static_cast<std::uint64_t>(value), bytes);
 }
+// put_date: format_date(date) as a field, without snprintf (it runs for every line).
+void put_date(std::string& out, const Date& date) {
+    if (date.year < 0 || date.year > 9999 || date.month < 0 || date.month > 99 || date.day < 0 ||
+        date.day > 99) {
+        put_text(out, format_date(date));
+        return;
+    }
+    char text[10] = {static_cast<char>('0' + date.year / 1000),
+                     static_cast<char>('0' + date.year / 100 % 10),
+                     static_cast<char>('0' + date.year / 10 % 10),
+                     static_cast<char>('0' + date.year % 10),
+                     '-',
+                     static_cast<char>('0' + date.month / 10),
+                     static_cast<char>('0' + date.month % 10),
+                     '-',
+                     static_cast<char>('0' + date.day / 10),
+                     static_cast<char>('0' + date.day % 10)};
+    put_int(out, sizeof text, 4);
+    out.append(text, sizeof text);
+}
 constexpr char kBinaryCopyHeader[] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";  // flags, extension
 
 class PgConnection {
@@ -455,7 +475,7 @@ class PgLineImport final : public LineImport {
     void start_copy();
     bool begin_bulk_load();
     void append_fields(const OrderLine& line);
-    void append_bulk_row(const OrderLine& line, int applied_extension_months);
+    void append_bulk_row(const OrderLine& line, std::int64_t id, int applied_extension_months);
     void release_held();
     void write_held();
     void finish_bulk_load();
@@ -947,14 +967,15 @@ void PgLineImport::append_fields(const OrderLine& line) {
     copy_escape(buffer_, line.customer_name);
 }
 
-void PgLineImport::append_bulk_row(const OrderLine& line, int applied_extension_months) {
+void PgLineImport::append_bulk_row(const OrderLine& line, std::int64_t id,
+                                   int applied_extension_months) {
     put_int(buffer_, 11, 2);  // fields
-    put_int_field(buffer_, line.id, 8);
+    put_int_field(buffer_, id, 8);
     put_text(buffer_, line.reference);
     put_text(buffer_, line.module);
     put_int_field(buffer_, line.extended_months, 4);
     put_text(buffer_, line.purchased_at);
-    put_text(buffer_, format_date(line.purchase_date));
+    put_date(buffer_, line.purchase_date);
     put_text(buffer_, line.customer_email);
     put_text(buffer_, line.customer_name);
     put_int_field(buffer_, applied_extension_months, 4);
@@ -966,7 +987,7 @@ void PgLineImport::append_bulk_row(const OrderLine& line, int applied_extension_
 // are, the applied extensions left to finish_bulk_load's UPDATE.
 void PgLineImport::release_held() {
     for (const auto& line : held_)
-        if (!line.is_extension()) append_bulk_row(line, 0);
+        if (!line.is_extension()) append_bulk_row(line, line.id, 0);
     held_ = {};
     expecting_ = false;
 }
@@ -984,7 +1005,7 @@ void PgLineImport::write_held() {
         group.assign(std::make_move_iterator(first), std::make_move_iterator(last));
         auto months = applied_extensions(group);
         for (std::size_t i = 0; i < group.size(); ++i)
-            if (!group[i].is_extension()) append_bulk_row(group[i], months[i]);
+            if (!group[i].is_extension()) append_bulk_row(group[i], group[i].id, months[i]);
         first = last;
     }
     held_ = {};
@@ -999,20 +1020,20 @@ void PgLineImport::add(const OrderLine& line) {
         if (buffer_.size() >= 256 * 1024) flush();
         return;
     }
-    OrderLine numbered = line;
-    numbered.id = static_cast<std::int64_t>(lines_);
+    auto id = static_cast<std::int64_t>(lines_);
     if (expecting_) {
         bool expected =
             std::binary_search(expected_.begin(), expected_.end(), extension_group(line));
         if (expected) {
-            held_.push_back(numbered);
+            held_.push_back(line);
+            held_.back().id = id;
             // An extension line itself has no applied extension: written now.
             if (!line.is_extension()) return;
         } else if (line.is_extension()) {
             release_held();
         }
     }
-    append_bulk_row(numbered, 0);
+    append_bulk_row(line, id, 0);
 }
 
 // finish_bulk_load: the indexes and applied extensions of the lines COPY wrote into the empty
