@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 #include <optional>
+#include <string_view>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
@@ -178,6 +179,14 @@ SqliteLedger::SqliteLedger(std::unique_ptr<sqlite::Database> db) : db_(std::move
 SqliteLedger::~SqliteLedger() = default;
 Ledger::~Ledger() = default;
 LineImport::~LineImport() = default;
+
+void LineImport::expect_extensions(std::vector<std::uint64_t> /*groups*/) {}
+
+std::uint64_t extension_group(const OrderLine& line) {
+    // No allocation: it runs for every line of an import. A collision only costs memory.
+    std::hash<std::string_view> hash;
+    return hash(line.customer_email) * 0x9e3779b97f4a7c15ULL ^ hash(line.module);
+}
 
 std::string SqliteLedger::where() const {
     return db_->path().string();
@@ -494,6 +503,10 @@ WHERE purchased_at IS NOT excluded.purchased_at OR customer_email IS NOT exclude
 ImportCounts Ledger::import_lines(const std::vector<OrderLine>& lines, const std::string& source,
                                   const std::string& now, const std::vector<OrderLine>& withdrawn) {
     auto import = begin_import(source, now, withdrawn);
+    std::vector<std::uint64_t> groups;
+    for (const auto& line : lines)
+        if (line.is_extension()) groups.push_back(extension_group(line));
+    import->expect_extensions(std::move(groups));
     for (const auto& line : lines) import->add(line);
     return import->commit();
 }

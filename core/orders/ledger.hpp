@@ -87,10 +87,19 @@ class LineImport {
     // add: insert `line`, or update the ledger's line with its key when a value changed. A key
     // must come at most once per import.
     virtual void add(const OrderLine& line) = 0;
+    // expect_extensions: before the first add(), the extension_group() of every extension line
+    // the import will add (sorted or not; extra groups do no harm). An engine may use it to
+    // work out applied extensions as the lines come rather than after them; without it, or
+    // when an extension line of another group comes, the result is the same, only slower.
+    virtual void expect_extensions(std::vector<std::uint64_t> groups);
     // commit: build what a bulk load left for the end (indexes), recompute which purchase each
     // extension extends, and commit. The counts of the whole import.
     virtual ImportCounts commit() = 0;
 };
+
+// extension_group: a hash of the line's customer e-mail and module: the group of lines an
+// extension line can extend (LineImport::expect_extensions).
+std::uint64_t extension_group(const OrderLine& line);
 
 // LedgerTarget: where the ledger is. An empty `url` is the local SQLite `file`; a
 // postgresql:// URL is a shared PostgreSQL database ([ledger] url, MPSUPPORT_LEDGER_URL).

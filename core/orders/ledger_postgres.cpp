@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <numeric>
 #include <optional>
+#include <tuple>
 
 #include "orders/ledger.hpp"
 #include "orders/support_window.hpp"
@@ -193,6 +194,42 @@ void copy_escape(std::string& out, const std::string& text) {
         }
     }
 }
+
+// COPY's binary format (a bulk load: the server parses no text): big-endian integers, each
+// field its length then its bytes.
+void put_int(std::string& out, std::uint64_t value, int bytes) {
+    for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8)
+        out += static_cast<char>((value >> shift) & 0xff);
+}
+void put_text(std::string& out, const std::string& text) {
+    put_int(out, text.size(), 4);
+    out += text;
+}
+void put_int_field(std::string& out, std::int64_t value, int bytes) {
+    put_int(out, static_cast<std::uint64_t>(bytes), 4);
+    put_int(out, static_cast<std::uint64_t>(value), bytes);
+}
+// put_date: format_date(date) as a field, without snprintf (it runs for every line).
+void put_date(std::string& out, const Date& date) {
+    if (date.year < 0 || date.year > 9999 || date.month < 0 || date.month > 99 || date.day < 0 ||
+        date.day > 99) {
+        put_text(out, format_date(date));
+        return;
+    }
+    char text[10] = {static_cast<char>('0' + date.year / 1000),
+                     static_cast<char>('0' + date.year / 100 % 10),
+                     static_cast<char>('0' + date.year / 10 % 10),
+                     static_cast<char>('0' + date.year % 10),
+                     '-',
+                     static_cast<char>('0' + date.month / 10),
+                     static_cast<char>('0' + date.month % 10),
+                     '-',
+                     static_cast<char>('0' + date.day / 10),
+                     static_cast<char>('0' + date.day % 10)};
+    put_int(out, sizeof text, 4);
+    out.append(text, sizeof text);
+}
+constexpr char kBinaryCopyHeader[] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";  // flags, extension
 
 class PgConnection {
   public:
@@ -440,12 +477,17 @@ class PgLineImport final : public LineImport {
     PgLineImport(PgLedger& ledger, PgConnection& c, std::string source, std::string now);
     ~PgLineImport() override;
     void add(const OrderLine& line) override;
+    void expect_extensions(std::vector<std::uint64_t> groups) override;
     ImportCounts commit() override;
     ImportCounts counts;
 
   private:
     void start_copy();
     bool begin_bulk_load();
+    void append_fields(const OrderLine& line);
+    void append_bulk_row(const OrderLine& line, std::int64_t id, int applied_extension_months);
+    void release_held();
+    void write_held();
     void finish_bulk_load();
     void merge_import();
     void flush();
@@ -455,10 +497,18 @@ class PgLineImport final : public LineImport {
     std::string source_;
     std::string now_;
     std::string buffer_;
-    std::string row_end_;  // after the fields of each row: "\n", or source and time first
+    std::string row_end_;  // after the fields of each row: "\n"; bulk: source and time
     std::size_t lines_ = 0;
     bool copying_ = false;
     bool bulk_ = false;  // COPY straight into an empty ledger, indexes built after
+    // A bulk load works out applied extensions itself when told which groups have extension
+    // lines (expect_extensions): the lines of those groups are held (a few percent of an
+    // import) and written last, with their applied extensions; all others go at once. An
+    // unexpected extension line (or no hint) writes the held lines as they are and leaves it
+    // to one UPDATE after the load.
+    bool expecting_ = false;
+    std::vector<std::uint64_t> expected_;  // sorted
+    std::vector<OrderLine> held_;          // their ids set
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
@@ -828,7 +878,13 @@ PgLineImport::~PgLineImport() {
 }
 
 // The order_lines indexes a bulk load drops and builds again after the rows (a sort each,
-// instead of a million index insertions). Keep in step with the migrations.
+// instead of a million index insertions), its primary key (which the reminders' foreign key
+// needs) first: inserting into it as COPY goes costs twice its build. Keep in step with the
+// migrations (the constraint names are PostgreSQL's defaults for them).
+constexpr const char* kPrimaryKey =
+    "ALTER TABLE order_lines ADD CONSTRAINT order_lines_pkey PRIMARY KEY (id);"
+    "ALTER TABLE reminders ADD CONSTRAINT reminders_line_id_fkey FOREIGN KEY (line_id) "
+    "REFERENCES order_lines (id);";
 constexpr const char* kCustomerIndex =
     "CREATE INDEX order_lines_customer ON order_lines (customer_email, module)";
 constexpr const char* kOtherIndexes =
@@ -850,14 +906,17 @@ bool PgLineImport::begin_bulk_load() {
     c_.exec("LOCK TABLE order_lines IN ACCESS EXCLUSIVE MODE");
     if (!empty()) return false;
     // TRUNCATE (of empty tables: reminders need a line) lets COPY FREEZE write the rows
-    // already frozen, so the first reads after the load do not rewrite every page. jit off:
+    // already frozen, so the first reads after the load do not rewrite every page; ids start
+    // at 1 again, as in SQLite, and come from the import (no nextval() per row). jit off:
     // compiling the one-off statements below costs more than it saves. The sorts of the index
     // builds use maintenance_work_mem on the server.
     c_.exec_script(
         "SET LOCAL maintenance_work_mem = '256MB'; SET LOCAL jit = off;"
-        "TRUNCATE order_lines, reminders;"
+        "TRUNCATE order_lines, reminders RESTART IDENTITY;"
         "DROP INDEX order_lines_key, order_lines_purchases, order_lines_customer, "
-        "order_lines_extended;");
+        "order_lines_extended;"
+        "ALTER TABLE reminders DROP CONSTRAINT reminders_line_id_fkey;"
+        "ALTER TABLE order_lines DROP CONSTRAINT order_lines_pkey;");
     return true;
 }
 
@@ -865,14 +924,14 @@ void PgLineImport::start_copy() {
     bulk_ = begin_bulk_load();
     std::string copy;
     if (bulk_) {
-        // Straight into the ledger, the source and time with every row.
-        row_end_ = "\t";
-        copy_escape(row_end_, source_);
-        row_end_ += '\t';
-        copy_escape(row_end_, now_);
-        row_end_ += '\n';
-        copy = std::string("COPY order_lines (") + kImportColumns +
-               ", source, imported_at) FROM STDIN WITH (FREEZE)";
+        // Straight into the ledger, the source and time with every row, in the binary format.
+        row_end_.clear();
+        put_text(row_end_, source_);
+        put_text(row_end_, now_);
+        buffer_.assign(kBinaryCopyHeader, sizeof kBinaryCopyHeader - 1);
+        copy = std::string("COPY order_lines (id, ") + kImportColumns +
+               ", applied_extension_months, source, imported_at) FROM STDIN WITH (FORMAT "
+               "binary, FREEZE)";
     } else {
         row_end_ = "\n";
         c_.exec_script(
@@ -896,8 +955,14 @@ void PgLineImport::flush() {
     buffer_.clear();
 }
 
-void PgLineImport::add(const OrderLine& line) {
-    if (!copying_) start_copy();
+void PgLineImport::expect_extensions(std::vector<std::uint64_t> groups) {
+    std::sort(groups.begin(), groups.end());
+    groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+    expected_ = std::move(groups);
+    expecting_ = true;
+}
+
+void PgLineImport::append_fields(const OrderLine& line) {
     copy_escape(buffer_, line.reference);
     buffer_ += '\t';
     copy_escape(buffer_, line.module);
@@ -911,15 +976,91 @@ void PgLineImport::add(const OrderLine& line) {
     copy_escape(buffer_, line.customer_email);
     buffer_ += '\t';
     copy_escape(buffer_, line.customer_name);
+}
+
+void PgLineImport::append_bulk_row(const OrderLine& line, std::int64_t id,
+                                   int applied_extension_months) {
+    put_int(buffer_, 11, 2);  // fields
+    put_int_field(buffer_, id, 8);
+    put_text(buffer_, line.reference);
+    put_text(buffer_, line.module);
+    put_int_field(buffer_, line.extended_months, 4);
+    put_text(buffer_, line.purchased_at);
+    put_date(buffer_, line.purchase_date);
+    put_text(buffer_, line.customer_email);
+    put_text(buffer_, line.customer_name);
+    put_int_field(buffer_, applied_extension_months, 4);
     buffer_ += row_end_;
-    ++lines_;
     if (buffer_.size() >= 256 * 1024) flush();
+}
+
+// release_held: an extension line of a group not expected: the held lines written as they
+// are, the applied extensions left to finish_bulk_load's UPDATE.
+void PgLineImport::release_held() {
+    for (const auto& line : held_)
+        if (!line.is_extension()) append_bulk_row(line, line.id, 0);
+    held_ = {};
+    expecting_ = false;
+}
+
+// write_held: the held purchases, with the applied extensions of their groups (the same
+// applied_extensions() as the SQLite engine and every answer about one order).
+void PgLineImport::write_held() {
+    auto group_less = [](const OrderLine& a, const OrderLine& b) {
+        return std::tie(a.customer_email, a.module) < std::tie(b.customer_email, b.module);
+    };
+    std::sort(held_.begin(), held_.end(), group_less);
+    std::vector<OrderLine> group;
+    for (auto first = held_.begin(); first != held_.end();) {
+        auto last = std::upper_bound(first, held_.end(), *first, group_less);
+        group.assign(std::make_move_iterator(first), std::make_move_iterator(last));
+        auto months = applied_extensions(group);
+        for (std::size_t i = 0; i < group.size(); ++i)
+            if (!group[i].is_extension()) append_bulk_row(group[i], group[i].id, months[i]);
+        first = last;
+    }
+    held_ = {};
+}
+
+void PgLineImport::add(const OrderLine& line) {
+    if (!copying_) start_copy();
+    ++lines_;
+    if (!bulk_) {
+        append_fields(line);
+        buffer_ += row_end_;
+        if (buffer_.size() >= 256 * 1024) flush();
+        return;
+    }
+    auto id = static_cast<std::int64_t>(lines_);
+    if (expecting_) {
+        bool expected =
+            std::binary_search(expected_.begin(), expected_.end(), extension_group(line));
+        if (expected) {
+            held_.push_back(line);
+            held_.back().id = id;
+            // An extension line itself has no applied extension: written now.
+            if (!line.is_extension()) return;
+        } else if (line.is_extension()) {
+            release_held();
+        }
+    }
+    append_bulk_row(line, id, 0);
 }
 
 // finish_bulk_load: the indexes and applied extensions of the lines COPY wrote into the empty
 // ledger. A key repeated in the import fails the unique index, and nothing is written.
 void PgLineImport::finish_bulk_load() {
     counts.inserted = lines_;
+    if (lines_ > 0)
+        c_.exec("SELECT setval(pg_get_serial_sequence('order_lines', 'id'), $1)",
+                Params().add(std::to_string(lines_)));
+    c_.exec_script(kPrimaryKey);
+    if (expecting_) {
+        // The applied extensions came with the rows.
+        c_.exec_script(std::string(kCustomerIndex) + ";" + kOtherIndexes);
+        c_.exec("ANALYZE order_lines");
+        return;
+    }
     c_.exec(kCustomerIndex);  // the extension lookup below walks it
     // Which purchase each extension line extends, in one statement (before the other indexes
     // exist, which the UPDATE would otherwise maintain): the latest (purchased_at, reference)
@@ -968,6 +1109,8 @@ ON CONFLICT (reference, module, extended_months) DO NOTHING)sql",
 
 ImportCounts PgLineImport::commit() {
     if (copying_) {
+        if (bulk_ && expecting_) write_held();
+        if (bulk_) put_int(buffer_, 0xffff, 2);  // the binary format's end (-1)
         flush();
         copying_ = false;
         if (pq().PQputCopyEnd(c_.handle(), nullptr) != 1) c_.fail("cannot end the import", nullptr);

@@ -90,10 +90,11 @@ constexpr std::uint64_t kProgressRows = 1024;
 struct Checked {
     std::size_t rows = 0;
     char delimiter = ',';
-    BadRows bad;                    // field and syntax problems, in file order
-    std::vector<BadRow> repeats;    // rows repeating an order line with other values
-    std::vector<std::size_t> skip;  // lines of repeated order lines (dropped), sorted
-    std::size_t good = 0;           // rows to import
+    BadRows bad;                                  // field and syntax problems, in file order
+    std::vector<BadRow> repeats;                  // rows repeating an order line with other values
+    std::vector<std::size_t> skip;                // lines of repeated order lines (dropped), sorted
+    std::size_t good = 0;                         // rows to import
+    std::vector<std::uint64_t> extension_groups;  // extension_group() of the extension rows
 };
 
 // find_repeats: among `seen` (valid rows), the rows that repeat an earlier row's order line:
@@ -155,6 +156,8 @@ Checked check_file(const CsvFile& file, const std::string& name, int max_months,
                 for (auto& problem : row.problems) checked.bad.add(std::move(problem));
                 continue;
             }
+            if (row.order.is_extension())
+                checked.extension_groups.push_back(extension_group(row.order));
             seen.push_back({key_hash(row.order),
                             static_cast<std::uint32_t>(std::min<std::size_t>(row.line, UINT32_MAX)),
                             row.offset});
@@ -221,6 +224,7 @@ ImportResult import_orders_file(const ImportRequest& request, const PolicyConfig
     if (result.bad_count > 0 && !request.skip_bad) return result;
     auto ledger = Ledger::open(request.ledger, false);
     auto import = ledger->begin_import("csv", request.now);
+    import->expect_extensions(std::move(checked.extension_groups));
     write_rows(file, name, policy.max_support_months, checked, *import, request.progress);
     result.counts = import->commit();
     result.imported = true;

@@ -17,29 +17,22 @@ namespace mps {
     X(PQerrorMessage)            \
     X(PQexec)                    \
     X(PQexecParams)              \
-    X(PQexecPrepared)            \
     X(PQfinish)                  \
     X(PQgetisnull)               \
     X(PQgetlength)               \
     X(PQgetResult)               \
     X(PQgetvalue)                \
-    X(PQlibVersion)              \
-    X(PQnfields)                 \
     X(PQntuples)                 \
-    X(PQprepare)                 \
     X(PQputCopyData)             \
     X(PQputCopyEnd)              \
     X(PQreset)                   \
     X(PQresultErrorField)        \
     X(PQresultErrorMessage)      \
     X(PQresultStatus)            \
-    X(PQsendQuery)               \
     X(PQsendQueryParams)         \
-    X(PQserverVersion)           \
     X(PQsetNoticeProcessor)      \
     X(PQsetSingleRowMode)        \
-    X(PQstatus)                  \
-    X(PQtransactionStatus)
+    X(PQstatus)
 
 struct PqApi {
 #define MPS_PQ_MEMBER(function) decltype(&::function) function;
