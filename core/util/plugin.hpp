@@ -1,18 +1,19 @@
 #pragma once
 // Plugins: libcurl (the network) and libpq (a PostgreSQL ledger) each pull in some thirty
-// shared libraries (GnuTLS, Kerberos, LDAP, ...) whose loading was most of every command's
-// start-up. They are linked (normally: dpkg-shlibdeps sees them) into two small shared objects,
-// lib/mpsupport/mpsupport-curl.so and mpsupport-pq.so beside the binary's folder, loaded on
-// first use only, as git keeps libcurl in git-remote-http. `expiry` loads neither.
+// shared libraries (GnuTLS, Kerberos, LDAP, ...), libjq (--jq) two, whose loading was most of
+// every command's start-up. They are linked (normally: dpkg-shlibdeps sees them) into small
+// shared objects, lib/mpsupport/mpsupport-{curl,pq,jq}.so beside the binary's folder, loaded on
+// first use only, as git keeps libcurl in git-remote-http. `expiry` loads none of them.
 #include <cstddef>
 
 namespace mps {
 
 // plugin_table: the table that plugin `file` returns from its C function `symbol` (called with
-// `table_size`, the size of the table this binary was built with; a plugin of another build
-// answers null). Looks in <binary's folder>/../lib/mpsupport, then <binary's folder>/lib/mpsupport
-// (the build tree). Loaded once per process and never unloaded. Throws Error(internal) naming
-// the file and what to do when it is missing, cannot load (a missing library) or does not match.
+// `table_size`, the size of the table this binary was built with; a plugin whose table has
+// another size answers null). Looks in <binary's folder>/../lib/mpsupport, then in
+// <binary's folder>/lib/mpsupport (the build tree). Loaded once per process, never unloaded.
+// Throws Error(internal) naming the file and what to do when it is missing, cannot load (a
+// missing library) or does not match.
 const void* plugin_table(const char* file, const char* symbol, std::size_t table_size);
 
 // loaded_plugin: plugin_table for a table of type Api, loaded once (the first call; a failed
