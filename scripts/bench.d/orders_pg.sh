@@ -8,11 +8,15 @@
 #   (a) mpsupport orders import ORDERS.csv        into an empty ledger, with peak RSS
 #   (p) psql \copy of ORDERS.csv                  into a plain table: the yardstick for (a)
 #       targets: (a) peak RSS < 64 MB and (a) <= 2 x (p)
+#   (q) (p), then CREATE INDEX of the four keys the ledger looks lines up by (reference+module+
+#       months, purchase date, customer+module, the extension lines' dates): info, what psql
+#       alone needs for a table the commands can read
 #   (b) mpsupport orders import ORDERS.csv        again (nothing changes; info only)
 #   (c) mpsupport remind --dry-run --at DAY       median of R runs      target <= 2 s
 #   (d) mpsupport expiry REF --at DAY             20 runs (perf stat)   target <= 30 ms
 #   (e) mpsupport --version, psql -c "SELECT 1"   20 runs each: the floor of (d) (process start;
-#       a new backend's fork, authentication and first query)
+#       a new backend's fork, authentication and first query). psql is PostgreSQL's own binary,
+#       not Debian's /usr/bin/psql (a Perl wrapper that adds 50-65 ms to every call).
 set -euo pipefail
 
 usage_ledger="--ledger postgresql "
@@ -39,7 +43,7 @@ as_pg "$pgbin/initdb" -D "$work/pg/data" -U postgres --auth=trust --no-sync -E U
 as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
   -o "-k $work/pg -c listen_addresses='' -c shared_buffers=128MB" start >/dev/null
 pg_pid=1
-psql_cmd=(psql -X -q -h "$work/pg" -U postgres)
+psql_cmd=("$pgbin/psql" -X -q -h "$work/pg" -U postgres)
 "${psql_cmd[@]}" -d postgres -c "CREATE DATABASE ledger" -c "CREATE DATABASE plain"
 export MPSUPPORT_LEDGER_URL="postgresql://postgres@/ledger?host=$work/pg"
 
@@ -60,6 +64,12 @@ say "timing psql \\copy of the same CSV into a plain table"
 t0=$(now)
 "${psql_cmd[@]}" -d plain -c "\\copy orders FROM '$work/orders.csv' WITH (FORMAT csv, HEADER true)" >/dev/null
 copy_us=$(($(now) - t0))
+t0=$(now)
+"${psql_cmd[@]}" -d plain -c "CREATE INDEX ON orders (order_reference, module, extended_months)" \
+  -c "CREATE INDEX ON orders (purchased_at) WHERE extended_months IS NULL" \
+  -c "CREATE INDEX ON orders (customer_email, module)" \
+  -c "CREATE INDEX ON orders (purchased_at) WHERE extended_months IS NOT NULL" >/dev/null
+indexed_us=$((copy_us + $(now) - t0))
 
 say "timing remind --dry-run ($runs runs) and expiry (20 runs)"
 due=$("$bin" --json remind --dry-run --at "$day" | "$python" -c 'import json,sys; print(json.load(sys.stdin)["summary"]["would_send"])')
@@ -73,13 +83,14 @@ version_med=$(process_us "$bin" --version)
 select_med=$(process_us "${psql_cmd[@]}" -d ledger -At -c "SELECT 1")
 
 awk -v bt="$build_type" -v n="$gen_lines" -v rows="$rows" -v imp="$import_us" -v reimp="$reimport_us" \
-    -v rss_kib="$rss_kib" -v copy="$copy_us" -v rem="$remind_med" -v runs="$runs" -v due="$due" \
+    -v rss_kib="$rss_kib" -v copy="$copy_us" -v indexed="$indexed_us" -v rem="$remind_med" -v runs="$runs" -v due="$due" \
     -v expiry="$expiry_med" -v ver="$version_med" -v sel="$select_med" -v method="$process_method" -v nproc="$(nproc)" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
 BEGIN {
   printf "== mpsupport bench orders --ledger postgresql (%s build, %d CPU(s), load average %s) ==\n", bt, nproc, load
   printf "%-44s %8.3f s   (%d lines stored, peak RSS %.0f MiB)\n", "(a) orders import, empty PostgreSQL ledger:", imp / 1e6, rows, rss_kib / 1024
   printf "%-44s %8.3f s\n", "(p) psql \\copy into a plain table:", copy / 1e6
   printf "%-44s %8.2f x\n", "    (a) / (p):", imp / copy
+  printf "%-44s %8.3f s   (info: (a) / (q) = %.2f x)\n", "(q) (p) + CREATE INDEX of the 4 lookup keys:", indexed / 1e6, imp / indexed
   printf "%-44s %8.3f s   (info: nothing changes)\n", "(b) orders import, same file again:", reimp / 1e6
   printf "%-44s %8.3f s   (median of %d; %d reminders due)\n", "(c) remind --dry-run:", rem / 1e6, runs, due
   printf "%-44s %8.1f ms  (%s, local socket)\n", "(d) expiry REF (whole process):", expiry / 1e3, method

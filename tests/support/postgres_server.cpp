@@ -141,7 +141,7 @@ std::string PostgresServer::psql(const std::string& name, const std::string& sql
         std::ofstream out(script);
         out << sql << ";\n";
     }
-    std::string command = "/usr/bin/psql -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p " +
+    std::string command = (kBin / "psql").string() + " -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p " +
                           std::to_string(port_) + " -U postgres -d " + name + " -f " +
                           script.string() + " 2>&1";
     std::string output;
