@@ -31,6 +31,7 @@
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
+#include "util/postgres_url.hpp"
 
 namespace fs = std::filesystem;
 
@@ -407,20 +408,10 @@ Config parse_config(std::string_view text, const fs::path& path) {
             r.fail(*ledger->get("url"), "url", "must be a postgresql://USER@HOST:PORT/DBNAME URL");
         // A password never goes in the file: password_file / password_command, PGPASSWORD,
         // ~/.pgpass or MPSUPPORT_LEDGER_PASSWORD.
-        const std::string& url = config.ledger.url;
-        auto start = url.find("://");
-        if (start != std::string::npos) {
-            std::string authority =
-                url.substr(start + 3, url.find_first_of("/?", start + 3) - (start + 3));
-            auto at = authority.rfind('@');
-            if ((at != std::string::npos &&
-                 authority.substr(0, at).find(':') != std::string::npos) ||
-                url.find("password=") != std::string::npos)
-                r.fail(*ledger->get("url"), "url",
-                       "must not contain a password: use ledger.password_file, "
-                       "ledger.password_command, MPSUPPORT_LEDGER_PASSWORD, PGPASSWORD or "
-                       "~/.pgpass");
-        }
+        if (postgres_url_has_password(config.ledger.url))
+            r.fail(*ledger->get("url"), "url",
+                   "must not contain a password: use ledger.password_file, "
+                   "ledger.password_command, MPSUPPORT_LEDGER_PASSWORD, PGPASSWORD or ~/.pgpass");
         r.warn_unknown();
     }
     if (const auto* ssh = top.table("ssh")) {

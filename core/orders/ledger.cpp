@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "orders/detail/sqlite.hpp"
+#include "util/postgres_url.hpp"
 #include "orders/detail/sqlite_ledger.hpp"
 #include "orders/support_window.hpp"
 #include "util/error.hpp"
@@ -272,17 +273,7 @@ std::string check_ledger_url(const std::string& url) {
     if (url.rfind("postgresql://", 0) != 0 && url.rfind("postgres://", 0) != 0)
         fail("only postgresql:// URLs are supported",
              "write it as postgresql://USER@HOST:PORT/DBNAME");
-    auto slash = rest.find_first_of("/?");
-    std::string authority = rest.substr(0, slash);
-    auto at = authority.rfind('@');
-    bool password =
-        at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos;
-    auto query = rest.find('?');
-    if (query != std::string::npos) {
-        std::string q = "&" + rest.substr(query + 1);
-        if (q.find("&password=") != std::string::npos) password = true;
-    }
-    if (password)
+    if (postgres_url_has_password(url))
         fail(
             "the URL contains a password (it would show in the config file, the environment and "
             "process lists)",

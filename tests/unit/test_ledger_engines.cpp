@@ -15,6 +15,7 @@
 #include "postgres_server.hpp"
 #include "test_support.hpp"
 #include "util/error.hpp"
+#include "util/postgres_url.hpp"
 
 using namespace mps;
 
@@ -518,6 +519,8 @@ TEST_CASE("[ledger] url: a postgresql:// URL without password", "[orders][ledger
     CHECK(parse_config("", "config.toml").ledger.url.empty());
     for (const char* bad : {"postgresql://support:pw-in-url@db.example/mps",
                             "postgresql://support@db.example/mps?password=pw-in-url",
+                            "postgresql://support@db.example/mps?sslmode=require&%70assword=pw-in-url",
+                            "postgresql://support@db.example/mps?pass%77ord=pw-in-url",
                             "mysql://support@db.example/mps"}) {
         INFO(bad);
         try {
@@ -531,6 +534,12 @@ TEST_CASE("[ledger] url: a postgresql:// URL without password", "[orders][ledger
     CHECK(check_ledger_url("postgresql://support@db.example/mps/") ==
           "postgresql://support@db.example/mps");
     CHECK_THROWS_AS(check_ledger_url("postgresql://support:x@db.example/mps"), Error);
+    CHECK(check_ledger_url("postgresql://support@db.example/mps?passfile=%2Fetc%2Fmps.pgpass") ==
+          "postgresql://support@db.example/mps?passfile=%2Fetc%2Fmps.pgpass");
+    CHECK_FALSE(postgres_url_has_password("postgresql://support@db.example/mps?password_x=1&a=%"));
+    CHECK_FALSE(postgres_url_has_password("postgresql://support@[::1]:5432/mps?host=%2Ftmp"));
+    CHECK(postgres_url_has_password("postgres://:pw@db.example"));
+    CHECK(postgres_url_has_password("postgresql://db.example/mps?a=1&PASSWORD=x&%70%61ssword"));
 }
 
 TEST_CASE("ledger engines: a large first import is all or nothing, then merges",
