@@ -234,7 +234,8 @@ constexpr char kBinaryCopyHeader[] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";  // f
 class PgConnection {
   public:
     PgConnection(const LedgerTarget& target) : url_(target.url), host_(host_of(target.url)) {
-        std::string timeout = std::to_string(std::max(1, target.timeout_seconds));
+        int seconds = std::max(1, target.timeout_seconds);
+        std::string timeout = std::to_string(seconds);
         std::vector<const char*> keys, values;
         // Defaults the URL (after them: later keywords win) or PG* variables may change.
         // gssencmode: libpq's "prefer" asks Kerberos for credentials before every TCP
@@ -243,6 +244,20 @@ class PgConnection {
             keys.push_back("gssencmode");
             values.push_back("disable");
         }
+        // A database host that vanishes (power, network, a failover moving its address) sends
+        // nothing more, not even a reset: without these a run waits for the kernel's defaults
+        // (2 hours of keepalive, 15 minutes of retransmissions). Probes after --timeout idle
+        // seconds, 3 more a third of it apart; sent data unacknowledged for --timeout ends it
+        // too. A busy server (a lock held by an import) still answers the probes: waited for.
+        std::string probe_gap = std::to_string(std::max(1, seconds / 3));
+        std::string user_timeout_ms = std::to_string(seconds * 1000L);
+        for (const char* key :
+             {"keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+              "tcp_user_timeout"})
+            keys.push_back(key);
+        for (const char* value :
+             {"1", timeout.c_str(), probe_gap.c_str(), "3", user_timeout_ms.c_str()})
+            values.push_back(value);
         for (const char* key : {"dbname", "connect_timeout", "application_name"})
             keys.push_back(key);
         for (const char* value : {target.url.c_str(), timeout.c_str(), "mpsupport"})

@@ -3,6 +3,7 @@
 // two "machines" (two homes) sharing one database, and the failures (unreachable, refused
 // password, password in the URL).
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -312,6 +313,64 @@ TEST_CASE("PostgreSQL ledger: a connection lost mid-run fails with exit 4, the n
         CHECK(fs::exists(t.smtp.mail_dir / "mail" / rcpt / "1.eml"));
         CHECK_FALSE(fs::exists(t.smtp.mail_dir / "mail" / rcpt / "2.eml"));
     }
+}
+
+TEST_CASE("PostgreSQL ledger: a database host that vanishes mid-run is exit 4 within --timeout",
+          "[cli][ledger][postgresql]") {
+    if (::geteuid() != 0) {
+        WARN("skipped: cutting a network needs root (a private network namespace)");
+        return;
+    }
+    Team t;
+    std::string name = t.url.substr(t.url.rfind('/') + 1);
+    auto& server = testing::PostgresServer::shared();
+    testing::write(t.a.home / "orders.csv",
+                   "order_reference,purchased_at,customer_email,customer_name,module,"
+                   "extended_months\nGONEAAAAA,2026-02-04,a@example.com,A,mymod,\n");
+    REQUIRE(t.a.run({"orders", "import", (t.a.home / "orders.csv").string()}).exit_code == 0);
+    // A lock on the table keeps expiry waiting, its connection idle, when the network goes:
+    // the server is not what hangs, the path to it is.
+    std::thread holder([&] {
+        try {
+            server.psql(name,
+                        "BEGIN; LOCK TABLE order_lines IN ACCESS EXCLUSIVE MODE; "
+                        "SELECT pg_sleep(40)");
+        } catch (const std::exception&) {
+            // ended by pg_terminate_backend below
+        }
+    });
+    const std::string locked =
+        "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname "
+        "= 'order_lines' AND l.mode = 'AccessExclusiveLock' AND l.granted";
+    for (int i = 0; i < 200 && server.psql(name, locked) != "1"; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+
+    int port = 15432;  // in the new namespace, nothing else listens
+    std::string psql = "/usr/lib/postgresql/15/bin/psql -X -At -h " + server.dir().string() +
+                       " -p " + std::to_string(server.port()) + " -U postgres -d " + name;
+    std::string waiting = "test \"$(" + psql +
+                          " -c \"SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                          "'mpsupport' AND wait_event_type = 'Lock'\")\" = 1";
+    auto env = t.a.env;
+    env["MPSUPPORT_LEDGER_URL"] = "postgresql://postgres@127.0.0.1:" + std::to_string(port) + "/" + name;
+    auto r = testing::run_mpsupport_wrapped(
+        {"/bin/bash", MPSUPPORT_FIXTURES "/vanishing_network.sh",
+         (server.dir() / (".s.PGSQL." + std::to_string(server.port()))).string(),
+         std::to_string(port), waiting, "--"},
+        {"--timeout", "2", "expiry", "GONEAAAAA", "--at", "2026-02-10"}, t.a.home.path(), env);
+    server.psql("postgres",
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name +
+                    "' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()");
+    holder.join();
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("ready=1 rc=4 "));
+    // --timeout 2: probes after 2 idle seconds, unacknowledged ones end it (tcp_user_timeout);
+    // without them the run waited for the kernel's 2 hours (killed at 60 s: rc=137).
+    auto ms = std::stol(r.out.substr(r.out.rfind("ms=") + 3));
+    CHECK(ms < 15000);
+    CHECK_THAT(r.err, Catch::Contains("127.0.0.1:" + std::to_string(port)));
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') <= 2);  // one line (and a hint)
 }
 
 TEST_CASE(

@@ -207,9 +207,17 @@ bool accepts(int port) {
 RunResult run_mpsupport(const std::vector<std::string>& args, const fs::path& home,
                         const std::map<std::string, std::string>& extra_env,
                         const std::string& input) {
+    return run_mpsupport_wrapped({}, args, home, extra_env, input);
+}
+
+RunResult run_mpsupport_wrapped(const std::vector<std::string>& wrapper,
+                                const std::vector<std::string>& args, const fs::path& home,
+                                const std::map<std::string, std::string>& extra_env,
+                                const std::string& input) {
     auto env_strings = environment_for(home, extra_env);
     auto envp = pointers(env_strings);
-    std::vector<std::string> argv_strings = {MPSUPPORT_BINARY};
+    std::vector<std::string> argv_strings = wrapper;
+    argv_strings.push_back(MPSUPPORT_BINARY);
     argv_strings.insert(argv_strings.end(), args.begin(), args.end());
     auto argv = pointers(argv_strings);
 

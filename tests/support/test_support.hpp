@@ -62,6 +62,14 @@ RunResult run_mpsupport(const std::vector<std::string>& args, const std::filesys
                         const std::map<std::string, std::string>& extra_env = {},
                         const std::string& input = "");
 
+// run_mpsupport_wrapped: the same, run as the arguments of `wrapper` (its first element an
+// absolute path): `wrapper... MPSUPPORT args...`, in the same environment.
+RunResult run_mpsupport_wrapped(const std::vector<std::string>& wrapper,
+                                const std::vector<std::string>& args,
+                                const std::filesystem::path& home,
+                                const std::map<std::string, std::string>& extra_env = {},
+                                const std::string& input = "");
+
 // free_port: a TCP port on 127.0.0.1 that nothing listens on right now.
 int free_port();
 // accepts: something listens on 127.0.0.1:port.
