@@ -1098,27 +1098,30 @@ UPDATE order_lines o SET applied_extension_months = w.months FROM wanted w WHERE
 }
 
 // merge_import: the lines in import_lines merged into a ledger that had lines: changed lines
-// updated, new keys inserted, unchanged ones left alone.
+// updated, new keys inserted, unchanged ones left alone. One join of the two tables finds both
+// (an UPDATE and then an INSERT ... WHERE NOT EXISTS each walked all of them: 2.6 s of a 5.2 s
+// re-import of 1,000,000 unchanged lines).
 void PgLineImport::merge_import() {
     if (lines_ >= 10000) c_.exec("ANALYZE import_lines");
-    auto updated = c_.exec(R"sql(
-UPDATE order_lines o SET purchased_at = i.purchased_at, purchase_date = i.purchase_date,
-    customer_email = i.customer_email, customer_name = i.customer_name, source = $1, imported_at = $2
-FROM import_lines i
-WHERE o.reference = i.reference AND o.module = i.module AND o.extended_months = i.extended_months
-  AND (o.purchased_at IS DISTINCT FROM i.purchased_at OR o.customer_email IS DISTINCT FROM i.customer_email
-       OR o.customer_name IS DISTINCT FROM i.customer_name))sql",
-                           Params().add(source_).add(now_));
-    counts.updated = std::strtoull(pq().PQcmdTuples(updated.get()), nullptr, 10);
     // ON CONFLICT: a concurrent import adding the same key first wins, without an error.
-    auto inserted = c_.exec(std::string("INSERT INTO order_lines (") + kImportColumns +
-                                ", source, imported_at) SELECT " + kImportColumns +
-                                R"sql(, $1, $2 FROM import_lines i
-WHERE NOT EXISTS (SELECT 1 FROM order_lines o WHERE o.reference = i.reference AND o.module = i.module
-                  AND o.extended_months = i.extended_months)
-ON CONFLICT (reference, module, extended_months) DO NOTHING)sql",
-                            Params().add(source_).add(now_));
-    counts.inserted = std::strtoull(pq().PQcmdTuples(inserted.get()), nullptr, 10);
+    auto merged = c_.exec(std::string(R"sql(
+WITH diff AS MATERIALIZED (
+  SELECT i.*, o.id AS line_id FROM import_lines i LEFT JOIN order_lines o
+    ON o.reference = i.reference AND o.module = i.module AND o.extended_months = i.extended_months
+  WHERE o.id IS NULL OR o.purchased_at IS DISTINCT FROM i.purchased_at
+     OR o.customer_email IS DISTINCT FROM i.customer_email OR o.customer_name IS DISTINCT FROM i.customer_name),
+updated AS (
+  UPDATE order_lines o SET purchased_at = d.purchased_at, purchase_date = d.purchase_date,
+      customer_email = d.customer_email, customer_name = d.customer_name, source = $1, imported_at = $2
+  FROM diff d WHERE o.id = d.line_id RETURNING 1),
+inserted AS (
+  INSERT INTO order_lines ()sql") + kImportColumns + ", source, imported_at) SELECT " +
+                              kImportColumns + R"sql(, $1, $2 FROM diff WHERE line_id IS NULL
+  ON CONFLICT (reference, module, extended_months) DO NOTHING RETURNING 1)
+SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM inserted))sql",
+                          Params().add(source_).add(now_));
+    counts.updated = static_cast<std::size_t>(cell_int(merged.get(), 0, 0));
+    counts.inserted = static_cast<std::size_t>(cell_int(merged.get(), 0, 1));
     if (counts.inserted + counts.updated > 10000) c_.exec("ANALYZE order_lines");
 }
 
