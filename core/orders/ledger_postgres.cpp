@@ -9,11 +9,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <numeric>
 #include <optional>
 #include <tuple>
 
 #include "orders/ledger.hpp"
+#include "orders/pg_copy_sender.hpp"
 #include "orders/support_window.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -524,6 +526,7 @@ class PgLineImport final : public LineImport {
     bool expecting_ = false;
     std::vector<std::uint64_t> expected_;  // sorted
     std::vector<OrderLine> held_;          // their ids set
+    std::unique_ptr<PgCopySender> sender_;  // while copying_
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
@@ -886,6 +889,7 @@ PgLineImport::PgLineImport(PgLedger& ledger, PgConnection& c, std::string source
     : ledger_(ledger), c_(c), tx_(c), source_(std::move(source)), now_(std::move(now)) {}
 
 PgLineImport::~PgLineImport() {
+    if (sender_) sender_->finish();
     if (copying_) {
         pq().PQputCopyEnd(c_.handle(), "import abandoned");
         while (PGresult* r = pq().PQgetResult(c_.handle())) pq().PQclear(r);
@@ -961,13 +965,15 @@ void PgLineImport::start_copy() {
     Result r(pq().PQexec(c_.handle(), copy.c_str()));
     if (!r || pq().PQresultStatus(r.get()) != PGRES_COPY_IN) c_.fail("cannot start COPY", r.get());
     copying_ = true;
+    sender_ = std::make_unique<PgCopySender>(c_.handle());
 }
 
 void PgLineImport::flush() {
     if (buffer_.empty()) return;
-    if (pq().PQputCopyData(c_.handle(), buffer_.data(), static_cast<int>(buffer_.size())) != 1)
+    if (!sender_->send(buffer_)) {
+        sender_->finish();
         c_.fail("cannot send the import", nullptr);
-    buffer_.clear();
+    }
 }
 
 void PgLineImport::expect_extensions(std::vector<std::uint64_t> groups) {
@@ -1130,6 +1136,9 @@ ImportCounts PgLineImport::commit() {
         if (bulk_ && expecting_) write_held();
         if (bulk_) put_int(buffer_, 0xffff, 2);  // the binary format's end (-1)
         flush();
+        bool sent = sender_->finish();
+        sender_.reset();
+        if (!sent) c_.fail("cannot send the import", nullptr);
         copying_ = false;
         if (pq().PQputCopyEnd(c_.handle(), nullptr) != 1) c_.fail("cannot end the import", nullptr);
         Result r(pq().PQgetResult(c_.handle()));

@@ -315,6 +315,57 @@ TEST_CASE("PostgreSQL ledger: a connection lost mid-run fails with exit 4, the n
     }
 }
 
+TEST_CASE("PostgreSQL ledger: a connection lost in the middle of a COPY keeps nothing",
+          "[cli][ledger][postgresql][import]") {
+    Team t;
+    std::string name = t.url.substr(t.url.rfind('/') + 1);
+    auto& server = testing::PostgresServer::shared();
+    REQUIRE(t.a.run({"orders", "list"}).exit_code == 0);  // the schema, no lines: a bulk load
+    // A row trigger stalls the COPY at one line, with megabytes of rows still to send: the
+    // importer is blocked sending them when its connection is cut.
+    server.psql(name,
+                "CREATE FUNCTION stall() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF "
+                "NEW.reference = 'STALLAAAA' THEN PERFORM pg_sleep(60); END IF; RETURN NEW; "
+                "END $$; CREATE TRIGGER stall BEFORE INSERT ON order_lines FOR EACH ROW "
+                "EXECUTE FUNCTION stall()");
+    std::string csv =
+        "order_reference,purchased_at,customer_email,customer_name,module,extended_months\n";
+    const int lines = 40000;
+    for (int i = 0; i < lines; ++i) {
+        std::string reference = i == 100 ? "STALLAAAA" : "COPY";
+        for (int n = i, k = 0; i != 100 && k < 5; ++k, n /= 26)
+            reference += static_cast<char>('A' + n % 26);
+        csv += reference + ",2026-02-0" + std::to_string(1 + i % 9) + ",c" + std::to_string(i) +
+               "@example.com,Customer with a longer name " + std::to_string(i) + ",mymod,\n";
+    }
+    testing::write(t.a.home / "orders.csv", csv);
+    int pid = testing::start_mpsupport({"orders", "import", (t.a.home / "orders.csv").string()},
+                                       t.a.home.path(), t.a.env, t.a.home / "cut.out");
+    std::string importer;
+    for (int i = 0; i < 300 && importer.empty(); ++i) {
+        importer = server.psql(name, "SELECT pid FROM pg_stat_activity WHERE datname = '" + name +
+                                         "' AND application_name = 'mpsupport' AND wait_event = "
+                                         "'PgSleep'");
+        if (importer.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (!importer.empty()) server.psql(name, "SELECT pg_terminate_backend(" + importer + ")");
+    int code = testing::wait_mpsupport(pid);
+    REQUIRE_FALSE(importer.empty());
+    std::string err = testing::slurp(t.a.home / "cut.out");
+    INFO(err);
+    CHECK(code == 4);
+    CHECK_THAT(err, Catch::Contains("lost the connection") &&
+                        Catch::Contains("127.0.0.1:" + std::to_string(server.port())));
+    CHECK(std::count(err.begin(), err.end(), '\n') <= 2);  // one error line (and its hint)
+    CHECK(server.psql(name, "SELECT count(*) FROM order_lines") == "0");
+
+    server.psql(name, "DROP TRIGGER stall ON order_lines");
+    auto again = t.b.run({"orders", "import", (t.a.home / "orders.csv").string()});
+    INFO(again.out << again.err);
+    CHECK(again.exit_code == 0);
+    CHECK(server.psql(name, "SELECT count(*) FROM order_lines") == std::to_string(lines));
+}
+
 TEST_CASE("PostgreSQL ledger: a database host that vanishes mid-run is exit 4 within --timeout",
           "[cli][ledger][postgresql]") {
     if (::geteuid() != 0) {
