@@ -10,12 +10,12 @@
 #include <unordered_map>
 
 #include "orders/detail/sqlite.hpp"
-#include "util/postgres_url.hpp"
 #include "orders/detail/sqlite_ledger.hpp"
 #include "orders/support_window.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
+#include "util/postgres_url.hpp"
 
 namespace fs = std::filesystem;
 

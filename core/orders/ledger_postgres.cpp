@@ -253,9 +253,8 @@ class PgConnection {
         // too. A busy server (a lock held by an import) still answers the probes: waited for.
         std::string probe_gap = std::to_string(std::max(1, seconds / 3));
         std::string user_timeout_ms = std::to_string(seconds * 1000L);
-        for (const char* key :
-             {"keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
-              "tcp_user_timeout"})
+        for (const char* key : {"keepalives", "keepalives_idle", "keepalives_interval",
+                                "keepalives_count", "tcp_user_timeout"})
             keys.push_back(key);
         for (const char* value :
              {"1", timeout.c_str(), probe_gap.c_str(), "3", user_timeout_ms.c_str()})
@@ -524,8 +523,8 @@ class PgLineImport final : public LineImport {
     // unexpected extension line (or no hint) writes the held lines as they are and leaves it
     // to one UPDATE after the load.
     bool expecting_ = false;
-    std::vector<std::uint64_t> expected_;  // sorted
-    std::vector<OrderLine> held_;          // their ids set
+    std::vector<std::uint64_t> expected_;   // sorted
+    std::vector<OrderLine> held_;           // their ids set
     std::unique_ptr<PgCopySender> sender_;  // while copying_
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
@@ -1121,8 +1120,9 @@ updated AS (
       customer_email = d.customer_email, customer_name = d.customer_name, source = $1, imported_at = $2
   FROM diff d WHERE o.id = d.line_id RETURNING 1),
 inserted AS (
-  INSERT INTO order_lines ()sql") + kImportColumns + ", source, imported_at) SELECT " +
-                              kImportColumns + R"sql(, $1, $2 FROM diff WHERE line_id IS NULL
+  INSERT INTO order_lines ()sql") +
+                              kImportColumns + ", source, imported_at) SELECT " + kImportColumns +
+                              R"sql(, $1, $2 FROM diff WHERE line_id IS NULL
   ON CONFLICT (reference, module, extended_months) DO NOTHING RETURNING 1)
 SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM inserted))sql",
                           Params().add(source_).add(now_));

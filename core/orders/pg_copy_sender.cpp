@@ -10,7 +10,9 @@ constexpr std::size_t kQueuedBuffers = 4;
 PgCopySender::PgCopySender(PGconn* connection)
     : connection_(connection), thread_([this] { run(); }) {}
 
-PgCopySender::~PgCopySender() { finish(); }
+PgCopySender::~PgCopySender() {
+    finish();
+}
 
 bool PgCopySender::send(std::string& data) {
     std::unique_lock lock(mutex_);

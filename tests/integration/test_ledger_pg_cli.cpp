@@ -403,7 +403,8 @@ TEST_CASE("PostgreSQL ledger: a database host that vanishes mid-run is exit 4 wi
                           " -c \"SELECT count(*) FROM pg_stat_activity WHERE application_name = "
                           "'mpsupport' AND wait_event_type = 'Lock'\")\" = 1";
     auto env = t.a.env;
-    env["MPSUPPORT_LEDGER_URL"] = "postgresql://postgres@127.0.0.1:" + std::to_string(port) + "/" + name;
+    env["MPSUPPORT_LEDGER_URL"] =
+        "postgresql://postgres@127.0.0.1:" + std::to_string(port) + "/" + name;
     auto r = testing::run_mpsupport_wrapped(
         {"/bin/bash", MPSUPPORT_FIXTURES "/vanishing_network.sh",
          (server.dir() / (".s.PGSQL." + std::to_string(server.port()))).string(),

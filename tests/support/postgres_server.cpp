@@ -141,9 +141,9 @@ std::string PostgresServer::psql(const std::string& name, const std::string& sql
         std::ofstream out(script);
         out << sql << ";\n";
     }
-    std::string command = (kBin / "psql").string() + " -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p " +
-                          std::to_string(port_) + " -U postgres -d " + name + " -f " +
-                          script.string() + " 2>&1";
+    std::string command =
+        (kBin / "psql").string() + " -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p " +
+        std::to_string(port_) + " -U postgres -d " + name + " -f " + script.string() + " 2>&1";
     std::string output;
     FILE* pipe = popen(command.c_str(), "r");
     if (pipe == nullptr) throw std::runtime_error("cannot run psql");

@@ -517,11 +517,12 @@ TEST_CASE("[ledger] url: a postgresql:// URL without password", "[orders][ledger
                                "config.toml");
     CHECK(config.ledger.url == "postgresql://support@db.example:5432/mps");
     CHECK(parse_config("", "config.toml").ledger.url.empty());
-    for (const char* bad : {"postgresql://support:pw-in-url@db.example/mps",
-                            "postgresql://support@db.example/mps?password=pw-in-url",
-                            "postgresql://support@db.example/mps?sslmode=require&%70assword=pw-in-url",
-                            "postgresql://support@db.example/mps?pass%77ord=pw-in-url",
-                            "mysql://support@db.example/mps"}) {
+    for (const char* bad :
+         {"postgresql://support:pw-in-url@db.example/mps",
+          "postgresql://support@db.example/mps?password=pw-in-url",
+          "postgresql://support@db.example/mps?sslmode=require&%70assword=pw-in-url",
+          "postgresql://support@db.example/mps?pass%77ord=pw-in-url",
+          "mysql://support@db.example/mps"}) {
         INFO(bad);
         try {
             parse_config(std::string("[ledger]\nurl = \"") + bad + "\"\n", "config.toml");
