@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <optional>
 #include <string_view>
 #include <thread>
@@ -264,13 +263,11 @@ std::string check_ledger_url(const std::string& url) {
     auto fail = [&](const std::string& why, const std::string& hint) -> std::string {
         throw Error(ErrorKind::usage, "ledger url: " + why, hint);
     };
-    std::string rest;
-    for (const char* scheme : {"postgresql://", "postgres://"})
-        if (url.rfind(scheme, 0) == 0) rest = url.substr(std::strlen(scheme));
-    if (rest.empty() && url.find("://") == std::string::npos && !url.empty())
+    bool postgres = url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+    if (!postgres && url.find("://") == std::string::npos && !url.empty())
         fail("'" + url + "' is not a postgresql:// URL",
              "write it as postgresql://USER@HOST:PORT/DBNAME");
-    if (url.rfind("postgresql://", 0) != 0 && url.rfind("postgres://", 0) != 0)
+    if (!postgres)
         fail("only postgresql:// URLs are supported",
              "write it as postgresql://USER@HOST:PORT/DBNAME");
     if (postgres_url_has_password(url))

@@ -239,13 +239,14 @@ class PgConnection {
         int seconds = std::max(1, target.timeout_seconds);
         std::string timeout = std::to_string(seconds);
         std::vector<const char*> keys, values;
+        auto option = [&](const char* key, const char* value) {
+            keys.push_back(key);
+            values.push_back(value);
+        };
         // Defaults the URL (after them: later keywords win) or PG* variables may change.
         // gssencmode: libpq's "prefer" asks Kerberos for credentials before every TCP
         // connection, milliseconds spent even where no Kerberos is set up.
-        if (!std::getenv("PGGSSENCMODE")) {
-            keys.push_back("gssencmode");
-            values.push_back("disable");
-        }
+        if (!std::getenv("PGGSSENCMODE")) option("gssencmode", "disable");
         // A database host that vanishes (power, network, a failover moving its address) sends
         // nothing more, not even a reset: without these a run waits for the kernel's defaults
         // (2 hours of keepalive, 15 minutes of retransmissions). Probes after --timeout idle
@@ -253,22 +254,16 @@ class PgConnection {
         // too. A busy server (a lock held by an import) still answers the probes: waited for.
         std::string probe_gap = std::to_string(std::max(1, seconds / 3));
         std::string user_timeout_ms = std::to_string(seconds * 1000L);
-        for (const char* key : {"keepalives", "keepalives_idle", "keepalives_interval",
-                                "keepalives_count", "tcp_user_timeout"})
-            keys.push_back(key);
-        for (const char* value :
-             {"1", timeout.c_str(), probe_gap.c_str(), "3", user_timeout_ms.c_str()})
-            values.push_back(value);
-        for (const char* key : {"dbname", "connect_timeout", "application_name"})
-            keys.push_back(key);
-        for (const char* value : {target.url.c_str(), timeout.c_str(), "mpsupport"})
-            values.push_back(value);
-        if (!target.password.empty()) {
-            keys.push_back("password");
-            values.push_back(target.password.c_str());
-        }
-        keys.push_back(nullptr);
-        values.push_back(nullptr);
+        option("keepalives", "1");
+        option("keepalives_idle", timeout.c_str());
+        option("keepalives_interval", probe_gap.c_str());
+        option("keepalives_count", "3");
+        option("tcp_user_timeout", user_timeout_ms.c_str());
+        option("dbname", target.url.c_str());
+        option("connect_timeout", timeout.c_str());
+        option("application_name", "mpsupport");
+        if (!target.password.empty()) option("password", target.password.c_str());
+        option(nullptr, nullptr);
         conn_ = pq().PQconnectdbParams(keys.data(), values.data(), 1);
         if (conn_ == nullptr)
             throw Error(ErrorKind::internal, "ledger: out of memory connecting to " + host_);
@@ -507,6 +502,7 @@ class PgLineImport final : public LineImport {
     void finish_bulk_load();
     void merge_import();
     void flush();
+    void finish_sending();
     PgLedger& ledger_;
     PgConnection& c_;
     PgTransaction tx_;
@@ -888,7 +884,7 @@ PgLineImport::PgLineImport(PgLedger& ledger, PgConnection& c, std::string source
     : ledger_(ledger), c_(c), tx_(c), source_(std::move(source)), now_(std::move(now)) {}
 
 PgLineImport::~PgLineImport() {
-    if (sender_) sender_->finish();
+    sender_.reset();  // waits for its thread: the connection is this thread's again
     if (copying_) {
         pq().PQputCopyEnd(c_.handle(), "import abandoned");
         while (PGresult* r = pq().PQgetResult(c_.handle())) pq().PQclear(r);
@@ -969,10 +965,15 @@ void PgLineImport::start_copy() {
 
 void PgLineImport::flush() {
     if (buffer_.empty()) return;
-    if (!sender_->send(buffer_)) {
-        sender_->finish();
-        c_.fail("cannot send the import", nullptr);
-    }
+    if (!sender_->send(buffer_)) finish_sending();
+}
+
+// finish_sending: waits until the sender has sent what it queued, then the connection is this
+// thread's again. Fails (the connection's error) when a send failed.
+void PgLineImport::finish_sending() {
+    bool sent = sender_->finish();
+    sender_.reset();
+    if (!sent) c_.fail("cannot send the import", nullptr);
 }
 
 void PgLineImport::expect_extensions(std::vector<std::uint64_t> groups) {
@@ -1136,9 +1137,7 @@ ImportCounts PgLineImport::commit() {
         if (bulk_ && expecting_) write_held();
         if (bulk_) put_int(buffer_, 0xffff, 2);  // the binary format's end (-1)
         flush();
-        bool sent = sender_->finish();
-        sender_.reset();
-        if (!sent) c_.fail("cannot send the import", nullptr);
+        finish_sending();
         copying_ = false;
         if (pq().PQputCopyEnd(c_.handle(), nullptr) != 1) c_.fail("cannot end the import", nullptr);
         Result r(pq().PQgetResult(c_.handle()));
