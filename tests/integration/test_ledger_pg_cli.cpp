@@ -51,6 +51,55 @@ struct Team {
     Machine b{url, smtp.port};
 };
 
+// answer_within: the first answer of `sql` in database `name` that is neither empty nor "0",
+// asked every 50 ms for up to 30 s; empty if none came.
+std::string answer_within(const std::string& name, const std::string& sql) {
+    for (int i = 0; i < 600; ++i) {
+        std::string answer = testing::PostgresServer::shared().psql(name, sql);
+        if (!answer.empty() && answer != "0") return answer;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return std::string();
+}
+
+// TableLock: another session holding order_lines (ACCESS EXCLUSIVE) in database `name`, so
+// that a command waits inside PostgreSQL, its connection idle, until release().
+class TableLock {
+  public:
+    explicit TableLock(std::string name)
+        : name_(std::move(name)), holder_([this] {
+              try {
+                  testing::PostgresServer::shared().psql(
+                      name_,
+                      "BEGIN; LOCK TABLE order_lines IN ACCESS EXCLUSIVE MODE; "
+                      "SELECT pg_sleep(120)");
+              } catch (const std::exception&) {  // ended by release()
+              }
+          }) {}
+    ~TableLock() { release(); }
+    TableLock(const TableLock&) = delete;
+    TableLock& operator=(const TableLock&) = delete;
+    // held: whether the lock was granted within 30 s.
+    bool held() const {
+        return !answer_within(name_,
+                              "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = "
+                              "l.relation WHERE c.relname = 'order_lines' AND l.mode = "
+                              "'AccessExclusiveLock' AND l.granted")
+                    .empty();
+    }
+    void release() {
+        if (!holder_.joinable()) return;
+        testing::PostgresServer::shared().psql(
+            name_, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
+                       name_ + "' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()");
+        holder_.join();
+    }
+
+  private:
+    std::string name_;
+    std::thread holder_;
+};
+
 }  // namespace
 
 TEST_CASE("PostgreSQL ledger: import on one machine, expiry and orders on another",
@@ -341,13 +390,9 @@ TEST_CASE("PostgreSQL ledger: a connection lost in the middle of a COPY keeps no
     testing::write(t.a.home / "orders.csv", csv);
     int pid = testing::start_mpsupport({"orders", "import", (t.a.home / "orders.csv").string()},
                                        t.a.home.path(), t.a.env, t.a.home / "cut.out");
-    std::string importer;
-    for (int i = 0; i < 300 && importer.empty(); ++i) {
-        importer = server.psql(name, "SELECT pid FROM pg_stat_activity WHERE datname = '" + name +
-                                         "' AND application_name = 'mpsupport' AND wait_event = "
-                                         "'PgSleep'");
-        if (importer.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    std::string importer =
+        answer_within(name, "SELECT pid FROM pg_stat_activity WHERE datname = '" + name +
+                                "' AND application_name = 'mpsupport' AND wait_event = 'PgSleep'");
     if (!importer.empty()) server.psql(name, "SELECT pg_terminate_backend(" + importer + ")");
     int code = testing::wait_mpsupport(pid);
     REQUIRE_FALSE(importer.empty());
@@ -381,20 +426,8 @@ TEST_CASE("PostgreSQL ledger: a database host that vanishes mid-run is exit 4 wi
     REQUIRE(t.a.run({"orders", "import", (t.a.home / "orders.csv").string()}).exit_code == 0);
     // A lock on the table keeps expiry waiting, its connection idle, when the network goes:
     // the server is not what hangs, the path to it is.
-    std::thread holder([&] {
-        try {
-            server.psql(name,
-                        "BEGIN; LOCK TABLE order_lines IN ACCESS EXCLUSIVE MODE; "
-                        "SELECT pg_sleep(40)");
-        } catch (const std::exception&) {
-            // ended by pg_terminate_backend below
-        }
-    });
-    const std::string locked =
-        "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname "
-        "= 'order_lines' AND l.mode = 'AccessExclusiveLock' AND l.granted";
-    for (int i = 0; i < 200 && server.psql(name, locked) != "1"; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    TableLock lock(name);
+    lock.held();
 
     int port = 15432;  // in the new namespace, nothing else listens
     std::string psql = "/usr/lib/postgresql/15/bin/psql -X -At -h " + server.dir().string() +
@@ -410,10 +443,7 @@ TEST_CASE("PostgreSQL ledger: a database host that vanishes mid-run is exit 4 wi
          (server.dir() / (".s.PGSQL." + std::to_string(server.port()))).string(),
          std::to_string(port), waiting, "--"},
         {"--timeout", "2", "expiry", "GONEAAAAA", "--at", "2026-02-10"}, t.a.home.path(), env);
-    server.psql("postgres",
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name +
-                    "' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()");
-    holder.join();
+    lock.release();
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains("ready=1 rc=4 "));
@@ -449,40 +479,20 @@ TEST_CASE(
 
     // Another session holds order_lines: the import blocks inside its transaction, and its
     // connection is cut there.
-    std::thread holder([&] {
-        try {
-            server.psql(name,
-                        "BEGIN; LOCK TABLE order_lines IN ACCESS EXCLUSIVE MODE; "
-                        "SELECT pg_sleep(120); COMMIT");
-        } catch (const std::exception&) {  // terminated below
-        }
-    });
-    auto poll = [&](const std::string& sql) {
-        for (int i = 0; i < 300; ++i) {
-            std::string answer = server.psql(name, sql);
-            if (!answer.empty() && answer != "0") return answer;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        return std::string();
-    };
-    bool locked = !poll(
-                       "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                       "WHERE c.relname = 'order_lines' AND l.mode = 'AccessExclusiveLock' "
-                       "AND l.granted")
-                       .empty();
+    TableLock lock(name);
+    bool locked = lock.held();
     int pid = -1;
     std::string importer;
     if (locked) {
         pid = testing::start_mpsupport({"orders", "import", (t.a.home / "second.csv").string()},
                                        t.a.home.path(), t.a.env, t.a.home / "cut.out");
-        importer = poll("SELECT pid FROM pg_stat_activity WHERE datname = '" + name +
-                        "' AND application_name = 'mpsupport' AND wait_event_type = 'Lock'");
+        importer = answer_within(name, "SELECT pid FROM pg_stat_activity WHERE datname = '" + name +
+                                           "' AND application_name = 'mpsupport' AND "
+                                           "wait_event_type = 'Lock'");
         if (!importer.empty()) server.psql(name, "SELECT pg_terminate_backend(" + importer + ")");
     }
     int code = pid > 0 ? testing::wait_mpsupport(pid) : -1;
-    server.psql(name, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
-                          name + "' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()");
-    holder.join();
+    lock.release();
     REQUIRE(locked);
     REQUIRE_FALSE(importer.empty());
     std::string err = testing::slurp(t.a.home / "cut.out");
